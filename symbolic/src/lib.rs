@@ -1,0 +1,17 @@
+//! matcalc-symbolic: the compile-time engine behind matcalc's attribute macros and command-line
+//! tool. A plain library, so every stage is unit-testable on its own:
+//!
+//! `parse` (syn → `ast`) → `shape` (`ast` → shaped `ir::Graph`, mismatches reported with spans)
+//! → `diff` (adjoints and Jacobians, built with the rewriting constructors of `simplify`)
+//! → `emit` (Rust code over matcalc-core) and `print` (Unicode and LaTeX formulas).
+//! `eval` evaluates a graph numerically, for tests and the command-line tool's `--check`.
+
+pub mod ast;
+pub mod diff;
+pub mod emit;
+pub mod eval;
+pub mod ir;
+pub mod parse;
+pub mod print;
+pub mod shape;
+pub mod simplify;

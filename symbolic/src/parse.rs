@@ -1,0 +1,1 @@
+//! (stub) parse stage.
