@@ -1,8 +1,28 @@
-//! stub
+//! matcalc-macros: the thin proc-macro shim. Tokens in, `matcalc_symbolic::generate`, tokens out.
+//!
+//! The first matcalc attribute on a function handles every matcalc attribute on it (the later
+//! ones are still in the item's attribute list when the first expands), so `#[grad(X)]
+//! #[hessian(X)]` derives both from the function as the user wrote it.
+
 use proc_macro::TokenStream;
+
+mod entry;
+
+/// Derives `NAME_grad(<same parameters>) -> (value, ∂/∂X, ..)` for a scalar function in the
+/// matcalc DSL, with the closed-form gradient computed at compile time. See SPEC §5.
 #[proc_macro_attribute]
-pub fn grad(_a: TokenStream, i: TokenStream) -> TokenStream { i }
+pub fn grad(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(entry::Derivative::Grad, args.into(), item.into()).into()
+}
+
+/// Derives `NAME_jacobian(<same parameters>) -> (value, J_X, ..)`, J = ∂vec F/∂(vec X)ᵀ.
 #[proc_macro_attribute]
-pub fn jacobian(_a: TokenStream, i: TokenStream) -> TokenStream { i }
+pub fn jacobian(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(entry::Derivative::Jacobian, args.into(), item.into()).into()
+}
+
+/// Derives `NAME_hessian(<same parameters>) -> (value, gradient, H)` over vec(X).
 #[proc_macro_attribute]
-pub fn hessian(_a: TokenStream, i: TokenStream) -> TokenStream { i }
+pub fn hessian(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(entry::Derivative::Hessian, args.into(), item.into()).into()
+}

@@ -1,1 +1,372 @@
-//! (stub) emit stage.
+//! The last stage for code: turns the nodes of an `ir::Graph` that some roots need into a
+//! straight-line sequence of `let` statements over matcalc-core, one statement per node, so
+//! every shared subexpression is evaluated exactly once. It also collects the trait bounds the
+//! statements need when dimensions are generic (products of dimensions from `kron` and `vec`).
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Dim, Func, Graph, NodeId, Op, ScalarType, Shape};
+
+/// How a parameter is reachable from the generated body.
+#[derive(Clone, Debug)]
+pub struct ParamAccess {
+    pub name: Ident,
+    /// The parameter is a reference (`X: &Matrix<..>`); otherwise the body borrows it.
+    pub by_ref: bool,
+}
+
+/// Straight-line code computing some roots.
+pub struct Emitted {
+    /// `let` statements, in dependency order.
+    pub statements: TokenStream,
+    /// An owned-value expression per root (a cloned parameter where a root is one).
+    pub roots: Vec<TokenStream>,
+    /// `where` predicates the statements need (for generic dimensions), deduplicated.
+    pub bounds: Vec<TokenStream>,
+}
+
+/// Emits the code computing `roots` in `graph`.
+pub fn emit(graph: &Graph, roots: &[NodeId], params: &[ParamAccess]) -> Emitted {
+    let mut emitter = Emitter {
+        graph,
+        params,
+        statements: TokenStream::new(),
+        bounds: BTreeSet::new(),
+        scalar: scalar_type(graph.scalar),
+    };
+    for id in graph.reachable(roots) {
+        emitter.statement(id);
+    }
+    let roots = roots.iter().map(|&id| emitter.owned(id)).collect();
+    Emitted {
+        statements: emitter.statements,
+        roots,
+        bounds: emitter
+            .bounds
+            .into_iter()
+            .map(|b| b.parse().expect("bounds are built from valid tokens"))
+            .collect(),
+    }
+}
+
+/// The Rust type of a dimension.
+pub fn dim_type(dim: &Dim) -> TokenStream {
+    match dim {
+        Dim::Known(n) => {
+            let n = Literal::usize_unsuffixed(*n);
+            quote!(::matcalc::typenum::U<#n>)
+        }
+        Dim::Named(name) => {
+            let name = Ident::new(name, Span::call_site());
+            quote!(#name)
+        }
+        Dim::Prod(a, b) => {
+            let (a, b) = (dim_type(a), dim_type(b));
+            quote!(::matcalc::typenum::Prod<#a, #b>)
+        }
+    }
+}
+
+/// The Rust type of a value of `shape`.
+pub fn shape_type(shape: &Shape, scalar: ScalarType) -> TokenStream {
+    let t = scalar_type(scalar);
+    match shape {
+        Shape::Scalar => t,
+        Shape::Matrix(r, c) => {
+            let (r, c) = (dim_type(r), dim_type(c));
+            quote!(::matcalc::Matrix<#r, #c, #t>)
+        }
+    }
+}
+
+pub fn scalar_type(scalar: ScalarType) -> TokenStream {
+    match scalar {
+        ScalarType::F32 => quote!(f32),
+        ScalarType::F64 => quote!(f64),
+    }
+}
+
+struct Emitter<'a> {
+    graph: &'a Graph,
+    params: &'a [ParamAccess],
+    statements: TokenStream,
+    bounds: BTreeSet<String>,
+    scalar: TokenStream,
+}
+
+impl Emitter<'_> {
+    fn temp(id: NodeId) -> Ident {
+        format_ident!("__t{}", id.0)
+    }
+
+    fn is_scalar(&self, id: NodeId) -> bool {
+        self.graph.shape(id).is_scalar()
+    }
+
+    /// An expression for operand `id`: a scalar by value, a matrix by reference.
+    fn operand(&self, id: NodeId) -> TokenStream {
+        if let Op::Param(i) = self.graph.op(id) {
+            let access = &self.params[*i];
+            let name = &access.name;
+            return if self.is_scalar(id) || access.by_ref {
+                quote!(#name)
+            } else {
+                quote!((&#name))
+            };
+        }
+        let temp = Self::temp(id);
+        if self.is_scalar(id) {
+            quote!(#temp)
+        } else {
+            quote!((&#temp))
+        }
+    }
+
+    /// An owned expression for root `id`.
+    fn owned(&self, id: NodeId) -> TokenStream {
+        match self.graph.op(id) {
+            Op::Param(_) if self.is_scalar(id) => self.operand(id),
+            Op::Param(_) => {
+                let operand = self.operand(id);
+                quote!(::core::clone::Clone::clone(#operand))
+            }
+            _ => {
+                let temp = Self::temp(id);
+                quote!(#temp)
+            }
+        }
+    }
+
+    /// Records that `product` (a `Dim::Prod`) must be a dimension, if it involves generics.
+    fn need_product(&mut self, a: &Dim, b: &Dim) {
+        let product = Dim::product(a, b);
+        if is_generic(&product) {
+            let (ta, tb, tp) = (dim_type(a), dim_type(b), dim_type(&product));
+            self.bounds
+                .insert(quote!(#ta: ::core::ops::Mul<#tb>).to_string());
+            self.bounds.insert(quote!(#tp: ::matcalc::Dim).to_string());
+        }
+    }
+
+    fn statement(&mut self, id: NodeId) {
+        if matches!(self.graph.op(id), Op::Param(_)) {
+            return;
+        }
+        let value = self.expression(id);
+        let temp = Self::temp(id);
+        let ty = shape_type(self.graph.shape(id), self.graph.scalar);
+        self.statements.extend(quote!(let #temp: #ty = #value;));
+    }
+
+    fn literal(&self, value: f64) -> TokenStream {
+        let lit = match self.graph.scalar {
+            ScalarType::F32 => Literal::f32_suffixed(value as f32),
+            ScalarType::F64 => Literal::f64_suffixed(value),
+        };
+        if value.is_sign_negative() {
+            quote!((#lit))
+        } else {
+            quote!(#lit)
+        }
+    }
+
+    fn constant(&self, id: NodeId, constructor: TokenStream) -> TokenStream {
+        let ty = shape_type(self.graph.shape(id), self.graph.scalar);
+        quote!(<#ty>::#constructor)
+    }
+
+    fn expression(&mut self, id: NodeId) -> TokenStream {
+        let t = self.scalar.clone();
+        let op = self.graph.op(id).clone();
+        let o = |e: &Self, n: NodeId| e.operand(n);
+        match op {
+            Op::Param(_) => unreachable!("parameters are not statements"),
+            Op::Literal(bits) => self.literal(f64::from_bits(bits)),
+            Op::Zeros(..) => self.constant(id, quote!(zeros())),
+            Op::Ones(..) => self.constant(id, quote!(ones())),
+            Op::Identity(_) => self.constant(id, quote!(identity())),
+            Op::Commutation(m, n) => {
+                let (m, n) = (dim_type(&m), dim_type(&n));
+                let ty = shape_type(self.graph.shape(id), self.graph.scalar);
+                quote!(<#ty>::commutation::<#m, #n>())
+            }
+            Op::Add(a, b) => {
+                let (a, b) = (o(self, a), o(self, b));
+                quote!(#a + #b)
+            }
+            Op::Sub(a, b) => {
+                let (a, b) = (o(self, a), o(self, b));
+                quote!(#a - #b)
+            }
+            Op::Neg(a) => {
+                let a = o(self, a);
+                quote!(-#a)
+            }
+            Op::Mul(a, b) | Op::MatMul(a, b) => {
+                let (a, b) = (o(self, a), o(self, b));
+                quote!(#a * #b)
+            }
+            Op::Scale(s, a) => {
+                let (s, a) = (o(self, s), o(self, a));
+                quote!(#a * #s)
+            }
+            Op::Div(a, s) => {
+                let (a, s) = (o(self, a), o(self, s));
+                quote!(#a / #s)
+            }
+            Op::Transpose(a) => self.method(a, quote!(t())),
+            Op::Trace(a) => self.method(a, quote!(tr())),
+            Op::Sum(a) => self.reduce(a, quote!(sum())),
+            Op::Det(a) => self.method(a, quote!(det())),
+            Op::Logdet(a) => self.method(a, quote!(logdet())),
+            Op::Inv(a) => self.method(a, quote!(inv())),
+            Op::Norm(a) => self.reduce_scalar(a, quote!(abs), quote!(norm())),
+            Op::NormSq(a) => {
+                if self.is_scalar(a) {
+                    let a = o(self, a);
+                    quote!(#a * #a)
+                } else {
+                    self.method(a, quote!(norm_sq()))
+                }
+            }
+            Op::Dot(a, b) => {
+                if self.is_scalar(a) {
+                    let (a, b) = (o(self, a), o(self, b));
+                    quote!(#a * #b)
+                } else {
+                    let b = o(self, b);
+                    self.method(a, quote!(dot(#b)))
+                }
+            }
+            Op::Hadamard(a, b) => {
+                let b = o(self, b);
+                self.method(a, quote!(hadamard(#b)))
+            }
+            Op::ElemDiv(a, b) => {
+                let b = o(self, b);
+                self.method(a, quote!(elem_div(#b)))
+            }
+            Op::Kron(a, b) => {
+                let (sa, sb) = (self.graph.shape(a).clone(), self.graph.shape(b).clone());
+                self.need_product(&sa.rows(), &sb.rows());
+                self.need_product(&sa.cols(), &sb.cols());
+                let b = o(self, b);
+                self.method(a, quote!(kron(#b)))
+            }
+            Op::Vec(a) => {
+                let s = self.graph.shape(a).clone();
+                self.need_product(&s.rows(), &s.cols());
+                self.method(a, quote!(vec()))
+            }
+            Op::Unvec(a, r, c) => {
+                let len = self.graph.shape(a).rows();
+                let (tr, tc, tl) = (dim_type(&r), dim_type(&c), dim_type(&len));
+                if is_generic(&len) {
+                    self.bounds.insert(
+                        quote!(#tr: ::core::ops::Mul<#tc, Output = #tl>).to_string(),
+                    );
+                }
+                self.method(a, quote!(unvec::<#tr, #tc>()))
+            }
+            Op::Diag(a) => self.method(a, quote!(diag())),
+            Op::Diagonal(a) => self.method(a, quote!(diagonal())),
+            Op::Map(func, a) => self.map(func, a),
+            Op::Powf(a, p) => {
+                let p = o(self, p);
+                if self.is_scalar(a) {
+                    let a = o(self, a);
+                    quote!(<#t as ::matcalc::Scalar>::powf(#a, #p))
+                } else {
+                    self.method(a, quote!(powf(#p)))
+                }
+            }
+            Op::MatPow(a, k) => self.method(a, quote!(matpow(#k))),
+            Op::Softmax(a) => self.method(a, quote!(softmax())),
+            Op::Logsumexp(a) => self.reduce(a, quote!(logsumexp())),
+            Op::ToScalar(a) => {
+                if self.is_scalar(a) {
+                    o(self, a)
+                } else {
+                    self.method(a, quote!(to_scalar()))
+                }
+            }
+            Op::FromScalar(s) => {
+                let s = o(self, s);
+                quote!(::matcalc::Matrix::<::matcalc::typenum::U1, ::matcalc::typenum::U1, #t>::from_scalar(#s))
+            }
+            Op::OnesMul(rows, b) => {
+                let rows = dim_type(&rows);
+                self.method(b, quote!(ones_mul::<#rows>()))
+            }
+            Op::MulOnes(b, cols) => {
+                let cols = dim_type(&cols);
+                self.method(b, quote!(mul_ones::<#cols>()))
+            }
+            Op::KronAdjointLeft(g, b) => {
+                let b = o(self, b);
+                self.method(g, quote!(kron_adjoint_left(#b)))
+            }
+            Op::KronAdjointRight(g, a) => {
+                let a = o(self, a);
+                self.method(g, quote!(kron_adjoint_right(#a)))
+            }
+        }
+    }
+
+    fn method(&self, receiver: NodeId, call: TokenStream) -> TokenStream {
+        let receiver = self.operand(receiver);
+        quote!(#receiver.#call)
+    }
+
+    /// A reduction to a scalar: the identity on a scalar operand.
+    fn reduce(&self, a: NodeId, call: TokenStream) -> TokenStream {
+        if self.is_scalar(a) {
+            self.operand(a)
+        } else {
+            self.method(a, call)
+        }
+    }
+
+    /// A reduction that, on a scalar, is the scalar function `scalar_fn`.
+    fn reduce_scalar(&self, a: NodeId, scalar_fn: TokenStream, call: TokenStream) -> TokenStream {
+        if self.is_scalar(a) {
+            let t = &self.scalar;
+            let a = self.operand(a);
+            quote!(<#t as ::matcalc::Scalar>::#scalar_fn(#a))
+        } else {
+            self.method(a, call)
+        }
+    }
+
+    fn map(&self, func: Func, a: NodeId) -> TokenStream {
+        let args = match func {
+            Func::Powi(k) => quote!(#k),
+            _ => quote!(),
+        };
+        if self.is_scalar(a) {
+            // The scalar trait names the natural logarithm `ln`, like the float types do.
+            let name = match func {
+                Func::Log => format_ident!("ln"),
+                other => format_ident!("{}", other.name()),
+            };
+            let t = &self.scalar;
+            let a = self.operand(a);
+            let comma = if args.is_empty() { quote!() } else { quote!(,) };
+            quote!(<#t as ::matcalc::Scalar>::#name(#a #comma #args))
+        } else {
+            let name = format_ident!("{}", func.name());
+            self.method(a, quote!(#name(#args)))
+        }
+    }
+}
+
+fn is_generic(dim: &Dim) -> bool {
+    match dim {
+        Dim::Known(_) => false,
+        Dim::Named(_) => true,
+        Dim::Prod(a, b) => is_generic(a) || is_generic(b),
+    }
+}

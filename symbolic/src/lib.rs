@@ -10,6 +10,7 @@ pub mod ast;
 pub mod diff;
 pub mod emit;
 pub mod eval;
+pub mod generate;
 pub mod ir;
 pub mod parse;
 pub mod print;
