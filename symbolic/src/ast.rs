@@ -2,7 +2,9 @@
 //! generic dimensions, float type) and its body as a small expression tree with spans and
 //! resolved names. `shape` turns the tree into the shaped `ir::Graph`.
 
-use proc_macro2::Span;
+use std::fmt::Display;
+
+use proc_macro2::{Punct, Spacing, Span, TokenStream, TokenTree};
 
 use crate::ir::{Dim, Func, ScalarType};
 
@@ -19,6 +21,16 @@ pub struct Function {
     pub lets: Vec<Let>,
     /// The final expression.
     pub body: Expr,
+    /// The declared return type; `None` when there is none (or it is `()`).
+    pub returns: Option<TypeDecl>,
+}
+
+/// A type written in the source (a return type, a `let` annotation): a scalar or a matrix with
+/// its dimensions. The float type is checked by `parse` and lives in `Function::scalar`.
+#[derive(Clone, Debug)]
+pub struct TypeDecl {
+    pub kind: ParamKind,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -41,13 +53,36 @@ pub struct Let {
     pub name: String,
     pub span: Span,
     pub value: Expr,
+    /// `let name: Type = ..`: checked against the value's shape by `shape`.
+    pub declared: Option<TypeDecl>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Expr {
     pub kind: ExprKind,
-    /// The whole sub-expression, for error messages.
+    /// The whole sub-expression, for error messages (on stable Rust only its first token, so
+    /// errors use `span`..`span_end` via `Expr::error`).
     pub span: Span,
+    /// The span of the sub-expression's last token.
+    pub span_end: Span,
+    /// The source text of the sub-expression with normalised spacing (`X * Y`, `A.t()`), quoted
+    /// in error messages.
+    pub text: String,
+}
+
+impl Expr {
+    /// An error covering the whole sub-expression (first to last token, also on stable Rust,
+    /// where spans cannot be joined).
+    pub fn error(&self, message: impl Display) -> syn::Error {
+        let mut first = Punct::new('*', Spacing::Alone);
+        first.set_span(self.span);
+        let mut last = Punct::new('*', Spacing::Alone);
+        last.set_span(self.span_end);
+        let tokens: TokenStream = [TokenTree::Punct(first), TokenTree::Punct(last)]
+            .into_iter()
+            .collect();
+        syn::Error::new_spanned(tokens, message)
+    }
 }
 
 #[derive(Clone, Debug)]

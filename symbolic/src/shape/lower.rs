@@ -1,6 +1,21 @@
-//! (stub) ast → ir lowering with shape checking.
-use crate::ast::Function;
-use crate::ir::{Graph, NodeId};
+//! ast → shaped `ir::Graph`: the second stage of the pipeline. Every node's shape comes from
+//! `rules::infer`; a `Mismatch` becomes an error in words at the offending sub-expression.
+//!
+//! This is also where the DSL's scalar/matrix conventions are decided (SPEC §2, §4): `*` is a
+//! matrix product, a scalar product or a scaling depending on its operands; a 1×1 matrix is read
+//! as a scalar (`Op::ToScalar`) wherever a scalar is expected; `eye()`, `ones()` and `zeros()` get
+//! their shape from context (a `Hint`) before their node is created.
+//!
+//! Errors are collected: independent `let`s and operands each report theirs, while an
+//! expression whose operand failed fails silently, so only root causes are reported.
+
+#[cfg(test)]
+mod tests;
+
+use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, ParamKind, TypeDecl};
+use crate::ir::{self, Dim, Graph, NodeId, Op, Shape};
+use crate::parse::{float_name, Errors};
+use crate::shape::rules::{infer, Mismatch};
 
 /// A lowered function: its graph and the node of its value.
 pub struct Lowered {
@@ -8,6 +23,497 @@ pub struct Lowered {
     pub value: NodeId,
 }
 
-pub fn lower(_f: &Function) -> Result<Lowered, syn::Error> {
-    Err(syn::Error::new(proc_macro2::Span::call_site(), "not yet implemented"))
+/// Builds the graph of `f`, checking every shape. All errors are combined into the one returned.
+pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
+    let params = f
+        .params
+        .iter()
+        .map(|p| ir::Param {
+            name: p.name.clone(),
+            shape: kind_shape(&p.kind),
+            span: p.span,
+        })
+        .collect();
+    let mut cx = Lowering {
+        f,
+        graph: Graph::new(params, f.scalar),
+        locals: Vec::new(),
+        errors: Errors::default(),
+    };
+    // Parameters first, so that node i is parameter i whatever the body uses.
+    for (i, p) in f.params.iter().enumerate() {
+        cx.graph.intern(Op::Param(i), kind_shape(&p.kind), p.span);
+    }
+    for binding in &f.lets {
+        let hint = binding
+            .declared
+            .as_ref()
+            .map_or(Hint::None, |d| Hint::of(&kind_shape(&d.kind)));
+        let value = cx
+            .expr(&binding.value, &hint)
+            .and_then(|id| match &binding.declared {
+                Some(declared) => cx.conform(
+                    id,
+                    &binding.value,
+                    declared,
+                    &format!("`{}`", binding.name),
+                    "its declared type is",
+                ),
+                None => Some(id),
+            });
+        cx.locals.push(value);
+    }
+    let hint = f
+        .returns
+        .as_ref()
+        .map_or(Hint::None, |d| Hint::of(&kind_shape(&d.kind)));
+    let value = cx.expr(&f.body, &hint).and_then(|id| match &f.returns {
+        Some(declared) => cx.conform(id, &f.body, declared, "the body", "the function returns"),
+        None => Some(id),
+    });
+    cx.errors.finish()?;
+    // Every failure above pushed an error, so `value` is set here; still no panic if not.
+    let value = value.ok_or_else(|| f.body.error("matcalc: could not lower the function body"))?;
+    Ok(Lowered {
+        graph: cx.graph,
+        value,
+    })
+}
+
+fn kind_shape(kind: &ParamKind) -> Shape {
+    match kind {
+        ParamKind::Scalar => Shape::Scalar,
+        ParamKind::Matrix { rows, cols } => Shape::matrix(rows.clone(), cols.clone()),
+    }
+}
+
+fn is_one_by_one(shape: &Shape) -> bool {
+    matches!(shape, Shape::Matrix(r, c) if r.is_one() && c.is_one())
+}
+
+/// `a scalar` or `3×2`, for "the operand `A` is 3×2".
+fn shape_words(shape: &Shape) -> String {
+    match shape {
+        Shape::Scalar => "a scalar".to_string(),
+        m => m.to_string(),
+    }
+}
+
+/// What the context says about the shape of an expression, for `eye()`, `ones()`, `zeros()`.
+#[derive(Clone, Debug, PartialEq)]
+enum Hint {
+    /// Nothing is known.
+    None,
+    /// The context itself failed to lower: a constant here fails without its own error.
+    Failed,
+    Scalar,
+    /// A matrix, with the dimensions that are known.
+    Matrix(Option<Dim>, Option<Dim>),
+}
+
+impl Hint {
+    fn of(shape: &Shape) -> Hint {
+        match shape {
+            Shape::Scalar => Hint::Scalar,
+            Shape::Matrix(r, c) => Hint::Matrix(Some(r.clone()), Some(c.clone())),
+        }
+    }
+
+    fn transpose(&self) -> Hint {
+        match self {
+            Hint::Matrix(r, c) => Hint::Matrix(c.clone(), r.clone()),
+            other => other.clone(),
+        }
+    }
+
+    /// The known dimensions when the expression must be a matrix (a scalar context is 1×1).
+    fn dims(&self) -> (Option<Dim>, Option<Dim>) {
+        match self {
+            Hint::Matrix(r, c) => (r.clone(), c.clone()),
+            Hint::Scalar => (Some(Dim::Known(1)), Some(Dim::Known(1))),
+            Hint::None | Hint::Failed => (None, None),
+        }
+    }
+
+    fn is_full_matrix(&self) -> bool {
+        matches!(self, Hint::Matrix(Some(_), Some(_)))
+    }
+}
+
+/// Whether `e` may take its shape from context: a constant, possibly under shape-preserving
+/// operations. Such an operand is lowered after its sibling so it can use the sibling's shape.
+fn may_need_context(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Constant(_) => true,
+        ExprKind::Neg(a) => may_need_context(a),
+        ExprKind::Binary(_, a, b) => may_need_context(a) || may_need_context(b),
+        ExprKind::Call(_, args) => args.iter().any(may_need_context),
+        ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Literal(_) => false,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
+}
+
+struct Lowering<'a> {
+    f: &'a Function,
+    graph: Graph,
+    /// The node of each `let`, or `None` if it failed (uses of it then fail silently).
+    locals: Vec<Option<NodeId>>,
+    errors: Errors,
+}
+
+impl Lowering<'_> {
+    fn expr(&mut self, e: &Expr, hint: &Hint) -> Option<NodeId> {
+        match &e.kind {
+            ExprKind::Param(i) => {
+                let shape = kind_shape(&self.f.params.get(*i)?.kind);
+                Some(self.graph.intern(Op::Param(*i), shape, e.span))
+            }
+            ExprKind::Local(i) => self.locals.get(*i).copied().flatten(),
+            ExprKind::Literal(value) => Some(self.graph.intern(
+                Op::literal(*value),
+                Shape::Scalar,
+                e.span,
+            )),
+            ExprKind::Constant(kind) => self.constant(e, *kind, hint),
+            ExprKind::Neg(a) => {
+                let a = self.expr(a, hint)?;
+                self.node(e, Op::Neg(a), "-", &[])
+            }
+            ExprKind::Binary(op, a, b) => self.binary(e, *op, a, b, hint),
+            ExprKind::Call(call, args) => self.call(e, *call, args, hint),
+        }
+    }
+
+    /// Interns `op` at `e` if its shape rule accepts the operands; otherwise reports why.
+    /// `what` names the operation and `operands` are the expressions of `op.args()` in order,
+    /// for messages like "`tr` needs a square matrix: the operand `A` is 3×2".
+    fn node(&mut self, e: &Expr, op: Op, what: &str, operands: &[&Expr]) -> Option<NodeId> {
+        match infer(&self.graph, &op) {
+            Ok(shape) => Some(self.graph.intern(op, shape, e.span)),
+            Err(mismatch) => {
+                let message = self.mismatch_message(e, &op, what, operands, &mismatch);
+                self.errors.push(e.error(message));
+                None
+            }
+        }
+    }
+
+    fn mismatch_message(
+        &self,
+        e: &Expr,
+        op: &Op,
+        what: &str,
+        operands: &[&Expr],
+        mismatch: &Mismatch,
+    ) -> String {
+        let (need, shape) = match mismatch {
+            Mismatch::NotSquare { shape } => ("a square matrix", shape),
+            Mismatch::NotScalar { shape } => ("a scalar (or a 1×1 matrix)", shape),
+            Mismatch::NotMatrix { shape } => ("a matrix", shape),
+            Mismatch::NotVector { shape } => ("a column vector (n×1)", shape),
+            Mismatch::Inner { .. } | Mismatch::Elementwise { .. } | Mismatch::Reshape { .. } => {
+                return format!("shape mismatch in `{}`: {mismatch}", e.text);
+            }
+        };
+        // The rules report the failing operand's shape; the scalar operands of `/` and `powf`
+        // come last, so search from the end.
+        let operand = op
+            .args()
+            .into_iter()
+            .zip(operands)
+            .rev()
+            .find(|(id, _)| self.graph.shape(*id) == shape)
+            .map(|(_, operand)| operand.text.as_str());
+        match operand {
+            Some(text) => format!(
+                "`{what}` needs {need}: the operand `{text}` is {}",
+                shape_words(shape)
+            ),
+            None => format!(
+                "`{what}` needs {need}, but the operand is {}",
+                shape_words(shape)
+            ),
+        }
+    }
+
+    /// Reads a 1×1 matrix as a scalar; anything else is returned unchanged for the rules to judge.
+    fn scalar_like(&mut self, id: NodeId, e: &Expr) -> NodeId {
+        if is_one_by_one(self.graph.shape(id)) {
+            self.graph.intern(Op::ToScalar(id), Shape::Scalar, e.span)
+        } else {
+            id
+        }
+    }
+
+    /// Where one operand is a scalar and the other 1×1, reads the 1×1 one as a scalar.
+    fn coerce_pair(
+        &mut self,
+        (x, a): (NodeId, &Expr),
+        (y, b): (NodeId, &Expr),
+    ) -> (NodeId, NodeId) {
+        match (
+            self.graph.shape(x).is_scalar(),
+            self.graph.shape(y).is_scalar(),
+        ) {
+            (true, false) => (x, self.scalar_like(y, b)),
+            (false, true) => (self.scalar_like(x, a), y),
+            _ => (x, y),
+        }
+    }
+
+    /// Lowers two operands. If only one of them may take its shape from context it goes second,
+    /// with the hint `then(shape of the other, side of the other)`; `first` holds the hints for
+    /// `a` and `b` when they go first.
+    fn pair(
+        &mut self,
+        (a, b): (&Expr, &Expr),
+        first: [Hint; 2],
+        then: impl Fn(&Shape, Side) -> Hint,
+    ) -> (Option<NodeId>, Option<NodeId>) {
+        let [first_a, first_b] = first;
+        if may_need_context(a) && !may_need_context(b) {
+            let y = self.expr(b, &first_b);
+            let hint = y.map_or(Hint::Failed, |y| then(self.graph.shape(y), Side::Right));
+            (self.expr(a, &hint), y)
+        } else {
+            let x = self.expr(a, &first_a);
+            let hint = x.map_or(Hint::Failed, |x| then(self.graph.shape(x), Side::Left));
+            (x, self.expr(b, &hint))
+        }
+    }
+
+    /// `+`, `-`, `hadamard`, `elem_div`, `dot`: equal shapes, a scalar pairs with a 1×1 matrix.
+    fn elementwise(
+        &mut self,
+        e: &Expr,
+        (a, b): (&Expr, &Expr),
+        hint: &Hint,
+        what: &str,
+        op: fn(NodeId, NodeId) -> Op,
+    ) -> Option<NodeId> {
+        let (x, y) = self.pair((a, b), [hint.clone(), hint.clone()], |other, _| {
+            Hint::of(other)
+        });
+        let (x, y) = self.coerce_pair((x?, a), (y?, b));
+        self.node(e, op(x, y), what, &[a, b])
+    }
+
+    fn binary(
+        &mut self,
+        e: &Expr,
+        op: BinaryOp,
+        a: &Expr,
+        b: &Expr,
+        hint: &Hint,
+    ) -> Option<NodeId> {
+        match op {
+            BinaryOp::Add => self.elementwise(e, (a, b), hint, "+", Op::Add),
+            BinaryOp::Sub => self.elementwise(e, (a, b), hint, "-", Op::Sub),
+            BinaryOp::Div => {
+                let x = self.expr(a, hint);
+                let y = self.expr(b, &Hint::Scalar);
+                let y = self.scalar_like(y?, b);
+                self.node(e, Op::Div(x?, y), "/", &[a, b])
+            }
+            BinaryOp::Mul => self.product(e, a, b, hint),
+        }
+    }
+
+    /// `a * b`: scalar·scalar, scalar·matrix (either order) or the matrix product; a 1×1 factor
+    /// whose product does not fit is read as a scalar (`(x.t() * x) * A`).
+    fn product(&mut self, e: &Expr, a: &Expr, b: &Expr, hint: &Hint) -> Option<NodeId> {
+        let (rows, cols) = hint.dims();
+        let then = |other: &Shape, side: Side| match other {
+            Shape::Scalar => hint.clone(),
+            // Scaling or product, a 1×1 factor leaves the shape to the parent's context.
+            m if is_one_by_one(m) && hint.is_full_matrix() => hint.clone(),
+            Shape::Matrix(r, c) => match side {
+                Side::Right => Hint::Matrix(rows.clone(), Some(r.clone())),
+                Side::Left => Hint::Matrix(Some(c.clone()), cols.clone()),
+            },
+        };
+        let first = [
+            Hint::Matrix(rows.clone(), None),
+            Hint::Matrix(None, cols.clone()),
+        ];
+        let (x, y) = self.pair((a, b), first, then);
+        let (x, y) = (x?, y?);
+        let (sx, sy) = (self.graph.shape(x).clone(), self.graph.shape(y).clone());
+        let op = match (&sx, &sy) {
+            (Shape::Scalar, Shape::Scalar) => Op::Mul(x, y),
+            (Shape::Scalar, _) => Op::Scale(x, y),
+            (_, Shape::Scalar) => Op::Scale(y, x),
+            _ if sx.cols() == sy.rows() => Op::MatMul(x, y),
+            _ if is_one_by_one(&sx) => Op::Scale(self.scalar_like(x, a), y),
+            _ if is_one_by_one(&sy) => Op::Scale(self.scalar_like(y, b), x),
+            _ => Op::MatMul(x, y),
+        };
+        self.node(e, op, "*", &[a, b])
+    }
+
+    fn call(&mut self, e: &Expr, call: Call, args: &[Expr], hint: &Hint) -> Option<NodeId> {
+        let name = call_name(call);
+        match (call, args) {
+            (Call::Dot, [a, b]) => {
+                // The value is a scalar, so the parent's hint says nothing about the operands.
+                let (x, y) =
+                    self.pair((a, b), [Hint::None, Hint::None], |other, _| Hint::of(other));
+                let (x, y) = self.coerce_pair((x?, a), (y?, b));
+                self.node(e, Op::Dot(x, y), name, &[a, b])
+            }
+            (Call::Hadamard, [a, b]) => self.elementwise(e, (a, b), hint, name, Op::Hadamard),
+            (Call::ElemDiv, [a, b]) => self.elementwise(e, (a, b), hint, name, Op::ElemDiv),
+            (Call::Kron, [a, b]) => {
+                let x = self.expr(a, &Hint::None);
+                let y = self.expr(b, &Hint::None);
+                self.node(e, Op::Kron(x?, y?), name, &[a, b])
+            }
+            (Call::Powf, [a, p]) => {
+                let x = self.expr(a, hint);
+                let y = self.expr(p, &Hint::Scalar);
+                let y = self.scalar_like(y?, p);
+                self.node(e, Op::Powf(x?, y), name, &[a, p])
+            }
+            (_, [a]) => {
+                let (rows, cols) = hint.dims();
+                let arg_hint = match call {
+                    Call::Transpose => hint.transpose(),
+                    Call::Map(_) | Call::Inv | Call::MatPow(_) | Call::Softmax => hint.clone(),
+                    Call::Diag => Hint::Matrix(rows.or(cols), Some(Dim::Known(1))),
+                    Call::Diagonal => Hint::Matrix(rows.clone(), rows),
+                    _ => Hint::None,
+                };
+                let x = self.expr(a, &arg_hint)?;
+                let op = match call {
+                    // The transpose of a scalar is the scalar.
+                    Call::Transpose if self.graph.shape(x).is_scalar() => return Some(x),
+                    Call::Transpose => Op::Transpose(x),
+                    Call::Trace => Op::Trace(x),
+                    Call::Sum => Op::Sum(x),
+                    Call::Det => Op::Det(x),
+                    Call::Logdet => Op::Logdet(x),
+                    Call::Inv => Op::Inv(x),
+                    Call::Norm => Op::Norm(x),
+                    Call::NormSq => Op::NormSq(x),
+                    Call::Vec => Op::Vec(x),
+                    Call::Diag => Op::Diag(x),
+                    Call::Diagonal => Op::Diagonal(x),
+                    Call::Map(func) => Op::Map(func, x),
+                    Call::MatPow(k) => Op::MatPow(x, k),
+                    Call::Softmax => Op::Softmax(x),
+                    Call::Logsumexp => Op::Logsumexp(x),
+                    Call::Dot | Call::Hadamard | Call::ElemDiv | Call::Kron | Call::Powf => {
+                        return self.arity_error(e, name);
+                    }
+                };
+                self.node(e, op, name, &[a])
+            }
+            _ => self.arity_error(e, name),
+        }
+    }
+
+    /// `parse` checks arities, so this only guards against hand-built ASTs.
+    fn arity_error(&mut self, e: &Expr, name: &str) -> Option<NodeId> {
+        self.errors
+            .push(e.error(format!("wrong number of arguments to `{name}`")));
+        None
+    }
+
+    fn constant(&mut self, e: &Expr, kind: ConstantKind, hint: &Hint) -> Option<NodeId> {
+        let op = match (hint, kind) {
+            (Hint::Failed, _) => return None,
+            // A constant in a scalar context is the 1×1 constant, read as a scalar.
+            (Hint::Scalar, ConstantKind::Eye | ConstantKind::Ones) => Op::literal(1.0),
+            (Hint::Scalar, ConstantKind::Zeros) => Op::literal(0.0),
+            (Hint::Matrix(Some(r), Some(c)), ConstantKind::Eye) if r != c => {
+                self.errors.push(e.error(format!(
+                    "`{}` would have to be {r}×{c} here, but an identity matrix is square",
+                    e.text
+                )));
+                return None;
+            }
+            (Hint::Matrix(Some(n), _) | Hint::Matrix(_, Some(n)), ConstantKind::Eye) => {
+                Op::Identity(n.clone())
+            }
+            (Hint::Matrix(Some(r), Some(c)), ConstantKind::Ones) => Op::Ones(r.clone(), c.clone()),
+            (Hint::Matrix(Some(r), Some(c)), ConstantKind::Zeros) => {
+                Op::Zeros(r.clone(), c.clone())
+            }
+            _ => {
+                self.errors.push(e.error(format!(
+                    "cannot infer the shape of `{}` here; its shape comes from context: use it as \
+                     an operand of `+`, `-`, `hadamard`, `elem_div` or `dot` with a matrix of \
+                     known shape, as a factor of a product (`eye() * X`), or as the value of a \
+                     function or `let` with a declared type",
+                    e.text
+                )));
+                return None;
+            }
+        };
+        let shape = infer(&self.graph, &op).ok()?;
+        Some(self.graph.intern(op, shape, e.span))
+    }
+
+    /// Checks a value against a declared type (`let h: Vector<N> = ..`, `-> f64`), reading a 1×1
+    /// value as a declared scalar and a scalar as a declared 1×1 matrix.
+    fn conform(
+        &mut self,
+        id: NodeId,
+        e: &Expr,
+        declared: &TypeDecl,
+        subject: &str,
+        declared_as: &str,
+    ) -> Option<NodeId> {
+        let want = kind_shape(&declared.kind);
+        let have = self.graph.shape(id).clone();
+        if have == want {
+            return Some(id);
+        }
+        if want.is_scalar() && is_one_by_one(&have) {
+            return Some(self.graph.intern(Op::ToScalar(id), Shape::Scalar, e.span));
+        }
+        if have.is_scalar() && is_one_by_one(&want) {
+            return Some(self.graph.intern(Op::FromScalar(id), want, e.span));
+        }
+        let want_words = match &want {
+            Shape::Scalar => float_name(self.f.scalar).to_string(),
+            m => format!("Matrix {m}"),
+        };
+        self.errors.push(e.error(format!(
+            "{subject} is {} but {declared_as} {want_words}",
+            shape_words(&have)
+        )));
+        None
+    }
+}
+
+/// The DSL name of a call, for messages.
+fn call_name(call: Call) -> &'static str {
+    match call {
+        Call::Transpose => "t",
+        Call::Trace => "tr",
+        Call::Sum => "sum",
+        Call::Det => "det",
+        Call::Logdet => "logdet",
+        Call::Inv => "inv",
+        Call::Dot => "dot",
+        Call::Norm => "norm",
+        Call::NormSq => "norm_sq",
+        Call::Hadamard => "hadamard",
+        Call::ElemDiv => "elem_div",
+        Call::Kron => "kron",
+        Call::Vec => "vec",
+        Call::Diag => "diag",
+        Call::Diagonal => "diagonal",
+        Call::Map(func) => func.name(),
+        Call::Powf => "powf",
+        Call::MatPow(_) => "matpow",
+        Call::Softmax => "softmax",
+        Call::Logsumexp => "logsumexp",
+    }
 }

@@ -1,0 +1,130 @@
+//! The first stage of the pipeline: syn → `ast`. It reads the signature of a function under a
+//! matcalc attribute (generic dimensions, parameter shapes, the float type, the declared return
+//! type) and its body (`let` bindings and a final expression in the DSL of SPEC §4), resolving
+//! names and DSL functions. Shapes are not checked here; that is `shape::lower`'s job.
+//!
+//! Every construct outside the DSL is reported at its span with what is supported instead, and
+//! parsing goes on after an error, so one compile run shows all of a function's problems.
+//!
+//! `let` annotations (`let y: Vector<U3> = ..;`) are parsed like parameter types and their
+//! shape is checked by `shape::lower`; `let y: _ = ..;` counts as no annotation.
+
+mod body;
+mod dsl;
+mod signature;
+#[cfg(test)]
+mod tests;
+
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+use quote::ToTokens;
+
+use crate::ast;
+use crate::ir::ScalarType;
+
+/// Parses a DSL function. All problems found are combined into the one error returned.
+pub fn function(item: &syn::ItemFn) -> Result<ast::Function, syn::Error> {
+    let mut errors = Errors::default();
+    let sig = signature::signature(&item.sig, &mut errors);
+    let body = body::body(&item.block, &sig, &mut errors);
+    errors.finish()?;
+    let (lets, body) = body.ok_or_else(|| {
+        // `body` only fails after reporting an error, so this is unreachable in practice; an
+        // error is still better than a panic inside a proc macro.
+        syn::Error::new(
+            item.sig.ident.span(),
+            "matcalc: could not parse the function body",
+        )
+    })?;
+    Ok(ast::Function {
+        name: item.sig.ident.to_string(),
+        name_span: item.sig.ident.span(),
+        dims: sig.dims,
+        params: sig.params,
+        scalar: sig.scalar,
+        lets,
+        body,
+        returns: sig.returns,
+    })
+}
+
+/// `f64` / `f32`, as written in Rust.
+pub(crate) fn float_name(float: ScalarType) -> &'static str {
+    match float {
+        ScalarType::F32 => "f32",
+        ScalarType::F64 => "f64",
+    }
+}
+
+/// Collects errors so a stage can report all of them at once (like serde_derive's `Ctxt`).
+#[derive(Default)]
+pub(crate) struct Errors(Option<syn::Error>);
+
+impl Errors {
+    pub(crate) fn push(&mut self, error: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(error),
+            None => self.0 = Some(error),
+        }
+    }
+
+    /// `Err` with every collected error combined, if there were any.
+    pub(crate) fn finish(self) -> Result<(), syn::Error> {
+        match self.0 {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The spans of the first and last token of `tokens`: an error built from both covers the
+/// whole construct even on stable Rust, where spans cannot be joined.
+pub(crate) fn span_range(tokens: &impl ToTokens) -> (Span, Span) {
+    let mut iter = tokens.to_token_stream().into_iter();
+    let first = iter.next().map_or_else(Span::call_site, |t| t.span());
+    let last = iter.last().map_or(first, |t| t.span());
+    (first, last)
+}
+
+/// Source text of any tokens with compact spacing (`&Matrix<U3, U4>`, `foo!(x)`): spaces only
+/// between words and after separators. Used to quote unsupported constructs in messages.
+pub(crate) fn tokens_text(tokens: &impl ToTokens) -> String {
+    fn walk(stream: TokenStream, out: &mut String, prev_word: &mut bool) {
+        for tree in stream {
+            match tree {
+                TokenTree::Group(group) => {
+                    let (open, close) = match group.delimiter() {
+                        Delimiter::Parenthesis => ("(", ")"),
+                        Delimiter::Brace => ("{ ", " }"),
+                        Delimiter::Bracket => ("[", "]"),
+                        Delimiter::None => ("", ""),
+                    };
+                    if *prev_word && group.delimiter() == Delimiter::Brace {
+                        out.push(' ');
+                    }
+                    out.push_str(open);
+                    *prev_word = false;
+                    walk(group.stream(), out, prev_word);
+                    out.push_str(close);
+                    *prev_word = group.delimiter() == Delimiter::Brace;
+                }
+                TokenTree::Ident(_) | TokenTree::Literal(_) => {
+                    if *prev_word {
+                        out.push(' ');
+                    }
+                    out.push_str(&tree.to_string());
+                    *prev_word = true;
+                }
+                TokenTree::Punct(punct) => {
+                    out.push(punct.as_char());
+                    if matches!(punct.as_char(), ',' | ';') {
+                        out.push(' ');
+                    }
+                    *prev_word = false;
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    walk(tokens.to_token_stream(), &mut out, &mut false);
+    out.trim_end().to_string()
+}

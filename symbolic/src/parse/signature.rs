@@ -1,0 +1,403 @@
+//! The signature half of `parse`: generic dimensions, parameters with their shapes, the float
+//! type shared by all of them, and the declared return type. Types written on `let` bindings
+//! are read with the same `dsl_type`.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{FnArg, GenericArgument, GenericParam, Pat, PathArguments, ReturnType, Type};
+
+use super::{float_name, tokens_text, Errors};
+use crate::ast::{Param, ParamKind, TypeDecl};
+use crate::ir::{Dim, ScalarType};
+
+const SUPPORTED_TYPES: &str = "the matcalc DSL supports `&Matrix<R, C>`, `&Vector<N>` (also by \
+     value, optionally with `f32` as the last type argument) and the scalars `f64` and `f32`";
+
+const SUPPORTED_DIMS: &str = "a dimension is a typenum constant (`U3`, `typenum::U3`, `U<17>`) \
+     or a generic parameter bounded by `Dim` (`fn f<M: Dim>(..)`)";
+
+/// What `parse` needs from the signature. `params` has an entry for every parameter, also for
+/// ones whose type was rejected (as a scalar), so the body can still resolve their names
+/// without follow-up errors.
+pub(super) struct Signature {
+    pub dims: Vec<String>,
+    pub params: Vec<Param>,
+    pub scalar: ScalarType,
+    pub returns: Option<TypeDecl>,
+}
+
+/// A DSL type as written: its shape kind, whether it was behind `&`, and its float type
+/// (a matrix without a third type argument is `f64`).
+pub(super) struct DslType {
+    pub kind: ParamKind,
+    pub by_ref: bool,
+    pub float: ScalarType,
+    pub span: Span,
+}
+
+pub(super) fn signature(sig: &syn::Signature, errors: &mut Errors) -> Signature {
+    if let Some(token) = &sig.asyncness {
+        errors.push(syn::Error::new(
+            token.span,
+            "`async fn` is not supported by matcalc",
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.push(syn::Error::new_spanned(
+            variadic,
+            "variadic parameters are not supported",
+        ));
+    }
+    let dims = generic_dims(&sig.generics, errors);
+
+    // The first float type seen, with a description of where, so a disagreement can name both.
+    let mut float: Option<(ScalarType, String)> = None;
+    let mut agree = |found: ScalarType, what: String, span: Span, errors: &mut Errors| match &float
+    {
+        None => float = Some((found, what)),
+        Some((first, first_what)) if *first != found => errors.push(syn::Error::new(
+            span,
+            format!(
+                "{what} is {} but {first_what} is {}: all parameters and the return type must \
+                 use the same float type",
+                float_name(found),
+                float_name(*first)
+            ),
+        )),
+        Some(_) => {}
+    };
+
+    let mut params = Vec::new();
+    for input in &sig.inputs {
+        let typed = match input {
+            FnArg::Typed(typed) => typed,
+            FnArg::Receiver(receiver) => {
+                errors.push(syn::Error::new_spanned(
+                    receiver,
+                    "methods (`self`) are not supported: matcalc differentiates free functions",
+                ));
+                continue;
+            }
+        };
+        let Some((name, span)) = param_name(&typed.pat, errors) else {
+            continue;
+        };
+        let kind = match dsl_type(&typed.ty, &dims) {
+            Ok(ty) if ty.by_ref && ty.kind == ParamKind::Scalar => {
+                errors.push(syn::Error::new(
+                    ty.span,
+                    format!(
+                        "scalar parameters are taken by value: write `{name}: {}`",
+                        float_name(ty.float)
+                    ),
+                ));
+                ParamKind::Scalar
+            }
+            Ok(ty) => {
+                agree(ty.float, format!("`{name}`"), ty.span, errors);
+                params.push(Param {
+                    name,
+                    span,
+                    kind: ty.kind,
+                    by_ref: ty.by_ref,
+                });
+                continue;
+            }
+            Err(error) => {
+                errors.push(error);
+                ParamKind::Scalar
+            }
+        };
+        params.push(Param {
+            name,
+            span,
+            kind,
+            by_ref: false,
+        });
+    }
+
+    let returns = match &sig.output {
+        ReturnType::Default => None,
+        ReturnType::Type(_, ty) if matches!(&**ty, Type::Tuple(t) if t.elems.is_empty()) => None,
+        ReturnType::Type(_, ty) => match dsl_type(ty, &dims) {
+            Ok(ty) if ty.by_ref => {
+                errors.push(syn::Error::new(
+                    ty.span,
+                    "the return type must be a value, not a reference",
+                ));
+                None
+            }
+            Ok(ty) => {
+                agree(ty.float, "the return type".to_string(), ty.span, errors);
+                Some(TypeDecl {
+                    kind: ty.kind,
+                    span: ty.span,
+                })
+            }
+            Err(error) => {
+                errors.push(error);
+                None
+            }
+        },
+    };
+
+    Signature {
+        dims,
+        params,
+        scalar: float.map(|(found, _)| found).unwrap_or_default(),
+        returns,
+    }
+}
+
+/// The generic dimensions, in declaration order. A type parameter counts as a dimension when it
+/// is bounded by a path ending in `Dim`, inline or in the where clause.
+fn generic_dims(generics: &syn::Generics, errors: &mut Errors) -> Vec<String> {
+    let is_dim_bound = |bound: &syn::TypeParamBound| {
+        matches!(bound, syn::TypeParamBound::Trait(t)
+            if t.path.segments.last().is_some_and(|s| s.ident == "Dim"))
+    };
+    let mut candidates: Vec<(&syn::Ident, bool)> = Vec::new();
+    for param in &generics.params {
+        match param {
+            GenericParam::Type(ty) => {
+                candidates.push((&ty.ident, ty.bounds.iter().any(is_dim_bound)))
+            }
+            // Lifetimes only matter to references, which the DSL reads through.
+            GenericParam::Lifetime(_) => {}
+            GenericParam::Const(c) => errors.push(syn::Error::new(
+                c.ident.span(),
+                format!(
+                    "const generic parameter `{}` is not supported: dimensions are typenum types; \
+                     declare `{}: Dim` instead",
+                    c.ident, c.ident
+                ),
+            )),
+        }
+    }
+    if let Some(clause) = &generics.where_clause {
+        for predicate in &clause.predicates {
+            let syn::WherePredicate::Type(predicate) = predicate else {
+                continue;
+            };
+            let Type::Path(bounded) = &predicate.bounded_ty else {
+                continue;
+            };
+            if !predicate.bounds.iter().any(is_dim_bound) {
+                continue;
+            }
+            for (ident, bounded_by_dim) in &mut candidates {
+                if bounded.qself.is_none() && bounded.path.is_ident(*ident) {
+                    *bounded_by_dim = true;
+                }
+            }
+        }
+    }
+    let mut dims = Vec::new();
+    for (ident, is_dim) in candidates {
+        if is_dim {
+            dims.push(ident.to_string());
+        } else {
+            errors.push(syn::Error::new(
+                ident.span(),
+                format!(
+                    "generic parameter `{ident}` is not a dimension: matcalc functions may only be \
+                     generic over dimensions bounded by `Dim` (`{ident}: Dim`)"
+                ),
+            ));
+        }
+    }
+    dims
+}
+
+fn param_name(pat: &Pat, errors: &mut Errors) -> Option<(String, Span)> {
+    match pat {
+        Pat::Ident(ident) if ident.by_ref.is_none() && ident.subpat.is_none() => {
+            Some((ident.ident.to_string(), ident.ident.span()))
+        }
+        _ => {
+            errors.push(syn::Error::new_spanned(
+                pat,
+                format!(
+                    "unsupported parameter pattern `{}`: a parameter must be a plain name (`X` or \
+                     `mut X`)",
+                    tokens_text(pat)
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// Reads a parameter, return or `let` type: `&Matrix<R, C>`, `Matrix<R, C, f32>`,
+/// `matcalc::Vector<N>`, `f64`, ...
+pub(super) fn dsl_type(ty: &Type, dims: &[String]) -> Result<DslType, syn::Error> {
+    read_type(ty, ty, dims)
+}
+
+/// `dsl_type` of `ty`, a part of `whole`, which messages quote.
+fn read_type(ty: &Type, whole: &Type, dims: &[String]) -> Result<DslType, syn::Error> {
+    let unsupported = || {
+        syn::Error::new_spanned(
+            whole,
+            format!(
+                "unsupported type `{}`: {SUPPORTED_TYPES}",
+                tokens_text(whole)
+            ),
+        )
+    };
+    match ty {
+        Type::Reference(reference) => {
+            let inner = read_type(&reference.elem, whole, dims)?;
+            if inner.by_ref {
+                return Err(unsupported());
+            }
+            Ok(DslType {
+                by_ref: true,
+                span: ty.span(),
+                ..inner
+            })
+        }
+        Type::Paren(paren) => read_type(&paren.elem, whole, dims),
+        Type::Group(group) => read_type(&group.elem, whole, dims),
+        Type::Path(path) if path.qself.is_none() => {
+            let segment = path.path.segments.last().ok_or_else(unsupported)?;
+            let args: Vec<&GenericArgument> = match &segment.arguments {
+                PathArguments::None => Vec::new(),
+                PathArguments::AngleBracketed(args) => args.args.iter().collect(),
+                PathArguments::Parenthesized(_) => return Err(unsupported()),
+            };
+            let name = segment.ident.to_string();
+            let (dim_count, float_arg) = match (name.as_str(), args.len()) {
+                ("f64", 0) => return Ok(scalar(ScalarType::F64, ty)),
+                ("f32", 0) => return Ok(scalar(ScalarType::F32, ty)),
+                ("Matrix", 2 | 3) => (2, args.get(2)),
+                ("Vector", 1 | 2) => (1, args.get(1)),
+                _ => return Err(unsupported()),
+            };
+            let mut errors = Errors::default();
+            let mut shape = Vec::new();
+            for arg in &args[..dim_count] {
+                match dim(arg, dims) {
+                    Ok(d) => shape.push(d),
+                    Err(error) => errors.push(error),
+                }
+            }
+            let float = match float_arg.map(|arg| float_type(arg)) {
+                None => ScalarType::F64,
+                Some(Some(float)) => float,
+                Some(None) => {
+                    errors.push(syn::Error::new_spanned(
+                        float_arg,
+                        format!("the element type of `{name}` must be `f64` or `f32`"),
+                    ));
+                    ScalarType::F64
+                }
+            };
+            errors.finish()?;
+            let mut shape = shape.into_iter();
+            let rows = shape.next().ok_or_else(unsupported)?;
+            let cols = shape.next().unwrap_or(Dim::Known(1));
+            Ok(DslType {
+                kind: ParamKind::Matrix { rows, cols },
+                by_ref: false,
+                float,
+                span: ty.span(),
+            })
+        }
+        _ => Err(unsupported()),
+    }
+}
+
+fn scalar(float: ScalarType, ty: &Type) -> DslType {
+    DslType {
+        kind: ParamKind::Scalar,
+        by_ref: false,
+        float,
+        span: ty.span(),
+    }
+}
+
+fn float_type(arg: &GenericArgument) -> Option<ScalarType> {
+    let GenericArgument::Type(Type::Path(path)) = arg else {
+        return None;
+    };
+    if path.path.is_ident("f64") {
+        Some(ScalarType::F64)
+    } else if path.path.is_ident("f32") {
+        Some(ScalarType::F32)
+    } else {
+        None
+    }
+}
+
+/// One dimension: `U3`, `typenum::consts::U3`, `U<17>`, or a declared generic dimension.
+fn dim(arg: &GenericArgument, dims: &[String]) -> Result<Dim, syn::Error> {
+    let not_a_dim = || {
+        syn::Error::new_spanned(
+            arg,
+            format!(
+                "`{}` is not a dimension: {SUPPORTED_DIMS}",
+                tokens_text(arg)
+            ),
+        )
+    };
+    let GenericArgument::Type(ty) = arg else {
+        return Err(not_a_dim());
+    };
+    let mut ty = ty;
+    while let Type::Group(group) = ty {
+        ty = &group.elem;
+    }
+    let Type::Path(path) = ty else {
+        return Err(not_a_dim());
+    };
+    if path.qself.is_some() {
+        return Err(not_a_dim());
+    }
+    if let Some(ident) = path.path.get_ident() {
+        if dims.iter().any(|d| ident == d) {
+            return Ok(Dim::Named(ident.to_string()));
+        }
+    }
+    let segment = path.path.segments.last().ok_or_else(not_a_dim)?;
+    let name = segment.ident.to_string();
+    let size = match (&segment.arguments, name.strip_prefix('U')) {
+        // `U<17>`: typenum's const-generic alias.
+        (PathArguments::AngleBracketed(args), Some("")) if args.args.len() == 1 => {
+            match args.args.first() {
+                Some(GenericArgument::Const(expr)) => const_size(expr),
+                _ => None,
+            }
+        }
+        (PathArguments::None, Some(digits))
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            digits.parse::<usize>().ok()
+        }
+        _ => None,
+    };
+    match size {
+        Some(0) => Err(syn::Error::new_spanned(
+            arg,
+            "dimensions must be at least 1",
+        )),
+        Some(n) => Ok(Dim::Known(n)),
+        None => Err(not_a_dim()),
+    }
+}
+
+/// The number in `U<17>` or `U<{ 17 }>`.
+fn const_size(expr: &syn::Expr) -> Option<usize> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(int),
+            ..
+        }) if int.suffix().is_empty() || int.suffix() == "usize" => int.base10_parse().ok(),
+        syn::Expr::Block(block) if block.block.stmts.len() == 1 => match &block.block.stmts[0] {
+            syn::Stmt::Expr(inner, None) => const_size(inner),
+            _ => None,
+        },
+        syn::Expr::Group(group) => const_size(&group.expr),
+        _ => None,
+    }
+}
