@@ -1,0 +1,197 @@
+//! Entry-by-entry functions (`exp`, `sigmoid`, `powi`, `hadamard`, ...) and the two
+//! whole-matrix normalisations built from them, `softmax` and `logsumexp`.
+
+use crate::arg::MatrixArg;
+use crate::dim::Dim;
+use crate::matrix::Matrix;
+use crate::scalar::Scalar;
+use crate::shape_errors::{SameShapeForElemDiv, SameShapeForHadamard};
+
+/// Declares methods that apply the `Scalar` method of the same meaning to every entry.
+macro_rules! elementwise_methods {
+    ($($(#[$doc:meta])* $name:ident => $scalar_fn:ident;)*) => {
+        impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
+            $(
+                $(#[$doc])*
+                #[inline]
+                pub fn $name(&self) -> Self {
+                    self.map(T::$scalar_fn)
+                }
+            )*
+        }
+    };
+}
+
+elementwise_methods! {
+    /// `eˣ` of every entry.
+    exp => exp;
+    /// Natural logarithm of every entry.
+    log => ln;
+    /// Sine of every entry.
+    sin => sin;
+    /// Cosine of every entry.
+    cos => cos;
+    /// Tangent of every entry.
+    tan => tan;
+    /// Hyperbolic tangent of every entry.
+    tanh => tanh;
+    /// Square root of every entry.
+    sqrt => sqrt;
+    /// Absolute value of every entry.
+    abs => abs;
+    /// Logistic `1 / (1 + e⁻ˣ)` of every entry (stable for any magnitude).
+    sigmoid => sigmoid;
+    /// `ln(1 + eˣ)` of every entry (stable for any magnitude).
+    softplus => softplus;
+    /// `max(x, 0)` of every entry.
+    relu => relu;
+    /// Sign (`-1`, `0`, `1`) of every entry.
+    sign => sign;
+    /// Heaviside step (`1` where positive, else `0`) of every entry.
+    step => step;
+    /// `1 / x` of every entry.
+    recip => recip;
+}
+
+impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
+    /// Every entry to the integer power `k`.
+    #[inline]
+    pub fn powi(&self, k: i32) -> Self {
+        self.map(|x| x.powi(k))
+    }
+
+    /// Every entry to the real power `p`.
+    #[inline]
+    pub fn powf(&self, p: T) -> Self {
+        self.map(|x| x.powf(p))
+    }
+
+    /// Elementwise (Hadamard) product `A ∘ B` of two same-shaped matrices (`B` owned or borrowed).
+    #[inline]
+    pub fn hadamard<B: MatrixArg<T = T>>(&self, other: B) -> Self
+    where
+        B::Shape: SameShapeForHadamard<(R, C)>,
+    {
+        self.zip_map_slice(other.as_matrix().as_slice(), |a, b| a * b)
+    }
+
+    /// Elementwise quotient `A ⊘ B` of two same-shaped matrices (`B` owned or borrowed).
+    #[inline]
+    pub fn elem_div<B: MatrixArg<T = T>>(&self, other: B) -> Self
+    where
+        B::Shape: SameShapeForElemDiv<(R, C)>,
+    {
+        self.zip_map_slice(other.as_matrix().as_slice(), |a, b| a / b)
+    }
+
+    /// `ln Σ exp(a_ij)` over all entries.
+    ///
+    /// Computed as `m + ln Σ exp(a_ij - m)` with `m` the largest entry, so entries of ±1000 do
+    /// not overflow. An empty matrix or all entries `-∞` give `-∞`; any `+∞` gives `+∞`.
+    pub fn logsumexp(&self) -> T {
+        let m = self.max_entry();
+        if !m.is_finite() {
+            // -inf: every term is zero; +inf: dominates; NaN: propagates.
+            return m;
+        }
+        let s: T = self.iter().map(|&a| (a - m).exp()).sum();
+        m + s.ln()
+    }
+
+    /// `exp(a_ij) / Σ exp(a_kl)` over all entries (any shape; for a vector the usual softmax).
+    ///
+    /// The largest entry is subtracted first so no exponential overflows; the result sums to 1.
+    pub fn softmax(&self) -> Self {
+        let m = self.max_entry();
+        let e = self.map(|a| (a - m).exp());
+        let s = e.sum();
+        e.map(|x| x / s)
+    }
+
+    /// Largest entry (NaN if any entry is NaN; `-∞` for an empty matrix).
+    fn max_entry(&self) -> T {
+        self.iter().fold(-T::INFINITY, |m, &a| {
+            if a.is_nan() || m.is_nan() {
+                T::NAN
+            } else if a > m {
+                a
+            } else {
+                m
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::Rng;
+    use typenum::consts::*;
+
+    #[test]
+    fn unary_functions_apply_entrywise() {
+        let mut rng = Rng::new(11);
+        let a = Matrix::<U3, U2>::from_fn(|_, _| rng.range(0.1, 2.0));
+        type Check = (Matrix<U3, U2>, fn(f64) -> f64);
+        let checks: [Check; 9] = [
+            (a.exp(), f64::exp),
+            (a.log(), f64::ln),
+            (a.sin(), f64::sin),
+            (a.cos(), f64::cos),
+            (a.tan(), f64::tan),
+            (a.tanh(), f64::tanh),
+            (a.sqrt(), f64::sqrt),
+            (a.abs(), f64::abs),
+            (a.recip(), f64::recip),
+        ];
+        // Within an ulp or so rather than exact: without `std` the entries come from `libm`.
+        for (got, f) in checks {
+            assert!(got.approx_eq(&Matrix::from_fn(|i, j| f(a[(i, j)])), 1e-15, 0.0));
+        }
+        assert!(a
+            .powi(3)
+            .approx_eq(&a.hadamard(&a).hadamard(&a), 1e-14, 0.0));
+        assert!(a.powf(0.5).approx_eq(&a.sqrt(), 1e-15, 0.0));
+        assert!(a.elem_div(&a).approx_eq(&Matrix::ones(), 1e-15, 0.0));
+        let signs = Matrix::<U1, U3>::from_row_slice(&[-2.0, 0.0, 3.0]);
+        assert_eq!(signs.sign().as_slice(), &[-1.0, 0.0, 1.0]);
+        assert_eq!(signs.step().as_slice(), &[0.0, 0.0, 1.0]);
+        assert_eq!(signs.relu().as_slice(), &[0.0, 0.0, 3.0]);
+        assert!((signs.sigmoid()[(0, 1)] - 0.5).abs() < 1e-16);
+        assert!((signs.softplus()[(0, 1)] - 2f64.ln()).abs() < 1e-16);
+    }
+
+    #[test]
+    fn softmax_and_logsumexp_match_naive_formulas() {
+        let mut rng = Rng::new(12);
+        for _ in 0..20 {
+            let a = Matrix::<U2, U3>::from_fn(|_, _| 5.0 * rng.uniform());
+            let z: f64 = a.iter().map(|x| x.exp()).sum();
+            assert!((a.logsumexp() - z.ln()).abs() < 1e-13);
+            let want = a.map(|x| x.exp() / z);
+            assert!(a.softmax().approx_eq(&want, 1e-13, 1e-16));
+            assert!((a.softmax().sum() - 1.0).abs() < 1e-14);
+        }
+    }
+
+    #[test]
+    fn softmax_and_logsumexp_are_stable_at_1000() {
+        let big = Matrix::<U3, U1>::from_column_slice(&[1000.0, 1000.0, -1000.0]);
+        assert!((big.logsumexp() - (1000.0 + 2f64.ln())).abs() < 1e-12);
+        let p = big.softmax();
+        assert!(p.iter().all(|x| x.is_finite()));
+        assert!((p[(0, 0)] - 0.5).abs() < 1e-15 && p[(2, 0)] == 0.0);
+        let low = Matrix::<U2, U1>::from_element(-1000.0);
+        assert!((low.logsumexp() - (-1000.0 + 2f64.ln())).abs() < 1e-12);
+        assert_eq!(low.softmax().as_slice(), &[0.5, 0.5]);
+        assert_eq!(
+            Matrix::<U2, U1>::from_element(f64::NEG_INFINITY).logsumexp(),
+            f64::NEG_INFINITY
+        );
+        assert_eq!(Matrix::<U0, U1>::zeros().logsumexp(), f64::NEG_INFINITY);
+        let s = Matrix::<U2, U2>::from_element(1000.0).sigmoid();
+        assert!(s.iter().all(|&x| x == 1.0));
+        let sp = Matrix::<U2, U2>::from_element(-1000.0).softplus();
+        assert!(sp.iter().all(|&x| x == 0.0));
+    }
+}

@@ -1,0 +1,57 @@
+//! matcalc-core: statically sized matrices whose dimensions are typenum numbers, and every
+//! run-time operation the matcalc DSL uses (see `shared/SPEC.md` §3–4).
+//!
+//! Shapes are checked by the type system. A mismatched product, sum, trace or inverse does not
+//! compile, and the first line of the error says what is wrong in words (see [`shape_errors`]).
+//!
+//! ```
+//! use matcalc_core::prelude::*;
+//! let a: Matrix<U2, U2> = matrix![2.0, 1.0; 1.0, 3.0];
+//! let x: Vector<U2> = matrix![1.0; -1.0];
+//! let q: f64 = (x.t() * a * x).to_scalar();
+//! assert_eq!(q, 3.0);
+//! assert!((det(&a) - 5.0).abs() < 1e-12);
+//! ```
+//!
+//! `no_std` when the default `std` feature is off (float functions then come from `libm`).
+#![no_std]
+#![warn(missing_docs)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+pub use generic_array;
+pub use typenum;
+
+mod arg;
+mod dim;
+mod display;
+pub mod dsl;
+mod elementwise;
+mod linalg;
+mod literal;
+mod matrix;
+#[cfg(feature = "nalgebra")]
+mod nalgebra;
+mod ops;
+mod reduce;
+mod scalar;
+pub mod shape_errors;
+mod structure;
+#[cfg(test)]
+mod testutil;
+
+pub use dim::Dim;
+pub use linalg::Lu;
+pub use matrix::{Matrix, Vector};
+pub use scalar::Scalar;
+
+/// `use matcalc_core::prelude::*;` brings the types, typenum's constants (`U1`, `U2`, …, and
+/// `U<N>`), the `matrix!` literal and the DSL functions.
+pub mod prelude {
+    pub use crate::dsl::*;
+    pub use crate::matrix;
+    pub use crate::{Dim, Lu, Matrix, Scalar, Vector};
+    pub use typenum::consts::*;
+    pub use typenum::{Prod, U};
+}

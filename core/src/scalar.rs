@@ -1,0 +1,333 @@
+//! The `Scalar` trait: the float types (`f32`, `f64`) a matrix can hold, with the elementary
+//! functions the DSL needs. With `std` these call the inherent float methods, without it `libm`.
+
+use core::fmt::{Debug, Display};
+use core::iter::Sum;
+use core::ops::{
+    Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, RemAssign, Sub, SubAssign,
+};
+
+/// A real floating-point number: `f32` or `f64`.
+///
+/// The nonlinear functions the DSL differentiates (`sigmoid`, `softplus`, `relu`, ...) are
+/// provided methods built from the primitive ones, written to be numerically stable: none of
+/// them overflows for arguments as large as ±1000.
+pub trait Scalar:
+    Copy
+    + PartialOrd
+    + Debug
+    + Display
+    + Default
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Rem<Output = Self>
+    + Neg<Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+    + DivAssign
+    + RemAssign
+    + Sum
+{
+    /// Machine epsilon: the gap between 1 and the next representable number.
+    const EPSILON: Self;
+    /// Positive infinity.
+    const INFINITY: Self;
+    /// Not a number.
+    const NAN: Self;
+
+    /// `0`.
+    fn zero() -> Self;
+    /// `1`.
+    fn one() -> Self;
+    /// Converts from `f64`, rounding to the nearest representable value.
+    fn from_f64(v: f64) -> Self;
+    /// Converts to `f64` (exact for `f32` and `f64`).
+    fn to_f64(self) -> f64;
+
+    /// `eˣ`.
+    fn exp(self) -> Self;
+    /// Natural logarithm.
+    fn ln(self) -> Self;
+    /// `ln(1 + x)`, accurate for small `x`.
+    fn ln_1p(self) -> Self;
+    /// Sine.
+    fn sin(self) -> Self;
+    /// Cosine.
+    fn cos(self) -> Self;
+    /// Tangent.
+    fn tan(self) -> Self;
+    /// Hyperbolic tangent.
+    fn tanh(self) -> Self;
+    /// Square root (NaN for negative input).
+    fn sqrt(self) -> Self;
+    /// Absolute value.
+    fn abs(self) -> Self;
+    /// Integer power.
+    fn powi(self, n: i32) -> Self;
+    /// Real power.
+    fn powf(self, p: Self) -> Self;
+    /// `1 / x`.
+    fn recip(self) -> Self;
+    /// Neither infinite nor NaN.
+    fn is_finite(self) -> bool;
+    /// Larger of the two; if one is NaN, the other.
+    fn max(self, other: Self) -> Self;
+    /// Smaller of the two; if one is NaN, the other.
+    fn min(self, other: Self) -> Self;
+
+    /// Is this NaN?
+    #[inline]
+    fn is_nan(self) -> bool {
+        // NaN is the only value not equal to itself.
+        #[allow(clippy::eq_op)]
+        let nan = self != self;
+        nan
+    }
+
+    /// The logistic function `1 / (1 + e⁻ˣ)`.
+    ///
+    /// Evaluated through `e^{-|x|}`, which never overflows, so it is exact to rounding at ±1000.
+    #[inline]
+    fn sigmoid(self) -> Self {
+        let z = (-self.abs()).exp();
+        if self >= Self::zero() {
+            Self::one() / (Self::one() + z)
+        } else {
+            z / (Self::one() + z)
+        }
+    }
+
+    /// `ln(1 + eˣ)`, computed as `max(x, 0) + ln(1 + e^{-|x|})` so it neither overflows for
+    /// large `x` nor loses the tiny result for very negative `x`.
+    #[inline]
+    fn softplus(self) -> Self {
+        if self.is_nan() {
+            return self;
+        }
+        self.max(Self::zero()) + (-self.abs()).exp().ln_1p()
+    }
+
+    /// `max(x, 0)`; NaN stays NaN so bad values are not silently hidden.
+    #[inline]
+    fn relu(self) -> Self {
+        if self < Self::zero() {
+            Self::zero()
+        } else {
+            self
+        }
+    }
+
+    /// `-1`, `0` or `1` by the sign of `x` (`0` for both zeros, NaN for NaN).
+    #[inline]
+    fn sign(self) -> Self {
+        if self > Self::zero() {
+            Self::one()
+        } else if self < Self::zero() {
+            -Self::one()
+        } else if self.is_nan() {
+            self
+        } else {
+            Self::zero()
+        }
+    }
+
+    /// Heaviside step: `1` if `x > 0`, else `0` (the derivative of `relu`).
+    #[inline]
+    fn step(self) -> Self {
+        if self > Self::zero() {
+            Self::one()
+        } else {
+            Self::zero()
+        }
+    }
+}
+
+/// Calls the `std` float method when `std` is on, else the `libm` function of the same meaning.
+#[cfg(feature = "std")]
+macro_rules! math {
+    ($t:ty, $std:ident / $libm:ident ($($arg:expr),*)) => {
+        <$t>::$std($($arg),*)
+    };
+}
+
+#[cfg(not(feature = "std"))]
+macro_rules! math {
+    ($t:ty, $std:ident / $libm:ident ($($arg:expr),*)) => {
+        libm::Libm::<$t>::$libm($($arg),*)
+    };
+}
+
+macro_rules! impl_scalar {
+    ($t:ident) => {
+        impl Scalar for $t {
+            const EPSILON: Self = $t::EPSILON;
+            const INFINITY: Self = $t::INFINITY;
+            const NAN: Self = $t::NAN;
+
+            #[inline]
+            fn zero() -> Self {
+                0.0
+            }
+            #[inline]
+            fn one() -> Self {
+                1.0
+            }
+            #[inline]
+            fn from_f64(v: f64) -> Self {
+                v as $t
+            }
+            #[inline]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            #[inline]
+            fn exp(self) -> Self {
+                math!($t, exp / exp(self))
+            }
+            #[inline]
+            fn ln(self) -> Self {
+                math!($t, ln / log(self))
+            }
+            #[inline]
+            fn ln_1p(self) -> Self {
+                math!($t, ln_1p / log1p(self))
+            }
+            #[inline]
+            fn sin(self) -> Self {
+                math!($t, sin / sin(self))
+            }
+            #[inline]
+            fn cos(self) -> Self {
+                math!($t, cos / cos(self))
+            }
+            #[inline]
+            fn tan(self) -> Self {
+                math!($t, tan / tan(self))
+            }
+            #[inline]
+            fn tanh(self) -> Self {
+                math!($t, tanh / tanh(self))
+            }
+            #[inline]
+            fn sqrt(self) -> Self {
+                math!($t, sqrt / sqrt(self))
+            }
+            #[inline]
+            fn abs(self) -> Self {
+                math!($t, abs / fabs(self))
+            }
+            #[inline]
+            fn powi(self, n: i32) -> Self {
+                #[cfg(feature = "std")]
+                let p = <$t>::powi(self, n);
+                // libm has no integer power; `pow` with an integral exponent is exact enough.
+                #[cfg(not(feature = "std"))]
+                let p = libm::Libm::<$t>::pow(self, n as $t);
+                p
+            }
+            #[inline]
+            fn powf(self, p: Self) -> Self {
+                math!($t, powf / pow(self, p))
+            }
+            #[inline]
+            fn recip(self) -> Self {
+                1.0 / self
+            }
+            #[inline]
+            fn is_finite(self) -> bool {
+                // `core` has this method with or without `std`.
+                <$t>::is_finite(self)
+            }
+            #[inline]
+            fn max(self, other: Self) -> Self {
+                math!($t, max / fmax(self, other))
+            }
+            #[inline]
+            fn min(self, other: Self) -> Self {
+                math!($t, min / fmin(self, other))
+            }
+        }
+    };
+}
+
+impl_scalar!(f32);
+impl_scalar!(f64);
+
+#[cfg(test)]
+mod tests {
+    use super::Scalar;
+
+    /// Reference formulas, naive but exact where they do not overflow.
+    fn sigmoid_ref(x: f64) -> f64 {
+        1.0 / (1.0 + (-x).exp())
+    }
+    fn softplus_ref(x: f64) -> f64 {
+        (1.0 + x.exp()).ln()
+    }
+
+    #[test]
+    fn sigmoid_and_softplus_match_naive_formulas_in_range() {
+        for i in -300..=300 {
+            let x = f64::from(i) / 10.0;
+            assert!(
+                (Scalar::sigmoid(x) - sigmoid_ref(x)).abs() < 1e-15,
+                "sigmoid({x})"
+            );
+            let sp = Scalar::softplus(x);
+            assert!(
+                (sp - softplus_ref(x)).abs() <= 1e-14 * sp.abs().max(1.0),
+                "softplus({x})"
+            );
+        }
+    }
+
+    #[test]
+    fn nonlinearities_are_stable_at_1000() {
+        assert_eq!(Scalar::sigmoid(1000.0_f64), 1.0);
+        assert_eq!(Scalar::sigmoid(-1000.0_f64), 0.0);
+        assert_eq!(Scalar::softplus(1000.0_f64), 1000.0);
+        assert_eq!(Scalar::softplus(-1000.0_f64), 0.0);
+        assert_eq!(Scalar::sigmoid(1000.0_f32), 1.0);
+        assert_eq!(Scalar::softplus(1000.0_f32), 1000.0);
+        assert_eq!(Scalar::softplus(-1000.0_f32), 0.0);
+        // Tiny but not lost to cancellation.
+        let tiny = Scalar::softplus(-40.0_f64);
+        assert!((tiny - (-40.0_f64).exp()).abs() < 1e-30);
+        assert!(Scalar::sigmoid(f64::NAN).is_nan());
+        assert!(Scalar::softplus(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn piecewise_functions() {
+        assert_eq!(Scalar::relu(-2.0_f64), 0.0);
+        assert_eq!(Scalar::relu(2.5_f64), 2.5);
+        assert!(Scalar::relu(f64::NAN).is_nan());
+        assert_eq!(Scalar::sign(-3.0_f64), -1.0);
+        assert_eq!(Scalar::sign(0.0_f64), 0.0);
+        assert_eq!(Scalar::sign(7.0_f32), 1.0);
+        assert_eq!(Scalar::step(0.0_f64), 0.0);
+        assert_eq!(Scalar::step(1e-300_f64), 1.0);
+    }
+
+    #[test]
+    fn primitives_agree_with_std() {
+        // Within an ulp or so: without `std` these come from `libm`.
+        let close = |a: f64, b: f64| (a - b).abs() <= 2.0 * f64::EPSILON * b.abs();
+        let x = 0.7_f64;
+        assert!(close(Scalar::exp(x), x.exp()));
+        assert!(close(Scalar::ln(x), x.ln()));
+        assert!(close(Scalar::powi(x, 3), x.powi(3)));
+        assert!(close(Scalar::powf(x, 2.5), x.powf(2.5)));
+        assert!(close(Scalar::tanh(x), x.tanh()));
+        assert_eq!(Scalar::max(x, f64::NAN), x);
+        assert_eq!(f32::from_f64(0.5), 0.5_f32);
+        assert_eq!(Scalar::to_f64(0.25_f32), 0.25);
+        assert!(!Scalar::is_finite(f64::INFINITY));
+    }
+}
