@@ -28,6 +28,7 @@ mod dim;
 mod display;
 pub mod dsl;
 mod elementwise;
+mod kernels;
 mod linalg;
 mod literal;
 mod matrix;

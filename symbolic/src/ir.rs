@@ -24,7 +24,7 @@ impl Dim {
     /// The product `a·b`, folded where both are numbers or one is 1.
     pub fn product(a: &Dim, b: &Dim) -> Dim {
         match (a, b) {
-            (Dim::Known(x), Dim::Known(y)) => Dim::Known(x * y),
+            (Dim::Known(x), Dim::Known(y)) if x.checked_mul(*y).is_some() => Dim::Known(x * y),
             (Dim::Known(1), other) | (other, Dim::Known(1)) => other.clone(),
             _ => Dim::Prod(Box::new(a.clone()), Box::new(b.clone())),
         }
