@@ -7,6 +7,7 @@
 //! `eval` evaluates a graph numerically, for tests and the command-line tool's `--check`.
 
 pub mod ast;
+pub mod cost;
 pub mod diff;
 pub mod emit;
 pub mod eval;

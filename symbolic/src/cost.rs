@@ -1,0 +1,126 @@
+//! Cost model: an estimate of the floating-point operations needed to evaluate a set of nodes
+//! once each, as the code `emit` generates would (shared nodes are computed once). Used to check
+//! the cheap-gradient principle — value and gradient together should cost a small multiple of
+//! the value alone — and to compare alternative derivative forms.
+//!
+//! Counts are coarse by design: an addition or multiplication is 1, a transcendental function
+//! is `TRANSCENDENTAL`, an n×n LU factorization is ~⅔n³. Reshapes and transposes (`vec`,
+//! `ᵀ`, to/from scalar, `diag`) are free: they move data, they do no arithmetic. A generic
+//! dimension counts as `GENERIC_DIM`.
+
+use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
+
+/// What a generic dimension (`M`, `N`) counts as.
+pub const GENERIC_DIM: u64 = 8;
+
+/// The weight of one `exp`, `log`, `sin`, ... relative to one addition.
+pub const TRANSCENDENTAL: u64 = 8;
+
+/// Estimated flops to evaluate every node reachable from `roots` once.
+pub fn cost(g: &Graph, roots: &[NodeId]) -> u64 {
+    g.reachable(roots)
+        .into_iter()
+        .map(|id| node_cost(g, id))
+        .fold(0, u64::saturating_add)
+}
+
+fn dim(d: &Dim) -> u64 {
+    match d {
+        Dim::Known(n) => *n as u64,
+        Dim::Named(_) => GENERIC_DIM,
+        Dim::Prod(a, b) => dim(a).saturating_mul(dim(b)),
+    }
+}
+
+fn dims(shape: &Shape) -> (u64, u64) {
+    let (r, c) = shape.dims();
+    (dim(&r), dim(&c))
+}
+
+fn func_cost(f: Func) -> u64 {
+    match f {
+        Func::Abs | Func::Relu | Func::Sign | Func::Step | Func::Recip => 1,
+        Func::Sqrt => 4,
+        // Binary exponentiation: about 2·log₂|k| multiplications.
+        Func::Powi(k) => 2 * u64::from(32 - k.unsigned_abs().leading_zeros()).max(1),
+        _ => TRANSCENDENTAL,
+    }
+}
+
+/// The flops of one node, given its operands are available.
+fn node_cost(g: &Graph, id: NodeId) -> u64 {
+    let own = |x: NodeId| dims(g.shape(x));
+    let (r, c) = dims(g.shape(id));
+    let entries = r.saturating_mul(c);
+    let lu = |n: u64| (2 * n.saturating_pow(3)).div_ceil(3);
+    match *g.op(id) {
+        Op::Param(_)
+        | Op::Literal(_)
+        | Op::Zeros(..)
+        | Op::Ones(..)
+        | Op::Identity(_)
+        | Op::Commutation(..)
+        | Op::Transpose(_)
+        | Op::Vec(_)
+        | Op::Unvec(..)
+        | Op::Diag(_)
+        | Op::Diagonal(_)
+        | Op::ToScalar(_)
+        | Op::FromScalar(_) => 0,
+        Op::Add(..)
+        | Op::Sub(..)
+        | Op::Neg(_)
+        | Op::Mul(..)
+        | Op::Scale(..)
+        | Op::Div(..)
+        | Op::Hadamard(..)
+        | Op::ElemDiv(..)
+        | Op::Kron(..) => entries,
+        // m×k times k×n: each of the m·n entries takes k products and k − 1 sums.
+        Op::MatMul(a, _) => {
+            let k = own(a).1;
+            entries.saturating_mul((2 * k).saturating_sub(1))
+        }
+        Op::Trace(a) => own(a).0,
+        Op::Sum(a) => {
+            let (ar, ac) = own(a);
+            ar.saturating_mul(ac)
+        }
+        Op::Dot(a, _) | Op::NormSq(a) => {
+            let (ar, ac) = own(a);
+            2 * ar.saturating_mul(ac)
+        }
+        Op::Norm(a) => {
+            let (ar, ac) = own(a);
+            2 * ar.saturating_mul(ac) + 4
+        }
+        Op::Det(a) => lu(own(a).0),
+        Op::Logdet(a) => lu(own(a).0) + TRANSCENDENTAL * own(a).0,
+        // LU plus n triangular solve pairs: ~2n³.
+        Op::Inv(a) => 2 * own(a).0.saturating_pow(3),
+        Op::MatPow(a, k) => {
+            let n = own(a).0;
+            // Binary exponentiation: (bits − 1) squarings and (ones − 1) extra products.
+            let m = k.unsigned_abs();
+            let products = u64::from((32 - m.leading_zeros()) + m.count_ones()).saturating_sub(2);
+            let inverse = if k < 0 { 2 * n.saturating_pow(3) } else { 0 };
+            products.saturating_mul(2 * n.saturating_pow(3)) + inverse
+        }
+        Op::Map(f, _) => entries.saturating_mul(func_cost(f)),
+        Op::Powf(..) => entries.saturating_mul(2 * TRANSCENDENTAL),
+        Op::Softmax(_) => entries.saturating_mul(TRANSCENDENTAL + 3),
+        Op::Logsumexp(a) => {
+            let (ar, ac) = own(a);
+            ar.saturating_mul(ac).saturating_mul(TRANSCENDENTAL + 2) + TRANSCENDENTAL
+        }
+        // Column (row) sums of B, then a broadcast.
+        Op::OnesMul(_, b) | Op::MulOnes(b, _) => {
+            let (br, bc) = own(b);
+            br.saturating_mul(bc)
+        }
+        Op::KronAdjointLeft(gk, _) | Op::KronAdjointRight(gk, _) => {
+            let (gr, gc) = own(gk);
+            2 * gr.saturating_mul(gc)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-//! (stub) print stage.

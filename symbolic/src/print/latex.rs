@@ -1,0 +1,87 @@
+//! LaTeX tokens for the precedence walk in `print`: `A^\top`, `X^{-\top}`, `A \odot B`,
+//! `\lVert A \rVert^2`, `\operatorname{tr}(A)`, `\frac{a}{b}`.
+
+use super::{Notation, Prec};
+use crate::ir::Dim;
+
+pub(super) struct Latex;
+
+/// Functions LaTeX has a command for; the rest are set with `\operatorname`.
+const COMMANDS: &[&str] = &["exp", "log", "sin", "cos", "tan", "tanh", "det"];
+
+fn dim(d: &Dim) -> String {
+    d.to_string().replace('·', r" \cdot ")
+}
+
+impl Notation for Latex {
+    fn minus(&self) -> &'static str {
+        "-"
+    }
+    fn transpose(&self) -> &'static str {
+        r"^\top"
+    }
+    fn inverse(&self) -> &'static str {
+        "^{-1}"
+    }
+    fn inverse_transpose(&self) -> &'static str {
+        r"^{-\top}"
+    }
+    fn ones(&self) -> &'static str {
+        r"\mathbf{1}"
+    }
+    fn identity(&self) -> &'static str {
+        "I"
+    }
+    fn zero(&self) -> &'static str {
+        "0"
+    }
+    fn hadamard(&self) -> &'static str {
+        r"\odot"
+    }
+    fn elem_div(&self) -> &'static str {
+        r"\oslash"
+    }
+    fn kron(&self) -> &'static str {
+        r"\otimes"
+    }
+    fn squared(&self) -> &'static str {
+        "^2"
+    }
+    fn name(&self, name: &str) -> String {
+        name.replace('_', r"\_")
+    }
+    fn power(&self, k: i32, elementwise: bool) -> String {
+        let ring = if elementwise { r"\circ " } else { "" };
+        format!("^{{{ring}{k}}}")
+    }
+    fn real_power(&self, exp: &str, _prec: Prec, elementwise: bool) -> String {
+        // Braces group the exponent, so it never needs parentheses.
+        let ring = if elementwise { r"\circ " } else { "" };
+        format!("^{{{ring}{exp}}}")
+    }
+    fn call(&self, func: &str, args: &str) -> String {
+        let func = if func == "sigmoid" {
+            r"\sigma".to_owned()
+        } else if COMMANDS.contains(&func) {
+            format!(r"\{func}")
+        } else {
+            format!(r"\operatorname{{{}}}", func.replace('_', r"\_"))
+        };
+        format!("{func}({args})")
+    }
+    fn abs(&self, inner: &str) -> String {
+        format!(r"\lvert {inner} \rvert")
+    }
+    fn norm(&self, inner: &str) -> String {
+        format!(r"\lVert {inner} \rVert")
+    }
+    fn inner(&self, a: &str, b: &str) -> String {
+        format!(r"\langle {a}, {b} \rangle")
+    }
+    fn frac(&self, num: &str, den: &str) -> Option<String> {
+        Some(format!(r"\frac{{{num}}}{{{den}}}"))
+    }
+    fn commutation(&self, m: &Dim, n: &Dim) -> String {
+        format!("K_{{{},{}}}", dim(m), dim(n))
+    }
+}

@@ -1,0 +1,241 @@
+//! Formulas for humans: the last stage, beside `emit`. Turns a node of the graph into matrix
+//! notation — `(W x − y) xᵀ`, `det(X) X⁻ᵀ`, `𝟙 Yᵀ` — for the doc comments of generated
+//! functions and the command-line tool, in Unicode ([`unicode`]) or LaTeX ([`latex`]).
+//!
+//! One precedence walk (this module) decides structure and parentheses; the two notations
+//! (`unicode`, `latex` submodules) only supply tokens, so the two outputs always agree.
+//! Shared subexpressions are printed inline: this is a formula, not code.
+
+mod latex;
+#[cfg(test)]
+mod tests;
+mod unicode;
+
+use crate::ir::{Dim, Func, Graph, NodeId, Op};
+
+/// `id` in Unicode matrix notation, e.g. `(W x − y) xᵀ`.
+pub fn unicode(g: &Graph, id: NodeId) -> String {
+    Printer {
+        g,
+        n: &unicode::Unicode,
+    }
+    .expr(id)
+    .0
+}
+
+/// `id` in LaTeX, e.g. `(W x - y) x^\top`.
+pub fn latex(g: &Graph, id: NodeId) -> String {
+    Printer {
+        g,
+        n: &latex::Latex,
+    }
+    .expr(id)
+    .0
+}
+
+/// How tightly a printed form binds, loosest first. An operand printed at a lower level than its
+/// position requires is parenthesized.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Prec {
+    /// `a + b`, `a − b`.
+    Sum,
+    /// Starts with a minus sign: `−a`, `−2 A`, `−A B`.
+    Neg,
+    /// `A ⊙ B`, `A ⊘ B`, `A ⊗ B`, `a / b`.
+    Infix,
+    /// Juxtaposition: `A B`, `s A`.
+    Product,
+    /// `Aᵀ`, `A⁻¹`, `A∘²`, `‖A‖²`.
+    Postfix,
+    /// Names, numbers, constants, `f(A)`, `‖A‖`, `⟨A, B⟩`.
+    Atom,
+}
+
+/// The tokens of one notation.
+trait Notation {
+    fn minus(&self) -> &'static str;
+    fn transpose(&self) -> &'static str;
+    fn inverse(&self) -> &'static str;
+    fn inverse_transpose(&self) -> &'static str;
+    fn ones(&self) -> &'static str;
+    fn identity(&self) -> &'static str;
+    fn zero(&self) -> &'static str;
+    fn hadamard(&self) -> &'static str;
+    fn elem_div(&self) -> &'static str;
+    fn kron(&self) -> &'static str;
+    fn squared(&self) -> &'static str;
+    /// A parameter's name.
+    fn name(&self, name: &str) -> String;
+    /// A non-negative number, without a trailing `.0`.
+    fn number(&self, v: f64) -> String {
+        format!("{v}")
+    }
+    /// The suffix for the k-th power (matrix power, or elementwise `∘`).
+    fn power(&self, k: i32, elementwise: bool) -> String;
+    /// The suffix for a real power whose exponent printed as `exp` at precedence `prec`.
+    fn real_power(&self, exp: &str, prec: Prec, elementwise: bool) -> String;
+    /// A named function applied to already-printed arguments: `tr(A)`, `σ(x)`.
+    fn call(&self, func: &str, args: &str) -> String;
+    fn abs(&self, inner: &str) -> String;
+    fn norm(&self, inner: &str) -> String;
+    fn inner(&self, a: &str, b: &str) -> String;
+    /// A stacked fraction, if the notation has one (then it is an atom).
+    fn frac(&self, num: &str, den: &str) -> Option<String>;
+    fn commutation(&self, m: &Dim, n: &Dim) -> String;
+}
+
+struct Printer<'a> {
+    g: &'a Graph,
+    n: &'a dyn Notation,
+}
+
+impl Printer<'_> {
+    fn expr(&self, id: NodeId) -> (String, Prec) {
+        let (g, n) = (self.g, self.n);
+        let elementwise = |x: NodeId| !g.shape(x).is_scalar();
+        match *g.op(id) {
+            Op::Param(i) => (n.name(&g.params[i].name), Prec::Atom),
+            Op::Literal(bits) => {
+                let v = f64::from_bits(bits);
+                if v < 0.0 {
+                    (format!("{}{}", n.minus(), n.number(-v)), Prec::Neg)
+                } else {
+                    (n.number(v), Prec::Atom)
+                }
+            }
+            Op::Zeros(..) => (n.zero().to_owned(), Prec::Atom),
+            Op::Ones(..) => (n.ones().to_owned(), Prec::Atom),
+            Op::Identity(_) => (n.identity().to_owned(), Prec::Atom),
+            Op::Commutation(ref a, ref b) => (n.commutation(a, b), Prec::Atom),
+            Op::Add(a, b) => (
+                format!(
+                    "{} + {}",
+                    self.wrap(a, Prec::Sum),
+                    self.wrap(b, Prec::Infix)
+                ),
+                Prec::Sum,
+            ),
+            Op::Sub(a, b) => (
+                format!(
+                    "{} {} {}",
+                    self.wrap(a, Prec::Sum),
+                    n.minus(),
+                    self.wrap(b, Prec::Infix)
+                ),
+                Prec::Sum,
+            ),
+            Op::Neg(a) => (
+                format!("{}{}", n.minus(), self.wrap(a, Prec::Product)),
+                Prec::Neg,
+            ),
+            Op::Mul(a, b) | Op::Scale(a, b) | Op::MatMul(a, b) => {
+                product(self.expr(a), self.expr(b))
+            }
+            Op::OnesMul(_, b) => product((n.ones().to_owned(), Prec::Atom), self.expr(b)),
+            Op::MulOnes(b, _) => product(self.expr(b), (n.ones().to_owned(), Prec::Atom)),
+            Op::Div(a, k) => match n.frac(&self.expr(a).0, &self.expr(k).0) {
+                Some(f) => (f, Prec::Atom),
+                None => (
+                    format!(
+                        "{} / {}",
+                        self.wrap(a, Prec::Infix),
+                        self.wrap(k, Prec::Postfix)
+                    ),
+                    Prec::Infix,
+                ),
+            },
+            Op::Hadamard(a, b) => self.infix(a, n.hadamard(), b),
+            Op::ElemDiv(a, b) => self.infix(a, n.elem_div(), b),
+            Op::Kron(a, b) => self.infix(a, n.kron(), b),
+            // The inverse transpose is one symbol, X⁻ᵀ.
+            Op::Transpose(a) => match *g.op(a) {
+                Op::Inv(x) => self.postfix(x, n.inverse_transpose()),
+                _ => self.postfix(a, n.transpose()),
+            },
+            Op::Inv(a) => self.postfix(a, n.inverse()),
+            Op::MatPow(a, k) => self.postfix(a, &n.power(k, false)),
+            Op::Map(Func::Powi(k), a) => self.postfix(a, &n.power(k, elementwise(a))),
+            Op::Map(Func::Recip, a) => self.postfix(a, &n.power(-1, elementwise(a))),
+            Op::Map(Func::Abs, a) if !elementwise(a) => (n.abs(&self.expr(a).0), Prec::Atom),
+            Op::Map(f, a) => self.call(f.name(), &[a]),
+            Op::Powf(a, p) => {
+                let (exp, prec) = self.expr(p);
+                self.postfix(a, &n.real_power(&exp, prec, elementwise(a)))
+            }
+            Op::Trace(a) => self.call("tr", &[a]),
+            Op::Sum(a) => self.call("sum", &[a]),
+            Op::Det(a) => self.call("det", &[a]),
+            Op::Logdet(a) => self.call("logdet", &[a]),
+            Op::Softmax(a) => self.call("softmax", &[a]),
+            Op::Logsumexp(a) => self.call("logsumexp", &[a]),
+            Op::Vec(a) => self.call("vec", &[a]),
+            Op::Unvec(a, ..) => self.call("unvec", &[a]),
+            Op::Diag(a) => self.call("diag", &[a]),
+            Op::Diagonal(a) => self.call("diagonal", &[a]),
+            Op::KronAdjointLeft(a, b) => self.call("kron_adj_left", &[a, b]),
+            Op::KronAdjointRight(a, b) => self.call("kron_adj_right", &[a, b]),
+            Op::Dot(a, b) => (n.inner(&self.expr(a).0, &self.expr(b).0), Prec::Atom),
+            Op::Norm(a) => (n.norm(&self.expr(a).0), Prec::Atom),
+            Op::NormSq(a) => (
+                format!("{}{}", n.norm(&self.expr(a).0), n.squared()),
+                Prec::Postfix,
+            ),
+            // A 1×1 matrix and a scalar read the same on paper.
+            Op::ToScalar(a) | Op::FromScalar(a) => self.expr(a),
+        }
+    }
+
+    /// `id` printed, parenthesized if it binds looser than `min`.
+    fn wrap(&self, id: NodeId, min: Prec) -> String {
+        let (s, p) = self.expr(id);
+        if p < min {
+            format!("({s})")
+        } else {
+            s
+        }
+    }
+
+    fn infix(&self, a: NodeId, op: &str, b: NodeId) -> (String, Prec) {
+        (
+            format!(
+                "{} {op} {}",
+                self.wrap(a, Prec::Infix),
+                self.wrap(b, Prec::Product)
+            ),
+            Prec::Infix,
+        )
+    }
+
+    fn postfix(&self, a: NodeId, suffix: &str) -> (String, Prec) {
+        (
+            format!("{}{suffix}", self.wrap(a, Prec::Atom)),
+            Prec::Postfix,
+        )
+    }
+
+    fn call(&self, func: &str, args: &[NodeId]) -> (String, Prec) {
+        let args: Vec<String> = args.iter().map(|&a| self.expr(a).0).collect();
+        (self.n.call(func, &args.join(", ")), Prec::Atom)
+    }
+}
+
+/// Juxtaposition. A leading minus may stay in front (`−2 A`, `−X⁻ᵀ Aᵀ X⁻ᵀ`), which makes the
+/// whole product a `Neg` for whatever contains it.
+fn product((l, lp): (String, Prec), (r, rp): (String, Prec)) -> (String, Prec) {
+    let l = if lp >= Prec::Product || lp == Prec::Neg {
+        l
+    } else {
+        format!("({l})")
+    };
+    let r = if rp >= Prec::Product {
+        r
+    } else {
+        format!("({r})")
+    };
+    let prec = if lp == Prec::Neg {
+        Prec::Neg
+    } else {
+        Prec::Product
+    };
+    (format!("{l} {r}"), prec)
+}
