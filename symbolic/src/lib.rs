@@ -4,9 +4,11 @@
 //! `parse` (syn → `ast`) → `shape` (`ast` → shaped `ir::Graph`, mismatches reported with spans)
 //! → `diff` (adjoints and Jacobians, built with the rewriting constructors of `simplify`)
 //! → `emit` (Rust code over matcalc-core) and `print` (Unicode and LaTeX formulas).
-//! `eval` evaluates a graph numerically, for tests and the command-line tool's `--check`.
+//! `eval` evaluates a graph numerically and `check` takes finite-difference derivatives with it,
+//! for tests and the command-line tool's `--check`.
 
 pub mod ast;
+pub mod check;
 pub mod cost;
 pub mod diff;
 pub mod emit;

@@ -1,0 +1,476 @@
+//! A proptest generator of random, well-shaped matrix expressions over every DSL operation, for
+//! the finite-difference property tests. Expressions are generated *by target shape*: to make a
+//! value of shape r×c the generator picks an operation that can produce r×c and recurses on the
+//! operand shapes that operation needs, so every generated tree is well-shaped by construction
+//! (no rejection sampling). Operands are wrapped in guards that keep them inside a smooth,
+//! well-conditioned domain (positive before `log`, diagonally dominant before `inv`, ...), so a
+//! finite-difference mismatch means a wrong derivative, not a singularity.
+//!
+//! The parameters are fixed: X 2×3, A 3×3, v 3×1, w 1×3, s scalar (non-square on purpose).
+
+use std::fmt;
+
+use matcalc_symbolic::ir::{Dim, Func, Graph, NodeId, Op, Param, ScalarType, Shape};
+use matcalc_symbolic::shape::rules::infer;
+use proc_macro2::Span;
+use proptest::prelude::*;
+
+/// A shape of the generator's world: dims 1..=3, plus 6×1 and 1×6 so that `vec` of a 2×3 and
+/// Kronecker products of vectors occur.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sh {
+    S,
+    M(usize, usize),
+}
+
+const DIMS: [usize; 3] = [1, 2, 3];
+
+pub fn in_world(r: usize, c: usize) -> bool {
+    (DIMS.contains(&r) && DIMS.contains(&c)) || (r, c) == (6, 1) || (r, c) == (1, 6)
+}
+
+pub fn all_shapes() -> Vec<Sh> {
+    let mut v = vec![Sh::S, Sh::M(6, 1), Sh::M(1, 6)];
+    for r in DIMS {
+        for c in DIMS {
+            v.push(Sh::M(r, c));
+        }
+    }
+    v
+}
+
+/// The parameters: (name, shape).
+pub const PARAMS: [(&str, Sh); 5] = [
+    ("X", Sh::M(2, 3)),
+    ("A", Sh::M(3, 3)),
+    ("v", Sh::M(3, 1)),
+    ("w", Sh::M(1, 3)),
+    ("s", Sh::S),
+];
+
+pub fn param_len(i: usize) -> usize {
+    match PARAMS[i].1 {
+        Sh::S => 1,
+        Sh::M(r, c) => r * c,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum U {
+    Neg,
+    T,
+    Trace,
+    Sum,
+    Det,
+    Logdet,
+    Inv,
+    Norm,
+    NormSq,
+    Vec,
+    Diag,
+    Diagonal,
+    Map(Func),
+    MatPow(i32),
+    Softmax,
+    Logsumexp,
+    ToScalar,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum B {
+    Add,
+    Sub,
+    Mul,
+    Scale,
+    MatMul,
+    Div,
+    Dot,
+    Hadamard,
+    ElemDiv,
+    Kron,
+    Powf,
+}
+
+/// A generated expression. Built into a graph by [`build`].
+#[derive(Clone, PartialEq)]
+pub enum E {
+    Param(usize),
+    Lit(f64),
+    Eye(usize),
+    Ones(usize, usize),
+    Un(U, Box<E>),
+    Bin(B, Box<E>, Box<E>),
+}
+
+fn un(u: U, a: E) -> E {
+    E::Un(u, Box::new(a))
+}
+
+fn bin(b: B, x: E, y: E) -> E {
+    E::Bin(b, Box::new(x), Box::new(y))
+}
+
+/// Infix, DSL-like rendering, so a shrunk failure reads as a formula.
+impl fmt::Display for E {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            E::Param(i) => write!(f, "{}", PARAMS[*i].0),
+            E::Lit(x) => write!(f, "{x}"),
+            E::Eye(n) => write!(f, "I{n}"),
+            E::Ones(r, c) => write!(f, "ones{r}x{c}"),
+            E::Un(u, a) => match u {
+                U::Neg => write!(f, "-({a})"),
+                U::T => write!(f, "({a}).t()"),
+                U::Map(Func::Powi(k)) => write!(f, "powi({a}, {k})"),
+                U::Map(func) => write!(f, "{}({a})", func.name()),
+                U::MatPow(k) => write!(f, "matpow({a}, {k})"),
+                U::ToScalar => write!(f, "scalar({a})"),
+                other => write!(f, "{}({a})", format!("{other:?}").to_lowercase()),
+            },
+            E::Bin(b, x, y) => match b {
+                B::Add => write!(f, "({x} + {y})"),
+                B::Sub => write!(f, "({x} - {y})"),
+                B::Mul | B::Scale | B::MatMul => write!(f, "({x} * {y})"),
+                B::Div => write!(f, "({x} / {y})"),
+                B::ElemDiv => write!(f, "elem_div({x}, {y})"),
+                other => write!(f, "{}({x}, {y})", format!("{other:?}").to_lowercase()),
+            },
+        }
+    }
+}
+
+impl fmt::Debug for E {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+// ---- guards: keep operands where the function is smooth and well-conditioned ----
+
+fn ones_of(sh: Sh) -> E {
+    match sh {
+        Sh::S => E::Lit(1.0),
+        Sh::M(r, c) => E::Ones(r, c),
+    }
+}
+
+/// e ⊙ e + 1 ≥ 1: safe under log, sqrt, powf, negative powers and division.
+fn pos(e: E, sh: Sh) -> E {
+    let sq = match sh {
+        Sh::S => bin(B::Mul, e.clone(), e),
+        Sh::M(..) => bin(B::Hadamard, e.clone(), e),
+    };
+    bin(B::Add, sq, ones_of(sh))
+}
+
+/// e + 0.37: moves a structurally zero operand (`X − X`) off the kink of abs, relu and norm.
+fn shift(e: E, sh: Sh) -> E {
+    match sh {
+        Sh::S => bin(B::Add, e, E::Lit(0.37)),
+        Sh::M(..) => bin(B::Add, e, bin(B::Scale, E::Lit(0.37), ones_of(sh))),
+    }
+}
+
+/// A well-conditioned n×n matrix built from e: (n+1)·I + tanh(e) is strictly diagonally
+/// dominant with a positive diagonal; e eᵀ + I has every eigenvalue ≥ 1.
+fn well_conditioned(e: E, n: usize, gram: bool) -> E {
+    if gram {
+        bin(B::Add, bin(B::MatMul, e.clone(), un(U::T, e)), E::Eye(n))
+    } else {
+        let diag = bin(B::Scale, E::Lit((n + 1) as f64), E::Eye(n));
+        bin(B::Add, diag, un(U::Map(Func::Tanh), e))
+    }
+}
+
+// ---- the strategy ----
+
+/// Expressions of shape `sh` whose operands nest at most `depth` operations deep.
+pub fn expr(sh: Sh, depth: u32) -> BoxedStrategy<E> {
+    if depth == 0 {
+        return leaf(sh);
+    }
+    let choices = choices(sh);
+    // Index 0..LEAF is a leaf, so shrinking the index (towards 0) shrinks towards leaves.
+    const LEAF: usize = 4;
+    (0..choices.len() + LEAF)
+        .prop_flat_map(move |i| {
+            if i < LEAF {
+                leaf(sh)
+            } else {
+                choices[i - LEAF].strategy(depth - 1)
+            }
+        })
+        .boxed()
+}
+
+/// Leaves: parameters (or small products of them) that have the shape, and now and then a
+/// constant, which exercises the simplifier's constant rules.
+fn leaf(sh: Sh) -> BoxedStrategy<E> {
+    let p = E::Param;
+    let mm = |a, b| bin(B::MatMul, a, b);
+    let t = |a| un(U::T, a);
+    let vars: Vec<E> = match sh {
+        Sh::S => vec![p(4)],
+        Sh::M(2, 3) => vec![p(0)],
+        Sh::M(3, 2) => vec![t(p(0))],
+        Sh::M(3, 3) => vec![p(1), t(p(1)), mm(p(2), p(3))],
+        Sh::M(3, 1) => vec![p(2), t(p(3))],
+        Sh::M(1, 3) => vec![p(3), t(p(2))],
+        Sh::M(1, 1) => vec![mm(p(3), p(2))],
+        Sh::M(2, 2) => vec![mm(p(0), t(p(0))), mm(mm(p(0), p(1)), t(p(0)))],
+        Sh::M(2, 1) => vec![mm(p(0), p(2))],
+        Sh::M(1, 2) => vec![mm(p(3), t(p(0)))],
+        Sh::M(6, 1) => vec![un(U::Vec, p(0))],
+        Sh::M(1, 6) => vec![t(un(U::Vec, p(0)))],
+        Sh::M(r, c) => panic!("no leaf for {r}×{c}"),
+    };
+    let consts: Vec<E> = match sh {
+        Sh::S => vec![E::Lit(0.5), E::Lit(-1.5)],
+        Sh::M(r, c) if r == c => vec![E::Eye(r), E::Ones(r, c)],
+        Sh::M(r, c) => vec![E::Ones(r, c)],
+    };
+    prop_oneof![
+        4 => proptest::sample::select(vars),
+        1 => proptest::sample::select(consts),
+    ]
+    .boxed()
+}
+
+/// How to guard an operand.
+#[derive(Clone, Copy, Debug)]
+enum G {
+    No,
+    Pos,
+    Shift,
+    Tanh,
+    Wc(usize, bool),
+}
+
+fn guard(g: G, e: E, sh: Sh) -> E {
+    match g {
+        G::No => e,
+        G::Pos => pos(e, sh),
+        G::Shift => shift(e, sh),
+        G::Tanh => un(U::Map(Func::Tanh), e),
+        G::Wc(n, gram) => well_conditioned(e, n, gram),
+    }
+}
+
+/// One way of producing a target shape: an operation and its guarded operand shapes.
+#[derive(Clone, Debug)]
+enum Choice {
+    Un(U, Sh, G),
+    Bin(B, Sh, G, Sh, G),
+    /// powf(pos(e), p) with p a literal or the scalar parameter.
+    Powf(Sh),
+}
+
+impl Choice {
+    fn strategy(&self, depth: u32) -> BoxedStrategy<E> {
+        match *self {
+            Choice::Un(u, sh, g) => expr(sh, depth)
+                .prop_map(move |e| un(u, guard(g, e, sh)))
+                .boxed(),
+            Choice::Bin(b, s1, g1, s2, g2) => (expr(s1, depth), expr(s2, depth))
+                .prop_map(move |(x, y)| bin(b, guard(g1, x, s1), guard(g2, y, s2)))
+                .boxed(),
+            Choice::Powf(sh) => {
+                let p = proptest::sample::select(vec![
+                    E::Lit(0.5),
+                    E::Lit(2.5),
+                    E::Lit(-1.5),
+                    E::Param(4),
+                ]);
+                (expr(sh, depth), p)
+                    .prop_map(move |(e, p)| bin(B::Powf, pos(e, sh), p))
+                    .boxed()
+            }
+        }
+    }
+}
+
+/// Every elementwise DSL function with the guard its domain needs.
+fn maps() -> Vec<(Func, G)> {
+    let mut v = vec![
+        (Func::Exp, G::Tanh),
+        (Func::Log, G::Pos),
+        (Func::Sin, G::No),
+        (Func::Cos, G::No),
+        // |tanh| < 1 < π/2 keeps tan away from its poles.
+        (Func::Tan, G::Tanh),
+        (Func::Tanh, G::No),
+        (Func::Sqrt, G::Pos),
+        (Func::Abs, G::Shift),
+        (Func::Sigmoid, G::No),
+        (Func::Softplus, G::No),
+        (Func::Relu, G::Shift),
+    ];
+    for k in [0, 1, 2, 3] {
+        v.push((Func::Powi(k), G::No));
+    }
+    for k in [-1, -2] {
+        v.push((Func::Powi(k), G::Pos));
+    }
+    v
+}
+
+fn choices(sh: Sh) -> Vec<Choice> {
+    use Choice as C;
+    let mut v = Vec::new();
+    let s = Sh::S;
+    // Elementwise, for scalars and matrices alike.
+    v.push(C::Bin(B::Add, sh, G::No, sh, G::No));
+    v.push(C::Bin(B::Sub, sh, G::No, sh, G::No));
+    v.push(C::Un(U::Neg, sh, G::No));
+    v.push(C::Bin(B::Div, sh, G::No, s, G::Pos));
+    for (f, g) in maps() {
+        v.push(C::Un(U::Map(f), sh, g));
+    }
+    v.push(C::Powf(sh));
+    match sh {
+        Sh::S => {
+            v.push(C::Bin(B::Mul, s, G::No, s, G::No));
+            v.push(C::Un(U::ToScalar, Sh::M(1, 1), G::No));
+            for m in all_shapes().into_iter().filter(|m| *m != Sh::S) {
+                v.push(C::Un(U::Sum, m, G::No));
+                v.push(C::Un(U::NormSq, m, G::No));
+                v.push(C::Un(U::Norm, m, G::Shift));
+                v.push(C::Un(U::Logsumexp, m, G::No));
+                v.push(C::Bin(B::Dot, m, G::No, m, G::No));
+            }
+            for n in DIMS {
+                let m = Sh::M(n, n);
+                v.push(C::Un(U::Trace, m, G::No));
+                // Not just any matrix: at a singular one the rule det(A)·A⁻ᵀ is 0·∞ (see
+                // DIFF_BUGS.md), and elementwise maps of a rank-deficient operand (𝟙·A) stay
+                // singular.
+                v.push(C::Un(U::Det, m, G::Wc(n, false)));
+                v.push(C::Un(U::Det, m, G::Wc(n, true)));
+                v.push(C::Un(U::Logdet, m, G::Wc(n, false)));
+                v.push(C::Un(U::Logdet, m, G::Wc(n, true)));
+            }
+        }
+        Sh::M(r, c) => {
+            v.push(C::Bin(B::Hadamard, sh, G::No, sh, G::No));
+            v.push(C::Bin(B::ElemDiv, sh, G::No, sh, G::Pos));
+            v.push(C::Bin(B::Scale, s, G::No, sh, G::No));
+            v.push(C::Un(U::Softmax, sh, G::No));
+            for k in [1, 2, 3, 6] {
+                if in_world(r, k) && in_world(k, c) {
+                    v.push(C::Bin(B::MatMul, Sh::M(r, k), G::No, Sh::M(k, c), G::No));
+                }
+            }
+            if in_world(c, r) {
+                v.push(C::Un(U::T, Sh::M(c, r), G::No));
+            }
+            // kron(r1×c1, r2×c2) with r1·r2 = r, c1·c2 = c.
+            for r1 in divisors(r) {
+                for c1 in divisors(c) {
+                    let (a, b) = (Sh::M(r1, c1), Sh::M(r / r1, c / c1));
+                    if in_world(r1, c1) && in_world(r / r1, c / c1) {
+                        v.push(C::Bin(B::Kron, a, G::No, b, G::No));
+                    }
+                }
+            }
+            if c == 1 {
+                for (a, b) in [(1, r), (r, 1), (2, 3), (3, 2)] {
+                    if a * b == r && in_world(a, b) {
+                        v.push(C::Un(U::Vec, Sh::M(a, b), G::No));
+                    }
+                }
+                if r <= 3 {
+                    v.push(C::Un(U::Diagonal, Sh::M(r, r), G::No));
+                }
+            }
+            if r == c {
+                v.push(C::Un(U::Diag, Sh::M(r, 1), G::No));
+                v.push(C::Un(U::Inv, sh, G::Wc(r, false)));
+                v.push(C::Un(U::Inv, sh, G::Wc(r, true)));
+                for k in [0, 1, 2, 3] {
+                    v.push(C::Un(U::MatPow(k), sh, G::Tanh));
+                }
+                for k in [-1, -2] {
+                    v.push(C::Un(U::MatPow(k), sh, G::Wc(r, false)));
+                }
+            }
+        }
+    }
+    v
+}
+
+fn divisors(n: usize) -> Vec<usize> {
+    (1..=n).filter(|d| n.is_multiple_of(*d)).collect()
+}
+
+// ---- building graphs ----
+
+pub fn new_graph() -> Graph {
+    let params = PARAMS
+        .iter()
+        .map(|(name, sh)| Param {
+            name: name.to_string(),
+            shape: match sh {
+                Sh::S => Shape::Scalar,
+                Sh::M(r, c) => Shape::matrix(Dim::Known(*r), Dim::Known(*c)),
+            },
+            span: Span::call_site(),
+        })
+        .collect();
+    Graph::new(params, ScalarType::F64)
+}
+
+/// Adds `e` to `g`: through the rewriting constructor `Graph::make` when `simplify` is set,
+/// else verbatim (`intern` with the shape rule), which is the reference the finite
+/// differences are taken on.
+pub fn build(e: &E, g: &mut Graph, simplify: bool) -> NodeId {
+    let op = match e {
+        E::Param(i) => Op::Param(*i),
+        E::Lit(x) => Op::literal(*x),
+        E::Eye(n) => Op::Identity(Dim::Known(*n)),
+        E::Ones(r, c) => Op::Ones(Dim::Known(*r), Dim::Known(*c)),
+        E::Un(u, a) => {
+            let a = build(a, g, simplify);
+            match *u {
+                U::Neg => Op::Neg(a),
+                U::T => Op::Transpose(a),
+                U::Trace => Op::Trace(a),
+                U::Sum => Op::Sum(a),
+                U::Det => Op::Det(a),
+                U::Logdet => Op::Logdet(a),
+                U::Inv => Op::Inv(a),
+                U::Norm => Op::Norm(a),
+                U::NormSq => Op::NormSq(a),
+                U::Vec => Op::Vec(a),
+                U::Diag => Op::Diag(a),
+                U::Diagonal => Op::Diagonal(a),
+                U::Map(f) => Op::Map(f, a),
+                U::MatPow(k) => Op::MatPow(a, k),
+                U::Softmax => Op::Softmax(a),
+                U::Logsumexp => Op::Logsumexp(a),
+                U::ToScalar => Op::ToScalar(a),
+            }
+        }
+        E::Bin(b, x, y) => {
+            let (x, y) = (build(x, g, simplify), build(y, g, simplify));
+            match b {
+                B::Add => Op::Add(x, y),
+                B::Sub => Op::Sub(x, y),
+                B::Mul => Op::Mul(x, y),
+                B::Scale => Op::Scale(x, y),
+                B::MatMul => Op::MatMul(x, y),
+                B::Div => Op::Div(x, y),
+                B::Dot => Op::Dot(x, y),
+                B::Hadamard => Op::Hadamard(x, y),
+                B::ElemDiv => Op::ElemDiv(x, y),
+                B::Kron => Op::Kron(x, y),
+                B::Powf => Op::Powf(x, y),
+            }
+        }
+    };
+    if simplify {
+        g.make(op, Span::call_site())
+    } else {
+        let shape = infer(g, &op).unwrap_or_else(|m| panic!("generator made {e}: {m}"));
+        g.intern(op, shape, Span::call_site())
+    }
+}
