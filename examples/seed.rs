@@ -64,7 +64,9 @@ fn main() {
     // Row 0 is output (1,1) = Σ_k X[(0,k)] y[(k,0)]; reshaped like X it holds y's first column
     // in X's first row: only the first row of X influences (X y)[(0,0)].
     let row: Matrix<U3, U3> = Matrix::from_fn(|k, l| jacobian[(0, k + 3 * l)]);
-    println!("row for output (1,1), reshaped like X (= [[y11, y21, y31], [0, 0, 0], [0, 0, 0]]):\n{row}");
+    println!(
+        "row for output (1,1), reshaped like X (= [[y11, y21, y31], [0, 0, 0], [0, 0, 0]]):\n{row}"
+    );
     let expected = matrix![
         y[(0, 0)], y[(1, 0)], y[(2, 0)];
         0.0, 0.0, 0.0;

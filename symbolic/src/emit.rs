@@ -55,10 +55,7 @@ pub fn emit(graph: &Graph, roots: &[NodeId], params: &[ParamAccess]) -> Emitted 
 /// The Rust type of a dimension.
 pub fn dim_type(dim: &Dim) -> TokenStream {
     match dim {
-        Dim::Known(n) => {
-            let n = Literal::usize_unsuffixed(*n);
-            quote!(::matcalc::typenum::U<#n>)
-        }
+        Dim::Known(n) => known_dim_type(*n),
         Dim::Named(name) => {
             let name = Ident::new(name, Span::call_site());
             quote!(#name)
@@ -68,6 +65,26 @@ pub fn dim_type(dim: &Dim) -> TokenStream {
             quote!(::matcalc::typenum::Prod<#a, #b>)
         }
     }
+}
+
+/// A number as a concrete typenum type: `consts::U3` where typenum names it, else the binary
+/// `UInt` chain. Never `typenum::U<3>`: that alias is a projection, which rustc does not
+/// normalise inside `where` clauses of generic functions.
+fn known_dim_type(n: usize) -> TokenStream {
+    if n <= 1024 {
+        let name = format_ident!("U{}", n);
+        return quote!(::matcalc::typenum::consts::#name);
+    }
+    let mut ty = quote!(::matcalc::typenum::UTerm);
+    for bit in (0..usize::BITS - n.leading_zeros()).rev() {
+        let b = if (n >> bit) & 1 == 1 {
+            quote!(B1)
+        } else {
+            quote!(B0)
+        };
+        ty = quote!(::matcalc::typenum::UInt<#ty, ::matcalc::typenum::#b>);
+    }
+    ty
 }
 
 /// The Rust type of a value of `shape`.
@@ -262,13 +279,10 @@ impl Emitter<'_> {
                 self.method(a, quote!(vec()))
             }
             Op::Unvec(a, r, c) => {
-                let len = self.graph.shape(a).rows();
-                let (tr, tc, tl) = (dim_type(&r), dim_type(&c), dim_type(&len));
-                if is_generic(&len) {
-                    self.bounds.insert(
-                        quote!(#tr: ::core::ops::Mul<#tc, Output = #tl>).to_string(),
-                    );
-                }
+                // core checks `Prod<R, C>` against the vector's length; with generic dimensions
+                // the product must exist and be a dimension.
+                self.need_product(&r, &c);
+                let (tr, tc) = (dim_type(&r), dim_type(&c));
                 self.method(a, quote!(unvec::<#tr, #tc>()))
             }
             Op::Diag(a) => self.method(a, quote!(diag())),

@@ -75,7 +75,16 @@ pub fn generate(item: &syn::ItemFn, requests: &[Request]) -> Result<TokenStream,
 /// whose signature can be formed, a generated function with the right signature whose body
 /// diverges. The rest of the crate then type-checks and only the real error is shown.
 pub fn fallback(item: &syn::ItemFn, requests: &[Request]) -> TokenStream {
-    let mut items = item.to_token_stream();
+    let attrs = &item.attrs;
+    let vis = &item.vis;
+    let sig = &item.sig;
+    let mut items = quote! {
+        #(#attrs)*
+        #[allow(non_snake_case, unused_variables)]
+        #vis #sig {
+            ::core::panic!("matcalc could not derive this function; see the compile error")
+        }
+    };
     for request in requests {
         if request.kind != Derivative::Grad {
             continue;
@@ -97,7 +106,10 @@ pub fn fallback(item: &syn::ItemFn, requests: &[Request]) -> TokenStream {
 
 /// Maps each request's parameter names to parameter indices, reporting unknown names and
 /// non-scalar bodies under `#[grad]`.
-fn resolve_wrt(function: &ast::Function, requests: &[Request]) -> Result<Vec<Vec<usize>>, syn::Error> {
+fn resolve_wrt(
+    function: &ast::Function,
+    requests: &[Request],
+) -> Result<Vec<Vec<usize>>, syn::Error> {
     let mut errors: Option<syn::Error> = None;
     let mut push = |e: syn::Error| match &mut errors {
         Some(all) => all.combine(e),
@@ -268,7 +280,12 @@ fn generated_signature(
     bounds: &[TokenStream],
 ) -> TokenStream {
     let mut sig = item.sig.clone();
-    sig.ident = format_ident!("{}_{}", sig.ident, request.kind.attribute(), span = sig.ident.span());
+    sig.ident = format_ident!(
+        "{}_{}",
+        sig.ident,
+        request.kind.attribute(),
+        span = sig.ident.span()
+    );
     sig.output = syn::parse_quote!(-> (#(#outputs),*));
     add_bounds(&mut sig, bounds);
     let vis = &item.vis;
@@ -283,7 +300,7 @@ fn generated_attrs(item: &syn::ItemFn, doc: &str) -> TokenStream {
     quote! {
         #doc
         #(#cfgs)*
-        #[allow(non_snake_case, clippy::all)]
+        #[allow(non_snake_case, unused_variables, clippy::all)]
         #[inline]
     }
 }

@@ -253,13 +253,40 @@ impl Op {
         use Op::*;
         match self {
             Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..) => vec![],
-            Neg(a) | Transpose(a) | Trace(a) | Sum(a) | Det(a) | Logdet(a) | Inv(a) | Norm(a)
-            | NormSq(a) | Vec(a) | Unvec(a, ..) | Diag(a) | Diagonal(a) | Map(_, a)
-            | MatPow(a, _) | Softmax(a) | Logsumexp(a) | ToScalar(a) | FromScalar(a)
-            | OnesMul(_, a) | MulOnes(a, _) => vec![*a],
-            Add(a, b) | Sub(a, b) | Mul(a, b) | Scale(a, b) | MatMul(a, b) | Div(a, b)
-            | Dot(a, b) | Hadamard(a, b) | ElemDiv(a, b) | Kron(a, b) | Powf(a, b)
-            | KronAdjointLeft(a, b) | KronAdjointRight(a, b) => vec![*a, *b],
+            Neg(a)
+            | Transpose(a)
+            | Trace(a)
+            | Sum(a)
+            | Det(a)
+            | Logdet(a)
+            | Inv(a)
+            | Norm(a)
+            | NormSq(a)
+            | Vec(a)
+            | Unvec(a, ..)
+            | Diag(a)
+            | Diagonal(a)
+            | Map(_, a)
+            | MatPow(a, _)
+            | Softmax(a)
+            | Logsumexp(a)
+            | ToScalar(a)
+            | FromScalar(a)
+            | OnesMul(_, a)
+            | MulOnes(a, _) => vec![*a],
+            Add(a, b)
+            | Sub(a, b)
+            | Mul(a, b)
+            | Scale(a, b)
+            | MatMul(a, b)
+            | Div(a, b)
+            | Dot(a, b)
+            | Hadamard(a, b)
+            | ElemDiv(a, b)
+            | Kron(a, b)
+            | Powf(a, b)
+            | KronAdjointLeft(a, b)
+            | KronAdjointRight(a, b) => vec![*a, *b],
         }
     }
 

@@ -36,7 +36,10 @@ impl fmt::Display for Mismatch {
                 right.rows()
             ),
             Mismatch::Elementwise { left, right } => {
-                write!(f, "left is {left}, right is {right}; the shapes must be equal")
+                write!(
+                    f,
+                    "left is {left}, right is {right}; the shapes must be equal"
+                )
             }
             Mismatch::NotSquare { shape } => {
                 write!(f, "the operand is {shape}, but a square matrix is needed")
@@ -48,7 +51,10 @@ impl fmt::Display for Mismatch {
                 write!(f, "the operand is a {shape}, but a matrix is needed")
             }
             Mismatch::NotVector { shape } => {
-                write!(f, "the operand is {shape}, but a column vector (n×1) is needed")
+                write!(
+                    f,
+                    "the operand is {shape}, but a column vector (n×1) is needed"
+                )
             }
             Mismatch::Reshape { from, rows, cols } => write!(
                 f,
@@ -112,7 +118,10 @@ pub fn infer(graph: &Graph, op: &Op) -> Result<Shape, Mismatch> {
         Op::Kron(a, b) => {
             let (ar, ac) = matrix(s(*a))?.dims();
             let (br, bc) = matrix(s(*b))?.dims();
-            Ok(Shape::matrix(Dim::product(&ar, &br), Dim::product(&ac, &bc)))
+            Ok(Shape::matrix(
+                Dim::product(&ar, &br),
+                Dim::product(&ac, &bc),
+            ))
         }
         Op::Vec(a) => Ok(Shape::matrix(matrix(s(*a))?.len(), Dim::Known(1))),
         Op::Unvec(a, rows, cols) => {
