@@ -79,7 +79,7 @@ fn main() {
     let gradient_fd = Matrix::<U3, U3>::from_fn(|k, l| fd(|x| x * y, &x, k, l).sum());
     println!("φ = sum(X y) = {value}");
     println!("∂φ/∂X = 𝟙 yᵀ (derived by #[grad(X)]) =\n{gradient}");
-    println!("central finite differences =\n{gradient_fd}");
+    println!("central finite differences =\n{gradient_fd:.6}");
     println!(
         "largest difference: {:.1e}",
         gradient.max_abs_diff(&gradient_fd)

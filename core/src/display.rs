@@ -17,15 +17,22 @@ impl Write for Width {
     }
 }
 
-/// Writes one entry with the formatter's precision, if any.
-fn write_entry<T: Display>(w: &mut impl Write, x: &T, precision: Option<usize>) -> fmt::Result {
+/// Writes one entry with the formatter's precision, if any. A zero is written as the default
+/// value, so a negative zero (common in products with signs) prints as `0`, not `-0`.
+fn write_entry<T: Display + PartialEq + Default>(
+    w: &mut impl Write,
+    x: &T,
+    precision: Option<usize>,
+) -> fmt::Result {
+    let zero = T::default();
+    let x = if *x == zero { &zero } else { x };
     match precision {
         Some(p) => write!(w, "{x:.p$}"),
         None => write!(w, "{x}"),
     }
 }
 
-impl<R: Dim, C: Dim, T: Display> Display for Matrix<R, C, T> {
+impl<R: Dim, C: Dim, T: Display + PartialEq + Default> Display for Matrix<R, C, T> {
     /// ```text
     /// ┌               ┐
     /// │ 1.5   -2    3 │
@@ -101,6 +108,12 @@ mod tests {
         let s = format!("{m:.2}");
         assert!(s.contains("│   1.00   -0.50 │"), "{s}");
         assert!(s.contains("│   0.33  100.00 │"), "{s}");
+    }
+
+    #[test]
+    fn display_writes_negative_zero_as_zero() {
+        let m = Matrix::<U1, U2>::from_row_slice(&[-0.0, 1.0]);
+        assert_eq!(format!("{m}"), "┌      ┐\n│ 0  1 │\n└      ┘");
     }
 
     #[test]
