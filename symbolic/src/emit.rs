@@ -134,6 +134,9 @@ impl Emitter<'_> {
                 quote!((&#name))
             };
         }
+        if let Some(value) = self.graph.op(id).literal_value() {
+            return self.literal(value);
+        }
         let temp = Self::temp(id);
         if self.is_scalar(id) {
             quote!(#temp)
@@ -150,6 +153,7 @@ impl Emitter<'_> {
                 let operand = self.operand(id);
                 quote!(::core::clone::Clone::clone(#operand))
             }
+            Op::Literal(_) => self.operand(id),
             _ => {
                 let temp = Self::temp(id);
                 quote!(#temp)
@@ -169,7 +173,8 @@ impl Emitter<'_> {
     }
 
     fn statement(&mut self, id: NodeId) {
-        if matches!(self.graph.op(id), Op::Param(_)) {
+        // Parameters are used where they are; literals are written inline.
+        if matches!(self.graph.op(id), Op::Param(_) | Op::Literal(_)) {
             return;
         }
         let value = self.expression(id);
