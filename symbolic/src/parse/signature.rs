@@ -14,7 +14,8 @@ const SUPPORTED_TYPES: &str = "the matcalc DSL supports `&Matrix<R, C>`, `&Vecto
      value, optionally with `f32` as the last type argument) and the scalars `f64` and `f32`";
 
 const SUPPORTED_DIMS: &str = "a dimension is a typenum constant (`U3`, `typenum::U3`, `U<17>`) \
-     or a generic parameter bounded by `Dim` (`fn f<M: Dim>(..)`)";
+     or a generic parameter bounded by `Dim` (`fn f<M: Dim>(..)`); the macro reads dimensions \
+     from the signature, so a type alias (`type N = U20;`) cannot stand for one: write `U<20>`";
 
 /// What `parse` needs from the signature. `params` has an entry for every parameter, also for
 /// ones whose type was rejected (as a scalar), so the body can still resolve their names

@@ -196,12 +196,18 @@ impl Printer<'_> {
     }
 
     fn infix(&self, a: NodeId, op: &str, b: NodeId) -> (String, Prec) {
+        // A product beside ⊙ ⊘ ⊗ / is parenthesized although it binds tighter: `(Aᵀ r) ⊙ s`
+        // reads unambiguously where `Aᵀ r ⊙ s` invites the reading `Aᵀ (r ⊙ s)`.
+        let operand = |id: NodeId, min: Prec| {
+            let (s, p) = self.expr(id);
+            if p < min || p == Prec::Product {
+                format!("({s})")
+            } else {
+                s
+            }
+        };
         (
-            format!(
-                "{} {op} {}",
-                self.wrap(a, Prec::Infix),
-                self.wrap(b, Prec::Product)
-            ),
+            format!("{} {op} {}", operand(a, Prec::Infix), operand(b, Prec::Product)),
             Prec::Infix,
         )
     }

@@ -48,7 +48,8 @@ fn sums_products_and_parentheses() {
     assert_eq!(both(&g, hb), ("(A ⊙ B) B".into(), r"(A \odot B) B".into()));
     let bv = g.matmul(b, v, sp());
     let hv = g.hadamard(v, bv, sp());
-    assert_eq!(unicode(&g, hv), "v ⊙ B v");
+    // Products beside ⊙ are parenthesized for the reader, though they bind tighter.
+    assert_eq!(unicode(&g, hv), "v ⊙ (B v)");
     let k = g.make(Op::Kron(a, b), sp());
     assert_eq!(latex(&g, k), r"A \otimes B");
     let q = g.elem_div(a, ab, sp());

@@ -211,6 +211,9 @@ impl Graph {
             (None, Some(_)) => return Some(self.mul(b, a, sp)),
             _ => {}
         }
+        if let Some(folded) = self.fold_into_quotient(a, b, sp) {
+            return Some(folded);
+        }
         if let Op::Neg(x) = *self.op(a) {
             let m = self.mul(x, b, sp);
             return Some(self.neg(m, sp));
@@ -256,6 +259,9 @@ impl Graph {
         if self.is_literal(s, -1.0) {
             return Some(self.neg(x, sp));
         }
+        if let Some(folded) = self.fold_into_quotient(s, x, sp) {
+            return Some(folded);
+        }
         match *self.op(x) {
             Op::Scale(t, y) => {
                 let st = self.mul(s, t, sp);
@@ -277,6 +283,17 @@ impl Graph {
             return Some(self.neg(tx, sp));
         }
         None
+    }
+
+    /// `c (z / d) → (c / d) z` for literals c and d: the quotient is a literal coefficient, so
+    /// it folds with the factor in front (`2 (λ / 2) → λ`), while `z / d` alone stays as written.
+    fn fold_into_quotient(&mut self, c: NodeId, x: NodeId, sp: Span) -> Option<NodeId> {
+        let c = self.literal_of(c)?;
+        let Op::Div(z, d) = *self.op(x) else {
+            return None;
+        };
+        let d = self.literal_of(d)?;
+        (d != 0.0).then(|| self.scale_by(c / d, z, sp))
     }
 
     fn rw_div(&mut self, a: NodeId, k: NodeId, sp: Span) -> Option<NodeId> {

@@ -367,3 +367,14 @@ fn powers_of_one_matrix_merge() {
     assert!(g.is_identity(i));
     assert_eq!(g.make(Op::MatPow(a, 1), sp()), a);
 }
+
+#[test]
+fn division_by_a_literal_folds_with_other_coefficients() {
+    // 2 (s / 2) x → s x
+    let (mut g, [_, _, x, s_, _]) = setup();
+    let two = g.literal(2.0, sp());
+    let half_s = g.div(s_, two, sp());
+    let inner = g.scale(half_s, x, sp());
+    let outer = g.scale(two, inner, sp());
+    assert_eq!(unicode(&g, outer), "s x");
+}
