@@ -28,9 +28,29 @@ fn least_squares_wrt_w_x_and_y() {
     );
     let (v, gw, gx, gy) = least_squares_grad(&w, &x, &y);
     let r = w * x - y;
-    check_value("½‖Wx − y‖²", v, least_squares(&w, &x, &y), 0.5 * r.norm_sq(), TOL);
-    check_grad("∂/∂W", &gw, &(r * x.t()), |w| least_squares(w, &x, &y), &w, TOL);
-    check_grad("∂/∂x", &gx, &(w.t() * r), |x| least_squares(&w, x, &y), &x, TOL);
+    check_value(
+        "½‖Wx − y‖²",
+        v,
+        least_squares(&w, &x, &y),
+        0.5 * r.norm_sq(),
+        TOL,
+    );
+    check_grad(
+        "∂/∂W",
+        &gw,
+        &(r * x.t()),
+        |w| least_squares(w, &x, &y),
+        &w,
+        TOL,
+    );
+    check_grad(
+        "∂/∂x",
+        &gx,
+        &(w.t() * r),
+        |x| least_squares(&w, x, &y),
+        &x,
+        TOL,
+    );
     check_grad("∂/∂y", &gy, &(-r), |y| least_squares(&w, &x, y), &y, TOL);
 }
 
@@ -87,11 +107,21 @@ fn quotient(X: &Matrix<U3, U2>, B: &Matrix<U3, U2>) -> f64 {
 /// Σ X ⊘ B: ∂/∂X = 1 ⊘ B, ∂/∂B = −X ⊘ B² (B positive).
 #[test]
 fn elementwise_quotient_sum() {
-    let (x, b) = (rand::<U3, U2, f64>(208), rand_in::<U3, U2, f64>(209, 0.5, 2.0));
+    let (x, b) = (
+        rand::<U3, U2, f64>(208),
+        rand_in::<U3, U2, f64>(209, 0.5, 2.0),
+    );
     let (v, gx, gb) = quotient_grad(&x, &b);
     let by_hand = x.iter().zip(b.iter()).map(|(x, b)| x / b).sum::<f64>();
     check_value("Σ X⊘B", v, quotient(&x, &b), by_hand, TOL);
-    check_grad("∂/∂X", &gx, &b.map(|b| 1.0 / b), |x| quotient(x, &b), &x, TOL);
+    check_grad(
+        "∂/∂X",
+        &gx,
+        &b.map(|b| 1.0 / b),
+        |x| quotient(x, &b),
+        &x,
+        TOL,
+    );
     let expected_b = Matrix::<U3, U2>::from_fn(|i, j| -x[(i, j)] / (b[(i, j)] * b[(i, j)]));
     check_grad("∂/∂B", &gb, &expected_b, |b| quotient(&x, b), &b, TOL);
 }
@@ -121,7 +151,13 @@ fn sum_log(X: &Matrix<U3, U2>) -> f64 {
 fn sum_of_log() {
     let x = rand_in::<U3, U2, f64>(211, 0.5, 3.0);
     let (v, g) = sum_log_grad(&x);
-    check_value("Σ log(X)", v, sum_log(&x), x.iter().map(|e| e.ln()).sum(), TOL);
+    check_value(
+        "Σ log(X)",
+        v,
+        sum_log(&x),
+        x.iter().map(|e| e.ln()).sum(),
+        TOL,
+    );
     check_grad("∂Σlog(X)/∂X", &g, &x.map(|e| 1.0 / e), sum_log, &x, TOL);
 }
 
@@ -137,7 +173,14 @@ fn sum_of_sigmoid() {
     let (v, g) = sum_sigmoid_grad(&x);
     let s = x.map(|e| 1.0 / (1.0 + (-e).exp()));
     check_value("Σ σ(X)", v, sum_sigmoid(&x), s.iter().sum(), TOL);
-    check_grad("∂Σσ(X)/∂X", &g, &s.map(|s| s * (1.0 - s)), sum_sigmoid, &x, TOL);
+    check_grad(
+        "∂Σσ(X)/∂X",
+        &g,
+        &s.map(|s| s * (1.0 - s)),
+        sum_sigmoid,
+        &x,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -166,7 +209,13 @@ fn sum_tanh(X: &Matrix<U3, U2>) -> f64 {
 fn sum_of_tanh() {
     let x = rand_in::<U3, U2, f64>(214, -2.0, 2.0);
     let (v, g) = sum_tanh_grad(&x);
-    check_value("Σ tanh(X)", v, sum_tanh(&x), x.iter().map(|e| e.tanh()).sum(), TOL);
+    check_value(
+        "Σ tanh(X)",
+        v,
+        sum_tanh(&x),
+        x.iter().map(|e| e.tanh()).sum(),
+        TOL,
+    );
     let expected = x.map(|e| 1.0 - e.tanh() * e.tanh());
     check_grad("∂Σtanh(X)/∂X", &g, &expected, sum_tanh, &x, TOL);
 }
@@ -179,13 +228,23 @@ fn weighted_relu(A: &Matrix<U3, U2>, X: &Matrix<U3, U2>) -> f64 {
 /// ∂ A : relu(X)/∂X = A ∘ [X > 0], away from the kink at 0.
 #[test]
 fn weighted_sum_of_relu() {
-    let (a, x) = (rand::<U3, U2, f64>(215), away_from_zero(&rand::<U3, U2, f64>(216), 0.1));
+    let (a, x) = (
+        rand::<U3, U2, f64>(215),
+        away_from_zero(&rand::<U3, U2, f64>(216), 0.1),
+    );
     assert!(x.iter().any(|&e| e < 0.0) && x.iter().any(|&e| e > 0.0));
     let (v, g) = weighted_relu_grad(&a, &x);
     let by_hand = a.iter().zip(x.iter()).map(|(a, x)| a * x.max(0.0)).sum();
     check_value("A:relu(X)", v, weighted_relu(&a, &x), by_hand, TOL);
     let expected = Matrix::<U3, U2>::from_fn(|i, j| if x[(i, j)] > 0.0 { a[(i, j)] } else { 0.0 });
-    check_grad("∂A:relu(X)/∂X", &g, &expected, |x| weighted_relu(&a, x), &x, TOL);
+    check_grad(
+        "∂A:relu(X)/∂X",
+        &g,
+        &expected,
+        |x| weighted_relu(&a, x),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -196,7 +255,10 @@ fn weighted_abs(A: &Matrix<U3, U2>, X: &Matrix<U3, U2>) -> f64 {
 /// ∂ A : |X|/∂X = A ∘ sign(X), away from 0.
 #[test]
 fn weighted_sum_of_abs() {
-    let (a, x) = (rand::<U3, U2, f64>(217), away_from_zero(&rand::<U3, U2, f64>(218), 0.1));
+    let (a, x) = (
+        rand::<U3, U2, f64>(217),
+        away_from_zero(&rand::<U3, U2, f64>(218), 0.1),
+    );
     let (v, g) = weighted_abs_grad(&a, &x);
     let by_hand = a.iter().zip(x.iter()).map(|(a, x)| a * x.abs()).sum();
     check_value("A:|X|", v, weighted_abs(&a, &x), by_hand, TOL);
@@ -214,7 +276,10 @@ fn trig_sqrt(X: &Matrix<U3, U2>) -> f64 {
 fn sum_of_trig_and_sqrt() {
     let x = rand_in::<U3, U2, f64>(219, 0.2, 1.2);
     let (v, g) = trig_sqrt_grad(&x);
-    let by_hand = x.iter().map(|e| e.sin() + e.cos() + e.tan() + e.sqrt()).sum();
+    let by_hand = x
+        .iter()
+        .map(|e| e.sin() + e.cos() + e.tan() + e.sqrt())
+        .sum();
     check_value("Σ sin+cos+tan+√", v, trig_sqrt(&x), by_hand, TOL);
     let expected = x.map(|e| e.cos() - e.sin() + 1.0 + e.tan() * e.tan() + 0.5 / e.sqrt());
     check_grad("∂/∂X", &g, &expected, trig_sqrt, &x, TOL);
@@ -246,7 +311,13 @@ fn real_power(X: &Matrix<U3, U2>, p: f64) -> f64 {
 fn elementwise_real_power_wrt_x_and_exponent() {
     let (x, p) = (rand_in::<U3, U2, f64>(221, 0.5, 2.0), 1.7);
     let (v, gx, gp) = real_power_grad(&x, p);
-    check_value("Σ X^p", v, real_power(&x, p), x.iter().map(|e| e.powf(p)).sum(), TOL);
+    check_value(
+        "Σ X^p",
+        v,
+        real_power(&x, p),
+        x.iter().map(|e| e.powf(p)).sum(),
+        TOL,
+    );
     let expected_x = x.map(|e| p * e.powf(p - 1.0));
     check_grad("∂ΣX^p/∂X", &gx, &expected_x, |x| real_power(x, p), &x, TOL);
     let expected_p: f64 = x.iter().map(|e| e.powf(p) * e.ln()).sum();
@@ -261,13 +332,29 @@ fn softmax_dot(x: &Vector<U4>, c: &Vector<U4>) -> f64 {
 /// softmax(x)·c with s = softmax(x): ∂/∂x = (diag(s) − ssᵀ)c.
 #[test]
 fn softmax_times_c() {
-    let (x, c) = (rand_in::<U4, U1, f64>(222, -2.0, 2.0), rand::<U4, U1, f64>(223));
+    let (x, c) = (
+        rand_in::<U4, U1, f64>(222, -2.0, 2.0),
+        rand::<U4, U1, f64>(223),
+    );
     let (v, g) = softmax_dot_grad(&x, &c);
     let e = x.map(f64::exp);
     let s = e / e.sum();
-    check_value("softmax(x)·c", v, softmax_dot(&x, &c), (s.t() * c).to_scalar(), TOL);
+    check_value(
+        "softmax(x)·c",
+        v,
+        softmax_dot(&x, &c),
+        (s.t() * c).to_scalar(),
+        TOL,
+    );
     let expected = (s.diag() - s * s.t()) * c;
-    check_grad("∂softmax(x)·c/∂x", &g, &expected, |x| softmax_dot(x, &c), &x, TOL);
+    check_grad(
+        "∂softmax(x)·c/∂x",
+        &g,
+        &expected,
+        |x| softmax_dot(x, &c),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -278,12 +365,22 @@ fn logsumexp_xa(X: &Matrix<U3, U2>, a: &Vector<U2>) -> f64 {
 /// logsumexp(Xa): ∂/∂X = softmax(Xa) aᵀ.
 #[test]
 fn logsumexp_of_x_a() {
-    let (x, a) = (rand_in::<U3, U2, f64>(224, -2.0, 2.0), rand::<U2, U1, f64>(225));
+    let (x, a) = (
+        rand_in::<U3, U2, f64>(224, -2.0, 2.0),
+        rand::<U2, U1, f64>(225),
+    );
     let (v, g) = logsumexp_xa_grad(&x, &a);
     let e = (x * a).map(f64::exp);
     check_value("logsumexp(Xa)", v, logsumexp_xa(&x, &a), e.sum().ln(), TOL);
     let expected = e / e.sum() * a.t();
-    check_grad("∂logsumexp(Xa)/∂X", &g, &expected, |x| logsumexp_xa(x, &a), &x, TOL);
+    check_grad(
+        "∂logsumexp(Xa)/∂X",
+        &g,
+        &expected,
+        |x| logsumexp_xa(x, &a),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(W)]

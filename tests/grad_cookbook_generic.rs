@@ -23,7 +23,7 @@ where
 {
     let (a, x) = (rand::<N, M, f64>(seed), rand::<M, N, f64>(seed + 1));
     let (v, g) = g_tr_ax_grad(&a, &x);
-    check_value("tr(AX)", v, g_tr_ax(&a, &x), (a.clone() * x.clone()).tr(), TOL_F64);
+    check_value("tr(AX)", v, g_tr_ax(&a, &x), (a * x).tr(), TOL_F64);
     check_grad("∂tr(AX)/∂X", &g, &a.t(), |x| g_tr_ax(&a, x), &x, TOL_F64);
 }
 
@@ -48,8 +48,21 @@ fn generic_bilinear_form() {
         rand::<U2, U1, f64>(307),
     );
     let (v, g) = g_bilinear_grad(&a, &x, &b);
-    check_value("aᵀXb", v, g_bilinear(&a, &x, &b), (a.t() * x * b).to_scalar(), TOL_F64);
-    check_grad("∂aᵀXb/∂X", &g, &(a * b.t()), |x| g_bilinear(&a, x, &b), &x, TOL_F64);
+    check_value(
+        "aᵀXb",
+        v,
+        g_bilinear(&a, &x, &b),
+        (a.t() * x * b).to_scalar(),
+        TOL_F64,
+    );
+    check_grad(
+        "∂aᵀXb/∂X",
+        &g,
+        &(a * b.t()),
+        |x| g_bilinear(&a, x, &b),
+        &x,
+        TOL_F64,
+    );
 
     let (a, x, b) = (
         rand::<U1, U1, f64>(308),
@@ -57,8 +70,21 @@ fn generic_bilinear_form() {
         rand::<U4, U1, f64>(310),
     );
     let (v, g) = g_bilinear_grad(&a, &x, &b);
-    check_value("aᵀXb", v, g_bilinear(&a, &x, &b), (a.t() * x * b).to_scalar(), TOL_F64);
-    check_grad("∂aᵀXb/∂X", &g, &(a * b.t()), |x| g_bilinear(&a, x, &b), &x, TOL_F64);
+    check_value(
+        "aᵀXb",
+        v,
+        g_bilinear(&a, &x, &b),
+        (a.t() * x * b).to_scalar(),
+        TOL_F64,
+    );
+    check_grad(
+        "∂aᵀXb/∂X",
+        &g,
+        &(a * b.t()),
+        |x| g_bilinear(&a, x, &b),
+        &x,
+        TOL_F64,
+    );
 }
 
 #[grad(W, x)]
@@ -76,9 +102,29 @@ fn generic_least_squares() {
     );
     let (v, gw, gx) = g_least_squares_grad(&w, &x, &y);
     let r = w * x - y;
-    check_value("½‖Wx − y‖²", v, g_least_squares(&w, &x, &y), 0.5 * r.norm_sq(), TOL_F64);
-    check_grad("∂/∂W", &gw, &(r * x.t()), |w| g_least_squares(w, &x, &y), &w, TOL_F64);
-    check_grad("∂/∂x", &gx, &(w.t() * r), |x| g_least_squares(&w, x, &y), &x, TOL_F64);
+    check_value(
+        "½‖Wx − y‖²",
+        v,
+        g_least_squares(&w, &x, &y),
+        0.5 * r.norm_sq(),
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂W",
+        &gw,
+        &(r * x.t()),
+        |w| g_least_squares(w, &x, &y),
+        &w,
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂x",
+        &gx,
+        &(w.t() * r),
+        |x| g_least_squares(&w, x, &y),
+        &x,
+        TOL_F64,
+    );
 
     let (w, x, y) = (
         rand::<U5, U2, f64>(314),
@@ -87,9 +133,29 @@ fn generic_least_squares() {
     );
     let (v, gw, gx) = g_least_squares_grad(&w, &x, &y);
     let r = w * x - y;
-    check_value("½‖Wx − y‖²", v, g_least_squares(&w, &x, &y), 0.5 * r.norm_sq(), TOL_F64);
-    check_grad("∂/∂W", &gw, &(r * x.t()), |w| g_least_squares(w, &x, &y), &w, TOL_F64);
-    check_grad("∂/∂x", &gx, &(w.t() * r), |x| g_least_squares(&w, x, &y), &x, TOL_F64);
+    check_value(
+        "½‖Wx − y‖²",
+        v,
+        g_least_squares(&w, &x, &y),
+        0.5 * r.norm_sq(),
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂W",
+        &gw,
+        &(r * x.t()),
+        |w| g_least_squares(w, &x, &y),
+        &w,
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂x",
+        &gx,
+        &(w.t() * r),
+        |x| g_least_squares(&w, x, &y),
+        &x,
+        TOL_F64,
+    );
 }
 
 #[grad(X)]
@@ -102,15 +168,41 @@ fn g_quadratic_trace<M: Dim, N: Dim>(X: &Matrix<M, N>, A: &Matrix<M, M>) -> f64 
 fn generic_trace_of_x_transposed_a_x() {
     let (x, a) = (rand::<U3, U2, f64>(317), rand::<U3, U3, f64>(318));
     let (v, g) = g_quadratic_trace_grad(&x, &a);
-    check_value("tr(XᵀAX)", v, g_quadratic_trace(&x, &a), (x.t() * a * x).tr(), TOL_F64);
+    check_value(
+        "tr(XᵀAX)",
+        v,
+        g_quadratic_trace(&x, &a),
+        (x.t() * a * x).tr(),
+        TOL_F64,
+    );
     let expected = (a + a.t()) * x;
-    check_grad("∂/∂X", &g, &expected, |x| g_quadratic_trace(x, &a), &x, TOL_F64);
+    check_grad(
+        "∂/∂X",
+        &g,
+        &expected,
+        |x| g_quadratic_trace(x, &a),
+        &x,
+        TOL_F64,
+    );
 
     let (x, a) = (rand::<U2, U4, f64>(319), rand::<U2, U2, f64>(320));
     let (v, g) = g_quadratic_trace_grad(&x, &a);
-    check_value("tr(XᵀAX)", v, g_quadratic_trace(&x, &a), (x.t() * a * x).tr(), TOL_F64);
+    check_value(
+        "tr(XᵀAX)",
+        v,
+        g_quadratic_trace(&x, &a),
+        (x.t() * a * x).tr(),
+        TOL_F64,
+    );
     let expected = (a + a.t()) * x;
-    check_grad("∂/∂X", &g, &expected, |x| g_quadratic_trace(x, &a), &x, TOL_F64);
+    check_grad(
+        "∂/∂X",
+        &g,
+        &expected,
+        |x| g_quadratic_trace(x, &a),
+        &x,
+        TOL_F64,
+    );
 }
 
 #[grad(X)]
@@ -144,15 +236,43 @@ fn generic_sum_exp_of_a_product() {
     let (v, gx, gy) = g_sum_product_grad(&x, &y);
     let e = (x * y).map(f64::exp);
     check_value("Σ exp(XY)", v, g_sum_product(&x, &y), e.sum(), TOL_F64);
-    check_grad("∂/∂X", &gx, &(e * y.t()), |x| g_sum_product(x, &y), &x, TOL_F64);
-    check_grad("∂/∂Y", &gy, &(x.t() * e), |y| g_sum_product(&x, y), &y, TOL_F64);
+    check_grad(
+        "∂/∂X",
+        &gx,
+        &(e * y.t()),
+        |x| g_sum_product(x, &y),
+        &x,
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂Y",
+        &gy,
+        &(x.t() * e),
+        |y| g_sum_product(&x, y),
+        &y,
+        TOL_F64,
+    );
 
     let (x, y) = (rand::<U4, U1, f64>(325), rand::<U1, U2, f64>(326));
     let (v, gx, gy) = g_sum_product_grad(&x, &y);
     let e = (x * y).map(f64::exp);
     check_value("Σ exp(XY)", v, g_sum_product(&x, &y), e.sum(), TOL_F64);
-    check_grad("∂/∂X", &gx, &(e * y.t()), |x| g_sum_product(x, &y), &x, TOL_F64);
-    check_grad("∂/∂Y", &gy, &(x.t() * e), |y| g_sum_product(&x, y), &y, TOL_F64);
+    check_grad(
+        "∂/∂X",
+        &gx,
+        &(e * y.t()),
+        |x| g_sum_product(x, &y),
+        &x,
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂Y",
+        &gy,
+        &(x.t() * e),
+        |y| g_sum_product(&x, y),
+        &y,
+        TOL_F64,
+    );
 }
 
 #[grad(X)]
@@ -166,14 +286,40 @@ fn generic_logsumexp() {
     let (x, a) = (rand::<U3, U2, f64>(327), rand::<U2, U1, f64>(328));
     let (v, g) = g_logsumexp_grad(&x, &a);
     let e = (x * a).map(f64::exp);
-    check_value("logsumexp(Xa)", v, g_logsumexp(&x, &a), e.sum().ln(), TOL_F64);
-    check_grad("∂/∂X", &g, &(e / e.sum() * a.t()), |x| g_logsumexp(x, &a), &x, TOL_F64);
+    check_value(
+        "logsumexp(Xa)",
+        v,
+        g_logsumexp(&x, &a),
+        e.sum().ln(),
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂X",
+        &g,
+        &(e / e.sum() * a.t()),
+        |x| g_logsumexp(x, &a),
+        &x,
+        TOL_F64,
+    );
 
     let (x, a) = (rand::<U5, U3, f64>(329), rand::<U3, U1, f64>(330));
     let (v, g) = g_logsumexp_grad(&x, &a);
     let e = (x * a).map(f64::exp);
-    check_value("logsumexp(Xa)", v, g_logsumexp(&x, &a), e.sum().ln(), TOL_F64);
-    check_grad("∂/∂X", &g, &(e / e.sum() * a.t()), |x| g_logsumexp(x, &a), &x, TOL_F64);
+    check_value(
+        "logsumexp(Xa)",
+        v,
+        g_logsumexp(&x, &a),
+        e.sum().ln(),
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂X",
+        &g,
+        &(e / e.sum() * a.t()),
+        |x| g_logsumexp(x, &a),
+        &x,
+        TOL_F64,
+    );
 }
 
 #[grad(X)]
@@ -187,13 +333,25 @@ fn g_kron_vec<M: Dim, N: Dim>(A: &Matrix<U2, U2>, X: &Matrix<M, N>) -> f64 {
 fn generic_kron_and_vec() {
     let (a, x) = (rand::<U2, U2, f64>(331), rand::<U3, U2, f64>(332));
     let (v, g) = g_kron_vec_grad(&a, &x);
-    check_value("tr(A⊗XᵀX) + Σvec X", v, g_kron_vec(&a, &x), a.tr() * x.norm_sq() + x.sum(), TOL_F64);
+    check_value(
+        "tr(A⊗XᵀX) + Σvec X",
+        v,
+        g_kron_vec(&a, &x),
+        a.tr() * x.norm_sq() + x.sum(),
+        TOL_F64,
+    );
     let expected = x * (2.0 * a.tr()) + Matrix::<U3, U2>::ones();
     check_grad("∂/∂X", &g, &expected, |x| g_kron_vec(&a, x), &x, TOL_F64);
 
     let x = rand::<U2, U3, f64>(333);
     let (v, g) = g_kron_vec_grad(&a, &x);
-    check_value("tr(A⊗XᵀX) + Σvec X", v, g_kron_vec(&a, &x), a.tr() * x.norm_sq() + x.sum(), TOL_F64);
+    check_value(
+        "tr(A⊗XᵀX) + Σvec X",
+        v,
+        g_kron_vec(&a, &x),
+        a.tr() * x.norm_sq() + x.sum(),
+        TOL_F64,
+    );
     let expected = x * (2.0 * a.tr()) + Matrix::<U2, U3>::ones();
     check_grad("∂/∂X", &g, &expected, |x| g_kron_vec(&a, x), &x, TOL_F64);
 }
@@ -230,8 +388,21 @@ fn f32_bilinear_form() {
         rand::<U2, U1, f32>(405),
     );
     let (v, g) = f_bilinear_grad(&a, &x, &b);
-    check_value("aᵀXb", v, f_bilinear(&a, &x, &b), (a.t() * x * b).to_scalar(), TOL32);
-    check_grad("∂aᵀXb/∂X", &g, &(a * b.t()), |x| f_bilinear(&a, x, &b), &x, TOL32);
+    check_value(
+        "aᵀXb",
+        v,
+        f_bilinear(&a, &x, &b),
+        (a.t() * x * b).to_scalar(),
+        TOL32,
+    );
+    check_grad(
+        "∂aᵀXb/∂X",
+        &g,
+        &(a * b.t()),
+        |x| f_bilinear(&a, x, &b),
+        &x,
+        TOL32,
+    );
 }
 
 #[grad(W)]
@@ -249,8 +420,21 @@ fn f32_least_squares() {
     );
     let (v, g) = f_least_squares_grad(&w, &x, &y);
     let r = w * x - y;
-    check_value("½‖Wx − y‖²", v, f_least_squares(&w, &x, &y), 0.5 * r.norm_sq(), TOL32);
-    check_grad("∂/∂W", &g, &(r * x.t()), |w| f_least_squares(w, &x, &y), &w, TOL32);
+    check_value(
+        "½‖Wx − y‖²",
+        v,
+        f_least_squares(&w, &x, &y),
+        0.5 * r.norm_sq(),
+        TOL32,
+    );
+    check_grad(
+        "∂/∂W",
+        &g,
+        &(r * x.t()),
+        |w| f_least_squares(w, &x, &y),
+        &w,
+        TOL32,
+    );
 }
 
 #[grad(X)]
@@ -279,7 +463,14 @@ fn f32_sum_of_sigmoid() {
     let (v, g) = f_sigmoid_grad(&x);
     let s = x.map(|e| 1.0 / (1.0 + (-e).exp()));
     check_value("Σσ(X)", v, f_sigmoid(&x), s.iter().sum(), TOL32);
-    check_grad("∂Σσ/∂X", &g, &s.map(|s| s * (1.0 - s)), f_sigmoid, &x, TOL32);
+    check_grad(
+        "∂Σσ/∂X",
+        &g,
+        &s.map(|s| s * (1.0 - s)),
+        f_sigmoid,
+        &x,
+        TOL32,
+    );
 }
 
 #[grad(X, p)]
@@ -292,7 +483,13 @@ fn f_powf(X: &Matrix<U3, U2, f32>, p: f32) -> f32 {
 fn f32_real_power_wrt_x_and_exponent() {
     let (x, p) = (rand_in::<U3, U2, f32>(411, 0.5, 2.0), 1.5f32);
     let (v, gx, gp): (f32, Matrix<U3, U2, f32>, f32) = f_powf_grad(&x, p);
-    check_value("Σ X^p", v, f_powf(&x, p), x.iter().map(|e| e.powf(p)).sum(), TOL32);
+    check_value(
+        "Σ X^p",
+        v,
+        f_powf(&x, p),
+        x.iter().map(|e| e.powf(p)).sum(),
+        TOL32,
+    );
     let expected_x = x.map(|e| p * e.powf(p - 1.0));
     check_grad("∂/∂X", &gx, &expected_x, |x| f_powf(x, p), &x, TOL32);
     let expected_p: f32 = x.iter().map(|e| e.powf(p) * e.ln()).sum();
@@ -326,11 +523,25 @@ fn f32_generic_trace_of_inverse_times_a() {
     let (v, g) = fg_tr_inv_grad(&x, &a);
     let xi = x.inv();
     check_value("tr(X⁻¹A)", v, fg_tr_inv(&x, &a), (xi * a).tr(), TOL32);
-    check_grad("∂/∂X", &g, &(-(xi * a * xi).t()), |x| fg_tr_inv(x, &a), &x, TOL32);
+    check_grad(
+        "∂/∂X",
+        &g,
+        &(-(xi * a * xi).t()),
+        |x| fg_tr_inv(x, &a),
+        &x,
+        TOL32,
+    );
 
     let (x, a) = (well_conditioned::<U3, f32>(415), rand::<U3, U3, f32>(416));
     let (v, g) = fg_tr_inv_grad(&x, &a);
     let xi = x.inv();
     check_value("tr(X⁻¹A)", v, fg_tr_inv(&x, &a), (xi * a).tr(), TOL32);
-    check_grad("∂/∂X", &g, &(-(xi * a * xi).t()), |x| fg_tr_inv(x, &a), &x, TOL32);
+    check_grad(
+        "∂/∂X",
+        &g,
+        &(-(xi * a * xi).t()),
+        |x| fg_tr_inv(x, &a),
+        &x,
+        TOL32,
+    );
 }

@@ -39,15 +39,35 @@ fn log_determinant_gradient() {
     let x = well_conditioned::<U3, f64>(102);
     let (v, g) = log_determinant_grad(x);
     check_value("logdet(X)", v, log_determinant(x), x.det().ln(), TOL);
-    check_grad("∂logdet(X)/∂X", &g, &x.inv().t(), |x| log_determinant(*x), &x, TOL);
+    check_grad(
+        "∂logdet(X)/∂X",
+        &g,
+        &x.inv().t(),
+        |x| log_determinant(*x),
+        &x,
+        TOL,
+    );
 
     // Swap two rows: det < 0, ln|det| is unchanged and the gradient is still X⁻ᵀ.
     let flipped = Matrix::<U3, U3>::from_fn(|i, j| x[([1, 0, 2][i], j)]);
     assert!(flipped.det() < 0.0);
     let (v, g) = log_determinant_grad(flipped);
-    check_value("logdet(PX)", v, log_determinant(flipped), (-flipped.det()).ln(), TOL);
+    check_value(
+        "logdet(PX)",
+        v,
+        log_determinant(flipped),
+        (-flipped.det()).ln(),
+        TOL,
+    );
     let expected = flipped.inv().t();
-    check_grad("∂logdet(PX)/∂X", &g, &expected, |x| log_determinant(*x), &flipped, TOL);
+    check_grad(
+        "∂logdet(PX)/∂X",
+        &g,
+        &expected,
+        |x| log_determinant(*x),
+        &flipped,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -95,7 +115,14 @@ fn trace_of_inverse_times_a() {
     let xi = x.inv();
     check_value("tr(X⁻¹A)", v, trace_inverse_a(&x, &a), (xi * a).tr(), TOL);
     let expected = -(xi * a * xi).t();
-    check_grad("∂tr(X⁻¹A)/∂X", &g, &expected, |x| trace_inverse_a(x, &a), &x, TOL);
+    check_grad(
+        "∂tr(X⁻¹A)/∂X",
+        &g,
+        &expected,
+        |x| trace_inverse_a(x, &a),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -116,7 +143,14 @@ fn bilinear_form_of_the_inverse() {
     let by_hand = (a.t() * x.inv() * b).to_scalar();
     check_value("aᵀX⁻¹b", v, inverse_bilinear(&a, &x, &b), by_hand, TOL);
     let expected = -(xit * a * b.t() * xit);
-    check_grad("∂aᵀX⁻¹b/∂X", &g, &expected, |x| inverse_bilinear(&a, x, &b), &x, TOL);
+    check_grad(
+        "∂aᵀX⁻¹b/∂X",
+        &g,
+        &expected,
+        |x| inverse_bilinear(&a, x, &b),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -167,7 +201,14 @@ fn negative_matrix_power() {
     check_value("aᵀX⁻²b", v, negative_power(&a, &x, &b), by_hand, TOL);
     let abt = a * b.t();
     let expected = -(yt * (abt * yt + yt * abt) * yt);
-    check_grad("∂aᵀX⁻²b/∂X", &g, &expected, |x| negative_power(&a, x, &b), &x, TOL);
+    check_grad(
+        "∂aᵀX⁻²b/∂X",
+        &g,
+        &expected,
+        |x| negative_power(&a, x, &b),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -181,7 +222,13 @@ fn trace_of_a_negative_power() {
     let x = well_conditioned::<U3, f64>(115);
     let (v, g) = trace_negative_power_grad(&x);
     let y = x.inv();
-    check_value("tr(X⁻³)", v, trace_negative_power(&x), (y * y * y).tr(), TOL);
+    check_value(
+        "tr(X⁻³)",
+        v,
+        trace_negative_power(&x),
+        (y * y * y).tr(),
+        TOL,
+    );
     let expected = -((y * y * y * y).t() * 3.0);
     check_grad("∂tr(X⁻³)/∂X", &g, &expected, trace_negative_power, &x, TOL);
 }
@@ -199,7 +246,13 @@ fn gaussian_log_likelihood_in_the_covariance() {
     let (v, g) = gaussian_nll_grad(&s, &x);
     let si = s.inv();
     let by_hand = 0.5 * s.det().ln() + 0.5 * (x.t() * si * x).to_scalar();
-    check_value("½logdet(S) + ½xᵀS⁻¹x", v, gaussian_nll(&s, &x), by_hand, TOL);
+    check_value(
+        "½logdet(S) + ½xᵀS⁻¹x",
+        v,
+        gaussian_nll(&s, &x),
+        by_hand,
+        TOL,
+    );
     let expected = (si - si * x * x.t() * si) * 0.5;
     check_grad("∂/∂S", &g, &expected, |s| gaussian_nll(s, &x), &s, TOL);
 }

@@ -60,7 +60,14 @@ fn trace_of_a_x_b() {
     );
     let (v, g) = tr_axb_grad(&a, &x, &b);
     check_value("tr(AXB)", v, tr_axb(&a, &x, &b), (a * x * b).tr(), TOL);
-    check_grad("∂tr(AXB)/∂X", &g, &(a.t() * b.t()), |x| tr_axb(&a, x, &b), &x, TOL);
+    check_grad(
+        "∂tr(AXB)/∂X",
+        &g,
+        &(a.t() * b.t()),
+        |x| tr_axb(&a, x, &b),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -88,7 +95,14 @@ fn trace_of_x_transposed_a_x() {
     let (x, a) = (rand::<U3, U2, f64>(10), rand::<U3, U3, f64>(11));
     let (v, g) = tr_xt_a_x_grad(&x, &a);
     check_value("tr(XᵀAX)", v, tr_xt_a_x(&x, &a), (x.t() * a * x).tr(), TOL);
-    check_grad("∂tr(XᵀAX)/∂X", &g, &((a + a.t()) * x), |x| tr_xt_a_x(x, &a), &x, TOL);
+    check_grad(
+        "∂tr(XᵀAX)/∂X",
+        &g,
+        &((a + a.t()) * x),
+        |x| tr_xt_a_x(x, &a),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -102,7 +116,14 @@ fn trace_of_x_a_x_transposed() {
     let (x, a) = (rand::<U2, U3, f64>(12), rand::<U3, U3, f64>(13));
     let (v, g) = tr_x_a_xt_grad(&x, &a);
     check_value("tr(XAXᵀ)", v, tr_x_a_xt(&x, &a), (x * a * x.t()).tr(), TOL);
-    check_grad("∂tr(XAXᵀ)/∂X", &g, &(x * (a + a.t())), |x| tr_x_a_xt(x, &a), &x, TOL);
+    check_grad(
+        "∂tr(XAXᵀ)/∂X",
+        &g,
+        &(x * (a + a.t())),
+        |x| tr_x_a_xt(x, &a),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -136,7 +157,13 @@ fn bilinear_form() {
         rand::<U2, U1, f64>(18),
     );
     let (v, g) = a_x_b_grad(&a, &x, &b);
-    check_value("aᵀXb", v, a_x_b(&a, &x, &b), (a.t() * x * b).to_scalar(), TOL);
+    check_value(
+        "aᵀXb",
+        v,
+        a_x_b(&a, &x, &b),
+        (a.t() * x * b).to_scalar(),
+        TOL,
+    );
     check_grad("∂aᵀXb/∂X", &g, &(a * b.t()), |x| a_x_b(&a, x, &b), &x, TOL);
 }
 
@@ -154,8 +181,21 @@ fn bilinear_form_of_the_transpose() {
         rand::<U3, U1, f64>(21),
     );
     let (v, g) = a_xt_b_grad(&a, &x, &b);
-    check_value("aᵀXᵀb", v, a_xt_b(&a, &x, &b), (a.t() * x.t() * b).to_scalar(), TOL);
-    check_grad("∂aᵀXᵀb/∂X", &g, &(b * a.t()), |x| a_xt_b(&a, x, &b), &x, TOL);
+    check_value(
+        "aᵀXᵀb",
+        v,
+        a_xt_b(&a, &x, &b),
+        (a.t() * x.t() * b).to_scalar(),
+        TOL,
+    );
+    check_grad(
+        "∂aᵀXᵀb/∂X",
+        &g,
+        &(b * a.t()),
+        |x| a_xt_b(&a, x, &b),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(x, A)]
@@ -168,8 +208,21 @@ fn quadratic(x: &Vector<U3>, A: &Matrix<U3, U3>) -> f64 {
 fn quadratic_form_wrt_x_and_a() {
     let (x, a) = (rand::<U3, U1, f64>(22), rand::<U3, U3, f64>(23));
     let (v, gx, ga) = quadratic_grad(&x, &a);
-    check_value("xᵀAx", v, quadratic(&x, &a), (x.t() * a * x).to_scalar(), TOL);
-    check_grad("∂xᵀAx/∂x", &gx, &((a + a.t()) * x), |x| quadratic(x, &a), &x, TOL);
+    check_value(
+        "xᵀAx",
+        v,
+        quadratic(&x, &a),
+        (x.t() * a * x).to_scalar(),
+        TOL,
+    );
+    check_grad(
+        "∂xᵀAx/∂x",
+        &gx,
+        &((a + a.t()) * x),
+        |x| quadratic(x, &a),
+        &x,
+        TOL,
+    );
     check_grad("∂xᵀAx/∂A", &ga, &(x * x.t()), |a| quadratic(&x, a), &a, TOL);
 }
 
@@ -185,8 +238,22 @@ fn sum_of_a_product_wrt_both_factors() {
     let (v, gx, gy) = sum_xy_grad(&x, &y);
     check_value("sum(XY)", v, sum_xy(&x, &y), (x * y).sum(), TOL);
     let ones = Matrix::<U2, U4>::ones();
-    check_grad("∂sum(XY)/∂X", &gx, &(ones * y.t()), |x| sum_xy(x, &y), &x, TOL);
-    check_grad("∂sum(XY)/∂Y", &gy, &(x.t() * ones), |y| sum_xy(&x, y), &y, TOL);
+    check_grad(
+        "∂sum(XY)/∂X",
+        &gx,
+        &(ones * y.t()),
+        |x| sum_xy(x, &y),
+        &x,
+        TOL,
+    );
+    check_grad(
+        "∂sum(XY)/∂Y",
+        &gy,
+        &(x.t() * ones),
+        |y| sum_xy(&x, y),
+        &y,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -215,9 +282,22 @@ fn weighted_vec(w: &Vector<U6>, X: &Matrix<U3, U2>) -> f64 {
 fn weighted_sum_of_vec() {
     let (w, x) = (rand::<U6, U1, f64>(28), rand::<U3, U2, f64>(29));
     let (v, g) = weighted_vec_grad(&w, &x);
-    check_value("wᵀvec(X)", v, weighted_vec(&w, &x), (w.t() * x.vec()).to_scalar(), TOL);
+    check_value(
+        "wᵀvec(X)",
+        v,
+        weighted_vec(&w, &x),
+        (w.t() * x.vec()).to_scalar(),
+        TOL,
+    );
     let expected = Matrix::<U3, U2>::from_fn(|i, j| w[(i + 3 * j, 0)]);
-    check_grad("∂wᵀvec(X)/∂X", &g, &expected, |x| weighted_vec(&w, x), &x, TOL);
+    check_grad(
+        "∂wᵀvec(X)/∂X",
+        &g,
+        &expected,
+        |x| weighted_vec(&w, x),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(v)]
@@ -230,8 +310,21 @@ fn tr_diag_a(v: &Vector<U3>, A: &Matrix<U3, U3>) -> f64 {
 fn trace_of_diag_times_a() {
     let (v, a) = (rand::<U3, U1, f64>(30), rand::<U3, U3, f64>(31));
     let (val, g) = tr_diag_a_grad(&v, &a);
-    check_value("tr(diag(v)A)", val, tr_diag_a(&v, &a), (v.diag() * a).tr(), TOL);
-    check_grad("∂tr(diag(v)A)/∂v", &g, &a.diagonal(), |v| tr_diag_a(v, &a), &v, TOL);
+    check_value(
+        "tr(diag(v)A)",
+        val,
+        tr_diag_a(&v, &a),
+        (v.diag() * a).tr(),
+        TOL,
+    );
+    check_grad(
+        "∂tr(diag(v)A)/∂v",
+        &g,
+        &a.diagonal(),
+        |v| tr_diag_a(v, &a),
+        &v,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -244,8 +337,21 @@ fn diagonal_dot(X: &Matrix<U3, U3>, w: &Vector<U3>) -> f64 {
 fn weighted_diagonal() {
     let (x, w) = (rand::<U3, U3, f64>(32), rand::<U3, U1, f64>(33));
     let (v, g) = diagonal_dot_grad(&x, &w);
-    check_value("diagonal(X)·w", v, diagonal_dot(&x, &w), (x.diagonal().t() * w).to_scalar(), TOL);
-    check_grad("∂(diagonal(X)·w)/∂X", &g, &w.diag(), |x| diagonal_dot(x, &w), &x, TOL);
+    check_value(
+        "diagonal(X)·w",
+        v,
+        diagonal_dot(&x, &w),
+        (x.diagonal().t() * w).to_scalar(),
+        TOL,
+    );
+    check_grad(
+        "∂(diagonal(X)·w)/∂X",
+        &g,
+        &w.diag(),
+        |x| diagonal_dot(x, &w),
+        &x,
+        TOL,
+    );
 }
 
 // ---------------------------------------------------------------- scalars, lets, constants
@@ -262,9 +368,22 @@ fn scalar_parameter() {
     let (x, a, s) = (rand::<U3, U2, f64>(34), rand::<U2, U3, f64>(35), 0.7);
     let (v, gx, gs): (f64, Matrix<U3, U2>, f64) = scalar_param_grad(&x, s, &a);
     let by_hand = s * (a * x).tr() + s * s * x.sum() + 3.0 * s;
-    check_value("s tr(AX) + s² sum(X) + 3s", v, scalar_param(&x, s, &a), by_hand, TOL);
+    check_value(
+        "s tr(AX) + s² sum(X) + 3s",
+        v,
+        scalar_param(&x, s, &a),
+        by_hand,
+        TOL,
+    );
     let expected_x = a.t() * s + Matrix::<U3, U2>::ones() * (s * s);
-    check_grad("∂/∂X", &gx, &expected_x, |x| scalar_param(x, s, &a), &x, TOL);
+    check_grad(
+        "∂/∂X",
+        &gx,
+        &expected_x,
+        |x| scalar_param(x, s, &a),
+        &x,
+        TOL,
+    );
     let expected_s = (a * x).tr() + 2.0 * s * x.sum() + 3.0;
     check_scalar_grad("∂/∂s", gs, expected_s, |s| scalar_param(&x, s, &a), s, TOL);
 }
@@ -289,7 +408,14 @@ fn let_bindings_are_reused() {
     let q = r.norm_sq();
     check_value("q² + q", v, let_bindings(&a, &x, &b), q * q + q, TOL);
     let expected = a.t() * r * (4.0 * q + 2.0);
-    check_grad("∂(q² + q)/∂x", &g, &expected, |x| let_bindings(&a, x, &b), &x, TOL);
+    check_grad(
+        "∂(q² + q)/∂x",
+        &g,
+        &expected,
+        |x| let_bindings(&a, x, &b),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -307,9 +433,22 @@ fn one_by_one_product_is_a_scalar() {
     );
     let (v, g) = one_by_one_as_scalar_grad(&a, &x, &b);
     let axb = (a.t() * x * b).to_scalar();
-    check_value("sum(X)·aᵀXb", v, one_by_one_as_scalar(&a, &x, &b), x.sum() * axb, TOL);
+    check_value(
+        "sum(X)·aᵀXb",
+        v,
+        one_by_one_as_scalar(&a, &x, &b),
+        x.sum() * axb,
+        TOL,
+    );
     let expected = Matrix::<U3, U2>::ones() * axb + a * b.t() * x.sum();
-    check_grad("∂/∂X", &g, &expected, |x| one_by_one_as_scalar(&a, x, &b), &x, TOL);
+    check_grad(
+        "∂/∂X",
+        &g,
+        &expected,
+        |x| one_by_one_as_scalar(&a, x, &b),
+        &x,
+        TOL,
+    );
 }
 
 #[grad(X)]
@@ -325,7 +464,13 @@ fn constants_from_context() {
     let (v, g) = constants_grad(&x, &a);
     let eye = Matrix::<U3, U3>::identity();
     let by_hand = (x.t() * (a + eye) * x).tr() + x.sum() + x.norm_sq();
-    check_value("tr(Xᵀ(A + I)X) + 𝟙:X + ‖X‖²", v, constants(&x, &a), by_hand, TOL);
+    check_value(
+        "tr(Xᵀ(A + I)X) + 𝟙:X + ‖X‖²",
+        v,
+        constants(&x, &a),
+        by_hand,
+        TOL,
+    );
     let expected = (a + a.t() + eye * 2.0) * x + Matrix::<U3, U2>::ones() + x * 2.0;
     check_grad("∂/∂X", &g, &expected, |x| constants(x, &a), &x, TOL);
 }
@@ -356,7 +501,14 @@ fn a_wrong_gradient_is_caught_by_finite_differences() {
     // ∂tr(XᵀAX)/∂X with the usual slip 2AX (right only for symmetric A), used as both the
     // "derived" and the "closed form" value: only the finite-difference check can catch it.
     let wrong = a * x * 2.0;
-    check_grad("deliberately wrong", &wrong, &wrong, |x| (x.t() * a * x).tr(), &x, TOL);
+    check_grad(
+        "deliberately wrong",
+        &wrong,
+        &wrong,
+        |x| (x.t() * a * x).tr(),
+        &x,
+        TOL,
+    );
 }
 
 #[test]

@@ -111,9 +111,7 @@ pub fn assert_close<R: Dim, C: Dim, T: Scalar>(
     expected: &Matrix<R, C, T>,
     tol: f64,
 ) {
-    let scale = expected
-        .iter()
-        .fold(1.0f64, |m, e| m.max(e.to_f64().abs()));
+    let scale = expected.iter().fold(1.0f64, |m, e| m.max(e.to_f64().abs()));
     let worst = actual
         .iter()
         .zip(expected.iter())
@@ -170,12 +168,25 @@ pub fn check_scalar_grad<T: Scalar>(
 /// by hand with core operations.
 #[track_caller]
 pub fn check_value<T: Scalar>(what: &str, from_grad: T, original: T, by_hand: T, tol: f64) {
-    assert_close_scalar(&format!("{what}: value of NAME_grad"), from_grad, by_hand, tol);
-    assert_close_scalar(&format!("{what}: value of the original"), original, by_hand, tol);
+    assert_close_scalar(
+        &format!("{what}: value of NAME_grad"),
+        from_grad,
+        by_hand,
+        tol,
+    );
+    assert_close_scalar(
+        &format!("{what}: value of the original"),
+        original,
+        by_hand,
+        tol,
+    );
 }
 
 /// `x` with every entry moved at least `margin` away from 0 (for kinks such as relu and abs).
-pub fn away_from_zero<R: Dim, C: Dim, T: Scalar>(x: &Matrix<R, C, T>, margin: f64) -> Matrix<R, C, T> {
+pub fn away_from_zero<R: Dim, C: Dim, T: Scalar>(
+    x: &Matrix<R, C, T>,
+    margin: f64,
+) -> Matrix<R, C, T> {
     x.map(|v| {
         let m = T::from_f64(margin);
         if v >= T::zero() {
