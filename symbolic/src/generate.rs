@@ -208,11 +208,18 @@ fn grad_function(
     wrt: &[usize],
 ) -> Result<TokenStream, syn::Error> {
     if !graph.shape(value).is_scalar() {
+        return Err(function.body.error(format!(
+            "`#[grad]` needs a scalar body, but this body is {}; use `#[jacobian]` for a matrix-valued function",
+            graph.shape(value)
+        )));
+    }
+    if matches!(item.sig.output, syn::ReturnType::Default) {
         return Err(syn::Error::new(
-            function.body.span,
+            item.sig.ident.span(),
             format!(
-                "`#[grad]` needs a scalar body, but this body is {}; use `#[jacobian]` for a matrix-valued function",
-                graph.shape(value)
+                "`#[grad]` needs the return type of `{}`: add `-> {}` (the scalar it computes)",
+                function.name,
+                parse::float_name(function.scalar)
             ),
         ));
     }

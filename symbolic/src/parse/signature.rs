@@ -53,20 +53,21 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Errors) -> Signature 
 
     // The first float type seen, with a description of where, so a disagreement can name both.
     let mut float: Option<(ScalarType, String)> = None;
-    let mut agree = |found: ScalarType, what: String, span: Span, errors: &mut Errors| match &float
-    {
-        None => float = Some((found, what)),
-        Some((first, first_what)) if *first != found => errors.push(syn::Error::new(
-            span,
-            format!(
-                "{what} is {} but {first_what} is {}: all parameters and the return type must \
+    // The error covers the whole type as written (`&Matrix<U3, U3>`), not just its first token.
+    let mut agree =
+        |found: ScalarType, what: String, written: &Type, errors: &mut Errors| match &float {
+            None => float = Some((found, what)),
+            Some((first, first_what)) if *first != found => errors.push(syn::Error::new_spanned(
+                written,
+                format!(
+                    "{what} is {} but {first_what} is {}: all parameters and the return type must \
                  use the same float type",
-                float_name(found),
-                float_name(*first)
-            ),
-        )),
-        Some(_) => {}
-    };
+                    float_name(found),
+                    float_name(*first)
+                ),
+            )),
+            Some(_) => {}
+        };
 
     let mut params = Vec::new();
     for input in &sig.inputs {
@@ -95,7 +96,7 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Errors) -> Signature 
                 ParamKind::Scalar
             }
             Ok(ty) => {
-                agree(ty.float, format!("`{name}`"), ty.span, errors);
+                agree(ty.float, format!("`{name}`"), &typed.ty, errors);
                 params.push(Param {
                     name,
                     span,
@@ -120,7 +121,7 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Errors) -> Signature 
     let returns = match &sig.output {
         ReturnType::Default => None,
         ReturnType::Type(_, ty) if matches!(&**ty, Type::Tuple(t) if t.elems.is_empty()) => None,
-        ReturnType::Type(_, ty) => match dsl_type(ty, &dims) {
+        ReturnType::Type(_, written) => match dsl_type(written, &dims) {
             Ok(ty) if ty.by_ref => {
                 errors.push(syn::Error::new(
                     ty.span,
@@ -129,7 +130,7 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Errors) -> Signature 
                 None
             }
             Ok(ty) => {
-                agree(ty.float, "the return type".to_string(), ty.span, errors);
+                agree(ty.float, "the return type".to_string(), written, errors);
                 Some(TypeDecl {
                     kind: ty.kind,
                     span: ty.span,

@@ -1,0 +1,198 @@
+//! Shared helpers for the macro-level tests: a deterministic pseudo-random matrix generator,
+//! well-conditioned and symmetric positive definite generators, central finite differences of
+//! a closure over a matrix or a scalar, and closeness assertions that say what differed.
+#![allow(dead_code)]
+
+use matcalc::prelude::*;
+
+/// SplitMix64: reproducible pseudo-random numbers without a random-number crate.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `[lo, hi)`.
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        let unit = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        lo + (hi - lo) * unit
+    }
+}
+
+/// A matrix with entries uniform in `[-1, 1)`, the same for the same seed.
+pub fn rand<R: Dim, C: Dim, T: Scalar>(seed: u64) -> Matrix<R, C, T> {
+    rand_in(seed, -1.0, 1.0)
+}
+
+/// A matrix with entries uniform in `[lo, hi)`.
+pub fn rand_in<R: Dim, C: Dim, T: Scalar>(seed: u64, lo: f64, hi: f64) -> Matrix<R, C, T> {
+    let mut rng = Rng::new(seed);
+    Matrix::from_fn(|_, _| T::from_f64(rng.range(lo, hi)))
+}
+
+/// A random non-symmetric matrix whose diagonal dominates: invertible, condition number small,
+/// determinant positive (so `log(det)` is defined).
+pub fn well_conditioned<N: Dim, T: Scalar>(seed: u64) -> Matrix<N, N, T> {
+    let n = N::USIZE as f64;
+    let a: Matrix<N, N, T> = rand(seed);
+    Matrix::from_fn(|i, j| {
+        if i == j {
+            a[(i, j)] + T::from_f64(n + 1.0)
+        } else {
+            a[(i, j)]
+        }
+    })
+}
+
+/// A symmetric positive definite matrix `B Bᵀ + n I` with `B` random: eigenvalues in `[n, 2n]`
+/// or so.
+pub fn spd<N: Dim, T: Scalar>(seed: u64) -> Matrix<N, N, T> {
+    let b: Matrix<N, N, T> = rand(seed);
+    let n = T::from_f64(N::USIZE as f64);
+    Matrix::from_fn(|i, j| {
+        let mut s = T::zero();
+        for k in 0..N::USIZE {
+            s += b[(i, k)] * b[(j, k)];
+        }
+        if i == j {
+            s + n
+        } else {
+            s
+        }
+    })
+}
+
+/// The step for central differences at `x` in precision `T`: ∛ε · max(1, |x|), which balances
+/// the O(h²) truncation error against the O(ε/h) rounding error.
+fn step<T: Scalar>(x: T) -> T {
+    let cbrt_eps = T::from_f64(T::EPSILON.to_f64().cbrt());
+    cbrt_eps * x.abs().max(T::one())
+}
+
+/// Central finite-difference gradient of `f` at `x`: `G[(i, j)] ≈ ∂f/∂X[(i, j)]`.
+pub fn fd_grad<R: Dim, C: Dim, T: Scalar>(
+    f: impl Fn(&Matrix<R, C, T>) -> T,
+    x: &Matrix<R, C, T>,
+) -> Matrix<R, C, T> {
+    Matrix::from_fn(|i, j| {
+        let h = step(x[(i, j)]);
+        let mut plus = x.clone();
+        let mut minus = x.clone();
+        plus[(i, j)] += h;
+        minus[(i, j)] -= h;
+        (f(&plus) - f(&minus)) / (h + h)
+    })
+}
+
+/// Central finite-difference derivative of `f` at the scalar `s`.
+pub fn fd_scalar<T: Scalar>(f: impl Fn(T) -> T, s: T) -> T {
+    let h = step(s);
+    (f(s + h) - f(s - h)) / (h + h)
+}
+
+/// Default tolerances: relative to the size of the expected entries.
+pub const TOL_F64: f64 = 1e-6;
+pub const TOL_F32: f64 = 2e-3;
+
+/// `|a − e| ≤ tol · max(1, max |e|)` entrywise; on failure prints both matrices.
+#[track_caller]
+pub fn assert_close<R: Dim, C: Dim, T: Scalar>(
+    what: &str,
+    actual: &Matrix<R, C, T>,
+    expected: &Matrix<R, C, T>,
+    tol: f64,
+) {
+    let scale = expected.iter().fold(1.0f64, |m, e| m.max(e.to_f64().abs()));
+    let worst = actual
+        .iter()
+        .zip(expected.iter())
+        .map(|(a, e)| (a.to_f64() - e.to_f64()).abs())
+        .fold(0.0f64, |m, d| if d.is_nan() { f64::NAN } else { m.max(d) });
+    assert!(
+        worst <= tol * scale,
+        "{what}: largest difference {worst:e} exceeds {tol:e} × {scale}\nactual =\n{actual}\nexpected =\n{expected}"
+    );
+}
+
+/// Scalar version of [`assert_close`].
+#[track_caller]
+pub fn assert_close_scalar<T: Scalar>(what: &str, actual: T, expected: T, tol: f64) {
+    let (a, e) = (actual.to_f64(), expected.to_f64());
+    let worst = (a - e).abs();
+    assert!(
+        worst <= tol * e.abs().max(1.0),
+        "{what}: {a} differs from {e} by {worst:e} (tolerance {tol:e})"
+    );
+}
+
+/// The derived gradient equals both the hand-written closed form and central differences.
+#[track_caller]
+pub fn check_grad<R: Dim, C: Dim, T: Scalar>(
+    what: &str,
+    derived: &Matrix<R, C, T>,
+    closed_form: &Matrix<R, C, T>,
+    f: impl Fn(&Matrix<R, C, T>) -> T,
+    at: &Matrix<R, C, T>,
+    tol: f64,
+) {
+    assert_close(&format!("{what} vs closed form"), derived, closed_form, tol);
+    let fd = fd_grad(f, at);
+    assert_close(&format!("{what} vs finite differences"), derived, &fd, tol);
+}
+
+/// Scalar-parameter version of [`check_grad`].
+#[track_caller]
+pub fn check_scalar_grad<T: Scalar>(
+    what: &str,
+    derived: T,
+    closed_form: T,
+    f: impl Fn(T) -> T,
+    at: T,
+    tol: f64,
+) {
+    assert_close_scalar(&format!("{what} vs closed form"), derived, closed_form, tol);
+    let fd = fd_scalar(f, at);
+    assert_close_scalar(&format!("{what} vs finite differences"), derived, fd, tol);
+}
+
+/// The value returned by `NAME_grad` and by the original function both equal the value computed
+/// by hand with core operations.
+#[track_caller]
+pub fn check_value<T: Scalar>(what: &str, from_grad: T, original: T, by_hand: T, tol: f64) {
+    assert_close_scalar(
+        &format!("{what}: value of NAME_grad"),
+        from_grad,
+        by_hand,
+        tol,
+    );
+    assert_close_scalar(
+        &format!("{what}: value of the original"),
+        original,
+        by_hand,
+        tol,
+    );
+}
+
+/// `x` with every entry moved at least `margin` away from 0 (for kinks such as relu and abs).
+pub fn away_from_zero<R: Dim, C: Dim, T: Scalar>(
+    x: &Matrix<R, C, T>,
+    margin: f64,
+) -> Matrix<R, C, T> {
+    x.map(|v| {
+        let m = T::from_f64(margin);
+        if v >= T::zero() {
+            v + m
+        } else {
+            v - m
+        }
+    })
+}

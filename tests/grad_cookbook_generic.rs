@@ -1,0 +1,547 @@
+//! Matrix Cookbook identities through `#[grad]` on GENERIC functions (`fn f<M: Dim, N: Dim>`),
+//! each instantiated at two different (non-square) sizes, and on `f32` matrices with a
+//! tolerance to match. Each derived gradient is compared with the closed form computed by hand
+//! AND with central finite differences (in the same precision).
+#![allow(non_snake_case)]
+
+mod common;
+
+use common::*;
+use matcalc::prelude::*;
+
+// ---------------------------------------------------------------- generic dimensions
+
+#[grad(X)]
+fn g_tr_ax<M: Dim, N: Dim>(A: &Matrix<N, M>, X: &Matrix<M, N>) -> f64 {
+    tr(A * X)
+}
+
+fn check_tr_ax<M: Dim, N: Dim>(seed: u64)
+where
+    Matrix<N, M>: Copy,
+    Matrix<M, N>: Copy,
+{
+    let (a, x) = (rand::<N, M, f64>(seed), rand::<M, N, f64>(seed + 1));
+    let (v, g) = g_tr_ax_grad(&a, &x);
+    check_value("tr(AX)", v, g_tr_ax(&a, &x), (a * x).tr(), TOL_F64);
+    check_grad("∂tr(AX)/∂X", &g, &a.t(), |x| g_tr_ax(&a, x), &x, TOL_F64);
+}
+
+/// ∂tr(AX)/∂X = Aᵀ at 3×2 and 2×5.
+#[test]
+fn generic_trace_of_a_x() {
+    check_tr_ax::<U3, U2>(301);
+    check_tr_ax::<U2, U5>(303);
+}
+
+#[grad(X)]
+fn g_bilinear<M: Dim, N: Dim>(a: &Vector<M>, X: &Matrix<M, N>, b: &Vector<N>) -> f64 {
+    a.t() * X * b
+}
+
+/// ∂aᵀXb/∂X = abᵀ at 3×2 and 1×4.
+#[test]
+fn generic_bilinear_form() {
+    let (a, x, b) = (
+        rand::<U3, U1, f64>(305),
+        rand::<U3, U2, f64>(306),
+        rand::<U2, U1, f64>(307),
+    );
+    let (v, g) = g_bilinear_grad(&a, &x, &b);
+    check_value(
+        "aᵀXb",
+        v,
+        g_bilinear(&a, &x, &b),
+        (a.t() * x * b).to_scalar(),
+        TOL_F64,
+    );
+    check_grad(
+        "∂aᵀXb/∂X",
+        &g,
+        &(a * b.t()),
+        |x| g_bilinear(&a, x, &b),
+        &x,
+        TOL_F64,
+    );
+
+    let (a, x, b) = (
+        rand::<U1, U1, f64>(308),
+        rand::<U1, U4, f64>(309),
+        rand::<U4, U1, f64>(310),
+    );
+    let (v, g) = g_bilinear_grad(&a, &x, &b);
+    check_value(
+        "aᵀXb",
+        v,
+        g_bilinear(&a, &x, &b),
+        (a.t() * x * b).to_scalar(),
+        TOL_F64,
+    );
+    check_grad(
+        "∂aᵀXb/∂X",
+        &g,
+        &(a * b.t()),
+        |x| g_bilinear(&a, x, &b),
+        &x,
+        TOL_F64,
+    );
+}
+
+#[grad(W, x)]
+fn g_least_squares<M: Dim, N: Dim>(W: &Matrix<M, N>, x: &Vector<N>, y: &Vector<M>) -> f64 {
+    0.5 * norm_sq(W * x - y)
+}
+
+/// ½‖Wx − y‖²: ∂/∂W = (Wx − y)xᵀ and ∂/∂x = Wᵀ(Wx − y) at 3×4 and 5×2.
+#[test]
+fn generic_least_squares() {
+    let (w, x, y) = (
+        rand::<U3, U4, f64>(311),
+        rand::<U4, U1, f64>(312),
+        rand::<U3, U1, f64>(313),
+    );
+    let (v, gw, gx) = g_least_squares_grad(&w, &x, &y);
+    let r = w * x - y;
+    check_value(
+        "½‖Wx − y‖²",
+        v,
+        g_least_squares(&w, &x, &y),
+        0.5 * r.norm_sq(),
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂W",
+        &gw,
+        &(r * x.t()),
+        |w| g_least_squares(w, &x, &y),
+        &w,
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂x",
+        &gx,
+        &(w.t() * r),
+        |x| g_least_squares(&w, x, &y),
+        &x,
+        TOL_F64,
+    );
+
+    let (w, x, y) = (
+        rand::<U5, U2, f64>(314),
+        rand::<U2, U1, f64>(315),
+        rand::<U5, U1, f64>(316),
+    );
+    let (v, gw, gx) = g_least_squares_grad(&w, &x, &y);
+    let r = w * x - y;
+    check_value(
+        "½‖Wx − y‖²",
+        v,
+        g_least_squares(&w, &x, &y),
+        0.5 * r.norm_sq(),
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂W",
+        &gw,
+        &(r * x.t()),
+        |w| g_least_squares(w, &x, &y),
+        &w,
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂x",
+        &gx,
+        &(w.t() * r),
+        |x| g_least_squares(&w, x, &y),
+        &x,
+        TOL_F64,
+    );
+}
+
+#[grad(X)]
+fn g_quadratic_trace<M: Dim, N: Dim>(X: &Matrix<M, N>, A: &Matrix<M, M>) -> f64 {
+    tr(X.t() * A * X)
+}
+
+/// ∂tr(XᵀAX)/∂X = (A + Aᵀ)X at 3×2 and 2×4.
+#[test]
+fn generic_trace_of_x_transposed_a_x() {
+    let (x, a) = (rand::<U3, U2, f64>(317), rand::<U3, U3, f64>(318));
+    let (v, g) = g_quadratic_trace_grad(&x, &a);
+    check_value(
+        "tr(XᵀAX)",
+        v,
+        g_quadratic_trace(&x, &a),
+        (x.t() * a * x).tr(),
+        TOL_F64,
+    );
+    let expected = (a + a.t()) * x;
+    check_grad(
+        "∂/∂X",
+        &g,
+        &expected,
+        |x| g_quadratic_trace(x, &a),
+        &x,
+        TOL_F64,
+    );
+
+    let (x, a) = (rand::<U2, U4, f64>(319), rand::<U2, U2, f64>(320));
+    let (v, g) = g_quadratic_trace_grad(&x, &a);
+    check_value(
+        "tr(XᵀAX)",
+        v,
+        g_quadratic_trace(&x, &a),
+        (x.t() * a * x).tr(),
+        TOL_F64,
+    );
+    let expected = (a + a.t()) * x;
+    check_grad(
+        "∂/∂X",
+        &g,
+        &expected,
+        |x| g_quadratic_trace(x, &a),
+        &x,
+        TOL_F64,
+    );
+}
+
+#[grad(X)]
+fn g_logdet<N: Dim>(X: &Matrix<N, N>) -> f64 {
+    logdet(X)
+}
+
+/// ∂logdet(X)/∂X = X⁻ᵀ at 2×2 and 4×4.
+#[test]
+fn generic_log_determinant() {
+    let x = well_conditioned::<U2, f64>(321);
+    let (v, g) = g_logdet_grad(&x);
+    check_value("logdet(X)", v, g_logdet(&x), x.det().ln(), TOL_F64);
+    check_grad("∂logdet/∂X", &g, &x.inv().t(), g_logdet, &x, TOL_F64);
+
+    let x = well_conditioned::<U4, f64>(322);
+    let (v, g) = g_logdet_grad(&x);
+    check_value("logdet(X)", v, g_logdet(&x), x.det().ln(), TOL_F64);
+    check_grad("∂logdet/∂X", &g, &x.inv().t(), g_logdet, &x, TOL_F64);
+}
+
+#[grad(X, Y)]
+fn g_sum_product<M: Dim, K: Dim, N: Dim>(X: &Matrix<M, K>, Y: &Matrix<K, N>) -> f64 {
+    sum(exp(X * Y))
+}
+
+/// Σ exp(XY) with E = exp(XY): ∂/∂X = E Yᵀ, ∂/∂Y = Xᵀ E, at (2×3)(3×4) and (4×1)(1×2).
+#[test]
+fn generic_sum_exp_of_a_product() {
+    let (x, y) = (rand::<U2, U3, f64>(323), rand::<U3, U4, f64>(324));
+    let (v, gx, gy) = g_sum_product_grad(&x, &y);
+    let e = (x * y).map(f64::exp);
+    check_value("Σ exp(XY)", v, g_sum_product(&x, &y), e.sum(), TOL_F64);
+    check_grad(
+        "∂/∂X",
+        &gx,
+        &(e * y.t()),
+        |x| g_sum_product(x, &y),
+        &x,
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂Y",
+        &gy,
+        &(x.t() * e),
+        |y| g_sum_product(&x, y),
+        &y,
+        TOL_F64,
+    );
+
+    let (x, y) = (rand::<U4, U1, f64>(325), rand::<U1, U2, f64>(326));
+    let (v, gx, gy) = g_sum_product_grad(&x, &y);
+    let e = (x * y).map(f64::exp);
+    check_value("Σ exp(XY)", v, g_sum_product(&x, &y), e.sum(), TOL_F64);
+    check_grad(
+        "∂/∂X",
+        &gx,
+        &(e * y.t()),
+        |x| g_sum_product(x, &y),
+        &x,
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂Y",
+        &gy,
+        &(x.t() * e),
+        |y| g_sum_product(&x, y),
+        &y,
+        TOL_F64,
+    );
+}
+
+#[grad(X)]
+fn g_logsumexp<M: Dim, N: Dim>(X: &Matrix<M, N>, a: &Vector<N>) -> f64 {
+    logsumexp(X * a)
+}
+
+/// ∂logsumexp(Xa)/∂X = softmax(Xa)aᵀ at 3×2 and 5×3.
+#[test]
+fn generic_logsumexp() {
+    let (x, a) = (rand::<U3, U2, f64>(327), rand::<U2, U1, f64>(328));
+    let (v, g) = g_logsumexp_grad(&x, &a);
+    let e = (x * a).map(f64::exp);
+    check_value(
+        "logsumexp(Xa)",
+        v,
+        g_logsumexp(&x, &a),
+        e.sum().ln(),
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂X",
+        &g,
+        &(e / e.sum() * a.t()),
+        |x| g_logsumexp(x, &a),
+        &x,
+        TOL_F64,
+    );
+
+    let (x, a) = (rand::<U5, U3, f64>(329), rand::<U3, U1, f64>(330));
+    let (v, g) = g_logsumexp_grad(&x, &a);
+    let e = (x * a).map(f64::exp);
+    check_value(
+        "logsumexp(Xa)",
+        v,
+        g_logsumexp(&x, &a),
+        e.sum().ln(),
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂X",
+        &g,
+        &(e / e.sum() * a.t()),
+        |x| g_logsumexp(x, &a),
+        &x,
+        TOL_F64,
+    );
+}
+
+#[grad(X)]
+fn g_kron_vec<M: Dim, N: Dim>(A: &Matrix<U2, U2>, X: &Matrix<M, N>) -> f64 {
+    tr(kron(A, X.t() * X)) + sum(vec(X))
+}
+
+/// tr(A ⊗ XᵀX) + Σ vec(X) = tr(A)‖X‖² + Σ X: ∂/∂X = 2 tr(A) X + 𝟙, at 3×2 and 2×3 (the
+/// macro adds the product bounds `kron` and `vec` need).
+#[test]
+fn generic_kron_and_vec() {
+    let (a, x) = (rand::<U2, U2, f64>(331), rand::<U3, U2, f64>(332));
+    let (v, g) = g_kron_vec_grad(&a, &x);
+    check_value(
+        "tr(A⊗XᵀX) + Σvec X",
+        v,
+        g_kron_vec(&a, &x),
+        a.tr() * x.norm_sq() + x.sum(),
+        TOL_F64,
+    );
+    let expected = x * (2.0 * a.tr()) + Matrix::<U3, U2>::ones();
+    check_grad("∂/∂X", &g, &expected, |x| g_kron_vec(&a, x), &x, TOL_F64);
+
+    let x = rand::<U2, U3, f64>(333);
+    let (v, g) = g_kron_vec_grad(&a, &x);
+    check_value(
+        "tr(A⊗XᵀX) + Σvec X",
+        v,
+        g_kron_vec(&a, &x),
+        a.tr() * x.norm_sq() + x.sum(),
+        TOL_F64,
+    );
+    let expected = x * (2.0 * a.tr()) + Matrix::<U2, U3>::ones();
+    check_grad("∂/∂X", &g, &expected, |x| g_kron_vec(&a, x), &x, TOL_F64);
+}
+
+// ---------------------------------------------------------------- f32
+
+const TOL32: f64 = TOL_F32;
+
+#[grad(X)]
+fn f_tr_ax(A: &Matrix<U2, U3, f32>, X: &Matrix<U3, U2, f32>) -> f32 {
+    tr(A * X)
+}
+
+/// f32: ∂tr(AX)/∂X = Aᵀ.
+#[test]
+fn f32_trace_of_a_x() {
+    let (a, x) = (rand::<U2, U3, f32>(401), rand::<U3, U2, f32>(402));
+    let (v, g): (f32, Matrix<U3, U2, f32>) = f_tr_ax_grad(&a, &x);
+    check_value("tr(AX)", v, f_tr_ax(&a, &x), (a * x).tr(), TOL32);
+    check_grad("∂tr(AX)/∂X", &g, &a.t(), |x| f_tr_ax(&a, x), &x, TOL32);
+}
+
+#[grad(X)]
+fn f_bilinear(a: &Vector<U3, f32>, X: &Matrix<U3, U2, f32>, b: &Vector<U2, f32>) -> f32 {
+    a.t() * X * b
+}
+
+/// f32: ∂aᵀXb/∂X = abᵀ.
+#[test]
+fn f32_bilinear_form() {
+    let (a, x, b) = (
+        rand::<U3, U1, f32>(403),
+        rand::<U3, U2, f32>(404),
+        rand::<U2, U1, f32>(405),
+    );
+    let (v, g) = f_bilinear_grad(&a, &x, &b);
+    check_value(
+        "aᵀXb",
+        v,
+        f_bilinear(&a, &x, &b),
+        (a.t() * x * b).to_scalar(),
+        TOL32,
+    );
+    check_grad(
+        "∂aᵀXb/∂X",
+        &g,
+        &(a * b.t()),
+        |x| f_bilinear(&a, x, &b),
+        &x,
+        TOL32,
+    );
+}
+
+#[grad(W)]
+fn f_least_squares(W: &Matrix<U3, U2, f32>, x: &Vector<U2, f32>, y: &Vector<U3, f32>) -> f32 {
+    0.5 * norm_sq(W * x - y)
+}
+
+/// f32: ∂½‖Wx − y‖²/∂W = (Wx − y)xᵀ.
+#[test]
+fn f32_least_squares() {
+    let (w, x, y) = (
+        rand::<U3, U2, f32>(406),
+        rand::<U2, U1, f32>(407),
+        rand::<U3, U1, f32>(408),
+    );
+    let (v, g) = f_least_squares_grad(&w, &x, &y);
+    let r = w * x - y;
+    check_value(
+        "½‖Wx − y‖²",
+        v,
+        f_least_squares(&w, &x, &y),
+        0.5 * r.norm_sq(),
+        TOL32,
+    );
+    check_grad(
+        "∂/∂W",
+        &g,
+        &(r * x.t()),
+        |w| f_least_squares(w, &x, &y),
+        &w,
+        TOL32,
+    );
+}
+
+#[grad(X)]
+fn f_logdet(X: &Matrix<U3, U3, f32>) -> f32 {
+    logdet(X)
+}
+
+/// f32: ∂logdet(X)/∂X = X⁻ᵀ.
+#[test]
+fn f32_log_determinant() {
+    let x = well_conditioned::<U3, f32>(409);
+    let (v, g) = f_logdet_grad(&x);
+    check_value("logdet(X)", v, f_logdet(&x), x.det().ln(), TOL32);
+    check_grad("∂logdet/∂X", &g, &x.inv().t(), f_logdet, &x, TOL32);
+}
+
+#[grad(X)]
+fn f_sigmoid(X: &Matrix<U3, U2, f32>) -> f32 {
+    sum(sigmoid(X))
+}
+
+/// f32: ∂Σσ(X)/∂X = σ(X)(1 − σ(X)).
+#[test]
+fn f32_sum_of_sigmoid() {
+    let x = rand_in::<U3, U2, f32>(410, -3.0, 3.0);
+    let (v, g) = f_sigmoid_grad(&x);
+    let s = x.map(|e| 1.0 / (1.0 + (-e).exp()));
+    check_value("Σσ(X)", v, f_sigmoid(&x), s.iter().sum(), TOL32);
+    check_grad(
+        "∂Σσ/∂X",
+        &g,
+        &s.map(|s| s * (1.0 - s)),
+        f_sigmoid,
+        &x,
+        TOL32,
+    );
+}
+
+#[grad(X, p)]
+fn f_powf(X: &Matrix<U3, U2, f32>, p: f32) -> f32 {
+    sum(powf(X, p))
+}
+
+/// f32: Σ X^p, ∂/∂X = pX^(p−1), ∂/∂p = Σ X^p ln X.
+#[test]
+fn f32_real_power_wrt_x_and_exponent() {
+    let (x, p) = (rand_in::<U3, U2, f32>(411, 0.5, 2.0), 1.5f32);
+    let (v, gx, gp): (f32, Matrix<U3, U2, f32>, f32) = f_powf_grad(&x, p);
+    check_value(
+        "Σ X^p",
+        v,
+        f_powf(&x, p),
+        x.iter().map(|e| e.powf(p)).sum(),
+        TOL32,
+    );
+    let expected_x = x.map(|e| p * e.powf(p - 1.0));
+    check_grad("∂/∂X", &gx, &expected_x, |x| f_powf(x, p), &x, TOL32);
+    let expected_p: f32 = x.iter().map(|e| e.powf(p) * e.ln()).sum();
+    check_scalar_grad("∂/∂p", gp, expected_p, |p| f_powf(&x, p), p, TOL32);
+}
+
+#[grad(X)]
+fn f_norm(X: &Matrix<U3, U2, f32>) -> f32 {
+    norm(X)
+}
+
+/// f32: ∂‖X‖/∂X = X/‖X‖.
+#[test]
+fn f32_norm() {
+    let x = rand::<U3, U2, f32>(412);
+    let (v, g) = f_norm_grad(&x);
+    let n = x.norm_sq().sqrt();
+    check_value("‖X‖", v, f_norm(&x), n, TOL32);
+    check_grad("∂‖X‖/∂X", &g, &(x / n), f_norm, &x, TOL32);
+}
+
+#[grad(X)]
+fn fg_tr_inv<N: Dim>(X: &Matrix<N, N, f32>, A: &Matrix<N, N, f32>) -> f32 {
+    tr(inv(X) * A)
+}
+
+/// Generic AND f32: ∂tr(X⁻¹A)/∂X = −(X⁻¹AX⁻¹)ᵀ at 2×2 and 3×3.
+#[test]
+fn f32_generic_trace_of_inverse_times_a() {
+    let (x, a) = (well_conditioned::<U2, f32>(413), rand::<U2, U2, f32>(414));
+    let (v, g) = fg_tr_inv_grad(&x, &a);
+    let xi = x.inv();
+    check_value("tr(X⁻¹A)", v, fg_tr_inv(&x, &a), (xi * a).tr(), TOL32);
+    check_grad(
+        "∂/∂X",
+        &g,
+        &(-(xi * a * xi).t()),
+        |x| fg_tr_inv(x, &a),
+        &x,
+        TOL32,
+    );
+
+    let (x, a) = (well_conditioned::<U3, f32>(415), rand::<U3, U3, f32>(416));
+    let (v, g) = fg_tr_inv_grad(&x, &a);
+    let xi = x.inv();
+    check_value("tr(X⁻¹A)", v, fg_tr_inv(&x, &a), (xi * a).tr(), TOL32);
+    check_grad(
+        "∂/∂X",
+        &g,
+        &(-(xi * a * xi).t()),
+        |x| fg_tr_inv(x, &a),
+        &x,
+        TOL32,
+    );
+}
