@@ -82,6 +82,8 @@ trait Notation {
     /// A stacked fraction, if the notation has one (then it is an atom).
     fn frac(&self, num: &str, den: &str) -> Option<String>;
     fn commutation(&self, m: &Dim, n: &Dim) -> String;
+    /// The identity with its dimension shown (`I₃`, `I_M`), where the size is not implied.
+    fn sized_identity(&self, n: &Dim) -> String;
 }
 
 struct Printer<'a> {
@@ -146,7 +148,20 @@ impl Printer<'_> {
             },
             Op::Hadamard(a, b) => self.infix(a, n.hadamard(), b),
             Op::ElemDiv(a, b) => self.infix(a, n.elem_div(), b),
-            Op::Kron(a, b) => self.infix(a, n.kron(), b),
+            Op::Kron(a, b) => self.kron(a, b),
+            Op::KronPerm(ref m, ref cols, ref p, ref q) => (
+                format!(
+                    "{} {k} {} {k} {}",
+                    n.sized_identity(cols),
+                    n.commutation(q, m),
+                    n.sized_identity(p),
+                    k = n.kron()
+                ),
+                Prec::Infix,
+            ),
+            Op::KronRearrange(a, ..) => self.call("rearrange", &[a]),
+            // Exactly symmetric in floating point; on paper the same matrix.
+            Op::Symmetrize(a) => self.expr(a),
             // The inverse transpose is one symbol, X⁻ᵀ.
             Op::Transpose(a) => match *g.op(a) {
                 Op::Inv(x) => self.postfix(x, n.inverse_transpose()),
@@ -201,6 +216,24 @@ impl Printer<'_> {
                 "{} {op} {}",
                 self.wrap(a, Prec::Infix),
                 self.wrap(b, Prec::Product)
+            ),
+            Prec::Infix,
+        )
+    }
+
+    /// `A ⊗ B`, with an identity operand's size shown (`yᵀ ⊗ I₃`): in a Kronecker product it is
+    /// not implied by the neighbours.
+    fn kron(&self, a: NodeId, b: NodeId) -> (String, Prec) {
+        let side = |x: NodeId, min: Prec| match self.g.op(x) {
+            Op::Identity(d) => self.n.sized_identity(d),
+            _ => self.wrap(x, min),
+        };
+        (
+            format!(
+                "{} {} {}",
+                side(a, Prec::Infix),
+                self.n.kron(),
+                side(b, Prec::Product)
             ),
             Prec::Infix,
         )

@@ -54,7 +54,10 @@ impl Graph {
             Op::OnesMul(ref r, b) => self.rw_ones_mul(r.clone(), b, true, sp),
             Op::MulOnes(b, ref c) => self.rw_ones_mul(c.clone(), b, false, sp),
             Op::Logsumexp(a) if self.shape(a).is_scalar() => Some(a),
-            Op::Kron(a, b) | Op::KronAdjointLeft(a, b) | Op::KronAdjointRight(a, b)
+            Op::Kron(a, b) => self.rw_kron(a, b, sp),
+            Op::Commutation(ref m, ref n) => self.rw_commutation(m, n, sp),
+            Op::KronPerm(..) => self.rw_kron_perm(op, sp),
+            Op::KronAdjointLeft(a, b) | Op::KronAdjointRight(a, b)
                 if self.is_zero(a) || self.is_zero(b) =>
             {
                 let shape = crate::shape::rules::infer(self, op).ok()?;

@@ -44,6 +44,9 @@ impl Graph {
                 return Some(self.scale(s, a, sp));
             }
         }
+        if let Some(id) = self.rw_matmul_kron(a, b, sp) {
+            return Some(id);
+        }
         match (self.op(a).clone(), self.op(b).clone()) {
             (Op::Scale(s, x), _) => {
                 let p = self.matmul(x, b, sp);
@@ -116,6 +119,7 @@ impl Graph {
                     None
                 }
             }
+            Op::Kron(x, y) => self.rw_transpose_kron(x, y, sp),
             // (𝟙 Cᵀ)ᵀ = C 𝟙 and (Cᵀ 𝟙)ᵀ = 𝟙 C.
             Op::OnesMul(r, b) => match *self.op(b) {
                 Op::Transpose(c) => Some(self.make(Op::MulOnes(c, r), sp)),
