@@ -15,6 +15,9 @@ use crate::ir::{Dim, Func, Graph, NodeId, Op};
 
 /// `id` in Unicode matrix notation, e.g. `(W x − y) xᵀ`.
 pub fn unicode(g: &Graph, id: NodeId) -> String {
+    if let Op::Identity(d) = g.op(id) {
+        return unicode::Unicode.sized_identity(d);
+    }
     Printer {
         g,
         n: &unicode::Unicode,
@@ -25,6 +28,9 @@ pub fn unicode(g: &Graph, id: NodeId) -> String {
 
 /// `id` in LaTeX, e.g. `(W x - y) x^\top`.
 pub fn latex(g: &Graph, id: NodeId) -> String {
+    if let Op::Identity(d) = g.op(id) {
+        return latex::Latex.sized_identity(d);
+    }
     Printer {
         g,
         n: &latex::Latex,
@@ -130,6 +136,13 @@ impl Printer<'_> {
                 format!("{}{}", n.minus(), self.wrap(a, Prec::Product)),
                 Prec::Neg,
             ),
+            // s I: the identity's size is not implied by a neighbour.
+            Op::Scale(a, b) if matches!(g.op(b), Op::Identity(_)) => {
+                let Op::Identity(d) = g.op(b) else {
+                    unreachable!("checked by the guard")
+                };
+                product(self.expr(a), (n.sized_identity(d), Prec::Atom))
+            }
             Op::Mul(a, b) | Op::Scale(a, b) | Op::MatMul(a, b) => {
                 product(self.expr(a), self.expr(b))
             }

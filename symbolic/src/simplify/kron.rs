@@ -77,6 +77,32 @@ impl Graph {
         None
     }
 
+    /// `Aᵀ ± Bᵀ → (A ± B)ᵀ` and `vec(A) ± vec(B) → vec(A ± B)` (one reshape instead of two;
+    /// called by `rw_add` and `rw_sub`).
+    pub(super) fn merge_reshapes(
+        &mut self,
+        a: NodeId,
+        b: NodeId,
+        minus: bool,
+        sp: Span,
+    ) -> Option<NodeId> {
+        let (x, y, vec) = match (self.op(a).clone(), self.op(b).clone()) {
+            (Op::Transpose(x), Op::Transpose(y)) => (x, y, false),
+            (Op::Vec(x), Op::Vec(y)) if self.shape(x) == self.shape(y) => (x, y, true),
+            _ => return None,
+        };
+        let inner = if minus {
+            self.sub(x, y, sp)
+        } else {
+            self.add(x, y, sp)
+        };
+        Some(if vec {
+            self.make(Op::Vec(inner), sp)
+        } else {
+            self.transpose(inner, sp)
+        })
+    }
+
     /// `I_n ⊗ K(q,m) ⊗ I_p` is the identity when K(q,m) is (q = 1 or m = 1).
     pub(super) fn rw_kron_perm(&mut self, op: &Op, sp: Span) -> Option<NodeId> {
         let Op::KronPerm(m, _, _, q) = op else {
@@ -89,9 +115,59 @@ impl Graph {
         None
     }
 
+    /// Whether `x` is Kronecker structure a row vector or another Kronecker product can be
+    /// multiplied into.
+    fn is_kron_like(&self, x: NodeId) -> bool {
+        match *self.op(x) {
+            Op::Kron(..) | Op::Commutation(..) => true,
+            Op::MatMul(l, _) => matches!(self.op(l), Op::Kron(..) | Op::Commutation(..)),
+            _ => false,
+        }
+    }
+
     /// The Kronecker rules of a matrix product (called by `rw_matmul`).
     pub(super) fn rw_matmul_kron(&mut self, a: NodeId, b: NodeId, sp: Span) -> Option<NodeId> {
+        let row = self.shape(a).rows().is_one();
+        // Reassociate x (y z) → (x y) z when x y collapses (a mixed product, or a row vector
+        // absorbing a Kronecker product or commutation).
+        if let Op::MatMul(y, z) = *self.op(b) {
+            let collapses = match (self.op(a), self.op(y)) {
+                (Op::Kron(p, q), Op::Kron(r, s)) => {
+                    self.shape(*p).cols().equiv(&self.shape(*r).rows())
+                        && self.shape(*q).cols().equiv(&self.shape(*s).rows())
+                }
+                (_, Op::Kron(..) | Op::Commutation(..)) => row,
+                _ => false,
+            };
+            if collapses {
+                let xy = self.matmul(a, y, sp);
+                if !matches!(*self.op(xy), Op::MatMul(l, r) if l == a && r == y) {
+                    return Some(self.matmul(xy, z, sp));
+                }
+            }
+        }
+        // A row vector distributes over a sum of Kronecker structure: each term collapses.
+        if row {
+            if let Op::Add(p, q) | Op::Sub(p, q) = *self.op(b) {
+                if self.is_kron_like(p) || self.is_kron_like(q) {
+                    let (ap, aq) = (self.matmul(a, p, sp), self.matmul(a, q, sp));
+                    let minus = matches!(self.op(b), Op::Sub(..));
+                    return Some(if minus {
+                        self.sub(ap, aq, sp)
+                    } else {
+                        self.add(ap, aq, sp)
+                    });
+                }
+            }
+        }
         match (self.op(a).clone(), self.op(b).clone()) {
+            // vec(C)ᵀ K(m,n) = vec(Cᵀ)ᵀ with C n×m.
+            (_, Op::Commutation(m, n)) if row => {
+                let c = self.as_matrix(a, true, &n, &m, sp)?;
+                let ct = self.transpose(c, sp);
+                let v = self.make(Op::Vec(ct), sp);
+                Some(self.transpose(v, sp))
+            }
             // (P ⊗ Q)(R ⊗ S) = P R ⊗ Q S.
             (Op::Kron(p, q), Op::Kron(r, s))
                 if self.shape(p).cols().equiv(&self.shape(r).rows())

@@ -156,6 +156,9 @@ impl Graph {
             let pos = self.scale_by(-c, z, sp);
             return Some(self.sub(a, pos, sp));
         }
+        if let Some(id) = self.merge_reshapes(a, b, false, sp) {
+            return Some(id);
+        }
         self.factor(a, b, false, sp)
     }
 
@@ -183,6 +186,9 @@ impl Graph {
         if c < 0.0 {
             let pos = self.scale_by(-c, z, sp);
             return Some(self.add(a, pos, sp));
+        }
+        if let Some(id) = self.merge_reshapes(a, b, true, sp) {
+            return Some(id);
         }
         self.factor(a, b, true, sp)
     }
