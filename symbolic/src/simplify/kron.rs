@@ -151,6 +151,11 @@ impl Graph {
             if let Op::Add(p, q) | Op::Sub(p, q) = *self.op(b) {
                 if self.is_kron_like(p) || self.is_kron_like(q) {
                     let (ap, aq) = (self.matmul(a, p, sp), self.matmul(a, q, sp));
+                    let plain = |g: &Graph, t: NodeId, f: NodeId| matches!(*g.op(t), Op::MatMul(l, r) if l == a && r == f);
+                    // Only if some term collapsed; else `factor` would undo the distribution.
+                    if plain(self, ap, p) && plain(self, aq, q) {
+                        return None;
+                    }
                     let minus = matches!(self.op(b), Op::Sub(..));
                     return Some(if minus {
                         self.sub(ap, aq, sp)

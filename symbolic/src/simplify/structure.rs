@@ -337,8 +337,11 @@ impl Graph {
             let len = self.shape(a).len();
             return Some(self.zeros(&Shape::matrix(len, Dim::Known(1)), sp));
         }
-        if let Op::Unvec(v, ..) = *self.op(a) {
-            return Some(v);
+        match *self.op(a) {
+            Op::Unvec(v, ..) => return Some(v),
+            // vec(vᵀ) = v for a column v.
+            Op::Transpose(v) if self.shape(v).cols().is_one() => return Some(v),
+            _ => {}
         }
         self.pull_out(a, Op::Vec, sp)
     }
