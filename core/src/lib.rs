@@ -28,6 +28,7 @@ mod dim;
 mod display;
 pub mod dsl;
 mod elementwise;
+mod jacobian_kernels;
 mod kernels;
 mod linalg;
 mod literal;

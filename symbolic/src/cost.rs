@@ -60,6 +60,8 @@ fn node_cost(g: &Graph, id: NodeId) -> u64 {
         | Op::Ones(..)
         | Op::Identity(_)
         | Op::Commutation(..)
+        | Op::KronPerm(..)
+        | Op::KronRearrange(..)
         | Op::Transpose(_)
         | Op::Vec(_)
         | Op::Unvec(..)
@@ -75,7 +77,8 @@ fn node_cost(g: &Graph, id: NodeId) -> u64 {
         | Op::Div(..)
         | Op::Hadamard(..)
         | Op::ElemDiv(..)
-        | Op::Kron(..) => entries,
+        | Op::Kron(..)
+        | Op::Symmetrize(_) => entries,
         // m×k times k×n: each of the m·n entries takes k products and k − 1 sums.
         Op::MatMul(a, _) => {
             let k = own(a).1;

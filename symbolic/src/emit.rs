@@ -10,6 +10,8 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Dim, Func, Graph, NodeId, Op, ScalarType, Shape};
 
+mod structured;
+
 /// How a parameter is reachable from the generated body.
 #[derive(Clone, Debug)]
 pub struct ParamAccess {
@@ -37,7 +39,7 @@ pub fn emit(graph: &Graph, roots: &[NodeId], params: &[ParamAccess]) -> Emitted 
         bounds: BTreeSet::new(),
         scalar: scalar_type(graph.scalar),
     };
-    for id in graph.reachable(roots) {
+    for id in structured::materialized(graph, roots) {
         emitter.statement(id);
     }
     let roots = roots.iter().map(|&id| emitter.owned(id)).collect();
@@ -172,12 +174,30 @@ impl Emitter<'_> {
         }
     }
 
+    /// Records the bounds every product dimension in `shape` needs (Jacobians have shapes like
+    /// (r·c)×(m·n) whatever their ops are).
+    fn need_shape(&mut self, shape: &Shape) {
+        fn walk(e: &mut Emitter<'_>, d: &Dim) {
+            if let Dim::Prod(a, b) = d {
+                walk(e, a);
+                walk(e, b);
+                e.need_product(a, b);
+            }
+        }
+        if let Shape::Matrix(r, c) = shape {
+            walk(self, r);
+            walk(self, c);
+        }
+    }
+
     fn statement(&mut self, id: NodeId) {
         // Parameters are used where they are; literals are written inline.
         if matches!(self.graph.op(id), Op::Param(_) | Op::Literal(_)) {
             return;
         }
         let value = self.expression(id);
+        let shape = self.graph.shape(id).clone();
+        self.need_shape(&shape);
         let temp = Self::temp(id);
         let ty = shape_type(self.graph.shape(id), self.graph.scalar);
         self.statements.extend(quote!(let #temp: #ty = #value;));
@@ -227,6 +247,9 @@ impl Emitter<'_> {
                 let a = o(self, a);
                 quote!(-#a)
             }
+            Op::MatMul(a, b) if self.structured_product(a, b).is_some() => {
+                self.structured_product(a, b).expect("checked by the guard")
+            }
             Op::Mul(a, b) | Op::MatMul(a, b) => {
                 let (a, b) = (o(self, a), o(self, b));
                 quote!(#a * #b)
@@ -270,6 +293,9 @@ impl Emitter<'_> {
             Op::ElemDiv(a, b) => {
                 let b = o(self, b);
                 self.method(a, quote!(elem_div(#b)))
+            }
+            Op::Kron(a, b) if self.kron_with_identity(a, b).is_some() => {
+                self.kron_with_identity(a, b).expect("checked by the guard")
             }
             Op::Kron(a, b) => {
                 let (sa, sb) = (self.graph.shape(a).clone(), self.graph.shape(b).clone());
@@ -332,6 +358,16 @@ impl Emitter<'_> {
                 let a = o(self, a);
                 self.method(g, quote!(kron_adjoint_right(#a)))
             }
+            Op::KronPerm(m, n, p, q) => {
+                let ty = shape_type(self.graph.shape(id), self.graph.scalar);
+                let [m, n, p, q] = [&m, &n, &p, &q].map(dim_type);
+                quote!(<#ty>::kron_perm::<#m, #n, #p, #q>())
+            }
+            Op::KronRearrange(g, m, n) => {
+                let (m, n) = (dim_type(&m), dim_type(&n));
+                self.method(g, quote!(kron_rearrange::<#m, #n, _, _>()))
+            }
+            Op::Symmetrize(h) => self.method(h, quote!(symmetrize())),
         }
     }
 

@@ -40,6 +40,39 @@ impl Dim {
     pub fn is_one(&self) -> bool {
         *self == Dim::Known(1)
     }
+
+    /// The dimension as (product of its numbers, its generic names sorted): two dimensions
+    /// are equal as numbers for every binding exactly when these agree.
+    fn normal_form(&self) -> (usize, Vec<String>) {
+        match self {
+            Dim::Known(n) => (*n, Vec::new()),
+            Dim::Named(s) => (1, vec![s.clone()]),
+            Dim::Prod(a, b) => {
+                let (x, mut xs) = a.normal_form();
+                let (y, ys) = b.normal_form();
+                xs.extend(ys);
+                xs.sort();
+                (x.saturating_mul(y), xs)
+            }
+        }
+    }
+
+    /// Equal for every binding of the generic names: `M·N` and `N·M`, `(2·M)·3` and `6·M`.
+    /// Jacobians need this: ∂vec(A B)/∂(vec A)ᵀ = (Bᵀ ⊗ I) has c·r rows where vec(A B) has r·c.
+    pub fn equiv(&self, other: &Dim) -> bool {
+        self == other || self.normal_form() == other.normal_form()
+    }
+}
+
+impl Shape {
+    /// Equal up to `Dim::equiv` in each dimension.
+    pub fn equiv(&self, other: &Shape) -> bool {
+        match (self, other) {
+            (Shape::Scalar, Shape::Scalar) => true,
+            (Shape::Matrix(a, b), Shape::Matrix(c, d)) => a.equiv(c) && b.equiv(d),
+            _ => false,
+        }
+    }
 }
 
 impl fmt::Display for Dim {
@@ -245,6 +278,19 @@ pub enum Op {
     /// Adjoint of `kron(A, B)` with respect to B, given G and A:
     /// B̄[k, l] = Σ_{i,j} G[i·p + k, j·q + l] A[i, j].
     KronAdjointRight(NodeId, NodeId),
+
+    // ---- structure of Jacobians and Hessians (built by `diff::jacobian`, never by the DSL) ----
+    /// The (m·n·p·q)-square permutation `P = I_n ⊗ K(q,m) ⊗ I_p` with
+    /// `P (vec A ⊗ vec B) = vec(A ⊗ B)` for A m×n, B p×q (Magnus–Neudecker 3.10). Fields: m, n,
+    /// p, q.
+    KronPerm(Dim, Dim, Dim, Dim),
+    /// The Van Loan–Pitsianis rearrangement of G ((m·p)×(n·q)) into an (m·n)×(p·q) matrix
+    /// with `R[i + m·j, k + p·l] = G[i·p + k, j·q + l]`, so that `R vec(B) = vec(Ā)` for the
+    /// Kronecker adjoint `Ā = kron_adj_left(G, B)`. Fields: G, m, n.
+    KronRearrange(NodeId, Dim, Dim),
+    /// ½(H + Hᵀ) for a square H that is symmetric in exact arithmetic: makes a Hessian exactly
+    /// symmetric in floating point. Printed as H itself.
+    Symmetrize(NodeId),
 }
 
 impl Op {
@@ -252,7 +298,8 @@ impl Op {
     pub fn args(&self) -> Vec<NodeId> {
         use Op::*;
         match self {
-            Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..) => vec![],
+            Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..)
+            | KronPerm(..) => vec![],
             Neg(a)
             | Transpose(a)
             | Trace(a)
@@ -273,7 +320,9 @@ impl Op {
             | ToScalar(a)
             | FromScalar(a)
             | OnesMul(_, a)
-            | MulOnes(a, _) => vec![*a],
+            | MulOnes(a, _)
+            | KronRearrange(a, ..)
+            | Symmetrize(a) => vec![*a],
             Add(a, b)
             | Sub(a, b)
             | Mul(a, b)

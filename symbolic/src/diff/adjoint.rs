@@ -43,7 +43,14 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
         | Op::Zeros(..)
         | Op::Ones(..)
         | Op::Identity(_)
-        | Op::Commutation(..) => {}
+        | Op::Commutation(..)
+        | Op::KronPerm(..) => {}
+        // ½(H + Hᵀ) is self-adjoint.
+        Op::Symmetrize(h) => c.give(h, |g, sp| g.make(Op::Symmetrize(bar), sp)),
+        Op::KronRearrange(..) => panic!(
+            "matcalc engine bug: reverse mode reached `rearrange`, which only Jacobians of \
+             Kronecker adjoints build"
+        ),
 
         Op::Add(a, b) => {
             c.give(a, |_, _| bar);
@@ -207,7 +214,7 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
 }
 
 /// `A⁻ᵀ`, built as `inv(A)ᵀ` so it shares the node `inv(A)` with the value.
-fn inverse_transpose(g: &mut Graph, a: NodeId, sp: Span) -> NodeId {
+pub(super) fn inverse_transpose(g: &mut Graph, a: NodeId, sp: Span) -> NodeId {
     let inv = g.inv(a, sp);
     g.transpose(inv, sp)
 }
@@ -221,7 +228,14 @@ fn sandwich_neg(g: &mut Graph, m: NodeId, bar: NodeId, sp: Span) -> NodeId {
 
 /// The adjoint of `n = f(a)` elementwise: `Ḡ ⊙ f'(a)`, with `f'` written through `n` where
 /// that is cheaper (exp, tan, tanh, sqrt, sigmoid, recip).
-fn map_adjoint(g: &mut Graph, f: Func, a: NodeId, n: NodeId, bar: NodeId, sp: Span) -> NodeId {
+pub(super) fn map_adjoint(
+    g: &mut Graph,
+    f: Func,
+    a: NodeId,
+    n: NodeId,
+    bar: NodeId,
+    sp: Span,
+) -> NodeId {
     let times = |g: &mut Graph, d: NodeId| g.hadamard(bar, d, sp);
     match f {
         Func::Exp => times(g, n),
@@ -305,7 +319,7 @@ fn matpow_adjoint(g: &mut Graph, a: NodeId, k: i32, bar: NodeId, sp: Span) -> No
     }
 }
 
-fn power(g: &mut Graph, base: NodeId, exp: u32, sp: Span) -> NodeId {
+pub(super) fn power(g: &mut Graph, base: NodeId, exp: u32, sp: Span) -> NodeId {
     // `MatPow` takes an i32; `exp < |k| ≤ 2³¹`, so this only fails for k = i32::MIN.
     let exp = i32::try_from(exp).unwrap_or(i32::MAX);
     g.make(Op::MatPow(base, exp), sp)

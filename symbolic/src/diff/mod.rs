@@ -3,13 +3,20 @@
 //! of `simplify`, so the derivative shares subexpressions with the value (`X⁻¹`, `W x − y`) and
 //! comes out in closed form, ready for `emit` and `print`.
 //!
-//! `adjoint` holds the one adjoint rule per operation. Jacobians and Hessians will be built on
-//! [`vjp`] (a Jacobian row block is a vector–Jacobian product with a unit seed; a Hessian is the
-//! gradient of a gradient, which is why the adjoint-only ops have adjoint rules too).
+//! `adjoint` holds the one adjoint rule per operation. Jacobians are derived forward, in
+//! Magnus–Neudecker Kronecker/vec form (`jacobian`, rules in `jacobian_rules`); a Hessian is the
+//! Jacobian of the reverse-mode gradient, which is why the adjoint-only ops (`OnesMul`,
+//! Kronecker adjoints) have Jacobian rules too.
 
 mod adjoint;
+mod jacobian;
+mod jacobian_rules;
+#[cfg(test)]
+mod jacobian_tests;
 #[cfg(test)]
 mod tests;
+
+pub use jacobian::{exactly_symmetric, hessian, jacobian};
 
 use std::collections::HashMap;
 

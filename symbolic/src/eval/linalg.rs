@@ -38,6 +38,36 @@ pub fn commutation(m: usize, n: usize) -> Value {
     k
 }
 
+/// The permutation P with P·(vec A ⊗ vec B) = vec(A ⊗ B) for A m×n, B p×q: A[i, j]·B[k, l] sits
+/// at (i + m·j)·p·q + k + p·l on the right and at (i·p + k) + m·p·(j·q + l) on the left.
+pub fn kron_perm(m: usize, n: usize, p: usize, q: usize) -> Value {
+    let len = m * n * p * q;
+    let mut perm = Value::zeros(len, len);
+    for i in 0..m {
+        for j in 0..n {
+            for k in 0..p {
+                for l in 0..q {
+                    perm.set(
+                        i * p + k + m * p * (j * q + l),
+                        (i + m * j) * p * q + k + p * l,
+                        1.0,
+                    );
+                }
+            }
+        }
+    }
+    perm
+}
+
+/// The rearrangement R[i + m·j, k + p·l] = G[i·p + k, j·q + l] of G (m·p)×(n·q).
+pub fn kron_rearrange(g: &Value, m: usize, n: usize) -> Value {
+    let (p, q) = (g.rows / m, g.cols / n);
+    Value::from_fn(m * n, p * q, |r, c| {
+        let (i, j, k, l) = (r % m, r / m, c % p, c / p);
+        g.get(i * p + k, j * q + l)
+    })
+}
+
 /// Adjoint of kron(A, B) with respect to A: Ā[i, j] = Σ_{k,l} G[i·p + k, j·q + l]·B[k, l].
 pub fn kron_adjoint_left(g: &Value, b: &Value) -> Value {
     let (p, q) = (b.rows, b.cols);

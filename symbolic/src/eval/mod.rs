@@ -380,6 +380,12 @@ fn eval_node(
         }
         Op::KronAdjointLeft(gr, b) => kron_adjoint_left(v(gr), v(b)),
         Op::KronAdjointRight(gr, a) => kron_adjoint_right(v(gr), v(a)),
+        Op::KronPerm(m, n, p, q) => kron_perm(d(m)?, d(n)?, d(p)?, d(q)?),
+        Op::KronRearrange(gr, m, n) => kron_rearrange(v(gr), d(m)?, d(n)?),
+        Op::Symmetrize(h) => {
+            let h = v(h);
+            Value::from_fn(h.rows, h.cols, |i, j| 0.5 * (h.get(i, j) + h.get(j, i)))
+        }
     })
 }
 

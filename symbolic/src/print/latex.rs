@@ -84,4 +84,7 @@ impl Notation for Latex {
     fn commutation(&self, m: &Dim, n: &Dim) -> String {
         format!("K_{{{},{}}}", dim(m), dim(n))
     }
+    fn sized_identity(&self, n: &Dim) -> String {
+        format!("I_{{{}}}", dim(n))
+    }
 }

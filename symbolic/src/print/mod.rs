@@ -15,6 +15,9 @@ use crate::ir::{Dim, Func, Graph, NodeId, Op};
 
 /// `id` in Unicode matrix notation, e.g. `(W x − y) xᵀ`.
 pub fn unicode(g: &Graph, id: NodeId) -> String {
+    if let Op::Identity(d) = g.op(id) {
+        return unicode::Unicode.sized_identity(d);
+    }
     Printer {
         g,
         n: &unicode::Unicode,
@@ -25,6 +28,9 @@ pub fn unicode(g: &Graph, id: NodeId) -> String {
 
 /// `id` in LaTeX, e.g. `(W x - y) x^\top`.
 pub fn latex(g: &Graph, id: NodeId) -> String {
+    if let Op::Identity(d) = g.op(id) {
+        return latex::Latex.sized_identity(d);
+    }
     Printer {
         g,
         n: &latex::Latex,
@@ -82,6 +88,8 @@ trait Notation {
     /// A stacked fraction, if the notation has one (then it is an atom).
     fn frac(&self, num: &str, den: &str) -> Option<String>;
     fn commutation(&self, m: &Dim, n: &Dim) -> String;
+    /// The identity with its dimension shown (`I₃`, `I_M`), where the size is not implied.
+    fn sized_identity(&self, n: &Dim) -> String;
 }
 
 struct Printer<'a> {
@@ -128,6 +136,13 @@ impl Printer<'_> {
                 format!("{}{}", n.minus(), self.wrap(a, Prec::Product)),
                 Prec::Neg,
             ),
+            // s I: the identity's size is not implied by a neighbour.
+            Op::Scale(a, b) if matches!(g.op(b), Op::Identity(_)) => {
+                let Op::Identity(d) = g.op(b) else {
+                    unreachable!("checked by the guard")
+                };
+                product(self.expr(a), (n.sized_identity(d), Prec::Atom))
+            }
             Op::Mul(a, b) | Op::Scale(a, b) | Op::MatMul(a, b) => {
                 product(self.expr(a), self.expr(b))
             }
@@ -146,7 +161,20 @@ impl Printer<'_> {
             },
             Op::Hadamard(a, b) => self.infix(a, n.hadamard(), b),
             Op::ElemDiv(a, b) => self.infix(a, n.elem_div(), b),
-            Op::Kron(a, b) => self.infix(a, n.kron(), b),
+            Op::Kron(a, b) => self.kron(a, b),
+            Op::KronPerm(ref m, ref cols, ref p, ref q) => (
+                format!(
+                    "{} {k} {} {k} {}",
+                    n.sized_identity(cols),
+                    n.commutation(q, m),
+                    n.sized_identity(p),
+                    k = n.kron()
+                ),
+                Prec::Infix,
+            ),
+            Op::KronRearrange(a, ..) => self.call("rearrange", &[a]),
+            // Exactly symmetric in floating point; on paper the same matrix.
+            Op::Symmetrize(a) => self.expr(a),
             // The inverse transpose is one symbol, X⁻ᵀ.
             Op::Transpose(a) => match *g.op(a) {
                 Op::Inv(x) => self.postfix(x, n.inverse_transpose()),
@@ -208,6 +236,24 @@ impl Printer<'_> {
         };
         (
             format!("{} {op} {}", operand(a, Prec::Infix), operand(b, Prec::Product)),
+            Prec::Infix,
+        )
+    }
+
+    /// `A ⊗ B`, with an identity operand's size shown (`yᵀ ⊗ I₃`): in a Kronecker product it is
+    /// not implied by the neighbours.
+    fn kron(&self, a: NodeId, b: NodeId) -> (String, Prec) {
+        let side = |x: NodeId, min: Prec| match self.g.op(x) {
+            Op::Identity(d) => self.n.sized_identity(d),
+            _ => self.wrap(x, min),
+        };
+        (
+            format!(
+                "{} {} {}",
+                side(a, Prec::Infix),
+                self.n.kron(),
+                side(b, Prec::Product)
+            ),
             Prec::Infix,
         )
     }

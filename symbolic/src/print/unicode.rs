@@ -6,6 +6,14 @@ use crate::ir::Dim;
 
 pub(super) struct Unicode;
 
+/// Decimal digits in subscript: `₃`, `₁₂`.
+fn subscript(digits: &str) -> String {
+    digits
+        .chars()
+        .map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
+        .collect()
+}
+
 /// `k` in superscript digits: `²`, `⁻¹`, `¹²`.
 fn superscript(k: i32) -> String {
     k.to_string()
@@ -92,6 +100,16 @@ impl Notation for Unicode {
         None
     }
     fn commutation(&self, m: &Dim, n: &Dim) -> String {
-        format!("K({m},{n})")
+        match (m.known(), n.known()) {
+            (Some(a), Some(b)) if a < 10 && b < 10 => format!("K{}", subscript(&format!("{a}{b}"))),
+            _ => format!("K({m},{n})"),
+        }
+    }
+    fn sized_identity(&self, n: &Dim) -> String {
+        match n {
+            Dim::Known(k) => format!("I{}", subscript(&k.to_string())),
+            Dim::Named(name) => format!("I_{name}"),
+            Dim::Prod(..) => format!("I_({n})"),
+        }
     }
 }

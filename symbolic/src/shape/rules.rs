@@ -96,7 +96,7 @@ pub fn infer(graph: &Graph, op: &Op) -> Result<Shape, Mismatch> {
         }
         Op::MatMul(a, b) => {
             let (left, right) = (matrix(s(*a))?, matrix(s(*b))?);
-            if left.cols() != right.rows() {
+            if !left.cols().equiv(&right.rows()) {
                 return Err(Mismatch::Inner { left, right });
             }
             Ok(Shape::matrix(left.rows(), right.cols()))
@@ -126,7 +126,7 @@ pub fn infer(graph: &Graph, op: &Op) -> Result<Shape, Mismatch> {
         Op::Vec(a) => Ok(Shape::matrix(matrix(s(*a))?.len(), Dim::Known(1))),
         Op::Unvec(a, rows, cols) => {
             let from = vector(s(*a))?;
-            if from.rows() != Dim::product(rows, cols) {
+            if !from.rows().equiv(&Dim::product(rows, cols)) {
                 return Err(Mismatch::Reshape {
                     from,
                     rows: rows.clone(),
@@ -164,11 +164,21 @@ pub fn infer(graph: &Graph, op: &Op) -> Result<Shape, Mismatch> {
             let (ar, ac) = matrix(s(*a))?.dims();
             Ok(Shape::matrix(quotient(&gr, &ar)?, quotient(&gc, &ac)?))
         }
+        Op::KronPerm(m, n, p, q) => {
+            let len = Dim::product(&Dim::product(m, n), &Dim::product(p, q));
+            Ok(Shape::matrix(len.clone(), len))
+        }
+        Op::KronRearrange(g, m, n) => {
+            let (gr, gc) = matrix(s(*g))?.dims();
+            let (p, q) = (quotient(&gr, m)?, quotient(&gc, n)?);
+            Ok(Shape::matrix(Dim::product(m, n), Dim::product(&p, &q)))
+        }
+        Op::Symmetrize(h) => square(s(*h)),
     }
 }
 
 fn same_shape(left: Shape, right: Shape) -> Result<Shape, Mismatch> {
-    if left == right {
+    if left.equiv(&right) {
         Ok(left)
     } else {
         Err(Mismatch::Elementwise { left, right })
@@ -217,7 +227,7 @@ fn quotient(whole: &Dim, part: &Dim) -> Result<Dim, Mismatch> {
         cols: Dim::Known(1),
     };
     match (whole, part) {
-        (w, p) if w == p => Ok(Dim::Known(1)),
+        (w, p) if w.equiv(p) => Ok(Dim::Known(1)),
         (_, Dim::Known(1)) => Ok(whole.clone()),
         (Dim::Known(w), Dim::Known(p)) if *p != 0 && w % p == 0 => Ok(Dim::Known(w / p)),
         (Dim::Prod(a, b), p) if **b == *p => Ok((**a).clone()),

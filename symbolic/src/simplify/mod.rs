@@ -11,6 +11,7 @@
 //! coefficients moved outwards), so rewriting terminates; the canonical forms are documented
 //! in `rules`.
 
+mod kron;
 mod rules;
 mod structure;
 #[cfg(test)]

@@ -54,7 +54,10 @@ impl Graph {
             Op::OnesMul(ref r, b) => self.rw_ones_mul(r.clone(), b, true, sp),
             Op::MulOnes(b, ref c) => self.rw_ones_mul(c.clone(), b, false, sp),
             Op::Logsumexp(a) if self.shape(a).is_scalar() => Some(a),
-            Op::Kron(a, b) | Op::KronAdjointLeft(a, b) | Op::KronAdjointRight(a, b)
+            Op::Kron(a, b) => self.rw_kron(a, b, sp),
+            Op::Commutation(ref m, ref n) => self.rw_commutation(m, n, sp),
+            Op::KronPerm(..) => self.rw_kron_perm(op, sp),
+            Op::KronAdjointLeft(a, b) | Op::KronAdjointRight(a, b)
                 if self.is_zero(a) || self.is_zero(b) =>
             {
                 let shape = crate::shape::rules::infer(self, op).ok()?;
@@ -153,6 +156,9 @@ impl Graph {
             let pos = self.scale_by(-c, z, sp);
             return Some(self.sub(a, pos, sp));
         }
+        if let Some(id) = self.merge_reshapes(a, b, false, sp) {
+            return Some(id);
+        }
         self.factor(a, b, false, sp)
     }
 
@@ -180,6 +186,9 @@ impl Graph {
         if c < 0.0 {
             let pos = self.scale_by(-c, z, sp);
             return Some(self.add(a, pos, sp));
+        }
+        if let Some(id) = self.merge_reshapes(a, b, true, sp) {
+            return Some(id);
         }
         self.factor(a, b, true, sp)
     }

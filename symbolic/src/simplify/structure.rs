@@ -44,6 +44,9 @@ impl Graph {
                 return Some(self.scale(s, a, sp));
             }
         }
+        if let Some(id) = self.rw_matmul_kron(a, b, sp) {
+            return Some(id);
+        }
         match (self.op(a).clone(), self.op(b).clone()) {
             (Op::Scale(s, x), _) => {
                 let p = self.matmul(x, b, sp);
@@ -116,6 +119,7 @@ impl Graph {
                     None
                 }
             }
+            Op::Kron(x, y) => self.rw_transpose_kron(x, y, sp),
             // (𝟙 Cᵀ)ᵀ = C 𝟙 and (Cᵀ 𝟙)ᵀ = 𝟙 C.
             Op::OnesMul(r, b) => match *self.op(b) {
                 Op::Transpose(c) => Some(self.make(Op::MulOnes(c, r), sp)),
@@ -333,8 +337,11 @@ impl Graph {
             let len = self.shape(a).len();
             return Some(self.zeros(&Shape::matrix(len, Dim::Known(1)), sp));
         }
-        if let Op::Unvec(v, ..) = *self.op(a) {
-            return Some(v);
+        match *self.op(a) {
+            Op::Unvec(v, ..) => return Some(v),
+            // vec(vᵀ) = v for a column v.
+            Op::Transpose(v) if self.shape(v).cols().is_one() => return Some(v),
+            _ => {}
         }
         self.pull_out(a, Op::Vec, sp)
     }

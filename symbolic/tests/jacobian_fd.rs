@@ -1,0 +1,163 @@
+//! Jacobians (`diff::jacobian`) and Hessians (`diff::hessian`) against finite differences taken
+//! with the independent interpreter, on random well-shaped expressions of every shape over every
+//! DSL operation (the `exprgen` generator the gradient tests use). Hessians differentiate the
+//! reverse-mode gradient graph, so these also exercise the Jacobian rules of the adjoint-only
+//! operations (`OnesMul`, Kronecker adjoints, `sign`, `step`, `recip`). Every Hessian is also
+//! checked for exact (bitwise) symmetry.
+//!
+//! As in `gradient_fd`, the reference is the expression built verbatim, the derivative is taken
+//! of the expression built through the rewriting constructor.
+
+mod exprgen;
+
+use exprgen::{build, new_graph, param_len, Sh, PARAMS};
+use matcalc_symbolic::check::{fd_hessian, fd_jacobian};
+use matcalc_symbolic::diff;
+use matcalc_symbolic::eval::{evaluate, Bindings, Value};
+use matcalc_symbolic::ir::Graph;
+use matcalc_symbolic::print;
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+
+fn values_from(flat: &[f64]) -> Vec<Value> {
+    let mut rest = flat;
+    PARAMS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, sh))| {
+            let (now, later) = rest.split_at(param_len(i));
+            rest = later;
+            match *sh {
+                Sh::S => Value::scalar(now[0]),
+                Sh::M(r, c) => Value::from_columns(r, c, now),
+            }
+        })
+        .collect()
+}
+
+fn inputs() -> impl Strategy<Value = Vec<f64>> {
+    let total: usize = (0..PARAMS.len()).map(param_len).sum();
+    prop::collection::vec(-1.0..1.0f64, total)
+}
+
+/// The largest intermediate magnitude of the verbatim expression, or `None` when the point is
+/// unusable (a non-finite or huge value).
+fn scale_of(raw: &Graph, root: matcalc_symbolic::ir::NodeId, params: &[Value]) -> Option<f64> {
+    let all = raw.reachable(&[root]);
+    let vals = evaluate(raw, &all, params, &Bindings::new()).ok()?;
+    let scale = vals.iter().map(Value::max_abs).fold(0.0, f64::max);
+    (vals.iter().all(Value::is_finite) && scale <= 1e6).then_some(scale)
+}
+
+/// Compares `derived` with the difference quotients `fd` (step h) and `fd2` (step 2h): their
+/// disagreement estimates the reference's own error.
+fn agree(derived: &Value, fd: &Value, fd2: &Value, rel: f64, scale: f64) -> Result<(), String> {
+    if (derived.rows, derived.cols) != (fd.rows, fd.cols) {
+        return Err(format!(
+            "derived is {}×{}, differences {}×{}",
+            derived.rows, derived.cols, fd.rows, fd.cols
+        ));
+    }
+    for (k, ((&a, &b), &b2)) in derived.data.iter().zip(&fd.data).zip(&fd2.data).enumerate() {
+        let tol = rel * (1.0 + b.abs()) + 1e-9 * scale + 2.0 * (b - b2).abs();
+        // Phrased as "within" so that NaN, which fails every comparison, is rejected.
+        let within = (a - b).abs() <= tol;
+        if !within {
+            return Err(format!(
+                "entry ({}, {}) derived {a}, finite differences {b}",
+                k % derived.rows,
+                k / derived.rows
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every parameter's Jacobian of `e` (shape `sh`). `Ok(false)`: unusable point.
+fn check_jacobians(e: &exprgen::E, params: &[Value]) -> Result<bool, String> {
+    const H: f64 = 1e-6;
+    let dims = Bindings::new();
+    let mut raw = new_graph();
+    let raw_root = build(e, &mut raw, false);
+    let Some(scale) = scale_of(&raw, raw_root, params) else {
+        return Ok(false);
+    };
+    let mut made = new_graph();
+    let root = build(e, &mut made, true);
+    for (i, (name, _)) in PARAMS.iter().enumerate() {
+        let j = diff::jacobian(&mut made, root, i);
+        let derived = evaluate(&made, &[j], params, &dims).map_err(|e| e.to_string())?;
+        let fd = fd_jacobian(&raw, raw_root, i, params, &dims, H).map_err(|e| e.to_string())?;
+        let fd2 =
+            fd_jacobian(&raw, raw_root, i, params, &dims, 2.0 * H).map_err(|e| e.to_string())?;
+        agree(&derived[0], &fd, &fd2, 1e-5, scale)
+            .map_err(|msg| format!("∂/∂{}: {msg}\n  J = {}", name, print::unicode(&made, j)))?;
+    }
+    Ok(true)
+}
+
+/// Every parameter's Hessian of the scalar `e`, and its exact symmetry.
+fn check_hessians(e: &exprgen::E, params: &[Value]) -> Result<bool, String> {
+    // Second differences err by ~ε·f/h² from rounding: h = 1e-4 balances that against h².
+    const H: f64 = 1e-4;
+    let dims = Bindings::new();
+    let mut raw = new_graph();
+    let raw_root = build(e, &mut raw, false);
+    let Some(scale) = scale_of(&raw, raw_root, params) else {
+        return Ok(false);
+    };
+    let mut made = new_graph();
+    let root = build(e, &mut made, true);
+    for (i, (name, _)) in PARAMS.iter().enumerate() {
+        let (_, h) = diff::hessian(&mut made, root, i);
+        let derived = evaluate(&made, &[h], params, &dims)
+            .map_err(|e| e.to_string())?
+            .remove(0);
+        let formula = || format!("∂²/∂{name}²: H = {}", print::unicode(&made, h));
+        for r in 0..derived.rows {
+            for c in 0..r {
+                if derived.get(r, c).to_bits() != derived.get(c, r).to_bits() {
+                    return Err(format!(
+                        "not exactly symmetric at ({r}, {c})\n  {}",
+                        formula()
+                    ));
+                }
+            }
+        }
+        let fd = fd_hessian(&raw, raw_root, i, params, &dims, H).map_err(|e| e.to_string())?;
+        let fd2 =
+            fd_hessian(&raw, raw_root, i, params, &dims, 2.0 * H).map_err(|e| e.to_string())?;
+        agree(&derived, &fd, &fd2, 1e-4, 1e2 * scale)
+            .map_err(|msg| format!("{msg}\n  {}", formula()))?;
+    }
+    Ok(true)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Matrix- and scalar-valued random expressions of every shape, depth ≤ 3: the Jacobian
+    /// with respect to each of X (2×3), A (3×3), v (3×1), w (1×3) and s (scalar).
+    #[test]
+    fn jacobians_match_finite_differences(
+        e in proptest::sample::select(exprgen::all_shapes())
+            .prop_flat_map(|sh| exprgen::expr(sh, 3)),
+        flat in inputs(),
+    ) {
+        let usable = check_jacobians(&e, &values_from(&flat))
+            .map_err(|msg| TestCaseError::fail(format!("F = {e}\n{msg}")))?;
+        prop_assume!(usable, "non-finite or huge value");
+    }
+
+    /// Scalar random expressions of depth ≤ 3: the Hessian with respect to each parameter.
+    #[test]
+    fn hessians_match_finite_differences(e in exprgen::expr(Sh::S, 3), flat in inputs()) {
+        let usable = check_hessians(&e, &values_from(&flat))
+            .map_err(|msg| TestCaseError::fail(format!("φ = {e}\n{msg}")))?;
+        prop_assume!(usable, "non-finite or huge value");
+    }
+}
