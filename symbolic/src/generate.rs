@@ -9,7 +9,7 @@ use quote::{format_ident, quote, ToTokens};
 use crate::ast;
 use crate::diff;
 use crate::emit::{self, ParamAccess};
-use crate::ir::{Graph, NodeId};
+use crate::ir::{Dim, Graph, NodeId, Shape};
 use crate::parse;
 use crate::print;
 use crate::shape;
@@ -55,18 +55,9 @@ pub fn generate(item: &syn::ItemFn, requests: &[Request]) -> Result<TokenStream,
     let original = assemble_original(item, &function, &graph, value);
     items.extend(original);
     for (request, wrt) in requests.iter().zip(&wrts) {
-        items.extend(match request.kind {
-            Derivative::Grad => grad_function(item, &function, &mut graph, value, request, wrt)?,
-            Derivative::Jacobian | Derivative::Hessian => {
-                return Err(syn::Error::new(
-                    request.span,
-                    format!(
-                        "`#[{}]` is not available yet in this version of matcalc; `#[grad]` is",
-                        request.kind.attribute()
-                    ),
-                ))
-            }
-        });
+        items.extend(derived_function(
+            item, &function, &mut graph, value, request, wrt,
+        )?);
     }
     Ok(items)
 }
@@ -85,11 +76,9 @@ pub fn fallback(item: &syn::ItemFn, requests: &[Request]) -> TokenStream {
             ::core::panic!("matcalc could not derive this function; see the compile error")
         }
     };
+    let function = parse::function(item).ok();
     for request in requests {
-        if request.kind != Derivative::Grad {
-            continue;
-        }
-        let Some(outputs) = grad_output_types(item, &request.wrt) else {
+        let Some(outputs) = fallback_output_types(item, function.as_ref(), request) else {
             continue;
         };
         let signature = generated_signature(item, request, &outputs, &[]);
@@ -199,7 +188,17 @@ fn assemble_original(
     }
 }
 
-fn grad_function(
+/// One derivative to return, with how the doc comment names it.
+struct Output {
+    node: NodeId,
+    label: String,
+    /// The Rust type as the user wrote it, where there is one (a gradient has its
+    /// parameter's type); otherwise the type is built from the node's shape.
+    written_type: Option<TokenStream>,
+}
+
+/// `NAME_grad`, `NAME_jacobian` or `NAME_hessian` for one request.
+fn derived_function(
     item: &syn::ItemFn,
     function: &ast::Function,
     graph: &mut Graph,
@@ -207,42 +206,89 @@ fn grad_function(
     request: &Request,
     wrt: &[usize],
 ) -> Result<TokenStream, syn::Error> {
-    if !graph.shape(value).is_scalar() {
-        return Err(function.body.error(format!(
-            "`#[grad]` needs a scalar body, but this body is {}; use `#[jacobian]` for a matrix-valued function",
-            graph.shape(value)
-        )));
-    }
-    if matches!(item.sig.output, syn::ReturnType::Default) {
-        return Err(syn::Error::new(
-            item.sig.ident.span(),
-            format!(
-                "`#[grad]` needs the return type of `{}`: add `-> {}` (the scalar it computes)",
-                function.name,
-                parse::float_name(function.scalar)
-            ),
-        ));
-    }
-    let gradients = diff::gradient(graph, value, wrt);
-    let mut roots = vec![value];
-    roots.extend(&gradients);
-    let code = emit::emit(graph, &roots, &param_access(function));
-    let outputs = grad_output_types(item, &request.wrt).ok_or_else(|| {
-        syn::Error::new(request.span, "matcalc could not read the parameter types")
-    })?;
-    let signature = generated_signature(item, request, &outputs, &code.bounds);
+    let name = &function.name;
+    let written = |i: usize| param_type(item, &function.params[i].name);
+    let outputs: Vec<Output> = match request.kind {
+        Derivative::Grad => {
+            require_scalar_body(function, graph, value, request.kind)?;
+            let gradients = diff::gradient(graph, value, wrt);
+            wrt.iter()
+                .zip(gradients)
+                .map(|(&i, node)| Output {
+                    node,
+                    label: format!("∂{name}/∂{}", function.params[i].name),
+                    written_type: written(i),
+                })
+                .collect()
+        }
+        Derivative::Jacobian => wrt
+            .iter()
+            .map(|&i| {
+                let node = diff::jacobian(graph, value, i);
+                Output {
+                    node,
+                    label: format!("∂vec({name})/∂(vec {})ᵀ", function.params[i].name),
+                    written_type: None,
+                }
+            })
+            .collect(),
+        Derivative::Hessian => {
+            require_scalar_body(function, graph, value, request.kind)?;
+            let [i] = wrt[..] else {
+                return Err(syn::Error::new(
+                    request.span,
+                    format!(
+                        "`#[hessian]` takes exactly one parameter (the Hessian is over vec of it), but {} were given",
+                        wrt.len()
+                    ),
+                ));
+            };
+            let (gradient, hessian) = diff::hessian(graph, value, i);
+            let x = &function.params[i].name;
+            vec![
+                Output {
+                    node: gradient,
+                    label: format!("∂{name}/∂{x}"),
+                    written_type: written(i),
+                },
+                Output {
+                    node: hessian,
+                    label: format!("∂²{name}/∂(vec {x}) ∂(vec {x})ᵀ"),
+                    written_type: None,
+                },
+            ]
+        }
+    };
 
-    let mut doc = format!(
-        "Value and gradient of [`{}`], derived by matcalc at compile time.\n\n",
-        function.name
-    );
-    for (&param, &gradient) in wrt.iter().zip(&gradients) {
-        let name = &function.params[param].name;
+    let mut roots = vec![value];
+    roots.extend(outputs.iter().map(|o| o.node));
+    let code = emit::emit(graph, &roots, &param_access(function));
+    let value_type = match &item.sig.output {
+        syn::ReturnType::Type(_, ty) => ty.to_token_stream(),
+        syn::ReturnType::Default => return Err(missing_return_type(function, item, request.kind)),
+    };
+    let mut types = vec![value_type];
+    types.extend(outputs.iter().map(|o| {
+        o.written_type
+            .clone()
+            .unwrap_or_else(|| emit::shape_type(graph.shape(o.node), graph.scalar))
+    }));
+    let signature = generated_signature(item, request, &types, &code.bounds);
+
+    let what = match request.kind {
+        Derivative::Grad => "gradient",
+        Derivative::Jacobian => "Jacobian (∂vec F/∂(vec X)ᵀ, SPEC §2)",
+        Derivative::Hessian => "gradient and Hessian (over column-major vec X)",
+    };
+    let mut doc =
+        format!("Value and {what} of [`{name}`], derived by matcalc at compile time.\n\n");
+    for output in &outputs {
         doc.push_str(&format!(
-            "- ∂{}/∂{name} = {}\n\n  LaTeX: `{}`\n",
-            function.name,
-            print::unicode(graph, gradient),
-            print::latex(graph, gradient)
+            "- {} = {}  ({})\n\n  LaTeX: `{}`\n",
+            output.label,
+            print::unicode(graph, output.node),
+            graph.shape(output.node),
+            print::latex(graph, output.node)
         ));
     }
     let attrs = generated_attrs(item, &doc);
@@ -257,24 +303,94 @@ fn grad_function(
     })
 }
 
-/// The return types of `NAME_grad`: the value's type, then each parameter's type without `&`.
-fn grad_output_types(item: &syn::ItemFn, wrt: &[syn::Ident]) -> Option<Vec<TokenStream>> {
-    let mut types = vec![match &item.sig.output {
-        syn::ReturnType::Type(_, ty) => ty.to_token_stream(),
-        syn::ReturnType::Default => return None,
-    }];
-    for ident in wrt {
-        let ty = item.sig.inputs.iter().find_map(|arg| match arg {
-            syn::FnArg::Typed(pt) => match &*pt.pat {
-                syn::Pat::Ident(pi) if pi.ident == *ident => Some(pt.ty.clone()),
-                _ => None,
-            },
-            syn::FnArg::Receiver(_) => None,
-        })?;
-        types.push(match *ty {
-            syn::Type::Reference(r) => r.elem.to_token_stream(),
-            other => other.to_token_stream(),
-        });
+fn require_scalar_body(
+    function: &ast::Function,
+    graph: &Graph,
+    value: NodeId,
+    kind: Derivative,
+) -> Result<(), syn::Error> {
+    if graph.shape(value).is_scalar() {
+        return Ok(());
+    }
+    Err(function.body.error(format!(
+        "`#[{}]` needs a scalar body, but this body is {}; use `#[jacobian]` for a matrix-valued function",
+        kind.attribute(),
+        graph.shape(value)
+    )))
+}
+
+fn missing_return_type(
+    function: &ast::Function,
+    item: &syn::ItemFn,
+    kind: Derivative,
+) -> syn::Error {
+    let float = parse::float_name(function.scalar);
+    let what = match kind {
+        Derivative::Jacobian => format!("`-> {float}` or the matrix type the body computes"),
+        Derivative::Grad | Derivative::Hessian => format!("`-> {float}` (the scalar it computes)"),
+    };
+    syn::Error::new(
+        item.sig.ident.span(),
+        format!(
+            "`#[{}]` needs the return type of `{}`: add {what}",
+            kind.attribute(),
+            function.name
+        ),
+    )
+}
+
+/// The type of parameter `name` as written, without a leading `&`.
+fn param_type(item: &syn::ItemFn, name: &str) -> Option<TokenStream> {
+    item.sig.inputs.iter().find_map(|arg| match arg {
+        syn::FnArg::Typed(pt) => match &*pt.pat {
+            syn::Pat::Ident(pi) if pi.ident == name => Some(match &*pt.ty {
+                syn::Type::Reference(r) => r.elem.to_token_stream(),
+                other => other.to_token_stream(),
+            }),
+            _ => None,
+        },
+        syn::FnArg::Receiver(_) => None,
+    })
+}
+
+/// The output types of a generated function when the engine failed: from the signature alone
+/// (and, for Jacobians and Hessians, from the parsed shapes), or `None` if they cannot be known.
+fn fallback_output_types(
+    item: &syn::ItemFn,
+    function: Option<&ast::Function>,
+    request: &Request,
+) -> Option<Vec<TokenStream>> {
+    let syn::ReturnType::Type(_, value_type) = &item.sig.output else {
+        return None;
+    };
+    let mut types = vec![value_type.to_token_stream()];
+    let len = |kind: &ast::ParamKind| match kind {
+        ast::ParamKind::Scalar => Dim::Known(1),
+        ast::ParamKind::Matrix { rows, cols } => Dim::product(rows, cols),
+    };
+    let scalar = function.map(|f| f.scalar).unwrap_or_default();
+    let square = |n: Dim| emit::shape_type(&Shape::matrix(n.clone(), n), scalar);
+    for ident in &request.wrt {
+        let written = param_type(item, &ident.to_string())?;
+        let kind = || {
+            function?
+                .params
+                .iter()
+                .find(|p| *ident == p.name)
+                .map(|p| p.kind.clone())
+        };
+        match request.kind {
+            Derivative::Grad => types.push(written),
+            Derivative::Hessian => {
+                types.push(written);
+                types.push(square(len(&kind()?)));
+            }
+            Derivative::Jacobian => {
+                let rows = len(&function?.returns.as_ref()?.kind);
+                let shape = Shape::matrix(rows, len(&kind()?));
+                types.push(emit::shape_type(&shape, scalar));
+            }
+        }
     }
     Some(types)
 }

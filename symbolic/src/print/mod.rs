@@ -235,7 +235,11 @@ impl Printer<'_> {
             }
         };
         (
-            format!("{} {op} {}", operand(a, Prec::Infix), operand(b, Prec::Product)),
+            format!(
+                "{} {op} {}",
+                operand(a, Prec::Infix),
+                operand(b, Prec::Product)
+            ),
             Prec::Infix,
         )
     }
