@@ -1,12 +1,19 @@
 //! The question matcalc was born from (SPEC §6): X is 3×3 and y is 3×2; what is ∂(X y)/∂X?
 //!
-//! Answer: ∂vec(X y)/∂(vec X)ᵀ = yᵀ ⊗ I₃, a 6×9 matrix. Its row for output (1,1), reshaped like
-//! X, is [[y11, y21, y31], [0, 0, 0], [0, 0, 0]]. For the scalar φ = sum(X y) = 𝟙 : X y the
-//! gradient is ∂φ/∂X = 𝟙 yᵀ, which `#[grad(X)]` derives at compile time.
+//! Answer: ∂vec(X y)/∂(vec X)ᵀ = yᵀ ⊗ I₃, a 6×9 matrix, derived here at compile time by
+//! `#[jacobian(X)]`. Its row for output (1,1), reshaped like X, is
+//! [[y11, y21, y31], [0, 0, 0], [0, 0, 0]]. For the scalar φ = sum(X y) = 𝟙 : X y the gradient
+//! is ∂φ/∂X = 𝟙 yᵀ, derived by `#[grad(X)]`.
 //!
-//! Every number printed here is checked against central finite differences.
+//! Every derived number is checked against central finite differences.
 
 use matcalc::prelude::*;
+
+/// F(X) = X y, the seed question.
+#[jacobian(X)]
+fn product(X: &Matrix<U3, U3>, y: &Matrix<U3, U2>) -> Matrix<U3, U2> {
+    X * y
+}
 
 /// φ(X) = sum(X y): the scalar version of the seed question.
 #[grad(X)]
@@ -41,10 +48,13 @@ fn main() {
     ];
     println!("X =\n{x}");
     println!("y =\n{y}");
-    println!("X y =\n{}", x * y);
 
-    // The Jacobian yᵀ ⊗ I₃ (6×9): J[(i + 3j, k + 3l)] = ∂(X y)[(i, j)] / ∂X[(k, l)].
-    let jacobian: Matrix<U6, U9> = y.t().kron(&Matrix::<U3, U3>::identity());
+    // The Jacobian, derived at compile time: J[(i + 3j, k + 3l)] = ∂(X y)[(i, j)] / ∂X[(k, l)].
+    let (value, jacobian) = product_jacobian(&x, &y);
+    println!("X y =\n{value}");
+    println!("derived by #[jacobian(X)]: {}", PRODUCT_JACOBIAN_FORMULA);
+    println!("{jacobian}");
+
     let mut jacobian_fd = Matrix::<U6, U9>::zeros();
     for l in 0..3 {
         for k in 0..3 {
@@ -54,18 +64,23 @@ fn main() {
             }
         }
     }
-    println!("∂vec(X y)/∂(vec X)ᵀ = yᵀ ⊗ I₃ (6×9) =\n{jacobian:.3}");
+    let by_hand = y.t().kron(&Matrix::<U3, U3>::identity());
     println!(
-        "largest difference from central finite differences: {:.1e}",
-        jacobian.max_abs_diff(&jacobian_fd)
+        "largest difference from central finite differences: {:.1e}; from yᵀ ⊗ I₃ built with kron: {:.1e}",
+        jacobian.max_abs_diff(&jacobian_fd),
+        jacobian.max_abs_diff(&by_hand)
     );
     assert!(jacobian.approx_eq(&jacobian_fd, 1e-6, 1e-6));
+    assert!(jacobian.approx_eq(&by_hand, 0.0, 1e-15));
 
-    // Row 0 is output (1,1) = Σ_k X[(0,k)] y[(k,0)]; reshaped like X it holds y's first column
-    // in X's first row: only the first row of X influences (X y)[(0,0)].
+    // Row 0 of J is output (1,1) = Σ_k X[(0,k)] y[(k,0)]. Reshaped like X, entry (k, l) says how
+    // (X y)₁₁ changes with X[(k, l)]: only X's first row matters, with weights y's first column.
     let row: Matrix<U3, U3> = Matrix::from_fn(|k, l| jacobian[(0, k + 3 * l)]);
     println!(
         "row for output (1,1), reshaped like X (= [[y11, y21, y31], [0, 0, 0], [0, 0, 0]]):\n{row}"
+    );
+    println!(
+        "entry (1, l) is ∂(X y)₁₁/∂X₁ₗ = y_l1: (X y)₁₁ = X₁₁ y₁₁ + X₁₂ y₂₁ + X₁₃ y₃₁ uses only row 1 of X.\n"
     );
     let expected = matrix![
         y[(0, 0)], y[(1, 0)], y[(2, 0)];
@@ -78,7 +93,8 @@ fn main() {
     let (value, gradient) = phi_grad(&x, &y);
     let gradient_fd = Matrix::<U3, U3>::from_fn(|k, l| fd(|x| x * y, &x, k, l).sum());
     println!("φ = sum(X y) = {value}");
-    println!("∂φ/∂X = 𝟙 yᵀ (derived by #[grad(X)]) =\n{gradient}");
+    println!("derived by #[grad(X)]: {}", PHI_GRAD_FORMULA);
+    println!("{gradient}");
     println!("central finite differences =\n{gradient_fd:.6}");
     println!(
         "largest difference: {:.1e}",

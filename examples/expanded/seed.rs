@@ -23,7 +23,7 @@ fn phi(X: &Matrix<U3, U3>, y: &Matrix<U3, U2>) -> f64 {
 }
 /**Value and gradient of [`phi`], derived by matcalc at compile time.
 
-- ∂phi/∂X = 𝟙 yᵀ
+- ∂phi/∂X = 𝟙 yᵀ  (3×3)
 
   LaTeX: `\mathbf{1} y^\top`
 */
@@ -48,3 +48,6 @@ fn phi_grad(X: &Matrix<U3, U3>, y: &Matrix<U3, U2>) -> (f64, Matrix<U3, U3>) {
     > = (&__t6).ones_mul::<::matcalc::typenum::consts::U3>();
     (__t3, __t7)
 }
+///The formulas derived for [`phi_grad`], one line per derivative.
+#[allow(dead_code)]
+const PHI_GRAD_FORMULA: &str = "∂phi/∂X = 𝟙 yᵀ  (3×3)";

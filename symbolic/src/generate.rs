@@ -89,6 +89,7 @@ pub fn fallback(item: &syn::ItemFn, requests: &[Request]) -> TokenStream {
                 ::core::panic!("matcalc could not derive this function; see the compile error")
             }
         });
+        items.extend(formula_const(item, request, ""));
     }
     items
 }
@@ -294,13 +295,46 @@ fn derived_function(
     let attrs = generated_attrs(item, &doc);
     let statements = &code.statements;
     let results = &code.roots;
+    let formulas: Vec<String> = outputs
+        .iter()
+        .map(|o| {
+            let formula = print::unicode(graph, o.node);
+            format!("{} = {formula}  ({})", o.label, graph.shape(o.node))
+        })
+        .collect();
+    let formula_const = formula_const(item, request, &formulas.join("\n"));
     Ok(quote! {
         #attrs
         #signature {
             #statements
             (#(#results),*)
         }
+        #formula_const
     })
+}
+
+/// `const NAME_KIND_FORMULA: &str`: the derived formulas as text, one line per derivative, so a
+/// program can show what was derived (`println!("{}", PHI_GRAD_FORMULA)`).
+fn formula_const(item: &syn::ItemFn, request: &Request, text: &str) -> TokenStream {
+    let name = format_ident!(
+        "{}_{}_FORMULA",
+        item.sig.ident.to_string().to_uppercase(),
+        request.kind.attribute().to_uppercase(),
+        span = item.sig.ident.span()
+    );
+    let doc = format!(
+        "The formulas derived for [`{}_{}`], one line per derivative.",
+        item.sig.ident,
+        request.kind.attribute()
+    );
+    let vis = &item.vis;
+    let cfgs = item.attrs.iter().filter(|a| a.path().is_ident("cfg"));
+    quote! {
+        #[doc = #doc]
+        #(#cfgs)*
+        #[allow(dead_code)]
+        #vis const #name: &str = #text;
+    }
 }
 
 fn require_scalar_body(
