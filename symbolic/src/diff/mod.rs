@@ -8,6 +8,7 @@
 //! gradient of a gradient, which is why the adjoint-only ops have adjoint rules too).
 
 mod adjoint;
+mod steps;
 #[cfg(test)]
 mod tests;
 
@@ -16,6 +17,8 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 
 use crate::ir::{Graph, NodeId, Op};
+
+pub use steps::adjoint_chain;
 
 /// ∂output/∂param for each parameter index in `wrt`, in that order. `output` must be a scalar
 /// node; each result has its parameter's shape (`G[(i, j)] = ∂φ/∂X[(i, j)]`). A parameter the

@@ -84,3 +84,18 @@ fn unicode_in_the_expression_keeps_byte_ranges() {
     let errors = prepare("/* é */ foo(X)", &[], "f", true).err().unwrap();
     assert_eq!(errors[0].range, Some(9..12), "{:?}", errors[0]);
 }
+
+#[test]
+fn the_adjoint_chain_of_the_seed_ends_at_the_gradient() {
+    let declared = [("X".to_string(), matrix(3, 3)), ("Y".to_string(), matrix(3, 2))];
+    let mut p = prepare("sum(X * Y)", &declared, "f", true).unwrap();
+    let chain = crate::diff::adjoint_chain(&mut p.graph, p.value, &[0]);
+    let printed: Vec<(String, String)> = chain
+        .iter()
+        .map(|&(n, a)| (print::unicode(&p.graph, n), print::unicode(&p.graph, a)))
+        .collect();
+    let gradient = crate::diff::gradient(&mut p.graph, p.value, &[0])[0];
+    assert_eq!(chain.last().unwrap().1, gradient);
+    assert_eq!(printed.last().unwrap(), &("X".to_string(), "𝟙 Yᵀ".to_string()));
+    assert_eq!(printed[0].1, "1");
+}
