@@ -219,9 +219,11 @@ fn dim(part: &str, whole: &str) -> Result<Dim, String> {
         };
     }
     if !is_ident(part) {
-        return Err(format!(
-            "cannot read `{part}` in `{whole}` as a dimension: {SHAPE_FORMS}"
-        ));
+        return Err(if part == whole {
+            format!("cannot read `{whole}` as a shape: {SHAPE_FORMS}")
+        } else {
+            format!("cannot read `{part}` in `{whole}` as a dimension: {SHAPE_FORMS}")
+        });
     }
     let reserved = ["Dim", "Matrix", "Vector", "f64", "f32", "Self", "Prod"];
     let typenum_like = part.strip_prefix('U').is_some_and(|d| {

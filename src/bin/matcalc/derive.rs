@@ -57,8 +57,15 @@ impl Notation {
     }
 }
 
-fn usage(message: String) -> Failure {
-    Failure::Usage(Cli::command().error(ErrorKind::ValueValidation, message))
+/// A usage error, formatted by clap with the subcommand's usage line; exit status 2.
+fn usage(kind: Kind, message: String) -> Failure {
+    let mut cli = Cli::command();
+    cli.build();
+    let error = match cli.find_subcommand_mut(kind.name()) {
+        Some(sub) => sub.error(ErrorKind::ValueValidation, message),
+        None => cli.error(ErrorKind::ValueValidation, message),
+    };
+    Failure::Usage(error)
 }
 
 fn shape_words(kind: &ParamKind) -> String {
@@ -71,7 +78,7 @@ fn shape_words(kind: &ParamKind) -> String {
 pub fn run(kind: Kind, o: &Options) -> Result<(), Failure> {
     for (i, (name, _)) in o.shape.iter().enumerate() {
         if o.shape[..i].iter().any(|(n, _)| n == name) {
-            return Err(usage(format!("`--shape {name}=..` is given twice")));
+            return Err(usage(kind, format!("`--shape {name}=..` is given twice")));
         }
     }
     let want_scalar = kind != Kind::Jacobian;
@@ -102,7 +109,7 @@ pub fn run(kind: Kind, o: &Options) -> Result<(), Failure> {
             Some(_) => {}
             None => {
                 let names: Vec<&str> = p.variables.iter().map(|v| v.name.as_str()).collect();
-                return Err(usage(format!(
+                return Err(usage(kind, format!(
                     "--wrt {name}: `{name}` is not a variable of the expression; its variables \
                      are {}",
                     names.join(", ")

@@ -78,8 +78,10 @@ impl Unifier {
         if a == b {
             return;
         }
+        // Bind the second to the first when both are fresh, so `tr(X)` keeps `X_rows` and
+        // `X * Y` makes Y `X_cols × Y_cols`.
         match (&a, &b) {
-            (Dim::Named(n), other) | (other, Dim::Named(n))
+            (other, Dim::Named(n)) | (Dim::Named(n), other)
                 if self.flex.contains(n) && bindable(other, n) =>
             {
                 self.subst.insert(n.clone(), other.clone());
