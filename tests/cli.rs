@@ -9,7 +9,15 @@ fn matcalc() -> Command {
     Command::cargo_bin("matcalc").expect("the matcalc binary is built for integration tests")
 }
 
-const SEED: &[&str] = &["sum(X * Y)", "--wrt", "X", "--shape", "X=3x3", "--shape", "Y=3x2"];
+const SEED: &[&str] = &[
+    "sum(X * Y)",
+    "--wrt",
+    "X",
+    "--shape",
+    "X=3x3",
+    "--shape",
+    "Y=3x2",
+];
 
 #[test]
 fn seed_question_as_a_gradient() {
@@ -24,7 +32,9 @@ fn seed_question_as_a_gradient() {
 #[test]
 fn seed_question_as_a_jacobian() {
     let assert = matcalc()
-        .args(["jacobian", "X * y", "--wrt", "X", "--shape", "X=3x3", "--shape", "y=3x2"])
+        .args([
+            "jacobian", "X * y", "--wrt", "X", "--shape", "X=3x3", "--shape", "y=3x2",
+        ])
         .assert();
     let output = assert.get_output().clone();
     if output.status.success() {
@@ -116,7 +126,15 @@ fn check_passes_and_reports_the_difference() {
         .stdout(contains("check passed"));
     // Generic dimensions are given a size, and the output says so.
     matcalc()
-        .args(["grad", "logdet(X)", "--wrt", "X", "--check", "--dim-size", "4"])
+        .args([
+            "grad",
+            "logdet(X)",
+            "--wrt",
+            "X",
+            "--check",
+            "--dim-size",
+            "4",
+        ])
         .assert()
         .success()
         .stdout(contains("generic dimensions X_rows taken as 4"))
@@ -128,7 +146,15 @@ fn check_fails_with_status_1_when_out_of_tolerance() {
     // A tolerance below rounding error cannot be met by any finite difference.
     matcalc()
         .args(["grad", "sum(exp(X * Y))", "--wrt", "X"])
-        .args(["--shape", "X=3x3", "--shape", "Y=3x2", "--check", "--tolerance", "0"])
+        .args([
+            "--shape",
+            "X=3x3",
+            "--shape",
+            "Y=3x2",
+            "--check",
+            "--tolerance",
+            "0",
+        ])
         .assert()
         .code(1)
         .stdout(contains("check FAILED"));
@@ -149,7 +175,16 @@ fn steps_show_the_chain_of_adjoints() {
 #[test]
 fn shape_mismatch_is_underlined_with_status_1() {
     matcalc()
-        .args(["grad", "sum(X * Y)", "--wrt", "X", "--shape", "X=3x3", "--shape", "Y=2x3"])
+        .args([
+            "grad",
+            "sum(X * Y)",
+            "--wrt",
+            "X",
+            "--shape",
+            "X=3x3",
+            "--shape",
+            "Y=2x3",
+        ])
         .assert()
         .code(1)
         .stdout("")
@@ -174,7 +209,9 @@ fn unknown_function_is_underlined_with_status_1() {
 #[test]
 fn a_matrix_expression_under_grad_is_a_user_error() {
     matcalc()
-        .args(["grad", "X * Y", "--wrt", "X", "--shape", "X=3x3", "--shape", "Y=3x2"])
+        .args([
+            "grad", "X * Y", "--wrt", "X", "--shape", "X=3x3", "--shape", "Y=3x2",
+        ])
         .assert()
         .code(1)
         .stderr(contains("needs a scalar expression, but `X * Y` is 3×2"))
@@ -202,7 +239,9 @@ fn other_usage_errors_exit_2() {
         .args(["grad", "sum(X)", "--wrt", "Z"])
         .assert()
         .code(2)
-        .stderr(contains("`Z` is not a variable of the expression; its variables are X"));
+        .stderr(contains(
+            "`Z` is not a variable of the expression; its variables are X",
+        ));
     matcalc().args(["grad", "sum(X)"]).assert().code(2);
     matcalc().args(["differentiate", "sum(X)"]).assert().code(2);
 }
@@ -214,7 +253,9 @@ fn help_has_examples() {
         .assert()
         .success()
         .stdout(contains("Examples:"))
-        .stdout(contains("matcalc grad 'sum(X * Y)' --wrt X --shape X=3x3 --shape Y=3x2"));
+        .stdout(contains(
+            "matcalc grad 'sum(X * Y)' --wrt X --shape X=3x3 --shape Y=3x2",
+        ));
     for sub in ["grad", "jacobian", "hessian"] {
         matcalc()
             .args([sub, "--help"])
@@ -259,7 +300,12 @@ fn rust_output_compiles() {
     ];
     let t = trybuild::TestCases::new();
     for (name, args, main) in cases {
-        let output = matcalc().arg("grad").args(args).arg("--rust").output().unwrap();
+        let output = matcalc()
+            .arg("grad")
+            .args(args)
+            .arg("--rust")
+            .output()
+            .unwrap();
         assert!(output.status.success(), "{output:?}");
         let code = String::from_utf8(output.stdout).unwrap();
         assert!(code.contains("fn f_grad"), "{code}");

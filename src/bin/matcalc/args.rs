@@ -157,9 +157,9 @@ fn parse_ident(s: &str) -> Result<String, String> {
 
 /// `X=3x3` → (`X`, its shape).
 pub fn parse_shape_arg(arg: &str) -> Result<(String, ParamKind), String> {
-    let (name, shape) = arg.split_once('=').ok_or_else(|| {
-        "expected VAR=SHAPE, e.g. X=3x3, y=3, s=scalar or W='m x n'".to_string()
-    })?;
+    let (name, shape) = arg
+        .split_once('=')
+        .ok_or_else(|| "expected VAR=SHAPE, e.g. X=3x3, y=3, s=scalar or W='m x n'".to_string())?;
     let name = name.trim();
     if !is_ident(name) {
         return Err(format!("`{name}` is not a variable name"));
@@ -226,9 +226,9 @@ fn dim(part: &str, whole: &str) -> Result<Dim, String> {
         });
     }
     let reserved = ["Dim", "Matrix", "Vector", "f64", "f32", "Self", "Prod"];
-    let typenum_like = part.strip_prefix('U').is_some_and(|d| {
-        !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
-    });
+    let typenum_like = part
+        .strip_prefix('U')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
     if reserved.contains(&part) || typenum_like {
         return Err(format!(
             "`{part}` cannot name a generic dimension; use another name (e.g. `n`)"

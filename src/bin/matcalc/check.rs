@@ -58,9 +58,7 @@ fn compare(p: &Prepared, derived: &[(usize, Derived)], o: &Options) -> Result<bo
         params.push(v);
     }
     println!("Check at random inputs (seed {}):", o.seed);
-    println!(
-        "  inputs: entries uniform in [0.1, 1], plus 1 on the diagonal of square matrices"
-    );
+    println!("  inputs: entries uniform in [0.1, 1], plus 1 on the diagonal of square matrices");
     if !p.dims.is_empty() {
         println!(
             "  generic dimensions {} taken as {size} (change with --dim-size)",
@@ -117,7 +115,14 @@ fn compare(p: &Prepared, derived: &[(usize, Derived)], o: &Options) -> Result<bo
             );
         }
     }
-    println!("{}", if passed { "check passed" } else { "check FAILED" });
+    println!(
+        "{}",
+        if passed {
+            "check passed"
+        } else {
+            "check FAILED"
+        }
+    );
     Ok(passed)
 }
 

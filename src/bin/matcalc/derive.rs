@@ -109,11 +109,14 @@ pub fn run(kind: Kind, o: &Options) -> Result<(), Failure> {
             Some(_) => {}
             None => {
                 let names: Vec<&str> = p.variables.iter().map(|v| v.name.as_str()).collect();
-                return Err(usage(kind, format!(
+                return Err(usage(
+                    kind,
+                    format!(
                     "--wrt {name}: `{name}` is not a variable of the expression; its variables \
                      are {}",
                     names.join(", ")
-                )));
+                ),
+                ));
             }
         }
     }
@@ -129,7 +132,10 @@ pub fn run(kind: Kind, o: &Options) -> Result<(), Failure> {
                 kind.name(),
                 p.function.body.text
             ))
-            .at(Some(start..start + text.len()), format!("this is {value_shape}"))
+            .at(
+                Some(start..start + text.len()),
+                format!("this is {value_shape}"),
+            )
             .note(
                 "use `matcalc jacobian` for a matrix-valued expression, or reduce it to a \
                  scalar with sum, tr, dot or norm_sq",
@@ -145,7 +151,11 @@ pub fn run(kind: Kind, o: &Options) -> Result<(), Failure> {
     let mut derived = Vec::new();
     for &i in &wrt {
         let d = match kind {
-            Kind::Grad => Ok(Derived::Gradient(engine::gradient(&mut p.graph, p.value, i))),
+            Kind::Grad => Ok(Derived::Gradient(engine::gradient(
+                &mut p.graph,
+                p.value,
+                i,
+            ))),
             Kind::Jacobian => engine::jacobian(&mut p.graph, p.value, i).map(Derived::Jacobian),
             Kind::Hessian => engine::hessian(&mut p.graph, p.value, i)
                 .map(|(gradient, hessian)| Derived::Hessian { gradient, hessian }),

@@ -57,8 +57,9 @@ pub fn emit(expr: &str, problems: &[Problem]) {
             .with_message(&problem.message)
             .with_notes(problem.notes.clone());
         if let Some(range) = &problem.range {
-            diagnostic = diagnostic
-                .with_labels(vec![Label::primary((), range.clone()).with_message(&problem.label)]);
+            diagnostic = diagnostic.with_labels(vec![
+                Label::primary((), range.clone()).with_message(&problem.label)
+            ]);
         }
         if term::emit_to_write_style(&mut writer.lock(), &config, &file, &diagnostic).is_err() {
             // The renderer could not place the label (never expected): the message alone.

@@ -89,7 +89,10 @@ pub fn prepare(
         });
     };
     for free in free_names(&block) {
-        push(&free, declared.iter().find(|(n, _)| *n == free).map(|d| &d.1));
+        push(
+            &free,
+            declared.iter().find(|(n, _)| *n == free).map(|d| &d.1),
+        );
     }
     for (n, kind) in declared {
         push(n, Some(kind));

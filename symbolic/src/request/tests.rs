@@ -10,12 +10,20 @@ fn matrix(r: usize, c: usize) -> ParamKind {
 }
 
 fn shape_of(p: &Prepared, name: &str) -> ParamKind {
-    p.variables.iter().find(|v| v.name == name).unwrap().kind.clone()
+    p.variables
+        .iter()
+        .find(|v| v.name == name)
+        .unwrap()
+        .kind
+        .clone()
 }
 
 #[test]
 fn declared_shapes_give_the_seed_function() {
-    let declared = [("X".to_string(), matrix(3, 3)), ("Y".to_string(), matrix(3, 2))];
+    let declared = [
+        ("X".to_string(), matrix(3, 3)),
+        ("Y".to_string(), matrix(3, 2)),
+    ];
     let p = prepare("sum(X * Y)", &declared, "f", true).unwrap();
     assert_eq!(p.graph.shape(p.value), &Shape::Scalar);
     assert_eq!(print::unicode(&p.graph, p.value), "sum(X Y)");
@@ -63,7 +71,10 @@ fn let_bindings_are_not_variables() {
 
 #[test]
 fn mismatches_point_into_the_expression() {
-    let declared = [("X".to_string(), matrix(3, 3)), ("Y".to_string(), matrix(2, 3))];
+    let declared = [
+        ("X".to_string(), matrix(3, 3)),
+        ("Y".to_string(), matrix(2, 3)),
+    ];
     let errors = prepare("sum(X * Y)", &declared, "f", true).err().unwrap();
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].range, Some(4..9), "{:?}", errors[0]);
@@ -87,7 +98,10 @@ fn unicode_in_the_expression_keeps_byte_ranges() {
 
 #[test]
 fn the_adjoint_chain_of_the_seed_ends_at_the_gradient() {
-    let declared = [("X".to_string(), matrix(3, 3)), ("Y".to_string(), matrix(3, 2))];
+    let declared = [
+        ("X".to_string(), matrix(3, 3)),
+        ("Y".to_string(), matrix(3, 2)),
+    ];
     let mut p = prepare("sum(X * Y)", &declared, "f", true).unwrap();
     let chain = crate::diff::adjoint_chain(&mut p.graph, p.value, &[0]);
     let printed: Vec<(String, String)> = chain
@@ -96,6 +110,9 @@ fn the_adjoint_chain_of_the_seed_ends_at_the_gradient() {
         .collect();
     let gradient = crate::diff::gradient(&mut p.graph, p.value, &[0])[0];
     assert_eq!(chain.last().unwrap().1, gradient);
-    assert_eq!(printed.last().unwrap(), &("X".to_string(), "𝟙 Yᵀ".to_string()));
+    assert_eq!(
+        printed.last().unwrap(),
+        &("X".to_string(), "𝟙 Yᵀ".to_string())
+    );
     assert_eq!(printed[0].1, "1");
 }
