@@ -7,7 +7,7 @@ use matcalc_symbolic::ir::NodeId;
 use matcalc_symbolic::request::Prepared;
 
 use crate::args::Options;
-use crate::derive::{group, Derived};
+use crate::derive::Derived;
 
 /// splitmix64: a small, seedable generator, enough for test inputs.
 struct Rng(u64);
@@ -67,7 +67,7 @@ fn compare(p: &Prepared, derived: &[(usize, Derived)], o: &Options) -> Result<bo
     }
     let value = evaluate(g, &[p.value], &params, &dims)?.remove(0);
     let phi = crate::derive::Notation { latex: false }.formula(g, p.value);
-    println!("  value: {} = {}", group(&phi), describe(&value));
+    println!("  value: {phi} = {}", describe(&value));
 
     let mut passed = true;
     let h = 1e-6;

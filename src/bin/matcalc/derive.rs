@@ -191,18 +191,48 @@ pub fn run(kind: Kind, o: &Options) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `s` in parentheses if it has a space outside of brackets: `x.t() A x` → `(xᵀ A x)`.
+/// `s` in parentheses if it has a space outside of brackets and norms: `xᵀ A x` → `(xᵀ A x)`,
+/// `‖W x − y‖²` and `\lVert W x - y \rVert^2` stay as they are.
 pub fn group(s: &str) -> String {
     let mut depth = 0i32;
-    for c in s.chars() {
+    let mut in_norm = false;
+    for (i, c) in s.char_indices() {
+        let rest = &s[i..];
+        if rest.starts_with(r"\lVert") {
+            depth += 1;
+        } else if rest.starts_with(r"\rVert") {
+            depth -= 1;
+        }
         match c {
-            '(' | '[' | '{' | '⟨' | '‖' => depth += 1,
+            '(' | '[' | '{' | '⟨' => depth += 1,
             ')' | ']' | '}' | '⟩' => depth -= 1,
-            ' ' if depth == 0 => return format!("({s})"),
+            '‖' => in_norm = !in_norm,
+            ' ' if depth == 0 && !in_norm => return format!("({s})"),
             _ => {}
         }
     }
     s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group;
+
+    #[test]
+    fn grouping() {
+        assert_eq!(group("sum(X Y)"), "sum(X Y)");
+        assert_eq!(group("xᵀ A x"), "(xᵀ A x)");
+        assert_eq!(group("‖W x − y‖²"), "‖W x − y‖²");
+        assert_eq!(group("‖A‖ + B"), "(‖A‖ + B)");
+        assert_eq!(
+            group(r"\lVert W x - y \rVert^2"),
+            r"\lVert W x - y \rVert^2"
+        );
+        assert_eq!(
+            group(r"\operatorname{sum}(X Y)"),
+            r"\operatorname{sum}(X Y)"
+        );
+    }
 }
 
 /// The parameter's own node: `shape::lower` interns parameter i as node i.
