@@ -214,27 +214,6 @@ pub fn group(s: &str) -> String {
     s.to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::group;
-
-    #[test]
-    fn grouping() {
-        assert_eq!(group("sum(X Y)"), "sum(X Y)");
-        assert_eq!(group("xᵀ A x"), "(xᵀ A x)");
-        assert_eq!(group("‖W x − y‖²"), "‖W x − y‖²");
-        assert_eq!(group("‖A‖ + B"), "(‖A‖ + B)");
-        assert_eq!(
-            group(r"\lVert W x - y \rVert^2"),
-            r"\lVert W x - y \rVert^2"
-        );
-        assert_eq!(
-            group(r"\operatorname{sum}(X Y)"),
-            r"\operatorname{sum}(X Y)"
-        );
-    }
-}
-
 /// The parameter's own node: `shape::lower` interns parameter i as node i.
 pub fn param_node(i: usize) -> NodeId {
     NodeId(i as u32)
@@ -354,5 +333,26 @@ fn rust(kind: Kind, p: &Prepared, wrt: &[usize]) -> Result<(), Failure> {
             report::emit(&p.function.body.text, &problems);
             Err(Failure::User)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group;
+
+    #[test]
+    fn grouping() {
+        assert_eq!(group("sum(X Y)"), "sum(X Y)");
+        assert_eq!(group("xᵀ A x"), "(xᵀ A x)");
+        assert_eq!(group("‖W x − y‖²"), "‖W x − y‖²");
+        assert_eq!(group("‖A‖ + B"), "(‖A‖ + B)");
+        assert_eq!(
+            group(r"\lVert W x - y \rVert^2"),
+            r"\lVert W x - y \rVert^2"
+        );
+        assert_eq!(
+            group(r"\operatorname{sum}(X Y)"),
+            r"\operatorname{sum}(X Y)"
+        );
     }
 }
