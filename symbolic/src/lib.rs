@@ -5,7 +5,8 @@
 //! → `diff` (adjoints and Jacobians, built with the rewriting constructors of `simplify`)
 //! → `emit` (Rust code over matcalc-core) and `print` (Unicode and LaTeX formulas).
 //! `eval` evaluates a graph numerically and `check` takes finite-difference derivatives with it,
-//! for tests and the command-line tool's `--check`.
+//! for tests and the command-line tool's `--check`. `request` turns a bare expression with
+//! declared shapes into a DSL function, for the command-line tool.
 
 pub mod ast;
 pub mod check;
@@ -17,5 +18,6 @@ pub mod generate;
 pub mod ir;
 pub mod parse;
 pub mod print;
+pub mod request;
 pub mod shape;
 pub mod simplify;

@@ -13,6 +13,7 @@ mod jacobian;
 mod jacobian_rules;
 #[cfg(test)]
 mod jacobian_tests;
+mod steps;
 #[cfg(test)]
 mod tests;
 
@@ -23,6 +24,8 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 
 use crate::ir::{Graph, NodeId, Op};
+
+pub use steps::adjoint_chain;
 
 /// ∂output/∂param for each parameter index in `wrt`, in that order. `output` must be a scalar
 /// node; each result has its parameter's shape (`G[(i, j)] = ∂φ/∂X[(i, j)]`). A parameter the

@@ -1,0 +1,342 @@
+//! One run: expression and shapes → `request::prepare` (parse, infer, shape-check) → the
+//! derivatives from `engine` → the formulas (`print`), the Rust code (`generate`), the
+//! derivation (`steps`) and the numeric check (`check`).
+
+use clap::error::ErrorKind;
+use clap::CommandFactory;
+use matcalc_symbolic::ast::ParamKind;
+use matcalc_symbolic::generate::{self, Derivative};
+use matcalc_symbolic::ir::{Graph, NodeId, Shape};
+use matcalc_symbolic::print;
+use matcalc_symbolic::request::{self, Prepared};
+use proc_macro2::Span;
+
+use crate::args::{Cli, Options};
+use crate::report::{self, Problem};
+use crate::{check, steps, Failure};
+use matcalc_symbolic::diff;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Grad,
+    Jacobian,
+    Hessian,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Grad => "grad",
+            Kind::Jacobian => "jacobian",
+            Kind::Hessian => "hessian",
+        }
+    }
+}
+
+/// What was derived for one `--wrt` variable (by parameter index).
+#[derive(Clone, Copy)]
+pub enum Derived {
+    Gradient(NodeId),
+    Jacobian(NodeId),
+    Hessian { gradient: NodeId, hessian: NodeId },
+}
+
+/// Formulas in the notation the user asked for.
+#[derive(Clone, Copy)]
+pub struct Notation {
+    pub latex: bool,
+}
+
+impl Notation {
+    pub fn formula(self, g: &Graph, id: NodeId) -> String {
+        if self.latex {
+            print::latex(g, id)
+        } else {
+            print::unicode(g, id)
+        }
+    }
+}
+
+/// A usage error, formatted by clap with the subcommand's usage line; exit status 2.
+fn usage(kind: Kind, message: String) -> Failure {
+    let mut cli = Cli::command();
+    cli.build();
+    let error = match cli.find_subcommand_mut(kind.name()) {
+        Some(sub) => sub.error(ErrorKind::ValueValidation, message),
+        None => cli.error(ErrorKind::ValueValidation, message),
+    };
+    Failure::Usage(error)
+}
+
+fn shape_words(kind: &ParamKind) -> String {
+    match kind {
+        ParamKind::Scalar => "a scalar".to_string(),
+        ParamKind::Matrix { rows, cols } => Shape::Matrix(rows.clone(), cols.clone()).to_string(),
+    }
+}
+
+pub fn run(kind: Kind, o: &Options) -> Result<(), Failure> {
+    for (i, (name, _)) in o.shape.iter().enumerate() {
+        if o.shape[..i].iter().any(|(n, _)| n == name) {
+            return Err(usage(kind, format!("`--shape {name}=..` is given twice")));
+        }
+    }
+    let want_scalar = kind != Kind::Jacobian;
+    let mut p = request::prepare(&o.expr, &o.shape, &o.name, want_scalar).map_err(|errors| {
+        let declared: Vec<String> = o
+            .shape
+            .iter()
+            .map(|(n, k)| format!("{n} is {}", shape_words(k)))
+            .collect();
+        let problems: Vec<Problem> = errors
+            .into_iter()
+            .map(|e| {
+                let mut problem = Problem::new(e.message).at(e.range, "");
+                if !declared.is_empty() {
+                    problem = problem.note(format!("declared: {}", declared.join(", ")));
+                }
+                problem
+            })
+            .collect();
+        report::emit(&o.expr, &problems);
+        Failure::User
+    })?;
+
+    let mut wrt = Vec::new();
+    for name in &o.wrt {
+        match p.variables.iter().position(|v| v.name == *name) {
+            Some(i) if !wrt.contains(&i) => wrt.push(i),
+            Some(_) => {}
+            None => {
+                let names: Vec<&str> = p.variables.iter().map(|v| v.name.as_str()).collect();
+                return Err(usage(
+                    kind,
+                    format!(
+                    "--wrt {name}: `{name}` is not a variable of the expression; its variables \
+                     are {}",
+                    names.join(", ")
+                ),
+                ));
+            }
+        }
+    }
+
+    let value_shape = p.graph.shape(p.value).clone();
+    if want_scalar && !value_shape.is_scalar() {
+        let text = o.expr.trim();
+        let start = o.expr.find(text).unwrap_or(0);
+        report::emit(
+            &o.expr,
+            &[Problem::new(format!(
+                "`matcalc {}` needs a scalar expression, but `{}` is {value_shape}",
+                kind.name(),
+                p.function.body.text
+            ))
+            .at(
+                Some(start..start + text.len()),
+                format!("this is {value_shape}"),
+            )
+            .note(
+                "use `matcalc jacobian` for a matrix-valued expression, or reduce it to a \
+                 scalar with sum, tr, dot or norm_sq",
+            )],
+        );
+        return Err(Failure::User);
+    }
+
+    if o.rust {
+        return rust(kind, &p, &wrt);
+    }
+
+    let mut derived = Vec::new();
+    for &i in &wrt {
+        let d = match kind {
+            Kind::Grad => Derived::Gradient(diff::gradient(&mut p.graph, p.value, &[i])[0]),
+            Kind::Jacobian => Derived::Jacobian(diff::jacobian(&mut p.graph, p.value, i)),
+            Kind::Hessian => {
+                let (gradient, hessian) = diff::hessian(&mut p.graph, p.value, i);
+                Derived::Hessian { gradient, hessian }
+            }
+        };
+        derived.push((i, d));
+    }
+
+    let notation = Notation { latex: o.latex };
+    if o.steps {
+        steps::print(&mut p, kind, &wrt, notation);
+    }
+    for &(i, d) in &derived {
+        print_result(&p, i, d, notation);
+    }
+    print_inferred(&p, notation);
+    if o.check && !check::run(&p, &derived, o) {
+        return Err(Failure::User);
+    }
+    Ok(())
+}
+
+/// `s` in parentheses if it has a space outside of brackets and norms: `xᵀ A x` → `(xᵀ A x)`,
+/// `‖W x − y‖²` and `\lVert W x - y \rVert^2` stay as they are.
+pub fn group(s: &str) -> String {
+    let mut depth = 0i32;
+    let mut in_norm = false;
+    for (i, c) in s.char_indices() {
+        let rest = &s[i..];
+        if rest.starts_with(r"\lVert") {
+            depth += 1;
+        } else if rest.starts_with(r"\rVert") {
+            depth -= 1;
+        }
+        match c {
+            '(' | '[' | '{' | '⟨' => depth += 1,
+            ')' | ']' | '}' | '⟩' => depth -= 1,
+            '‖' => in_norm = !in_norm,
+            ' ' if depth == 0 && !in_norm => return format!("({s})"),
+            _ => {}
+        }
+    }
+    s.to_string()
+}
+
+/// The parameter's own node: `shape::lower` interns parameter i as node i.
+pub fn param_node(i: usize) -> NodeId {
+    NodeId(i as u32)
+}
+
+fn print_result(p: &Prepared, i: usize, d: Derived, n: Notation) {
+    let g = &p.graph;
+    let x = n.formula(g, param_node(i));
+    let phi = n.formula(g, p.value);
+    let shape = |id: NodeId| g.shape(id).to_string();
+    match (d, n.latex) {
+        (Derived::Gradient(grad), false) | (Derived::Hessian { gradient: grad, .. }, false) => {
+            println!(
+                "∂/∂{x} {} = {}  ({})",
+                group(&phi),
+                n.formula(g, grad),
+                shape(grad)
+            );
+        }
+        (Derived::Gradient(grad), true) | (Derived::Hessian { gradient: grad, .. }, true) => {
+            println!(
+                r"\frac{{\partial}}{{\partial {x}}} {} = {}",
+                group(&phi),
+                n.formula(g, grad)
+            );
+        }
+        (Derived::Jacobian(j), false) => println!(
+            "∂vec({phi})/∂(vec {x})ᵀ = {}  ({})",
+            n.formula(g, j),
+            shape(j)
+        ),
+        (Derived::Jacobian(j), true) => println!(
+            r"\frac{{\partial \operatorname{{vec}}({phi})}}{{\partial (\operatorname{{vec}} {x})^\top}} = {}",
+            n.formula(g, j)
+        ),
+    }
+    if let Derived::Hessian { hessian, .. } = d {
+        if n.latex {
+            println!(
+                r"\frac{{\partial^2 {}}}{{\partial (\operatorname{{vec}} {x}) \, \partial (\operatorname{{vec}} {x})^\top}} = {}",
+                group(&phi),
+                n.formula(g, hessian)
+            );
+        } else {
+            println!(
+                "∂²{}/∂(vec {x})∂(vec {x})ᵀ = {}  ({})",
+                group(&phi),
+                n.formula(g, hessian),
+                shape(hessian)
+            );
+        }
+    }
+}
+
+/// The shapes found for variables nobody declared, so the user sees what was assumed.
+fn print_inferred(p: &Prepared, n: Notation) {
+    let inferred: Vec<String> = p
+        .variables
+        .iter()
+        .filter(|v| !v.declared)
+        .map(|v| format!("{} is {}", v.name, shape_words(&v.kind)))
+        .collect();
+    if inferred.is_empty() {
+        return;
+    }
+    let comment = if n.latex { "% " } else { "" };
+    println!(
+        "{comment}where {} (not declared: inferred from the expression; generic dimensions are \
+         left generic)",
+        inferred.join(", ")
+    );
+}
+
+/// `--rust`: the function `#[grad(..)]` (or `#[jacobian]`, `#[hessian]`) would generate.
+fn rust(kind: Kind, p: &Prepared, wrt: &[usize]) -> Result<(), Failure> {
+    let derivative = match kind {
+        Kind::Grad => Derivative::Grad,
+        Kind::Jacobian => Derivative::Jacobian,
+        Kind::Hessian => Derivative::Hessian,
+    };
+    let idents: Vec<syn::Ident> = wrt
+        .iter()
+        .map(|&i| syn::Ident::new(&p.variables[i].name, Span::call_site()))
+        .collect();
+    let names: Vec<String> = idents.iter().map(|i| i.to_string()).collect();
+    let request = generate::Request {
+        kind: derivative,
+        wrt: idents,
+        span: Span::call_site(),
+    };
+    let generated = generate::generate(&p.item, &[request]).and_then(syn::parse2::<syn::File>);
+    match generated {
+        Ok(file) => {
+            let original = prettyplease::unparse(&syn::File {
+                shebang: None,
+                frontmatter: None,
+                attrs: Vec::new(),
+                items: vec![syn::Item::Fn(p.item.clone())],
+            });
+            println!(
+                "// Generated by matcalc: what `#[{}({})]` derives from\n{}//\nuse matcalc::prelude::*;\n\n{}",
+                kind.name(),
+                names.join(", "),
+                original
+                    .lines()
+                    .map(|l| format!("//     {l}\n"))
+                    .collect::<String>(),
+                prettyplease::unparse(&file)
+            );
+            Ok(())
+        }
+        Err(error) => {
+            let problems: Vec<Problem> = error
+                .into_iter()
+                .map(|e| Problem::new(e.to_string()))
+                .collect();
+            report::emit(&p.function.body.text, &problems);
+            Err(Failure::User)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group;
+
+    #[test]
+    fn grouping() {
+        assert_eq!(group("sum(X Y)"), "sum(X Y)");
+        assert_eq!(group("xᵀ A x"), "(xᵀ A x)");
+        assert_eq!(group("‖W x − y‖²"), "‖W x − y‖²");
+        assert_eq!(group("‖A‖ + B"), "(‖A‖ + B)");
+        assert_eq!(
+            group(r"\lVert W x - y \rVert^2"),
+            r"\lVert W x - y \rVert^2"
+        );
+        assert_eq!(
+            group(r"\operatorname{sum}(X Y)"),
+            r"\operatorname{sum}(X Y)"
+        );
+    }
+}
