@@ -21,3 +21,5 @@ pub mod print;
 pub mod request;
 pub mod shape;
 pub mod simplify;
+#[cfg(test)]
+mod testing;

@@ -1,40 +1,13 @@
 //! Jacobians and Hessians of textbook identities, read back as formulas, checked numerically
 //! against finite differences of the interpreter, and (Hessians) for exact symmetry.
 
-use proc_macro2::Span;
-
 use super::{hessian, jacobian};
 use crate::check::{fd_hessian, fd_jacobian};
 use crate::eval::{evaluate, Bindings, Value};
-use crate::ir::{Dim, Func, Graph, NodeId, Op, Param, ScalarType, Shape};
+use crate::ir::{Func, Graph, NodeId, Op, Shape};
 use crate::print::{latex, unicode};
 
-fn sp() -> Span {
-    Span::call_site()
-}
-
-fn m(r: usize, c: usize) -> Shape {
-    Shape::matrix(Dim::Known(r), Dim::Known(c))
-}
-
-fn graph(params: &[(&str, Shape)]) -> (Graph, Vec<NodeId>) {
-    let params: Vec<Param> = params
-        .iter()
-        .map(|(name, shape)| Param {
-            name: (*name).into(),
-            shape: shape.clone(),
-            span: sp(),
-        })
-        .collect();
-    let n = params.len();
-    let mut g = Graph::new(params, ScalarType::F64);
-    let ids = (0..n).map(|i| g.make(Op::Param(i), sp())).collect();
-    (g, ids)
-}
-
-fn op(g: &mut Graph, op: Op) -> NodeId {
-    g.make(op, sp())
-}
+use crate::testing::{graph, m, op, sp};
 
 /// Generic values for the parameters: no symmetry, no zeros, well away from singular (a
 /// square parameter gets 3·I added, a `pos` one is shifted positive).

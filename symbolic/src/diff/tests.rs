@@ -1,42 +1,14 @@
 //! Gradients of Matrix Cookbook identities, read back as formulas; the cheap-gradient cost
 //! bound; and a numeric sweep comparing every adjoint rule with finite differences.
 
-use proc_macro2::Span;
-
 use super::gradient;
 use crate::check::{compare, fd_gradient};
 use crate::cost::cost;
 use crate::eval::{evaluate, Bindings, Value};
-use crate::ir::{Dim, Func, Graph, NodeId, Op, Param, ScalarType, Shape};
+use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
 use crate::print::{latex, unicode};
 
-fn sp() -> Span {
-    Span::call_site()
-}
-
-fn m(r: usize, c: usize) -> Shape {
-    Shape::matrix(Dim::Known(r), Dim::Known(c))
-}
-
-/// A graph over the named parameters, with their nodes.
-fn graph(params: &[(&str, Shape)]) -> (Graph, Vec<NodeId>) {
-    let params: Vec<Param> = params
-        .iter()
-        .map(|(name, shape)| Param {
-            name: (*name).into(),
-            shape: shape.clone(),
-            span: sp(),
-        })
-        .collect();
-    let n = params.len();
-    let mut g = Graph::new(params, ScalarType::F64);
-    let ids = (0..n).map(|i| g.make(Op::Param(i), sp())).collect();
-    (g, ids)
-}
-
-fn op(g: &mut Graph, op: Op) -> NodeId {
-    g.make(op, sp())
-}
+use crate::testing::{graph, m, op, sp};
 
 /// The printed gradient of `phi` with respect to parameter `wrt`.
 fn grad_text(g: &mut Graph, phi: NodeId, wrt: usize) -> (String, String) {

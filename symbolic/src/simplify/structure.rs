@@ -238,7 +238,8 @@ impl Graph {
 
     pub(super) fn rw_map(&mut self, f: Func, a: NodeId, sp: Span) -> Option<NodeId> {
         if let Some(v) = self.literal_of(a) {
-            let folded = apply(f, v);
+            // Literal folding evaluates exactly as the reference evaluator does.
+            let folded = crate::eval::apply(f, v);
             if folded.is_finite() {
                 return Some(self.literal(folded, sp));
             }
@@ -430,39 +431,6 @@ impl Graph {
             self.pull_out(b, |x| Op::OnesMul(r.clone(), x), sp)
         } else {
             self.pull_out(b, |x| Op::MulOnes(x, r.clone()), sp)
-        }
-    }
-}
-
-/// An elementwise function on one number, for folding literals.
-pub(crate) fn apply(f: Func, x: f64) -> f64 {
-    match f {
-        Func::Exp => x.exp(),
-        Func::Log => x.ln(),
-        Func::Sin => x.sin(),
-        Func::Cos => x.cos(),
-        Func::Tan => x.tan(),
-        Func::Tanh => x.tanh(),
-        Func::Sqrt => x.sqrt(),
-        Func::Abs => x.abs(),
-        Func::Sigmoid => 1.0 / (1.0 + (-x).exp()),
-        Func::Softplus => x.exp().ln_1p(),
-        Func::Relu => x.max(0.0),
-        Func::Powi(k) => x.powi(k),
-        Func::Recip => 1.0 / x,
-        Func::Sign => {
-            if x == 0.0 {
-                0.0
-            } else {
-                x.signum()
-            }
-        }
-        Func::Step => {
-            if x > 0.0 {
-                1.0
-            } else {
-                0.0
-            }
         }
     }
 }
