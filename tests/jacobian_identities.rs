@@ -49,8 +49,7 @@ fn seed_x_y_with_respect_to_x() {
     check_jacobian("∂vec(Xy)/∂(vec X)ᵀ", &j, &closed, |x| seed(x, &y), &x, TOL);
     // Row 0 (output (1,1)) reshaped like X: [[y11, y21, y31], [0, 0, 0], [0, 0, 0]].
     let row0: Matrix<U3, U3> = Matrix::from_fn(|k, l| j[(0, k + 3 * l)]);
-    let expected: Matrix<U3, U3> =
-        Matrix::from_fn(|k, l| if k == 0 { y[(l, 0)] } else { 0.0 });
+    let expected: Matrix<U3, U3> = Matrix::from_fn(|k, l| if k == 0 { y[(l, 0)] } else { 0.0 });
     assert_eq!(row0, expected);
 }
 
@@ -193,7 +192,14 @@ fn kronecker_product_with_respect_to_the_right_factor() {
         .kron(&k)
         .kron(&Matrix::<U3, U3>::identity());
     let closed = perm * a.vec().kron(&Matrix::<U6, U6>::identity());
-    check_jacobian("∂vec(A⊗X)/∂(vec X)ᵀ", &j, &closed, |x| kron_ax(&a, x), &x, TOL);
+    check_jacobian(
+        "∂vec(A⊗X)/∂(vec X)ᵀ",
+        &j,
+        &closed,
+        |x| kron_ax(&a, x),
+        &x,
+        TOL,
+    );
 }
 
 // ---------------------------------------------------------------- inverse
@@ -248,7 +254,14 @@ fn elementwise_exp() {
     let x = rand::<U3, U2, f64>(17);
     let (v, j): (_, Matrix<U6, U6>) = exp_of_jacobian(&x);
     assert_close("exp X", &v, &x.exp(), TOL);
-    check_jacobian("∂vec(exp X)/∂(vec X)ᵀ", &j, &diag_vec(&x.exp()), exp_of, &x, TOL);
+    check_jacobian(
+        "∂vec(exp X)/∂(vec X)ᵀ",
+        &j,
+        &diag_vec(&x.exp()),
+        exp_of,
+        &x,
+        TOL,
+    );
 }
 
 #[jacobian(W, x)]
@@ -266,7 +279,14 @@ fn tanh_of_w_x() {
     assert_close("tanh(Wx)", &v, &t, TOL);
     let d = t.map(|t| 1.0 - t * t).diag();
     let closed_w = d * x.t().kron(&Matrix::<U3, U3>::identity());
-    check_jacobian("∂tanh(Wx)/∂(vec W)ᵀ", &jw, &closed_w, |w| tanh_wx(w, &x), &w, TOL);
+    check_jacobian(
+        "∂tanh(Wx)/∂(vec W)ᵀ",
+        &jw,
+        &closed_w,
+        |w| tanh_wx(w, &x),
+        &w,
+        TOL,
+    );
     check_jacobian("∂tanh(Wx)/∂xᵀ", &jx, &(d * w), |x| tanh_wx(&w, x), &x, TOL);
 }
 
@@ -320,7 +340,14 @@ fn vector_with_respect_to_vector() {
     let t = (b * x).tanh();
     assert_close("A tanh(Bx)", &v, &(a * t), TOL);
     let closed = a * t.map(|t| 1.0 - t * t).diag() * b;
-    check_jacobian("∂A tanh(Bx)/∂xᵀ", &j, &closed, |x| layer(&a, &b, x), &x, TOL);
+    check_jacobian(
+        "∂A tanh(Bx)/∂xᵀ",
+        &j,
+        &closed,
+        |x| layer(&a, &b, x),
+        &x,
+        TOL,
+    );
 }
 
 #[jacobian(x, y)]
@@ -399,5 +426,12 @@ fn determinant_row() {
     let (v, j): (f64, Matrix<U1, U9>) = determinant_jacobian(&x);
     assert_close_scalar("det X", v, x.det(), TOL);
     let closed = (x.inv().t() * x.det()).vec().t();
-    check_jacobian("∂det X/∂(vec X)ᵀ", &j, &closed, |x| m11(determinant(x)), &x, TOL);
+    check_jacobian(
+        "∂det X/∂(vec X)ᵀ",
+        &j,
+        &closed,
+        |x| m11(determinant(x)),
+        &x,
+        TOL,
+    );
 }

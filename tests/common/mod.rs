@@ -272,5 +272,10 @@ pub fn check_hessian<R: Dim, C: Dim, N: Dim, T: Scalar>(
     );
     assert_close(&format!("{what} vs closed form"), derived, closed_form, tol);
     let fd: Matrix<N, N, T> = fd_jacobian(grad, at);
-    assert_close(&format!("{what} vs finite differences of the gradient"), derived, &fd, tol);
+    assert_close(
+        &format!("{what} vs finite differences of the gradient"),
+        derived,
+        &fd,
+        tol,
+    );
 }
