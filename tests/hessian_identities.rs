@@ -18,6 +18,7 @@ const TOL: f64 = TOL_F64;
 /// The gradient and value parts every test shares: `NAME_hessian`'s value and gradient against
 /// the original function and `NAME_grad`.
 #[track_caller]
+#[allow(clippy::too_many_arguments)] // the two results, the references, the point, the tolerance
 fn check_value_and_gradient<R: Dim, C: Dim, T: Scalar>(
     what: &str,
     (value_h, grad_h): (T, &Matrix<R, C, T>),

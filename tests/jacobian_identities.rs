@@ -22,9 +22,9 @@ fn unit<N: Dim>(k: usize) -> Vector<N> {
 }
 
 /// `diag(vec A)`: the Jacobian of anything elementwise-linear in X with coefficients A.
-fn diag_vec<R: Dim, C: Dim>(a: &Matrix<R, C>) -> Matrix<Prod<R, C>, Prod<R, C>>
+fn diag_vec<R, C: Dim>(a: &Matrix<R, C>) -> Matrix<Prod<R, C>, Prod<R, C>>
 where
-    R: core::ops::Mul<C>,
+    R: Dim + core::ops::Mul<C>,
     Prod<R, C>: Dim,
 {
     a.vec().diag()
