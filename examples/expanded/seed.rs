@@ -23,7 +23,7 @@ fn phi(X: &Matrix<U3, U3>, y: &Matrix<U3, U2>) -> f64 {
 }
 /**Value and gradient of [`phi`], derived by matcalc at compile time.
 
-- ∂phi/∂X = 𝟙 yᵀ
+- ∂phi/∂X = 𝟙 yᵀ  (3×3)
 
   LaTeX: `\mathbf{1} y^\top`
 */
