@@ -78,10 +78,11 @@ pub fn fallback(item: &syn::ItemFn, requests: &[Request]) -> TokenStream {
     };
     let function = parse::function(item).ok();
     for request in requests {
-        let Some(outputs) = fallback_output_types(item, function.as_ref(), request) else {
+        let Some((outputs, bounds)) = fallback_output_types(item, function.as_ref(), request)
+        else {
             continue;
         };
-        let signature = generated_signature(item, request, &outputs, &[]);
+        let signature = generated_signature(item, request, &outputs, &bounds);
         let attrs = generated_attrs(item, "");
         items.extend(quote! {
             #attrs
@@ -236,8 +237,13 @@ fn derived_function(
         Derivative::Hessian => {
             require_scalar_body(function, graph, value, request.kind)?;
             let [i] = wrt[..] else {
+                // Point at the first parameter too many.
+                let span = request
+                    .wrt
+                    .get(1)
+                    .map_or(request.span, |extra| extra.span());
                 return Err(syn::Error::new(
-                    request.span,
+                    span,
                     format!(
                         "`#[hessian]` takes exactly one parameter (the Hessian is over vec of it), but {} were given",
                         wrt.len()
@@ -388,12 +394,13 @@ fn param_type(item: &syn::ItemFn, name: &str) -> Option<TokenStream> {
 }
 
 /// The output types of a generated function when the engine failed: from the signature alone
-/// (and, for Jacobians and Hessians, from the parsed shapes), or `None` if they cannot be known.
+/// (and, for Jacobians and Hessians, from the parsed shapes), or `None` if they cannot be known;
+/// with the bounds their generic product dimensions (`Prod<M, N>`) need.
 fn fallback_output_types(
     item: &syn::ItemFn,
     function: Option<&ast::Function>,
     request: &Request,
-) -> Option<Vec<TokenStream>> {
+) -> Option<(Vec<TokenStream>, Vec<TokenStream>)> {
     let syn::ReturnType::Type(_, value_type) = &item.sig.output else {
         return None;
     };
@@ -403,7 +410,11 @@ fn fallback_output_types(
         ast::ParamKind::Matrix { rows, cols } => Dim::product(rows, cols),
     };
     let scalar = function.map(|f| f.scalar).unwrap_or_default();
-    let square = |n: Dim| emit::shape_type(&Shape::matrix(n.clone(), n), scalar);
+    let mut bounds = Vec::new();
+    let mut shaped = |shape: Shape| {
+        shape_bounds(&shape, &mut bounds);
+        emit::shape_type(&shape, scalar)
+    };
     for ident in &request.wrt {
         let written = param_type(item, &ident.to_string())?;
         let kind = || {
@@ -417,16 +428,41 @@ fn fallback_output_types(
             Derivative::Grad => types.push(written),
             Derivative::Hessian => {
                 types.push(written);
-                types.push(square(len(&kind()?)));
+                let n = len(&kind()?);
+                types.push(shaped(Shape::matrix(n.clone(), n)));
             }
             Derivative::Jacobian => {
                 let rows = len(&function?.returns.as_ref()?.kind);
-                let shape = Shape::matrix(rows, len(&kind()?));
-                types.push(emit::shape_type(&shape, scalar));
+                types.push(shaped(Shape::matrix(rows, len(&kind()?))));
             }
         }
     }
-    Some(types)
+    Some((types, bounds))
+}
+
+/// Appends the bounds the product dimensions in `shape` need (`M: Mul<N>`, `Prod<M, N>: Dim`),
+/// as the emitter does for generated code. Products of known sizes are folded, so only generic
+/// products appear.
+fn shape_bounds(shape: &Shape, bounds: &mut Vec<TokenStream>) {
+    fn walk(d: &Dim, bounds: &mut Vec<TokenStream>) {
+        if let Dim::Prod(a, b) = d {
+            walk(a, bounds);
+            walk(b, bounds);
+            let (ta, tb, tp) = (emit::dim_type(a), emit::dim_type(b), emit::dim_type(d));
+            for bound in [
+                quote!(#ta: ::core::ops::Mul<#tb>),
+                quote!(#tp: ::matcalc::Dim),
+            ] {
+                if !bounds.iter().any(|b| b.to_string() == bound.to_string()) {
+                    bounds.push(bound);
+                }
+            }
+        }
+    }
+    if let Shape::Matrix(r, c) = shape {
+        walk(r, bounds);
+        walk(c, bounds);
+    }
 }
 
 /// `fn NAME_kind(<same parameters>) -> (outputs..)` with the same generics plus `bounds`.

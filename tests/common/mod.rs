@@ -196,3 +196,86 @@ pub fn away_from_zero<R: Dim, C: Dim, T: Scalar>(
         }
     })
 }
+
+/// Central finite-difference Jacobian of `f` at `x` in the SPEC §2 layout:
+/// `J[(i + p·j, k + m·l)] ≈ ∂F[(i, j)]/∂X[(k, l)]`, i.e. column `k + m·l` is
+/// vec(∂F/∂X[(k, l)]). The result's type is chosen by the caller (usually the type of the
+/// derived Jacobian it is compared with); its shape must be (p·q)×(m·n).
+pub fn fd_jacobian<R: Dim, C: Dim, P: Dim, Q: Dim, JR: Dim, JC: Dim, T: Scalar>(
+    f: impl Fn(&Matrix<R, C, T>) -> Matrix<P, Q, T>,
+    x: &Matrix<R, C, T>,
+) -> Matrix<JR, JC, T> {
+    let (m, p) = (R::USIZE, P::USIZE);
+    assert_eq!(
+        (JR::USIZE, JC::USIZE),
+        (p * Q::USIZE, m * C::USIZE),
+        "fd_jacobian: a Jacobian of a {p}×{} function of a {m}×{} variable is {}×{}",
+        Q::USIZE,
+        C::USIZE,
+        p * Q::USIZE,
+        m * C::USIZE
+    );
+    let mut jac = Matrix::<JR, JC, T>::zeros();
+    for l in 0..C::USIZE {
+        for k in 0..m {
+            let h = step(x[(k, l)]);
+            let mut plus = x.clone();
+            let mut minus = x.clone();
+            plus[(k, l)] += h;
+            minus[(k, l)] -= h;
+            let (fp, fm) = (f(&plus), f(&minus));
+            for j in 0..Q::USIZE {
+                for i in 0..p {
+                    jac[(i + p * j, k + m * l)] = (fp[(i, j)] - fm[(i, j)]) / (h + h);
+                }
+            }
+        }
+    }
+    jac
+}
+
+/// A scalar as a 1×1 matrix, for Jacobians of scalar bodies or with respect to scalars.
+pub fn m11<T: Scalar>(s: T) -> Matrix<U1, U1, T> {
+    Matrix::from_fn(|_, _| s)
+}
+
+/// The derived Jacobian equals both the closed form and central finite differences of `f`.
+#[track_caller]
+pub fn check_jacobian<R: Dim, C: Dim, P: Dim, Q: Dim, JR: Dim, JC: Dim, T: Scalar>(
+    what: &str,
+    derived: &Matrix<JR, JC, T>,
+    closed_form: &Matrix<JR, JC, T>,
+    f: impl Fn(&Matrix<R, C, T>) -> Matrix<P, Q, T>,
+    at: &Matrix<R, C, T>,
+    tol: f64,
+) {
+    assert_close(&format!("{what} vs closed form"), derived, closed_form, tol);
+    let fd: Matrix<JR, JC, T> = fd_jacobian(f, at);
+    assert_close(&format!("{what} vs finite differences"), derived, &fd, tol);
+}
+
+/// The derived Hessian is exactly symmetric, equals the closed form, and equals central finite
+/// differences of the gradient `grad` (itself checked elsewhere against the value).
+#[track_caller]
+pub fn check_hessian<R: Dim, C: Dim, N: Dim, T: Scalar>(
+    what: &str,
+    derived: &Matrix<N, N, T>,
+    closed_form: &Matrix<N, N, T>,
+    grad: impl Fn(&Matrix<R, C, T>) -> Matrix<R, C, T>,
+    at: &Matrix<R, C, T>,
+    tol: f64,
+) {
+    assert_eq!(
+        *derived,
+        derived.t(),
+        "{what}: the Hessian is not exactly symmetric:\n{derived}"
+    );
+    assert_close(&format!("{what} vs closed form"), derived, closed_form, tol);
+    let fd: Matrix<N, N, T> = fd_jacobian(grad, at);
+    assert_close(
+        &format!("{what} vs finite differences of the gradient"),
+        derived,
+        &fd,
+        tol,
+    );
+}
