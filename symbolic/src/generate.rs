@@ -124,6 +124,13 @@ fn resolve_wrt(
         for ident in &request.wrt {
             let name = ident.to_string();
             match names.iter().position(|n| *n == name) {
+                Some(i) if indices.contains(&i) => push(syn::Error::new(
+                    ident.span(),
+                    format!(
+                        "`{name}` is named twice in `#[{}]`; each parameter gets one derivative",
+                        request.kind.attribute()
+                    ),
+                )),
                 Some(i) => indices.push(i),
                 None => push(syn::Error::new(
                     ident.span(),
