@@ -15,7 +15,7 @@
 //! matrix is stored inline, as in a `no_std` build without an allocator.
 
 #[cfg(feature = "alloc")]
-use alloc::{boxed::Box, vec::Vec};
+use alloc::boxed::Box;
 
 use generic_array::sequence::GenericSequence;
 use generic_array::{ArrayLength, GenericArray};
@@ -84,14 +84,20 @@ impl<T, R: ArrayLength, C: ArrayLength> Storage<T, R, C> for Inline<T, R, C> {
 impl<T, R: ArrayLength, C: ArrayLength> Storage<T, R, C> for Heap<T> {
     #[inline]
     fn build(mut f: impl FnMut(usize, usize) -> T) -> Self {
-        // Built in place on the heap: never a stack temporary of the whole matrix.
-        let mut entries = Vec::with_capacity(R::USIZE * C::USIZE);
-        for j in 0..C::USIZE {
-            for i in 0..R::USIZE {
-                entries.push(f(i, j));
+        // Built in place on the heap: never a stack temporary of the whole matrix. Written
+        // through an uninitialised slice rather than `Vec::push`, which re-checks capacity per
+        // entry and keeps the loop from vectorising.
+        let (rows, cols) = (R::USIZE, C::USIZE);
+        let mut entries = Box::<[T]>::new_uninit_slice(rows * cols);
+        for j in 0..cols {
+            let column = &mut entries[rows * j..rows * (j + 1)];
+            for (i, slot) in column.iter_mut().enumerate() {
+                slot.write(f(i, j));
             }
         }
-        entries.into_boxed_slice()
+        // SAFETY: the loops above wrote every one of the `rows · cols` entries. (If `f`
+        // panics, the partly written box is freed without dropping entries: a leak, not UB.)
+        unsafe { entries.assume_init() }
     }
 
     #[inline(always)]
