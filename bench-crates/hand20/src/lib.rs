@@ -1,6 +1,9 @@
 //! The 20 functions of `grad20`, with their gradients written by hand over matcalc-core (the
 //! baseline for the compile cost of `#[grad]`; `scripts/bench-compile`). `U3` is the size n.
 #![allow(non_snake_case, dead_code)]
+// References are written where a matrix is used twice: at n > 16 matrices live on the heap and
+// are not `Copy`, and the same source must compile at every n.
+#![allow(clippy::op_ref)]
 
 use matcalc::prelude::*;
 
@@ -17,7 +20,7 @@ pub fn gauss_grad(S: &Matrix<U3, U3>, A: &Matrix<U3, U3>) -> (f64, Matrix<U3, U3
     let lu = S.lu();
     let si = lu.inverse();
     let sit = si.t();
-    (lu.logdet() + (si * A).tr(), sit - sit * A.t() * sit)
+    (lu.logdet() + (&si * A).tr(), &sit - &sit * A.t() * &sit)
 }
 
 pub fn mlp_grad(
@@ -27,14 +30,14 @@ pub fn mlp_grad(
     y: &Vector<U2>,
 ) -> (f64, Matrix<U3, U3>, Matrix<U2, U3>) {
     let h = (W1 * x).tanh();
-    let r = W2 * h - y;
-    let d = (W2.t() * r).hadamard(h.map(|t| 1.0 - t * t));
-    (0.5 * r.norm_sq(), d * x.t(), r * h.t())
+    let r = W2 * &h - y;
+    let d = (W2.t() * &r).hadamard(h.map(|t| 1.0 - t * t));
+    (0.5 * r.norm_sq(), d * x.t(), &r * h.t())
 }
 
 pub fn logreg_grad(X: &Matrix<U3, U3>, w: &Vector<U3>, b: &Vector<U3>) -> (f64, Vector<U3>) {
     let m = (X * w).hadamard(b);
-    let value = (-m).softplus().sum();
+    let value = (-&m).softplus().sum();
     (value, -(X.t() * b.hadamard((-m).sigmoid())))
 }
 
@@ -61,7 +64,7 @@ pub fn trace_quad_grad(
     B: &Matrix<U3, U3>,
 ) -> (f64, Matrix<U3, U3>) {
     let axb = A * X * B;
-    ((axb * X.t()).tr(), A.t() * X * B.t() + axb)
+    ((&axb * X.t()).tr(), A.t() * X * B.t() + &axb)
 }
 
 pub fn frobenius_grad(X: &Matrix<U3, U3>, A: &Matrix<U3, U3>) -> (f64, Matrix<U3, U3>) {
@@ -73,7 +76,7 @@ pub fn frobenius_grad(X: &Matrix<U3, U3>, A: &Matrix<U3, U3>) -> (f64, Matrix<U3
 pub fn log_barrier_grad(X: &Matrix<U3, U3>) -> (f64, Matrix<U3, U3>) {
     let m = X.t() * X + Matrix::identity();
     let mi = m.inv();
-    (m.logdet(), X * (mi + mi.t()))
+    (m.logdet(), X * (&mi + mi.t()))
 }
 
 pub fn cross_entropy_grad(
@@ -96,7 +99,7 @@ pub fn sigmoid_mse_grad(
     y: &Vector<U3>,
 ) -> (f64, Matrix<U3, U3>) {
     let s = (W * x).sigmoid();
-    let r = s - y;
+    let r = &s - y;
     (0.5 * r.norm_sq(), r.hadamard(s.map(|t| t * (1.0 - t))) * x.t())
 }
 
@@ -112,12 +115,12 @@ pub fn kron_sum_grad(A: &Matrix<U2, U2>, X: &Matrix<U3, U3>) -> (f64, Matrix<U3,
 pub fn mahalanobis_grad(S: &Matrix<U3, U3>, x: &Vector<U3>) -> (f64, Matrix<U3, U3>) {
     let si = S.inv();
     let u = si.t() * x;
-    ((x.t() * si * x).to_scalar(), -(u * (si * x).t()))
+    ((x.t() * &si * x).to_scalar(), -(u * (&si * x).t()))
 }
 
 pub fn cubic_trace_grad(X: &Matrix<U3, U3>) -> (f64, Matrix<U3, U3>) {
     let x2 = X * X;
-    ((x2 * X).tr(), x2.t() * 3.0)
+    ((&x2 * X).tr(), x2.t() * 3.0)
 }
 
 pub fn elementwise_grad(
@@ -138,5 +141,5 @@ pub fn smooth_abs_grad(X: &Matrix<U3, U3>) -> (f64, Matrix<U3, U3>) {
 pub fn diag_fit_grad(X: &Matrix<U3, U3>, v: &Vector<U3>) -> (f64, Matrix<U3, U3>) {
     let d = X.diagonal() - v;
     let dv = v.diag();
-    (d.norm_sq() + (dv * X).tr(), (d * 2.0).diag() + dv)
+    (d.norm_sq() + (&dv * X).tr(), (&d * 2.0).diag() + &dv)
 }
