@@ -29,7 +29,7 @@ fn main() {
     ];
     let x: Matrix<U4, N> = rng.matrix(-1.0, 1.0);
     let noise: Matrix<U3, N> = Matrix::from_fn(|_, _| 0.01 * rng.normal());
-    let y = w_true * x + noise;
+    let y = w_true * &x + noise;
 
     // The derived gradient, checked at a random point before we trust it.
     let w_probe: Matrix<U3, U4> = rng.matrix(-1.0, 1.0);
@@ -37,7 +37,7 @@ fn main() {
     check_gradient("∂φ/∂W", &g_probe, |w| loss(w, &x, &y), &w_probe);
 
     println!("φ(W) = ½‖W X − Y‖²,  X 4×20, Y 3×20");
-    println!("∂φ/∂W = (W X − Y) Xᵀ   (derived by #[grad(W)])");
+    println!("derived by #[grad(W)]: {LOSS_GRAD_FORMULA}");
     println!();
 
     let step = 0.05;
@@ -55,7 +55,7 @@ fn main() {
     }
 
     // The closed-form minimiser, from ∂φ/∂W = 0: W* = Y Xᵀ (X Xᵀ)⁻¹.
-    let w_star = y * x.t() * (x * x.t()).inv();
+    let w_star = &y * x.t() * (&x * x.t()).inv();
     let error = (w - w_true).norm();
     println!();
     println!("true W =\n{w_true:.3}");

@@ -36,7 +36,7 @@ fn main() {
     let mut rng = Rng::new(11);
     let w_true = matrix![1.5; -2.0; 0.75; 0.5];
     let x: Matrix<Rows, Cols> = Matrix::from_fn(|_, j| if j == 3 { 1.0 } else { rng.normal() });
-    let z = x * w_true;
+    let z = &x * w_true;
     let b: Vector<Rows> = Matrix::from_fn(|i, _| {
         let p = 1.0 / (1.0 + (-z[(i, 0)]).exp());
         if rng.uniform(0.0, 1.0) < p {

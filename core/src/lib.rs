@@ -14,9 +14,13 @@
 //! ```
 //!
 //! `no_std` when the default `std` feature is off (float functions then come from `libm`).
+//! Matrices larger than 16×16 live on the heap, which needs the `alloc` feature (implied by
+//! `std`); with neither, every matrix is stored inline (see [`storage`](crate::storage)).
 #![no_std]
 #![warn(missing_docs)]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
@@ -39,6 +43,7 @@ mod ops;
 mod reduce;
 mod scalar;
 pub mod shape_errors;
+mod storage;
 mod structure;
 #[cfg(test)]
 mod testutil;

@@ -1,17 +1,17 @@
 //! The `Matrix` type, its storage, constructors and element access.
 //!
 //! Storage is private and reached only through `from_fn`, `as_slice`/`as_mut_slice` and
-//! `reshape`, so that a later heap-backed representation for large sizes changes this file only.
+//! `reshape`; which storage a size gets (inline up to 16×16, heap beyond) is decided in
+//! [`crate::storage`].
 
 use core::ops::{Index, IndexMut};
 
-use generic_array::sequence::GenericSequence;
-use generic_array::GenericArray;
 use typenum::consts::U1;
 use typenum::{Const, ToUInt};
 
 use crate::dim::Dim;
 use crate::scalar::Scalar;
+use crate::storage::{Storage, StoreOf};
 
 /// A statically sized `R × C` matrix of `T` (default `f64`), stored column-major.
 ///
@@ -19,11 +19,14 @@ use crate::scalar::Scalar;
 /// [`Dim`]. Shapes are checked by the type system: adding a 2×3 to a 3×2 matrix, or multiplying
 /// matrices whose inner dimensions differ, does not compile.
 ///
-/// `Matrix` is `Copy` whenever `T` is and the sizes are concrete (generic code over `N: Dim`
-/// must `clone`, because "an array of any length is `Copy`" is not expressible as a bound).
+/// Matrices up to 16×16 are stored inline (on the stack, never allocating) and are `Copy`
+/// whenever `T` is and the sizes are concrete (generic code over `N: Dim` must `clone`, because
+/// "an array of any length is `Copy`" is not expressible as a bound). Larger matrices keep
+/// their entries in one heap allocation, so that even 256×256 ones fit a default thread stack;
+/// they are `Clone` but not `Copy`.
 pub struct Matrix<R: Dim, C: Dim, T = f64> {
-    /// `C` columns of length `R`: contiguous, so the entries form one column-major slice.
-    data: GenericArray<GenericArray<T, R>, C>,
+    /// The entries in column-major order: see [`crate::storage`].
+    data: StoreOf<R, C, T>,
 }
 
 /// A column vector: an `N × 1` matrix.
@@ -32,9 +35,9 @@ pub type Vector<N, T = f64> = Matrix<N, U1, T>;
 impl<R: Dim, C: Dim, T> Matrix<R, C, T> {
     /// Builds a matrix from `f(i, j)` (row `i`, column `j`), called in column-major order.
     #[inline]
-    pub fn from_fn(mut f: impl FnMut(usize, usize) -> T) -> Self {
+    pub fn from_fn(f: impl FnMut(usize, usize) -> T) -> Self {
         Matrix {
-            data: GenericArray::generate(|j| GenericArray::generate(|i| f(i, j))),
+            data: Storage::build(f),
         }
     }
 
@@ -72,13 +75,13 @@ impl<R: Dim, C: Dim, T> Matrix<R, C, T> {
     /// All entries in column-major order (`vec` order): entry `(i, j)` is at `i + R·j`.
     #[inline]
     pub fn as_slice(&self) -> &[T] {
-        GenericArray::slice_from_chunks(self.data.as_slice())
+        Storage::<T, R, C>::entries(&self.data)
     }
 
     /// All entries, mutable, in column-major order.
     #[inline]
     pub fn as_mut_slice(&mut self) -> &mut [T] {
-        GenericArray::slice_from_chunks_mut(self.data.as_mut_slice())
+        Storage::<T, R, C>::entries_mut(&mut self.data)
     }
 
     /// Iterates over the entries in column-major order.
@@ -264,7 +267,7 @@ impl<R: Dim, C: Dim, T> Index<(usize, usize)> for Matrix<R, C, T> {
     #[track_caller]
     fn index(&self, (i, j): (usize, usize)) -> &T {
         check_index(i, j, R::USIZE, C::USIZE);
-        &self.data[j][i]
+        &self.as_slice()[i + R::USIZE * j]
     }
 }
 
@@ -273,24 +276,21 @@ impl<R: Dim, C: Dim, T> IndexMut<(usize, usize)> for Matrix<R, C, T> {
     #[track_caller]
     fn index_mut(&mut self, (i, j): (usize, usize)) -> &mut T {
         check_index(i, j, R::USIZE, C::USIZE);
-        &mut self.data[j][i]
+        &mut self.as_mut_slice()[i + R::USIZE * j]
     }
 }
 
 impl<R: Dim, C: Dim, T: Clone> Clone for Matrix<R, C, T> {
     #[inline]
     fn clone(&self) -> Self {
-        Matrix {
-            data: self.data.clone(),
-        }
+        let s = self.as_slice();
+        Matrix::from_fn(|i, j| s[i + R::USIZE * j].clone())
     }
 }
 
-/// Copy for every concrete size (generic-array's arrays are `Copy` when their length is known).
-impl<R: Dim, C: Dim, T: Copy> Copy for Matrix<R, C, T> where
-    GenericArray<GenericArray<T, R>, C>: Copy
-{
-}
+/// Copy for every concrete size up to 16×16 (inline storage; generic-array's arrays are `Copy`
+/// when their length is known). Heap-stored matrices are only `Clone`.
+impl<R: Dim, C: Dim, T: Copy> Copy for Matrix<R, C, T> where StoreOf<R, C, T>: Copy {}
 
 impl<R: Dim, C: Dim, T: PartialEq> PartialEq for Matrix<R, C, T> {
     #[inline]

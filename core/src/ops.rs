@@ -83,20 +83,33 @@ fn sub_kernel<R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar>(
     a.zip_map_slice(b.as_slice(), |x, y| x - y)
 }
 
+/// Products at least this large (`m·k·n` multiply-adds, with no dimension below
+/// [`GEMM_MIN_DIM`]) go to the blocked kernel; smaller ones use plain loops, which the
+/// compiler unrolls and vectorises for concrete sizes and which never allocate.
+const GEMM_MIN_WORK: usize = 24 * 24 * 24;
+/// Thin products (matrix·vector, outer products) stay with the loops: the kernel's packing
+/// costs more than it saves when a dimension is this small.
+const GEMM_MIN_DIM: usize = 8;
+
 /// `(R×K)·(K×C)`; `K2 == K` is guaranteed by the `InnerDimsAgree` bound at the call sites.
 ///
-/// Loop order j-p-i walks both `b` and the output column by column and `a` down its columns,
-/// which is the cache-friendly order for column-major storage.
+/// Large products (chosen at run time by size, see [`GEMM_MIN_WORK`]) call the blocked,
+/// vectorised `matrixmultiply` kernel through [`Scalar::gemm`]. The rest use loops in j-p-i
+/// order, which walks both `b` and the output column by column and `a` down its columns: the
+/// cache-friendly order for column-major storage.
 pub(crate) fn matmul<R: Dim, K: Dim, K2: Dim, C: Dim, T: Scalar>(
     a: &Matrix<R, K, T>,
     b: &Matrix<K2, C, T>,
 ) -> Matrix<R, C, T> {
-    let (m, k) = (R::USIZE, K::USIZE);
+    let (m, k, n) = (R::USIZE, K::USIZE, C::USIZE);
     debug_assert_eq!(k, K2::USIZE);
     let (a, b) = (a.as_slice(), b.as_slice());
     let mut out = Matrix::<R, C, T>::zeros();
     let o = out.as_mut_slice();
-    for j in 0..C::USIZE {
+    if m.min(k).min(n) >= GEMM_MIN_DIM && m * k * n >= GEMM_MIN_WORK && T::gemm(m, k, n, a, b, o) {
+        return out;
+    }
+    for j in 0..n {
         for p in 0..k {
             let b_pj = b[p + k * j];
             for i in 0..m {
@@ -225,6 +238,7 @@ mod tests {
     use super::*;
     use crate::testutil::Rng;
     use typenum::consts::*;
+    use typenum::U;
 
     fn random<R: Dim, C: Dim>(rng: &mut Rng) -> Matrix<R, C> {
         Matrix::from_fn(|_, _| rng.uniform())
@@ -261,6 +275,18 @@ mod tests {
             check_product::<U6, U6, U6>(&mut rng);
             check_product::<U3, U0, U2>(&mut rng);
         }
+        // Large enough for the blocked kernel, in f64 and f32, square and not.
+        check_product::<U<40>, U<33>, U<50>>(&mut rng);
+        check_product::<U<64>, U<64>, U<64>>(&mut rng);
+        let a = Matrix::<U<48>, U<30>, f32>::from_fn(|i, j| (i as f32 - j as f32) / 7.0);
+        let b = Matrix::<U<30>, U<36>, f32>::from_fn(|i, j| (i * j % 5) as f32);
+        let want = Matrix::<U<48>, U<36>, f32>::from_fn(|i, j| {
+            (0..30).map(|p| a[(i, p)] * b[(p, j)]).sum()
+        });
+        assert!((a * b)
+            .zip_map(&want, |x, y| (x - y).abs())
+            .iter()
+            .all(|&d| d < 1e-3));
     }
 
     #[test]

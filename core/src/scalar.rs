@@ -146,6 +146,52 @@ pub trait Scalar:
             Self::zero()
         }
     }
+
+    /// `c = a · b` for column-major `a` (`m × k`), `b` (`k × n`) and `c` (`m × n`) with a
+    /// blocked, vectorised kernel; `false` when this type or build has none (the caller then
+    /// uses its own loops). Used for large products only.
+    #[doc(hidden)]
+    #[inline]
+    fn gemm(m: usize, k: usize, n: usize, a: &[Self], b: &[Self], c: &mut [Self]) -> bool {
+        let _ = (m, k, n, a, b, c);
+        false
+    }
+}
+
+/// The `matrixmultiply` kernel `$gemm` behind [`Scalar::gemm`] for `$t`.
+#[cfg(feature = "alloc")]
+macro_rules! gemm_with {
+    ($t:ty, $gemm:ident) => {
+        #[inline]
+        fn gemm(m: usize, k: usize, n: usize, a: &[$t], b: &[$t], c: &mut [$t]) -> bool {
+            assert!(
+                a.len() == m * k && b.len() == k * n && c.len() == m * n,
+                "gemm operands have the stated sizes"
+            );
+            // SAFETY: the slices hold exactly m·k, k·n and m·n entries (checked above), and
+            // the strides (1 down a column, the column length across) address a column-major
+            // matrix of that size inside each; `c` is exclusively borrowed.
+            unsafe {
+                matrixmultiply::$gemm(
+                    m,
+                    k,
+                    n,
+                    1.0,
+                    a.as_ptr(),
+                    1,
+                    m as isize,
+                    b.as_ptr(),
+                    1,
+                    k as isize,
+                    0.0,
+                    c.as_mut_ptr(),
+                    1,
+                    m as isize,
+                );
+            }
+            true
+        }
+    };
 }
 
 /// Calls the `std` float method when `std` is on, else the `libm` function of the same meaning.
@@ -164,8 +210,11 @@ macro_rules! math {
 }
 
 macro_rules! impl_scalar {
-    ($t:ident) => {
+    ($t:ident, $gemm:ident) => {
         impl Scalar for $t {
+            #[cfg(feature = "alloc")]
+            gemm_with!($t, $gemm);
+
             const EPSILON: Self = $t::EPSILON;
             const INFINITY: Self = $t::INFINITY;
             const NAN: Self = $t::NAN;
@@ -256,8 +305,8 @@ macro_rules! impl_scalar {
     };
 }
 
-impl_scalar!(f32);
-impl_scalar!(f64);
+impl_scalar!(f32, sgemm);
+impl_scalar!(f64, dgemm);
 
 #[cfg(test)]
 mod tests {

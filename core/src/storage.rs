@@ -1,0 +1,116 @@
+//! Where a matrix keeps its entries, chosen at the type level from its dimensions.
+//!
+//! A matrix whose rows and columns are both at most [`InlineMax`](crate::dim::InlineMax) (16)
+//! stores its entries inline, as a `GenericArray` of columns: on the stack, `Copy` for concrete
+//! sizes, never allocating. A larger one stores them on the heap in a `Box<[T]>` of exactly
+//! `R·C` entries, so that a 256×256 matrix (512 KiB of `f64`) — and straight-line generated code
+//! holding dozens of such temporaries — runs in a thread with the default 2 MiB stack.
+//!
+//! The choice is made by [`Dim::Small`](crate::Dim) (`B1` for a dimension ≤ 16) and the
+//! [`Flag`] trait below. [`Flag::And`] and [`Flag::Store`] are generic associated types whose
+//! bounds hold for every flag, so `Matrix<R, C, T>` stays well-formed under `R: Dim, C: Dim`
+//! alone: generic code needs no extra bounds.
+//!
+//! Heap storage needs the `alloc` feature (on with the default `std` feature). Without it every
+//! matrix is stored inline, as in a `no_std` build without an allocator.
+
+#[cfg(feature = "alloc")]
+use alloc::boxed::Box;
+
+use generic_array::sequence::GenericSequence;
+use generic_array::{ArrayLength, GenericArray};
+use typenum::{Bit, B0, B1};
+
+/// A type-level boolean that selects a storage.
+#[doc(hidden)]
+pub trait Flag: Bit {
+    /// Logical and with another flag.
+    type And<Other: Flag>: Flag;
+    /// The storage of an `R × C` matrix of `T` when this flag says whether it is small.
+    type Store<T, R: ArrayLength, C: ArrayLength>: Storage<T, R, C>;
+}
+
+impl Flag for B1 {
+    type And<Other: Flag> = Other;
+    type Store<T, R: ArrayLength, C: ArrayLength> = Inline<T, R, C>;
+}
+
+impl Flag for B0 {
+    type And<Other: Flag> = B0;
+    #[cfg(feature = "alloc")]
+    type Store<T, R: ArrayLength, C: ArrayLength> = Heap<T>;
+    #[cfg(not(feature = "alloc"))]
+    type Store<T, R: ArrayLength, C: ArrayLength> = Inline<T, R, C>;
+}
+
+/// Inline storage: `C` columns of length `R`, contiguous.
+#[doc(hidden)]
+pub type Inline<T, R, C> = GenericArray<GenericArray<T, R>, C>;
+
+/// Heap storage: exactly `R·C` entries in column-major order.
+#[cfg(feature = "alloc")]
+#[doc(hidden)]
+pub type Heap<T> = Box<[T]>;
+
+/// What a storage must do: be built entry by entry and be seen as one column-major slice.
+#[doc(hidden)]
+pub trait Storage<T, R: ArrayLength, C: ArrayLength>: Sized {
+    /// Builds the storage from `f(i, j)`, called in column-major order.
+    fn build(f: impl FnMut(usize, usize) -> T) -> Self;
+    /// The entries, column-major.
+    fn entries(&self) -> &[T];
+    /// The entries, column-major, mutable.
+    fn entries_mut(&mut self) -> &mut [T];
+}
+
+impl<T, R: ArrayLength, C: ArrayLength> Storage<T, R, C> for Inline<T, R, C> {
+    #[inline(always)]
+    fn build(mut f: impl FnMut(usize, usize) -> T) -> Self {
+        GenericArray::generate(|j| GenericArray::generate(|i| f(i, j)))
+    }
+
+    #[inline(always)]
+    fn entries(&self) -> &[T] {
+        GenericArray::slice_from_chunks(GenericArray::as_slice(self))
+    }
+
+    #[inline(always)]
+    fn entries_mut(&mut self) -> &mut [T] {
+        GenericArray::slice_from_chunks_mut(GenericArray::as_mut_slice(self))
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<T, R: ArrayLength, C: ArrayLength> Storage<T, R, C> for Heap<T> {
+    #[inline]
+    fn build(mut f: impl FnMut(usize, usize) -> T) -> Self {
+        // Built in place on the heap: never a stack temporary of the whole matrix. Written
+        // through an uninitialised slice rather than `Vec::push`, which re-checks capacity per
+        // entry and keeps the loop from vectorising.
+        let (rows, cols) = (R::USIZE, C::USIZE);
+        let mut entries = Box::<[T]>::new_uninit_slice(rows * cols);
+        for j in 0..cols {
+            let column = &mut entries[rows * j..rows * (j + 1)];
+            for (i, slot) in column.iter_mut().enumerate() {
+                slot.write(f(i, j));
+            }
+        }
+        // SAFETY: the loops above wrote every one of the `rows · cols` entries. (If `f`
+        // panics, the partly written box is freed without dropping entries: a leak, not UB.)
+        unsafe { entries.assume_init() }
+    }
+
+    #[inline(always)]
+    fn entries(&self) -> &[T] {
+        self
+    }
+
+    #[inline(always)]
+    fn entries_mut(&mut self) -> &mut [T] {
+        self
+    }
+}
+
+/// The storage of `Matrix<R, C, T>`.
+pub(crate) type StoreOf<R, C, T> =
+    <<<R as crate::Dim>::Small as Flag>::And<<C as crate::Dim>::Small> as Flag>::Store<T, R, C>;
