@@ -250,6 +250,9 @@ impl Emitter<'_> {
             Op::MatMul(a, b) if self.structured_product(a, b).is_some() => {
                 self.structured_product(a, b).expect("checked by the guard")
             }
+            Op::MatMul(a, b) if structured::fused(self.graph, a, b).is_some() => {
+                self.fused_product(a, b).expect("checked by the guard")
+            }
             Op::Mul(a, b) | Op::MatMul(a, b) => {
                 let (a, b) = (o(self, a), o(self, b));
                 quote!(#a * #b)
