@@ -32,6 +32,7 @@ mod dim;
 mod display;
 pub mod dsl;
 mod elementwise;
+mod fused;
 mod jacobian_kernels;
 mod kernels;
 mod linalg;

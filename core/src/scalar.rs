@@ -156,6 +156,26 @@ pub trait Scalar:
         let _ = (m, k, n, a, b, c);
         false
     }
+
+    /// Like [`Scalar::gemm`], but `a` (`a_t`) and/or `b` (`b_t`) may be stored transposed:
+    /// `a` then holds the `k × m` matrix whose transpose is multiplied (and `b` the `n × k` one),
+    /// read through swapped strides without copying.
+    #[doc(hidden)]
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    fn gemm_t(
+        m: usize,
+        k: usize,
+        n: usize,
+        a: &[Self],
+        a_t: bool,
+        b: &[Self],
+        b_t: bool,
+        c: &mut [Self],
+    ) -> bool {
+        let _ = (m, k, n, a, a_t, b, b_t, c);
+        false
+    }
 }
 
 /// The `matrixmultiply` kernel `$gemm` behind [`Scalar::gemm`] for `$t`.
@@ -183,6 +203,50 @@ macro_rules! gemm_with {
                     b.as_ptr(),
                     1,
                     k as isize,
+                    0.0,
+                    c.as_mut_ptr(),
+                    1,
+                    m as isize,
+                );
+            }
+            true
+        }
+
+        #[inline]
+        #[allow(clippy::too_many_arguments)]
+        fn gemm_t(
+            m: usize,
+            k: usize,
+            n: usize,
+            a: &[$t],
+            a_t: bool,
+            b: &[$t],
+            b_t: bool,
+            c: &mut [$t],
+        ) -> bool {
+            assert!(
+                a.len() == m * k && b.len() == k * n && c.len() == m * n,
+                "gemm operands have the stated sizes"
+            );
+            // (row stride, column stride) of the logical m×k and k×n operands.
+            let (rsa, csa) = if a_t { (k, 1) } else { (1, m) };
+            let (rsb, csb) = if b_t { (n, 1) } else { (1, k) };
+            // SAFETY: the slices hold exactly m·k, k·n and m·n entries (checked above); the
+            // strides address, inside each, a column-major matrix of the stored shape (k×m for
+            // a transposed `a`, n×k for a transposed `b`), read as its transpose when flagged;
+            // `c` is exclusively borrowed.
+            unsafe {
+                matrixmultiply::$gemm(
+                    m,
+                    k,
+                    n,
+                    1.0,
+                    a.as_ptr(),
+                    rsa as isize,
+                    csa as isize,
+                    b.as_ptr(),
+                    rsb as isize,
+                    csb as isize,
                     0.0,
                     c.as_mut_ptr(),
                     1,

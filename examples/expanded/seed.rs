@@ -13,41 +13,61 @@
 
 #[allow(non_snake_case)]
 fn phi(X: &Matrix<U3, U3>, y: &Matrix<U3, U2>) -> f64 {
-    let __t2: ::matcalc::Matrix<
+    let __t3: ::matcalc::Matrix<
+        ::matcalc::typenum::consts::U1,
         ::matcalc::typenum::consts::U3,
-        ::matcalc::typenum::consts::U2,
         f64,
-    > = X * y;
-    let __t3: f64 = (&__t2).sum();
-    __t3
+    > = X.ones_mul::<::matcalc::typenum::consts::U1>();
+    let __t4: ::matcalc::Matrix<
+        ::matcalc::typenum::consts::U3,
+        ::matcalc::typenum::consts::U1,
+        f64,
+    > = y.mul_ones::<::matcalc::typenum::consts::U1>();
+    let __t5: ::matcalc::Matrix<
+        ::matcalc::typenum::consts::U1,
+        ::matcalc::typenum::consts::U1,
+        f64,
+    > = (&__t3) * (&__t4);
+    let __t6: f64 = (&__t5).to_scalar();
+    __t6
 }
 /**Value and gradient of [`phi`], derived by matcalc at compile time.
 
-- ∂phi/∂X = 𝟙 yᵀ  (3×3)
+- ∂phi/∂X = 𝟙 (y 𝟙)ᵀ  (3×3)
 
-  LaTeX: `\mathbf{1} y^\top`
+  LaTeX: `\mathbf{1} (y \mathbf{1})^\top`
 */
 #[allow(non_snake_case, unused_variables, clippy::all)]
 #[inline]
 fn phi_grad(X: &Matrix<U3, U3>, y: &Matrix<U3, U2>) -> (f64, Matrix<U3, U3>) {
-    let __t2: ::matcalc::Matrix<
-        ::matcalc::typenum::consts::U3,
-        ::matcalc::typenum::consts::U2,
-        f64,
-    > = X * y;
-    let __t3: f64 = (&__t2).sum();
-    let __t6: ::matcalc::Matrix<
-        ::matcalc::typenum::consts::U2,
+    let __t3: ::matcalc::Matrix<
+        ::matcalc::typenum::consts::U1,
         ::matcalc::typenum::consts::U3,
         f64,
-    > = y.t();
-    let __t7: ::matcalc::Matrix<
+    > = X.ones_mul::<::matcalc::typenum::consts::U1>();
+    let __t4: ::matcalc::Matrix<
+        ::matcalc::typenum::consts::U3,
+        ::matcalc::typenum::consts::U1,
+        f64,
+    > = y.mul_ones::<::matcalc::typenum::consts::U1>();
+    let __t5: ::matcalc::Matrix<
+        ::matcalc::typenum::consts::U1,
+        ::matcalc::typenum::consts::U1,
+        f64,
+    > = (&__t3) * (&__t4);
+    let __t6: f64 = (&__t5).to_scalar();
+    let __t9: ::matcalc::Matrix<
+        ::matcalc::typenum::consts::U1,
+        ::matcalc::typenum::consts::U3,
+        f64,
+    > = (&__t4).t();
+    let __t10: ::matcalc::Matrix<
         ::matcalc::typenum::consts::U3,
         ::matcalc::typenum::consts::U3,
         f64,
-    > = (&__t6).ones_mul::<::matcalc::typenum::consts::U3>();
-    (__t3, __t7)
+    > = (&__t9).ones_mul::<::matcalc::typenum::consts::U3>();
+    (__t6, __t10)
 }
 ///The formulas derived for [`phi_grad`], one line per derivative.
 #[allow(dead_code)]
-const PHI_GRAD_FORMULA: &str = "∂phi/∂X = 𝟙 yᵀ  (3×3)";
+const PHI_GRAD_FORMULA: &str = "∂phi/∂X = 𝟙 (y 𝟙)ᵀ  (3×3)";

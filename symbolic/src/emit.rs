@@ -38,8 +38,12 @@ pub fn emit(graph: &Graph, roots: &[NodeId], params: &[ParamAccess]) -> Emitted 
         statements: TokenStream::new(),
         bounds: BTreeSet::new(),
         scalar: scalar_type(graph.scalar),
+        shared_lu: BTreeSet::new(),
+        lu_done: BTreeSet::new(),
     };
-    for id in structured::materialized(graph, roots) {
+    let nodes = structured::materialized(graph, roots);
+    emitter.shared_lu = shared_factorizations(graph, &nodes);
+    for id in nodes {
         emitter.statement(id);
     }
     let roots = roots.iter().map(|&id| emitter.owned(id)).collect();
@@ -52,6 +56,24 @@ pub fn emit(graph: &Graph, roots: &[NodeId], params: &[ParamAccess]) -> Emitted 
             .map(|b| b.parse().expect("bounds are built from valid tokens"))
             .collect(),
     }
+}
+
+/// The matrices of which more than one of `inv`, `det`, `logdet` is computed: they are
+/// LU-factored once, and each of those reads the one factorization.
+fn shared_factorizations(graph: &Graph, nodes: &[NodeId]) -> BTreeSet<NodeId> {
+    let mut users: std::collections::BTreeMap<NodeId, usize> = Default::default();
+    for &id in nodes {
+        if let Op::Inv(a) | Op::Det(a) | Op::Logdet(a) = *graph.op(id) {
+            if !graph.shape(a).is_scalar() {
+                *users.entry(a).or_default() += 1;
+            }
+        }
+    }
+    users
+        .into_iter()
+        .filter(|&(_, n)| n > 1)
+        .map(|(a, _)| a)
+        .collect()
 }
 
 /// The Rust type of a dimension.
@@ -114,6 +136,10 @@ struct Emitter<'a> {
     statements: TokenStream,
     bounds: BTreeSet<String>,
     scalar: TokenStream,
+    /// Matrices factored once for several of `inv`, `det`, `logdet`.
+    shared_lu: BTreeSet<NodeId>,
+    /// Those whose factorization has been emitted.
+    lu_done: BTreeSet<NodeId>,
 }
 
 impl Emitter<'_> {
@@ -250,6 +276,9 @@ impl Emitter<'_> {
             Op::MatMul(a, b) if self.structured_product(a, b).is_some() => {
                 self.structured_product(a, b).expect("checked by the guard")
             }
+            Op::MatMul(a, b) if structured::fused(self.graph, a, b).is_some() => {
+                self.fused_product(a, b).expect("checked by the guard")
+            }
             Op::Mul(a, b) | Op::MatMul(a, b) => {
                 let (a, b) = (o(self, a), o(self, b));
                 quote!(#a * #b)
@@ -265,6 +294,18 @@ impl Emitter<'_> {
             Op::Transpose(a) => self.method(a, quote!(t())),
             Op::Trace(a) => self.method(a, quote!(tr())),
             Op::Sum(a) => self.reduce(a, quote!(sum())),
+            Op::Det(a) | Op::Logdet(a) | Op::Inv(a) if self.shared_lu.contains(&a) => {
+                let lu = format_ident!("__lu{}", a.0);
+                if self.lu_done.insert(a) {
+                    let factor = self.method(a, quote!(lu()));
+                    self.statements.extend(quote!(let #lu = #factor;));
+                }
+                match op {
+                    Op::Det(_) => quote!(#lu.det()),
+                    Op::Logdet(_) => quote!(#lu.logdet()),
+                    _ => quote!(#lu.inverse()),
+                }
+            }
             Op::Det(a) => self.method(a, quote!(det())),
             Op::Logdet(a) => self.method(a, quote!(logdet())),
             Op::Inv(a) => self.method(a, quote!(inv())),

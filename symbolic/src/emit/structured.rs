@@ -38,6 +38,38 @@ fn structure(g: &Graph, l: NodeId) -> Option<Structure> {
     })
 }
 
+/// A product with a transposed factor, computed without forming the transpose.
+pub(super) enum Fused {
+    /// `x yᵀ`, both column vectors.
+    Outer(NodeId, NodeId),
+    /// `Aᵀ B`: (A, B).
+    TrMul(NodeId, NodeId),
+    /// `A Bᵀ`: (A, B).
+    MulTr(NodeId, NodeId),
+}
+
+impl Fused {
+    fn operands(&self) -> Vec<NodeId> {
+        match *self {
+            Fused::Outer(a, b) | Fused::TrMul(a, b) | Fused::MulTr(a, b) => vec![a, b],
+        }
+    }
+}
+
+/// How the product `l r` (with no structured left factor) is fused, if a factor is a transpose.
+pub(super) fn fused(g: &Graph, l: NodeId, r: NodeId) -> Option<Fused> {
+    if structure(g, l).is_some() {
+        return None;
+    }
+    let is_column = |id: NodeId| g.shape(id).cols().is_one();
+    match (g.op(l), g.op(r)) {
+        (_, &Op::Transpose(y)) if is_column(l) && is_column(y) => Some(Fused::Outer(l, y)),
+        (&Op::Transpose(x), _) => Some(Fused::TrMul(x, r)),
+        (_, &Op::Transpose(y)) => Some(Fused::MulTr(l, y)),
+        _ => None,
+    }
+}
+
 /// The operands of `id` whose values its statement reads.
 fn used_operands(g: &Graph, id: NodeId) -> Vec<NodeId> {
     match *g.op(id) {
@@ -45,7 +77,7 @@ fn used_operands(g: &Graph, id: NodeId) -> Vec<NodeId> {
             Some(Structure::KronIdentity { a, .. }) => vec![a, r],
             Some(Structure::RowScale(v)) => vec![v, r],
             Some(_) => vec![r],
-            None => vec![l, r],
+            None => fused(g, l, r).map_or_else(|| vec![l, r], |f| f.operands()),
         },
         // A Kronecker product with an identity is filled from the other factor alone.
         Op::Kron(a, b) if g.is_identity(a) => vec![b],
@@ -110,6 +142,24 @@ impl Emitter<'_> {
                 };
                 let [m, n, p, q] = [m, n, p, q].map(dim_type);
                 quote!(#rhs.kron_perm_rows::<#m, #n, #p, #q, _>(#inverse))
+            }
+        })
+    }
+
+    /// `l r` as a fused product, if a factor is a transpose.
+    pub(super) fn fused_product(&mut self, l: NodeId, r: NodeId) -> Option<TokenStream> {
+        Some(match fused(self.graph, l, r)? {
+            Fused::Outer(x, y) => {
+                let y = self.operand(y);
+                self.method(x, quote!(outer(#y)))
+            }
+            Fused::TrMul(a, b) => {
+                let b = self.operand(b);
+                self.method(a, quote!(tr_mul(#b)))
+            }
+            Fused::MulTr(a, b) => {
+                let b = self.operand(b);
+                self.method(a, quote!(mul_tr(#b)))
             }
         })
     }

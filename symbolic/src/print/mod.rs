@@ -208,6 +208,12 @@ impl Printer<'_> {
                 format!("{}{}", n.norm(&self.expr(a).0), n.squared()),
                 Prec::Postfix,
             ),
+            // The simplifier's form of `sum(A B)`, `(𝟙ᵀ A)(B 𝟙)`, reads as what was written.
+            Op::ToScalar(a) if self.sum_of_product(a).is_some() => {
+                let (x, y) = self.sum_of_product(a).unwrap_or((a, a));
+                let inner = product(self.expr(x), self.expr(y)).0;
+                (n.call("sum", &inner), Prec::Atom)
+            }
             // A 1×1 matrix and a scalar read the same on paper.
             Op::ToScalar(a) | Op::FromScalar(a) => self.expr(a),
         }
@@ -267,6 +273,17 @@ impl Printer<'_> {
             format!("{}{suffix}", self.wrap(a, Prec::Atom)),
             Prec::Postfix,
         )
+    }
+
+    /// `(A, B)` if `id` is `MatMul(OnesMul(1, A), MulOnes(B, 1))`.
+    fn sum_of_product(&self, id: NodeId) -> Option<(NodeId, NodeId)> {
+        let Op::MatMul(l, r) = *self.g.op(id) else {
+            return None;
+        };
+        match (self.g.op(l), self.g.op(r)) {
+            (Op::OnesMul(k, a), Op::MulOnes(b, m)) if k.is_one() && m.is_one() => Some((*a, *b)),
+            _ => None,
+        }
     }
 
     fn call(&self, func: &str, args: &[NodeId]) -> (String, Prec) {

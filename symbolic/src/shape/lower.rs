@@ -194,7 +194,9 @@ impl Lowering<'_> {
     /// for messages like "`tr` needs a square matrix: the operand `A` is 3×2".
     fn node(&mut self, e: &Expr, op: Op, what: &str, operands: &[&Expr]) -> Option<NodeId> {
         match infer(&self.graph, &op) {
-            Ok(shape) => Some(self.graph.intern(op, shape, e.span)),
+            // The shape check passed, so the rewriting constructor only ever sees well-shaped
+            // ops: the value is simplified like the derivatives (`sum(A B) → (𝟙ᵀA)(B𝟙)`).
+            Ok(_) => Some(self.graph.make(op, e.span)),
             Err(mismatch) => {
                 let message = self.mismatch_message(e, &op, what, operands, &mismatch);
                 self.errors.push(e.error(message));
@@ -244,7 +246,7 @@ impl Lowering<'_> {
     /// Reads a 1×1 matrix as a scalar; anything else is returned unchanged for the rules to judge.
     fn scalar_like(&mut self, id: NodeId, e: &Expr) -> NodeId {
         if is_one_by_one(self.graph.shape(id)) {
-            self.graph.intern(Op::ToScalar(id), Shape::Scalar, e.span)
+            self.graph.make(Op::ToScalar(id), e.span)
         } else {
             id
         }
@@ -455,8 +457,8 @@ impl Lowering<'_> {
                 return None;
             }
         };
-        let shape = infer(&self.graph, &op).ok()?;
-        Some(self.graph.intern(op, shape, e.span))
+        infer(&self.graph, &op).ok()?;
+        Some(self.graph.make(op, e.span))
     }
 
     /// Checks a value against a declared type (`let h: Vector<N> = ..`, `-> f64`), reading a 1×1
@@ -475,10 +477,10 @@ impl Lowering<'_> {
             return Some(id);
         }
         if want.is_scalar() && is_one_by_one(&have) {
-            return Some(self.graph.intern(Op::ToScalar(id), Shape::Scalar, e.span));
+            return Some(self.graph.make(Op::ToScalar(id), e.span));
         }
         if have.is_scalar() && is_one_by_one(&want) {
-            return Some(self.graph.intern(Op::FromScalar(id), want, e.span));
+            return Some(self.graph.make(Op::FromScalar(id), e.span));
         }
         let want_words = match &want {
             Shape::Scalar => float_name(self.f.scalar).to_string(),

@@ -137,11 +137,8 @@ fn scalar_products_and_scaling() {
     let l = lowered(
         parse_quote! { fn f(s: f64, A: &Matrix<U2, U2>) -> Matrix<U2, U2> { s * A - A * s } },
     );
-    assert_eq!(sexp(&l.graph, l.value), "(Sub (Scale s A) (Scale s A))");
-    let Op::Sub(a, b) = l.graph.op(l.value) else {
-        panic!()
-    };
-    assert_eq!(a, b);
+    // Lowering simplifies like `diff` does, so the two equal terms cancel.
+    assert_eq!(sexp(&l.graph, l.value), "Zeros2×2");
 }
 
 #[test]
@@ -227,12 +224,14 @@ fn lets_are_lowered_once() {
     assert_eq!(products, 1);
     assert_eq!(
         sexp(&l.graph, l.value),
-        "(Add (Dot (MatMul W x) (MatMul W x)) (Sum (MatMul W x)))"
+        "(Add (NormSq (MatMul W x)) (Sum (MatMul W x)))"
     );
 }
 
 #[test]
 fn constants_take_their_shape_from_context() {
+    // Lowering builds through the rewriting constructor, so a constant often shows only in the
+    // simplified form it leaves (`eye() * X → X`, `ones() * X → OnesMul(X)` of the right shape).
     let cases: Vec<(syn::ItemFn, &str)> = vec![
         (
             parse_quote! { fn f(A: &Matrix<U3, U3>) -> Matrix<U3, U3> { A + eye() } },
@@ -240,15 +239,15 @@ fn constants_take_their_shape_from_context() {
         ),
         (
             parse_quote! { fn f(X: &Matrix<U3, U2>) -> Matrix<U3, U2> { eye() * X } },
-            "(MatMul I3 X):3×2",
+            "X:3×2",
         ),
         (
             parse_quote! { fn f(X: &Matrix<U3, U2>) -> Matrix<U3, U2> { X * eye() } },
-            "(MatMul X I2):3×2",
+            "X:3×2",
         ),
         (
             parse_quote! { fn f(X: &Matrix<U3, U2>) -> Matrix<U4, U2> { ones() * X } },
-            "(MatMul Ones4×3 X):4×2",
+            "(OnesMul X):4×2",
         ),
         (
             parse_quote! { fn f(s: f64) -> Matrix<U2, U3> { s * ones() } },
@@ -256,11 +255,11 @@ fn constants_take_their_shape_from_context() {
         ),
         (
             parse_quote! { fn f(A: &Matrix<U2, U3>) -> f64 { dot(ones(), A) } },
-            "(Dot Ones2×3 A):scalar",
+            "(Sum A):scalar",
         ),
         (
             parse_quote! { fn f(A: &Matrix<U2, U3>) { hadamard(A, zeros()) } },
-            "(Hadamard A Zeros2×3):2×3",
+            "Zeros2×3:2×3",
         ),
         (
             parse_quote! { fn f(A: &Matrix<U2, U2>) { 2.0 * eye() - A } },
@@ -268,23 +267,23 @@ fn constants_take_their_shape_from_context() {
         ),
         (
             parse_quote! { fn f(A: &Matrix<U2, U2>) { -eye() + exp(zeros()) + A } },
-            "(Add (Add (Neg I2) (Exp Zeros2×2)) A):2×2",
+            "(Add (Sub (Exp Zeros2×2) I2) A):2×2",
         ),
         (
             parse_quote! { fn f(A: &Matrix<U2, U3>) { A + ones().t() * 2 } },
-            "(Add A (Scale 2.0 (Transpose Ones3×2))):2×3",
+            "(Add A (Scale 2.0 Ones2×3)):2×3",
         ),
         (
             parse_quote! { fn f(x: &Vector<U3>) -> f64 { x.t() * ones() } },
-            "(ToScalar (MatMul (Transpose x) Ones3×1)):scalar",
+            "(ToScalar (MulOnes (Transpose x))):scalar",
         ),
         (
             parse_quote! { fn f(s: f64) -> f64 { s + ones() - zeros() } },
-            "(Sub (Add s 1.0) 0.0):scalar",
+            "(Add s 1.0):scalar",
         ),
         (
             parse_quote! { fn f(A: &Matrix<U2, U2>) { let I: Matrix<U2, U2> = eye(); A * I } },
-            "(MatMul A I2):2×2",
+            "A:2×2",
         ),
         (
             parse_quote! { fn f<N: Dim>(A: &Matrix<N, N>) { inv(A + eye()) } },
@@ -292,7 +291,7 @@ fn constants_take_their_shape_from_context() {
         ),
         (
             parse_quote! { fn f(v: &Vector<U3>) -> Matrix<U3, U3> { diag(ones()) } },
-            "(Diag Ones3×1):3×3",
+            "I3:3×3",
         ),
     ];
     for (item, expected) in cases {
