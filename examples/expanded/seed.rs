@@ -33,9 +33,9 @@ fn phi(X: &Matrix<U3, U3>, y: &Matrix<U3, U2>) -> f64 {
 }
 /**Value and gradient of [`phi`], derived by matcalc at compile time.
 
-- ∂phi/∂X = 𝟙 (y 𝟙)ᵀ  (3×3)
+- ∂phi/∂X = 𝟙 yᵀ  (3×3)
 
-  LaTeX: `\mathbf{1} (y \mathbf{1})^\top`
+  LaTeX: `\mathbf{1} y^\top`
 */
 #[allow(non_snake_case, unused_variables, clippy::all)]
 #[inline]
@@ -70,4 +70,4 @@ fn phi_grad(X: &Matrix<U3, U3>, y: &Matrix<U3, U2>) -> (f64, Matrix<U3, U3>) {
 }
 ///The formulas derived for [`phi_grad`], one line per derivative.
 #[allow(dead_code)]
-const PHI_GRAD_FORMULA: &str = "∂phi/∂X = 𝟙 (y 𝟙)ᵀ  (3×3)";
+const PHI_GRAD_FORMULA: &str = "∂phi/∂X = 𝟙 yᵀ  (3×3)";

@@ -146,8 +146,22 @@ impl Printer<'_> {
             Op::Mul(a, b) | Op::Scale(a, b) | Op::MatMul(a, b) => {
                 product(self.expr(a), self.expr(b))
             }
-            Op::OnesMul(_, b) => product((n.ones().to_owned(), Prec::Atom), self.expr(b)),
-            Op::MulOnes(b, _) => product(self.expr(b), (n.ones().to_owned(), Prec::Atom)),
+            // 𝟙 (B 𝟙)ᵀ = 𝟙 𝟙ᵀ Bᵀ = 𝟙 Bᵀ, and (𝟙ᵀ A)ᵀ 𝟙ᵀ = Aᵀ 𝟙: the engine computes the row
+            // (column) sums once and shares them with the value; the reader sees the textbook form.
+            Op::OnesMul(_, b) => match self.ones_sum_transposed(b) {
+                Some(b) => product(
+                    (n.ones().to_owned(), Prec::Atom),
+                    self.postfix(b, n.transpose()),
+                ),
+                None => product((n.ones().to_owned(), Prec::Atom), self.expr(b)),
+            },
+            Op::MulOnes(b, _) => match self.ones_sum_transposed(b) {
+                Some(a) => product(
+                    self.postfix(a, n.transpose()),
+                    (n.ones().to_owned(), Prec::Atom),
+                ),
+                None => product(self.expr(b), (n.ones().to_owned(), Prec::Atom)),
+            },
             Op::Div(a, k) => match n.frac(&self.expr(a).0, &self.expr(k).0) {
                 Some(f) => (f, Prec::Atom),
                 None => (
@@ -216,6 +230,19 @@ impl Printer<'_> {
             }
             // A 1×1 matrix and a scalar read the same on paper.
             Op::ToScalar(a) | Op::FromScalar(a) => self.expr(a),
+        }
+    }
+
+    /// For `(B 𝟙)ᵀ` or `(𝟙ᵀ A)ᵀ` (a vector of sums, transposed): `B` or `A`, so that the products
+    /// with 𝟙 around it print as `𝟙 Bᵀ` / `Aᵀ 𝟙`.
+    fn ones_sum_transposed(&self, id: NodeId) -> Option<NodeId> {
+        let Op::Transpose(inner) = *self.g.op(id) else {
+            return None;
+        };
+        match *self.g.op(inner) {
+            Op::MulOnes(b, ref k) if k.is_one() => Some(b),
+            Op::OnesMul(ref k, a) if k.is_one() => Some(a),
+            _ => None,
         }
     }
 

@@ -112,7 +112,7 @@ fn the_adjoint_chain_of_the_seed_ends_at_the_gradient() {
     assert_eq!(chain.last().unwrap().1, gradient);
     assert_eq!(
         printed.last().unwrap(),
-        &("X".to_string(), "𝟙 (Y 𝟙)ᵀ".to_string())
+        &("X".to_string(), "𝟙 Yᵀ".to_string())
     );
     assert_eq!(printed[0].1, "1");
 }
