@@ -5,28 +5,9 @@
 
 use matcalc::prelude::*;
 
-/// SplitMix64: reproducible pseudo-random numbers without a random-number crate.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
-    }
-
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[lo, hi)`.
-    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        let unit = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-        lo + (hi - lo) * unit
-    }
-}
+#[path = "../../examples/common/rng.rs"]
+mod rng;
+pub use rng::Rng;
 
 /// A matrix with entries uniform in `[-1, 1)`, the same for the same seed.
 pub fn rand<R: Dim, C: Dim, T: Scalar>(seed: u64) -> Matrix<R, C, T> {
@@ -36,7 +17,7 @@ pub fn rand<R: Dim, C: Dim, T: Scalar>(seed: u64) -> Matrix<R, C, T> {
 /// A matrix with entries uniform in `[lo, hi)`.
 pub fn rand_in<R: Dim, C: Dim, T: Scalar>(seed: u64, lo: f64, hi: f64) -> Matrix<R, C, T> {
     let mut rng = Rng::new(seed);
-    Matrix::from_fn(|_, _| T::from_f64(rng.range(lo, hi)))
+    Matrix::from_fn(|_, _| T::from_f64(rng.uniform(lo, hi)))
 }
 
 /// A random non-symmetric matrix whose diagonal dominates: invertible, condition number small,
