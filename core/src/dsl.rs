@@ -15,8 +15,9 @@ use crate::linalg::Lu;
 use crate::matrix::{Matrix, Vector};
 use crate::scalar::Scalar;
 use crate::shape_errors::{
-    ColumnVectorForDiag, SameShapeForDot, SameShapeForElemDiv, SameShapeForHadamard, SquareForDet,
-    SquareForDiagonal, SquareForInverse, SquareForLogdet, SquareForLu, SquareForMatpow,
+    ColumnVectorForDiag, RowsAgreeForSolve, SameShapeForDot, SameShapeForElemDiv,
+    SameShapeForHadamard, SquareForAdjugate, SquareForCholesky, SquareForDet, SquareForDiagonal,
+    SquareForInverse, SquareForLogdet, SquareForLu, SquareForMatpow, SquareForSolve,
     SquareForTrace,
 };
 
@@ -150,6 +151,66 @@ where
     A::R: SquareForInverse<A::C>,
 {
     a.as_matrix().inv()
+}
+
+/// Inverse, or `None` if singular (the criterion of [`Lu::is_singular`]).
+#[inline]
+pub fn try_inv<A: MatrixArg>(a: A) -> Option<Matrix<A::R, A::C, A::T>>
+where
+    A::R: SquareForInverse<A::C>,
+{
+    a.as_matrix().try_inv()
+}
+
+/// `A⁻¹ B` through one LU (A⁻¹ never formed); all NaN if A is singular, see [`Matrix::solve`].
+#[inline]
+pub fn solve<A: MatrixArg, B: MatrixArg<T = A::T>>(a: A, b: B) -> Matrix<A::R, B::C, A::T>
+where
+    A::R: SquareForSolve<A::C>,
+    B::R: RowsAgreeForSolve<A::R>,
+{
+    a.as_matrix().solve(b)
+}
+
+/// `A⁻¹ B`, or `None` if A is singular (the criterion of [`Lu::is_singular`]).
+#[inline]
+pub fn try_solve<A: MatrixArg, B: MatrixArg<T = A::T>>(
+    a: A,
+    b: B,
+) -> Option<Matrix<A::R, B::C, A::T>>
+where
+    A::R: SquareForSolve<A::C>,
+    B::R: RowsAgreeForSolve<A::R>,
+{
+    a.as_matrix().try_solve(b)
+}
+
+/// The lower-triangular L with `A = L Lᵀ`; all NaN unless A is symmetric positive definite,
+/// see [`Matrix::cholesky`].
+#[inline]
+pub fn cholesky<A: MatrixArg>(a: A) -> Matrix<A::R, A::C, A::T>
+where
+    A::R: SquareForCholesky<A::C>,
+{
+    a.as_matrix().cholesky()
+}
+
+/// The Cholesky factor, or `None` where [`cholesky`] gives NaN.
+#[inline]
+pub fn try_cholesky<A: MatrixArg>(a: A) -> Option<Matrix<A::R, A::C, A::T>>
+where
+    A::R: SquareForCholesky<A::C>,
+{
+    a.as_matrix().try_cholesky()
+}
+
+/// The adjugate `adj(A)` (`A adj(A) = det(A) I`), see [`Matrix::adjugate`].
+#[inline]
+pub fn adjugate<A: MatrixArg>(a: A) -> Matrix<A::R, A::C, A::T>
+where
+    A::R: SquareForAdjugate<A::C>,
+{
+    a.as_matrix().adjugate()
 }
 
 /// LU factorisation (square matrices).
@@ -303,6 +364,13 @@ mod tests {
         assert_eq!(logdet(a), a.logdet());
         assert_eq!(inv(&a), a.inv());
         assert_eq!(lu(&a).det(), a.det());
+        assert_eq!(try_inv(a), a.try_inv());
+        assert_eq!(solve(&a, b), a.solve(&b));
+        assert_eq!(try_solve(a, &v), a.try_solve(v));
+        let spd = a * a.t();
+        assert_eq!(cholesky(&spd), spd.cholesky());
+        assert_eq!(try_cholesky(spd), spd.try_cholesky());
+        assert_eq!(adjugate(&a), a.adjugate());
         assert_eq!(dot(&a, b), a.dot(&b));
         assert_eq!(norm(&a), a.norm());
         assert_eq!(norm_sq(a), a.norm_sq());

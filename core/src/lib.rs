@@ -27,7 +27,9 @@ extern crate std;
 pub use generic_array;
 pub use typenum;
 
+mod adjugate;
 mod arg;
+mod cholesky;
 mod dim;
 mod display;
 pub mod dsl;
@@ -49,6 +51,7 @@ mod structure;
 #[cfg(test)]
 mod testutil;
 
+pub use adjugate::ADJUGATE_COFACTOR_MAX;
 pub use dim::Dim;
 pub use linalg::Lu;
 pub use matrix::{Matrix, Vector};

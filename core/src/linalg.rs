@@ -1,25 +1,62 @@
 //! Square-matrix linear algebra: LU factorisation with partial pivoting and what is built on it
-//! (`det`, `logdet`, `inv`, `try_inv`, `solve`), and integer matrix powers.
+//! (`det`, `logdet`, `inv`, `try_inv`, `solve`, `try_solve`), and integer matrix powers.
 //!
 //! The public methods live on `Matrix<R, C, T>` with a bound `R: SquareFor…<C>` (so a
 //! non-square receiver is a worded compile error); they copy the receiver into a
 //! `Matrix<R, R, T>` (same entries, since `R = C`) and work on that.
+//!
+//! # When a matrix counts as singular
+//!
+//! One criterion, shared by [`Lu::is_singular`] (hence `inv`, `try_inv`, `solve`, `try_solve`)
+//! and the Cholesky factorisation (`cholesky`, `try_cholesky`): an n×n matrix A is singular
+//! when it has a non-finite entry, or when a pivot `u_kk` of its factorisation satisfies
+//!
+//! ```text
+//! |u_kk| <= n · ε · ‖A‖_max        (‖A‖_max = max |a_ij|, ε = T::EPSILON)
+//! ```
+//!
+//! The threshold scales with A, so `c·A` is singular exactly when A is, for any `c` (1e-200 and
+//! 1e200 included). Rounding in LU perturbs a pivot by about n·ε·‖A‖, so a pivot below the
+//! threshold is indistinguishable from 0: [[1,2,3],[4,5,6],[7,8,9]] (last pivot ~1e-16) is
+//! singular, while a Hilbert 8×8 matrix (condition ~1.5e10, smallest pivot ~1e-9) is not.
+//! A matrix whose rows differ in scale by more than ~1/(n·ε) (e.g. `diag(1, 1e-20)`) counts as
+//! singular too: rescale such a matrix first.
 
 use generic_array::sequence::GenericSequence;
 use generic_array::GenericArray;
 
+use crate::arg::MatrixArg;
 use crate::dim::Dim;
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 use crate::shape_errors::{
-    SquareForDet, SquareForInverse, SquareForLogdet, SquareForLu, SquareForMatpow,
+    RowsAgreeForSolve, SquareForDet, SquareForInverse, SquareForLogdet, SquareForLu,
+    SquareForMatpow, SquareForSolve,
 };
+
+/// The pivot threshold `n · ε · max |a_ij|` of the module's singularity criterion, or `None`
+/// if some entry is not finite (then the matrix counts as singular whatever its pivots).
+pub(crate) fn singularity_threshold<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> Option<T> {
+    let mut scale = T::zero();
+    for &x in a.iter() {
+        if !x.is_finite() {
+            return None;
+        }
+        scale = scale.max(x.abs());
+    }
+    Some(T::from_f64(N::USIZE as f64) * T::EPSILON * scale)
+}
 
 /// LU factorisation `P·A = L·U` of a square matrix, with partial (row) pivoting.
 ///
 /// `L` (unit lower triangular) and `U` (upper triangular) share one matrix. The factorisation
-/// never fails: a zero or non-finite pivot marks the matrix [singular](Self::is_singular), and the
-/// results derived from it are the documented non-finite values rather than a panic.
+/// never fails: a pivot at or below `n·ε·‖A‖_max` (see the [module docs](self)) marks the
+/// matrix [singular](Self::is_singular), and the results derived from it are the documented
+/// non-finite values (`inverse`, `solve`: all NaN) or `None` (`try_inverse`, `try_solve`)
+/// rather than a panic or large garbage.
+///
+/// Factorise once and reuse: `let lu = a.lu();` then `lu.inverse()`, `lu.det()`,
+/// `lu.logdet()`, `lu.solve(&b)`, `lu.solve_transpose(&b)` share the O(n³) work.
 #[derive(Clone, Debug)]
 pub struct Lu<N: Dim, T = f64> {
     lu: Matrix<N, N, T>,
@@ -27,12 +64,17 @@ pub struct Lu<N: Dim, T = f64> {
     perm: GenericArray<usize, N>,
     /// Whether `P` is an odd permutation (flips the sign of the determinant).
     odd: bool,
+    /// The module's singularity criterion, decided while factorising.
+    singular: bool,
 }
 
 impl<N: Dim, T: Scalar> Lu<N, T> {
     /// Factorises `a`.
     pub fn new(mut a: Matrix<N, N, T>) -> Self {
         let n = N::USIZE;
+        let threshold = singularity_threshold(&a);
+        let mut singular = threshold.is_none();
+        let threshold = threshold.unwrap_or(T::zero());
         let mut perm = GenericArray::<usize, N>::generate(|i| i);
         let mut odd = false;
         for k in 0..n {
@@ -53,9 +95,14 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
                 odd = !odd;
             }
             let pivot = a[(k, k)];
+            // `!(x > t)` rather than `x <= t`: a NaN pivot counts as singular.
+            if !(pivot.abs() > threshold) {
+                singular = true;
+            }
             if pivot == T::zero() || !pivot.is_finite() {
-                // Singular at this step: the column below is already zero (or the input was
-                // not finite); leave it and let `is_singular` report it.
+                // The column below is already zero (or the input was not finite): nothing to
+                // eliminate. A tiny nonzero pivot is still eliminated with, so that `det` and
+                // `logdet` stay the product of the computed pivots.
                 continue;
             }
             for i in k + 1..n {
@@ -69,18 +116,25 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
                 }
             }
         }
-        Lu { lu: a, perm, odd }
+        Lu {
+            lu: a,
+            perm,
+            odd,
+            singular,
+        }
     }
 
-    /// Whether some pivot `u_ii` is zero or not finite (exact singularity, or inf/NaN input).
-    ///
-    /// Nearly singular matrices are *not* reported: they factorise, with a tiny pivot.
+    /// Whether the matrix is singular by the [module's criterion](self): a non-finite entry,
+    /// or a pivot `|u_kk| <= n·ε·max|a_ij|`. Exactly singular matrices, numerically singular
+    /// ones such as [[1,2,3],[4,5,6],[7,8,9]], and scaled copies of either are all reported;
+    /// ill-conditioned but regular ones (condition up to ~1/(n·ε)) are not.
     pub fn is_singular(&self) -> bool {
-        self.pivots().any(|u| u == T::zero() || !u.is_finite())
+        self.singular
     }
 
-    /// Determinant: `±Π u_ii`. Can under- or overflow for large or small matrices; see
-    /// [`logdet`](Self::logdet).
+    /// Determinant: `±Π u_ii`, whatever [`is_singular`](Self::is_singular) says (a singular
+    /// matrix may give 0 or a tiny value such as 6.7e-16 for [[1,2,3],[4,5,6],[7,8,9]]). Can
+    /// under- or overflow for large or small matrices; see [`logdet`](Self::logdet).
     pub fn det(&self) -> T {
         let prod = self.pivots().fold(T::one(), |acc, u| acc * u);
         if self.odd {
@@ -91,16 +145,17 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
     }
 
     /// `ln |det A| = Σ ln |u_ii|`: finite even where `det` itself under- or overflows.
-    /// `-∞` for a singular matrix.
+    /// `-∞` for an exactly singular matrix (a zero pivot); a numerically singular one gives a
+    /// large negative finite value, like `det`.
     pub fn logdet(&self) -> T {
         self.pivots().map(|u| u.abs().ln()).sum()
     }
 
-    /// Solves `A X = B`.
+    /// Solves `A X = B` with the factors (A⁻¹ is never formed): O(n²) per column of B.
     ///
     /// If the matrix [is singular](Self::is_singular) every entry of the result is NaN.
     pub fn solve<C: Dim>(&self, b: &Matrix<N, C, T>) -> Matrix<N, C, T> {
-        if self.is_singular() {
+        if self.singular {
             return Matrix::from_element(T::NAN);
         }
         let n = N::USIZE;
@@ -126,6 +181,47 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
         x
     }
 
+    /// Solves `Aᵀ X = B` with the same factors: `Aᵀ = Uᵀ Lᵀ P`, so solve `Uᵀ Y = B` forward,
+    /// `Lᵀ Z = Y` backward and un-permute `X = Pᵀ Z`. All NaN if the matrix
+    /// [is singular](Self::is_singular).
+    pub fn solve_transpose<C: Dim>(&self, b: &Matrix<N, C, T>) -> Matrix<N, C, T> {
+        if self.singular {
+            return Matrix::from_element(T::NAN);
+        }
+        let n = N::USIZE;
+        let mut z = b.clone();
+        for j in 0..C::USIZE {
+            // Uᵀ is lower triangular with U's diagonal.
+            for i in 0..n {
+                let mut s = z[(i, j)];
+                for k in 0..i {
+                    s -= self.lu[(k, i)] * z[(k, j)];
+                }
+                z[(i, j)] = s / self.lu[(i, i)];
+            }
+            // Lᵀ is unit upper triangular.
+            for i in (0..n).rev() {
+                let mut s = z[(i, j)];
+                for k in i + 1..n {
+                    s -= self.lu[(k, i)] * z[(k, j)];
+                }
+                z[(i, j)] = s;
+            }
+        }
+        let mut x = z.clone();
+        for i in 0..n {
+            for j in 0..C::USIZE {
+                x[(self.perm[i], j)] = z[(i, j)];
+            }
+        }
+        x
+    }
+
+    /// `A X = B`, or `None` if the matrix [is singular](Self::is_singular).
+    pub fn try_solve<C: Dim>(&self, b: &Matrix<N, C, T>) -> Option<Matrix<N, C, T>> {
+        (!self.singular).then(|| self.solve(b))
+    }
+
     /// `A⁻¹`; every entry NaN if the matrix [is singular](Self::is_singular).
     pub fn inverse(&self) -> Matrix<N, N, T> {
         self.solve(&Matrix::identity())
@@ -133,7 +229,7 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
 
     /// `A⁻¹`, or `None` if the matrix [is singular](Self::is_singular).
     pub fn try_inverse(&self) -> Option<Matrix<N, N, T>> {
-        (!self.is_singular()).then(|| self.inverse())
+        (!self.singular).then(|| self.inverse())
     }
 
     fn pivots(&self) -> impl Iterator<Item = T> + '_ {
@@ -170,9 +266,10 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
 
     /// Inverse (square matrices only).
     ///
-    /// Never panics: if the matrix is singular (a zero or non-finite pivot, see
+    /// Never panics: if the matrix is singular (a pivot at or below `n·ε·max|a_ij|`, see
     /// [`Lu::is_singular`]) **every entry of the result is NaN**. Use [`try_inv`](Self::try_inv)
-    /// to get `None` instead. Nearly singular matrices give large finite entries.
+    /// to get `None` instead. Ill-conditioned but regular matrices (condition number below
+    /// ~1/(n·ε)) are inverted, with the accuracy their conditioning allows.
     pub fn inv(&self) -> Self
     where
         R: SquareForInverse<C>,
@@ -180,7 +277,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         Lu::new(self.reshape::<R, R>()).inverse().reshape()
     }
 
-    /// Inverse, or `None` if the matrix is singular (a zero or non-finite pivot).
+    /// Inverse, or `None` if the matrix is singular (the criterion of [`Lu::is_singular`]).
     pub fn try_inv(&self) -> Option<Self>
     where
         R: SquareForInverse<C>,
@@ -188,6 +285,27 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         Lu::new(self.reshape::<R, R>())
             .try_inverse()
             .map(|m| m.reshape())
+    }
+
+    /// `A⁻¹ B` through one LU factorisation (A⁻¹ is never formed). If A is singular (the
+    /// criterion of [`Lu::is_singular`]) every entry is NaN; see [`try_solve`](Self::try_solve).
+    pub fn solve<B: MatrixArg<T = T>>(&self, b: B) -> Matrix<R, B::C, T>
+    where
+        R: SquareForSolve<C>,
+        B::R: RowsAgreeForSolve<R>,
+    {
+        let b: Matrix<R, B::C, T> = b.as_matrix().reshape();
+        Lu::new(self.reshape::<R, R>()).solve(&b)
+    }
+
+    /// `A⁻¹ B`, or `None` if A is singular (the criterion of [`Lu::is_singular`]).
+    pub fn try_solve<B: MatrixArg<T = T>>(&self, b: B) -> Option<Matrix<R, B::C, T>>
+    where
+        R: SquareForSolve<C>,
+        B::R: RowsAgreeForSolve<R>,
+    {
+        let b: Matrix<R, B::C, T> = b.as_matrix().reshape();
+        Lu::new(self.reshape::<R, R>()).try_solve(&b)
     }
 
     /// Matrix power `Aᵏ` by repeated squaring: `k = 0` gives `I`, negative `k` the power of the
@@ -219,6 +337,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
 mod tests {
     use super::*;
     use crate::testutil::Rng;
+    use std::{vec, vec::Vec};
     use typenum::consts::*;
 
     /// Determinant by Laplace expansion along the first row: exponential, but an independent
@@ -312,6 +431,145 @@ mod tests {
         }
         let bad = Matrix::<U2, U2>::from_row_slice(&[f64::NAN, 1.0, 1.0, 1.0]);
         assert_eq!(bad.try_inv(), None);
+    }
+
+    /// `A X = B` by Gauss–Jordan elimination with full pivoting on `f64` rows: a reference
+    /// independent of `Lu`.
+    fn reference_solve(a: &[Vec<f64>], b: &[Vec<f64>]) -> Vec<Vec<f64>> {
+        let n = a.len();
+        let mut m: Vec<Vec<f64>> = (0..n)
+            .map(|i| [a[i].clone(), b[i].clone()].concat())
+            .collect();
+        for k in 0..n {
+            let p = (k..n)
+                .max_by(|&x, &y| m[x][k].abs().total_cmp(&m[y][k].abs()))
+                .unwrap();
+            m.swap(k, p);
+            let pivot = m[k][k];
+            for v in m[k].iter_mut() {
+                *v /= pivot;
+            }
+            for i in (0..n).filter(|&i| i != k) {
+                let f = m[i][k];
+                let row_k = m[k].clone();
+                for (v, r) in m[i].iter_mut().zip(row_k) {
+                    *v -= f * r;
+                }
+            }
+        }
+        m.into_iter().map(|row| row[n..].to_vec()).collect()
+    }
+
+    fn rows<R: Dim, C: Dim>(m: &Matrix<R, C>) -> Vec<Vec<f64>> {
+        (0..R::USIZE)
+            .map(|i| (0..C::USIZE).map(|j| m[(i, j)]).collect())
+            .collect()
+    }
+
+    fn check_solve<N: Dim>(rng: &mut Rng) {
+        let a = Matrix::<N, N>::from_fn(|i, j| rng.uniform() + if i == j { 2.0 } else { 0.0 });
+        let b = Matrix::<N, U3>::from_fn(|_, _| rng.uniform());
+        let x = a.solve(&b);
+        let want = reference_solve(&rows(&a), &rows(&b));
+        for i in 0..N::USIZE {
+            for j in 0..3 {
+                assert!((x[(i, j)] - want[i][j]).abs() < 1e-12, "x[{i},{j}]");
+            }
+        }
+        assert!((&a * &x).approx_eq(&b, 1e-12, 1e-12));
+        assert_eq!(a.try_solve(&b), Some(x.clone()));
+        let lu = a.lu();
+        assert_eq!(lu.solve(&b), x);
+        // Aᵀ X = B with the same factors.
+        let xt = lu.solve_transpose(&b);
+        assert!((&a.t() * &xt).approx_eq(&b, 1e-12, 1e-12));
+        assert!(xt.approx_eq(&a.t().solve(&b), 1e-12, 1e-12));
+        // f32: residual at single precision.
+        let a32 = a.map(|v| v as f32);
+        let b32 = b.map(|v| v as f32);
+        let x32 = a32.solve(&b32);
+        assert!((&a32 * &x32).approx_eq(&b32, 1e-5, 1e-5));
+        assert!((&a32.t() * &a32.lu().solve_transpose(&b32)).approx_eq(&b32, 1e-5, 1e-5));
+    }
+
+    #[test]
+    fn solve_matches_a_reference_and_leaves_small_residuals() {
+        let mut rng = Rng::new(11);
+        for _ in 0..10 {
+            check_solve::<U1>(&mut rng);
+            check_solve::<U2>(&mut rng);
+            check_solve::<U4>(&mut rng);
+            check_solve::<U7>(&mut rng);
+        }
+    }
+
+    /// A numerically singular n×n matrix of rank n − 1: row k is k + 1 times the first row plus
+    /// a multiple of the ones vector (entries i·n + j + 1, like [[1,2,3],[4,5,6],[7,8,9]]).
+    fn counting<N: Dim>(scale: f64) -> Matrix<N, N> {
+        Matrix::from_fn(|i, j| (i * N::USIZE + j + 1) as f64 * scale)
+    }
+
+    fn assert_singular<N: Dim>(a: &Matrix<N, N>) {
+        assert!(a.lu().is_singular(), "{a:?}");
+        assert_eq!(a.try_inv(), None, "{a:?}");
+        assert!(a.inv().iter().all(|x| x.is_nan()));
+        let b = Matrix::<N, U2>::from_element(1.0);
+        assert_eq!(a.try_solve(&b), None);
+        assert!(a.solve(&b).iter().all(|x| x.is_nan()));
+        assert!(a.lu().solve_transpose(&b).iter().all(|x| x.is_nan()));
+    }
+
+    #[test]
+    fn numerically_singular_matrices_are_detected_at_any_scale() {
+        let m = Matrix::<U3, U3>::from_row_slice(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
+        // The case of issue 15: the last pivot is ~1e-16, not 0.
+        assert_ne!(m.det(), 0.0);
+        assert_singular(&m);
+        for scale in [1e-200, 1e-100, 1.0, 1e100, 1e200] {
+            assert_singular(&counting::<U3>(scale));
+            assert_singular(&counting::<U4>(scale));
+            assert_singular(&counting::<U6>(scale));
+            assert_singular(&counting::<U10>(scale));
+            assert_singular(&(Matrix::<U5, U5>::ones() * scale));
+            // A rank-deficient product: a random 5×3 times a random 3×5.
+            let mut rng = Rng::new(3);
+            let l = Matrix::<U5, U3>::from_fn(|_, _| rng.uniform());
+            let r = Matrix::<U3, U5>::from_fn(|_, _| rng.uniform());
+            assert_singular(&((l * r) * scale));
+        }
+        let f32_case =
+            Matrix::<U3, U3, f32>::from_row_slice(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
+        assert_eq!(f32_case.try_inv(), None);
+        assert!(f32_case.inv().iter().all(|x| x.is_nan()));
+        assert_eq!(f32_case.try_cholesky(), None);
+    }
+
+    #[test]
+    fn ill_conditioned_regular_matrices_still_invert() {
+        // Hilbert 8×8, condition ~1.5e10, at several scales.
+        let hilbert = Matrix::<U8, U8>::from_fn(|i, j| 1.0 / (i + j + 1) as f64);
+        for scale in [1e-200, 1.0, 1e200] {
+            let h = hilbert * scale;
+            let inv = h.try_inv().expect("Hilbert 8×8 is regular");
+            // Forward error ~ cond·ε: compare A A⁻¹ with I loosely.
+            assert!(
+                (&h * &inv).approx_eq(&Matrix::identity(), 0.0, 1e-5),
+                "scale {scale}"
+            );
+            let x = h.solve(Matrix::<U8, U1>::ones());
+            assert!((&h * &x).approx_eq(&Matrix::ones(), 0.0, 1e-8 * scale.max(1.0)));
+        }
+        // Condition 1e10 by construction: Q diag(1, 1e-10) Qᵀ with a rotation Q.
+        let (c, s) = (0.6, 0.8);
+        let q = Matrix::<U2, U2>::from_row_slice(&[c, -s, s, c]);
+        let d = Matrix::<U2, U1>::from_column_slice(&[1.0, 1e-10]).diag();
+        let a = &q * &d * q.t();
+        let inv = a.try_inv().expect("condition 1e10 is regular");
+        let want = &q * Matrix::<U2, U1>::from_column_slice(&[1.0, 1e10]).diag() * q.t();
+        assert!(inv.approx_eq(&want, 1e-5, 0.0));
+        // f32: condition 1e4 inverts, a pivot at f32 rounding level does not.
+        let a32 = Matrix::<U2, U2, f32>::from_row_slice(&[1.0, 1.0, 1.0, 1.0001]);
+        assert!(a32.try_inv().is_some());
     }
 
     #[test]

@@ -131,6 +131,47 @@ equality_trait! {
 }
 
 equality_trait! {
+    /// `R: SquareForSolve<C>`: `solve(A, B)` needs a square A.
+    SquareForSolve,
+    message = "`solve(A, B)` needs a square matrix A, but this one has a different number of rows and columns",
+    label = "not square",
+    note = "rows: `{Self}`, columns: `{Rhs}`"
+}
+
+equality_trait! {
+    /// `R2: RowsAgreeForSolve<R>`: in `solve(A, B)` (and the triangular solves) B has as many
+    /// rows as A.
+    RowsAgreeForSolve,
+    message = "`solve(A, B)` needs B to have as many rows as A",
+    label = "the right-hand side's row count differs from the matrix's",
+    note = "right-hand side rows: `{Self}`, matrix rows: `{Rhs}`"
+}
+
+equality_trait! {
+    /// `R: SquareForCholesky<C>`: the Cholesky factorisation needs a square matrix.
+    SquareForCholesky,
+    message = "`cholesky` needs a square (symmetric positive definite) matrix, but this one has a different number of rows and columns",
+    label = "not square",
+    note = "rows: `{Self}`, columns: `{Rhs}`"
+}
+
+equality_trait! {
+    /// `R: SquareForTriangularSolve<C>`: a triangular solve needs a square triangle.
+    SquareForTriangularSolve,
+    message = "a triangular solve needs a square matrix, but this one has a different number of rows and columns",
+    label = "not square",
+    note = "rows: `{Self}`, columns: `{Rhs}`"
+}
+
+equality_trait! {
+    /// `R: SquareForAdjugate<C>`: the adjugate needs a square matrix.
+    SquareForAdjugate,
+    message = "`adjugate` needs a square matrix, but this one has a different number of rows and columns",
+    label = "not square",
+    note = "rows: `{Self}`, columns: `{Rhs}`"
+}
+
+equality_trait! {
     /// `Prod<R2, C2>: UnvecLength<N>`: `unvec::<R2, C2>()` of an `N`-vector needs `R2·C2 = N`.
     UnvecLength,
     message = "`unvec` needs rows × columns of the requested shape to equal the length of the vector",

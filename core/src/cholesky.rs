@@ -1,0 +1,268 @@
+//! Cholesky factorisation `A = L Lᵀ` of a symmetric positive definite matrix, and the
+//! triangular solves it (and anyone holding a triangle) needs.
+//!
+//! Both use the singularity criterion of [`crate::linalg`]: a pivot (here `l_kk`, for the
+//! triangular solves the diagonal entry) at or below `n·ε·max|a_ij|`, or a non-finite entry,
+//! makes the matrix unusable, and the result is all NaN (`None` for the `try_` forms). So
+//! `try_inv`, `try_solve` and `try_cholesky` accept or refuse by the same rule; Cholesky also
+//! refuses a matrix that is not symmetric within that same tolerance, or that is indefinite.
+
+use crate::arg::MatrixArg;
+use crate::dim::Dim;
+use crate::linalg::singularity_threshold;
+use crate::matrix::Matrix;
+use crate::scalar::Scalar;
+use crate::shape_errors::{RowsAgreeForSolve, SquareForCholesky, SquareForTriangularSolve};
+
+/// Whether `pivot` passes the criterion (`!(p > t)` also rejects a NaN pivot).
+fn pivot_ok<T: Scalar>(pivot: T, threshold: T) -> bool {
+    pivot.abs() > threshold
+}
+
+/// The Cholesky factor, or `None` by the module's criterion.
+fn factor<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> Option<Matrix<N, N, T>> {
+    let n = N::USIZE;
+    let threshold = singularity_threshold(a)?;
+    for j in 0..n {
+        for i in j + 1..n {
+            if (a[(i, j)] - a[(j, i)]).abs() > threshold {
+                return None;
+            }
+        }
+    }
+    // Column by column (Cholesky–Crout), reading the lower triangle only.
+    let mut l = Matrix::<N, N, T>::zeros();
+    for j in 0..n {
+        let mut d = a[(j, j)];
+        for k in 0..j {
+            d -= l[(j, k)] * l[(j, k)];
+        }
+        // d is the j-th pivot of the LU factorisation without pivoting (positive for SPD A).
+        if !(d > threshold) {
+            return None;
+        }
+        let l_jj = d.sqrt();
+        l[(j, j)] = l_jj;
+        for i in j + 1..n {
+            let mut s = a[(i, j)];
+            for k in 0..j {
+                s -= l[(i, k)] * l[(j, k)];
+            }
+            l[(i, j)] = s / l_jj;
+        }
+    }
+    Some(l)
+}
+
+/// Solves `T X = B` for the triangle of `t` given by `lower`, or `None` by the criterion
+/// (applied to the triangle that is read).
+fn triangular_solve<N: Dim, C: Dim, T: Scalar>(
+    t: &Matrix<N, N, T>,
+    b: &Matrix<N, C, T>,
+    lower: bool,
+) -> Option<Matrix<N, C, T>> {
+    let n = N::USIZE;
+    let in_triangle = |i: usize, j: usize| if lower { i >= j } else { i <= j };
+    let triangle = Matrix::<N, N, T>::from_fn(|i, j| {
+        if in_triangle(i, j) {
+            t[(i, j)]
+        } else {
+            T::zero()
+        }
+    });
+    let threshold = singularity_threshold(&triangle)?;
+    if !(0..n).all(|i| pivot_ok(t[(i, i)], threshold)) || !b.iter().all(|x| x.is_finite()) {
+        return None;
+    }
+    let mut x = b.clone();
+    for j in 0..C::USIZE {
+        for step in 0..n {
+            let i = if lower { step } else { n - 1 - step };
+            let mut s = x[(i, j)];
+            let known = if lower { 0..i } else { i + 1..n };
+            for k in known {
+                s -= t[(i, k)] * x[(k, j)];
+            }
+            x[(i, j)] = s / t[(i, i)];
+        }
+    }
+    Some(x)
+}
+
+impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
+    /// The lower-triangular `L` with `A = L Lᵀ` (A symmetric positive definite).
+    ///
+    /// Every entry is NaN if A is not symmetric within `n·ε·max|a_ij|`, has a non-finite
+    /// entry, or a pivot `l_kk²` at or below `n·ε·max|a_ij|` (indefinite, or singular by the
+    /// criterion of [`crate::Lu::is_singular`]); see [`try_cholesky`](Self::try_cholesky).
+    pub fn cholesky(&self) -> Self
+    where
+        R: SquareForCholesky<C>,
+    {
+        self.try_cholesky()
+            .unwrap_or_else(|| Matrix::from_element(T::NAN))
+    }
+
+    /// The Cholesky factor, or `None` where [`cholesky`](Self::cholesky) gives NaN.
+    pub fn try_cholesky(&self) -> Option<Self>
+    where
+        R: SquareForCholesky<C>,
+    {
+        factor(&self.reshape::<R, R>()).map(|l| l.reshape())
+    }
+
+    /// Solves `L X = B` reading only the lower triangle of `self` (forward substitution).
+    /// All NaN if a diagonal entry is at or below `n·ε·max|l_ij|` or an entry is not finite.
+    pub fn solve_lower_triangular<B: MatrixArg<T = T>>(&self, b: B) -> Matrix<R, B::C, T>
+    where
+        R: SquareForTriangularSolve<C>,
+        B::R: RowsAgreeForSolve<R>,
+    {
+        triangular_solve(&self.reshape::<R, R>(), &b.as_matrix().reshape(), true)
+            .unwrap_or_else(|| Matrix::from_element(T::NAN))
+    }
+
+    /// Solves `U X = B` reading only the upper triangle of `self` (back substitution).
+    /// All NaN under the same condition as [`solve_lower_triangular`](Self::solve_lower_triangular).
+    pub fn solve_upper_triangular<B: MatrixArg<T = T>>(&self, b: B) -> Matrix<R, B::C, T>
+    where
+        R: SquareForTriangularSolve<C>,
+        B::R: RowsAgreeForSolve<R>,
+    {
+        triangular_solve(&self.reshape::<R, R>(), &b.as_matrix().reshape(), false)
+            .unwrap_or_else(|| Matrix::from_element(T::NAN))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::Rng;
+    use std::{vec, vec::Vec};
+    use typenum::consts::*;
+
+    /// A random SPD matrix `B Bᵀ + n I`.
+    fn spd<N: Dim>(rng: &mut Rng) -> Matrix<N, N> {
+        let b = Matrix::<N, N>::from_fn(|_, _| rng.uniform());
+        let n = N::USIZE as f64;
+        Matrix::from_fn(|i, j| {
+            (0..N::USIZE).map(|k| b[(i, k)] * b[(j, k)]).sum::<f64>() + if i == j { n } else { 0.0 }
+        })
+    }
+
+    /// The textbook Cholesky–Banachiewicz loop, row by row: an independent reference.
+    fn reference_cholesky(a: &[Vec<f64>]) -> Vec<Vec<f64>> {
+        let n = a.len();
+        let mut l = vec![vec![0.0; n]; n];
+        for i in 0..n {
+            for j in 0..=i {
+                let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+                l[i][j] = if i == j {
+                    (a[i][i] - s).sqrt()
+                } else {
+                    (a[i][j] - s) / l[j][j]
+                };
+            }
+        }
+        l
+    }
+
+    fn check_spd<N: Dim>(rng: &mut Rng) {
+        let a = spd::<N>(rng);
+        let l = a.cholesky();
+        let rows: Vec<Vec<f64>> = (0..N::USIZE)
+            .map(|i| (0..N::USIZE).map(|j| a[(i, j)]).collect())
+            .collect();
+        let want = reference_cholesky(&rows);
+        for i in 0..N::USIZE {
+            for j in 0..N::USIZE {
+                assert!((l[(i, j)] - want[i][j]).abs() < 1e-12, "L[{i},{j}]");
+            }
+        }
+        let llt = Matrix::<N, N>::from_fn(|i, j| {
+            (0..N::USIZE).map(|k| l[(i, k)] * l[(j, k)]).sum::<f64>()
+        });
+        assert!(llt.approx_eq(&a, 1e-13, 1e-13));
+        assert_eq!(a.try_cholesky(), Some(l.clone()));
+        // Triangular solves: residuals, and L Lᵀ x = b solved by the two agrees with solve.
+        let b = Matrix::<N, U3>::from_fn(|_, _| rng.uniform());
+        let y = l.solve_lower_triangular(&b);
+        assert!((&l * &y).approx_eq(&b, 1e-12, 1e-12));
+        let lt = l.t();
+        let x = lt.solve_upper_triangular(&y);
+        assert!((&lt * &x).approx_eq(&y, 1e-12, 1e-12));
+        assert!(x.approx_eq(&a.solve(&b), 1e-10, 1e-12));
+    }
+
+    #[test]
+    fn spd_matrices_factor_like_the_reference_loop() {
+        let mut rng = Rng::new(7);
+        for _ in 0..10 {
+            check_spd::<U1>(&mut rng);
+            check_spd::<U2>(&mut rng);
+            check_spd::<U3>(&mut rng);
+            check_spd::<U5>(&mut rng);
+            check_spd::<U8>(&mut rng);
+        }
+    }
+
+    #[test]
+    fn non_spd_matrices_are_refused() {
+        let indefinite = Matrix::<U2, U2>::from_row_slice(&[1.0, 2.0, 2.0, 1.0]);
+        let negative = Matrix::<U2, U2>::from_row_slice(&[-1.0, 0.0, 0.0, -1.0]);
+        let unsymmetric = Matrix::<U2, U2>::from_row_slice(&[2.0, 1.0, 0.0, 2.0]);
+        // Positive semidefinite, singular: v vᵀ.
+        let rank_one = Matrix::<U3, U3>::from_fn(|i, j| ((i + 1) * (j + 1)) as f64);
+        let nan = Matrix::<U2, U2>::from_row_slice(&[f64::NAN, 0.0, 0.0, 1.0]);
+        for a in [indefinite, negative, unsymmetric, nan] {
+            assert_eq!(a.try_cholesky(), None, "{a:?}");
+            assert!(a.cholesky().iter().all(|x| x.is_nan()));
+        }
+        for scale in [1e-200, 1.0, 1e200] {
+            let a = rank_one * scale;
+            assert_eq!(a.try_cholesky(), None);
+            assert!(
+                a.lu().is_singular(),
+                "LU and Cholesky agree at scale {scale}"
+            );
+        }
+        assert_eq!(Matrix::<U3, U3>::zeros().try_cholesky(), None);
+    }
+
+    #[test]
+    fn cholesky_accepts_scaled_and_ill_conditioned_spd() {
+        // Hilbert 8×8: SPD, condition ~1.5e10.
+        let hilbert = Matrix::<U8, U8>::from_fn(|i, j| 1.0 / (i + j + 1) as f64);
+        for scale in [1e-200, 1.0, 1e200] {
+            let a = hilbert * scale;
+            let l = a.try_cholesky().expect("Hilbert is SPD");
+            let llt = &l * &l.t();
+            assert!(llt.approx_eq(&a, 1e-12, 0.0), "scale {scale}");
+        }
+    }
+
+    #[test]
+    fn triangular_solves_refuse_a_zero_diagonal() {
+        let l = Matrix::<U2, U2>::from_row_slice(&[1.0, 0.0, 5.0, 0.0]);
+        let b = Matrix::<U2, U1>::from_element(1.0);
+        assert!(l.solve_lower_triangular(&b).iter().all(|x| x.is_nan()));
+        assert!(l.t().solve_upper_triangular(b).iter().all(|x| x.is_nan()));
+        // Entries outside the triangle are ignored.
+        let full = Matrix::<U2, U2>::from_row_slice(&[2.0, 99.0, 1.0, 4.0]);
+        let x = full.solve_lower_triangular(&b);
+        assert_eq!(x, Matrix::from_row_slice(&[0.5, 0.125]));
+    }
+
+    #[test]
+    fn f32_cholesky_and_solves() {
+        let a =
+            Matrix::<U3, U3, f32>::from_row_slice(&[4.0, 2.0, 0.4, 2.0, 5.0, 1.0, 0.4, 1.0, 3.0]);
+        let l = a.cholesky();
+        assert!((&l * &l.t()).approx_eq(&a, 1e-6, 1e-6));
+        let b = Matrix::<U3, U1, f32>::from_row_slice(&[1.0, -2.0, 0.5]);
+        let x = l.t().solve_upper_triangular(l.solve_lower_triangular(&b));
+        assert!((&a * &x).approx_eq(&b, 1e-5, 1e-5));
+        let singular = Matrix::<U2, U2, f32>::from_row_slice(&[1.0, 1.0, 1.0, 1.0]);
+        assert_eq!(singular.try_cholesky(), None);
+    }
+}
