@@ -51,6 +51,10 @@ elementwise_methods! {
     step => step;
     /// `1 / x` of every entry.
     recip => recip;
+    /// `1 / x` of every entry, `0` where `x = 0` (see [`Scalar::recip_or_zero`]).
+    recip_or_zero => recip_or_zero;
+    /// `ln x` of every entry, `0` where `x = 0` (see [`Scalar::log_or_zero`]).
+    log_or_zero => log_or_zero;
 }
 
 impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
@@ -156,6 +160,9 @@ mod tests {
         let signs = Matrix::<U1, U3>::from_row_slice(&[-2.0, 0.0, 3.0]);
         assert_eq!(signs.sign().as_slice(), &[-1.0, 0.0, 1.0]);
         assert_eq!(signs.step().as_slice(), &[0.0, 0.0, 1.0]);
+        assert_eq!(signs.recip_or_zero().as_slice(), &[-0.5, 0.0, 1.0 / 3.0]);
+        let logs = Matrix::<U1, U2>::from_row_slice(&[0.0, 2.0]).log_or_zero();
+        assert_eq!(logs.as_slice(), &[0.0, 2f64.ln()]);
         assert_eq!(signs.relu().as_slice(), &[0.0, 0.0, 3.0]);
         assert!((signs.sigmoid()[(0, 1)] - 0.5).abs() < 1e-16);
         assert!((signs.softplus()[(0, 1)] - 2f64.ln()).abs() < 1e-16);

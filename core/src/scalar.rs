@@ -137,6 +137,29 @@ pub trait Scalar:
         }
     }
 
+    /// `1 / x`, but `0` at `x = 0` (the pseudo-inverse of a scalar). Derivatives use it where
+    /// a factor that is 0 at the same point multiplies it: the gradient `A / ‖A‖` of `norm` is
+    /// the subgradient 0 at `A = 0`.
+    #[inline]
+    fn recip_or_zero(self) -> Self {
+        if self == Self::zero() {
+            Self::zero()
+        } else {
+            self.recip()
+        }
+    }
+
+    /// `ln x`, but `0` at `x = 0`: the convention `0 · ln 0 = 0`, for derivatives where it is
+    /// multiplied by something that vanishes there (`∂(aᵖ)/∂p = aᵖ ln a` is 0 at `a = 0`, p > 0).
+    #[inline]
+    fn log_or_zero(self) -> Self {
+        if self == Self::zero() {
+            Self::zero()
+        } else {
+            self.ln()
+        }
+    }
+
     /// Heaviside step: `1` if `x > 0`, else `0` (the derivative of `relu`).
     #[inline]
     fn step(self) -> Self {

@@ -39,7 +39,7 @@ fn dims(shape: &Shape) -> (u64, u64) {
 
 fn func_cost(f: Func) -> u64 {
     match f {
-        Func::Abs | Func::Relu | Func::Sign | Func::Step | Func::Recip => 1,
+        Func::Abs | Func::Relu | Func::Sign | Func::Step | Func::Recip | Func::RecipOrZero => 1,
         Func::Sqrt => 4,
         // Binary exponentiation: about 2·log₂|k| multiplications.
         Func::Powi(k) => 2 * u64::from(32 - k.unsigned_abs().leading_zeros()).max(1),

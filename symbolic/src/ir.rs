@@ -183,6 +183,12 @@ pub enum Func {
     Sign,
     /// 1 where x > 0, else 0: the derivative of relu (subgradient 0 at 0).
     Step,
+    /// 1/x, and 0 at x = 0: the factor 1/‖A‖ of the gradient of `norm`, so that the gradient
+    /// at A = 0 is the subgradient 0 (as for abs and relu).
+    RecipOrZero,
+    /// ln x, and 0 at x = 0: the factor ln a of ∂(aᵖ)/∂p = aᵖ ln a, so that an entry a = 0
+    /// contributes 0 (0 · ln 0 = 0) instead of NaN.
+    LogOrZero,
 }
 
 impl Func {
@@ -204,6 +210,8 @@ impl Func {
             Func::Recip => "recip",
             Func::Sign => "sign",
             Func::Step => "step",
+            Func::RecipOrZero => "recip_or_zero",
+            Func::LogOrZero => "log_or_zero",
         }
     }
 }

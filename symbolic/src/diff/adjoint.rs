@@ -99,11 +99,15 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
             let ones = g.ones_like(a, sp);
             g.scale(bar, ones, sp)
         }),
-        // ∂det A = det(A) A⁻ᵀ, ∂logdet A = A⁻ᵀ; A⁻ᵀ is one node shared with every other use.
-        Op::Det(a) => c.give(a, |g, sp| {
-            let s = g.mul(bar, id, sp);
-            let inv_t = inverse_transpose(g, a, sp);
-            g.scale(s, inv_t, sp)
+        // ∂det A = adj(A)ᵀ, which is det(A) A⁻ᵀ where A is invertible; ∂logdet A = A⁻ᵀ. A⁻ᵀ is
+        // one node shared with every other use. See `det_gradient`.
+        Op::Det(a) => c.give(a, |g, sp| match small_adjugate_transpose(g, a, sp) {
+            Some(adj_t) => g.scale(bar, adj_t, sp),
+            None => {
+                let s = g.mul(bar, id, sp);
+                let inv_t = inverse_transpose(g, a, sp);
+                g.scale(s, inv_t, sp)
+            }
         }),
         Op::Logdet(a) => c.give(a, |g, sp| {
             let inv_t = inverse_transpose(g, a, sp);
@@ -118,10 +122,12 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
             c.give(a, |g, sp| g.scale(bar, b, sp));
             c.give(b, |g, sp| g.scale(bar, a, sp));
         }
-        // ∂‖A‖ = A / ‖A‖ (the node itself in the denominator).
+        // ∂‖A‖ = A / ‖A‖ (the node itself in the denominator), with 1/‖A‖ read as 0 at
+        // A = 0: the subgradient 0 there, as for abs and relu.
         Op::Norm(a) => c.give(a, |g, sp| {
-            let s = g.scale(bar, a, sp);
-            g.div(s, id, sp)
+            let r = g.map(Func::RecipOrZero, id, sp);
+            let s = g.mul(bar, r, sp);
+            g.scale(s, a, sp)
         }),
         Op::NormSq(a) => c.give(a, |g, sp| {
             let two = g.literal(2.0, sp);
@@ -153,7 +159,8 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
         Op::Diag(v) => c.give(v, |g, sp| g.make(Op::Diagonal(bar), sp)),
         Op::Diagonal(a) => c.give(a, |g, sp| g.make(Op::Diag(bar), sp)),
         Op::Map(f, a) => c.give(a, |g, sp| map_adjoint(g, f, a, id, bar, sp)),
-        // n = A^∘p: Ā = p Ḡ ⊙ A^∘(p−1), p̄ = Ḡ : (n ⊙ log A).
+        // n = A^∘p: Ā = p Ḡ ⊙ A^∘(p−1), p̄ = Ḡ : (n ⊙ log A), with 0 · log 0 read as 0 (an
+        // entry a = 0 contributes 0 for p > 0, not NaN).
         Op::Powf(a, p) => {
             c.give(a, |g, sp| {
                 let one = g.literal(1.0, sp);
@@ -163,7 +170,7 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
                 g.scale(p, h, sp)
             });
             c.give(p, |g, sp| {
-                let log = g.map(Func::Log, a, sp);
+                let log = g.map(Func::LogOrZero, a, sp);
                 let nl = g.hadamard(id, log, sp);
                 g.dot(bar, nl, sp)
             });
@@ -211,6 +218,67 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
             c.give(a, |g, sp| g.make(Op::KronAdjointLeft(gk, bar), sp));
         }
     }
+}
+
+/// `∂det(A)/∂A = adj(A)ᵀ` for A of known size n ≤ 4, else `None` (the caller then uses
+/// `det(A) A⁻ᵀ`).
+///
+/// For n ≤ 4 it is `adj(A)ᵀ = adj(Aᵀ)`, written by Cayley–Hamilton as a
+/// polynomial in `B = Aᵀ` with `e₁ = tr B`, `e₂ = ½(e₁² − tr B²)`,
+/// `e₃ = ⅙(e₁³ − 3 e₁ tr B² + 2 tr B³)`:
+///
+/// ```text
+/// n = 1: 1        n = 2: e₁ I − B        n = 3: B² − e₁ B + e₂ I
+/// n = 4: e₃ I − e₂ B + e₁ B² − B³
+/// ```
+///
+/// It is exact at every A, singular ones included (0 at rank ≤ n − 2, the nonzero adjugate
+/// at rank n − 1), where `det(A) A⁻ᵀ` is `0 · ∞ = NaN`; and, being a polynomial made of
+/// ordinary operations, its own derivatives (Hessians of det) are exact there too. Larger or
+/// generic sizes keep `det(A) A⁻ᵀ`, which is NaN where A is singular (documented in
+/// `DIFF_BUGS.md` and the README).
+pub(super) fn small_adjugate_transpose(g: &mut Graph, a: NodeId, sp: Span) -> Option<NodeId> {
+    let n = g.shape(a).rows().known().filter(|&n| n <= 4)?;
+    let b = g.transpose(a, sp);
+    let eye = g.identity(g.shape(a).rows(), sp);
+    if n == 1 {
+        return Some(eye);
+    }
+    let e1 = g.make(Op::Trace(b), sp);
+    if n == 2 {
+        let e1_i = g.scale(e1, eye, sp);
+        return Some(g.sub(e1_i, b, sp));
+    }
+    let b2 = g.matmul(b, b, sp);
+    let p2 = g.make(Op::Trace(b2), sp);
+    let e1_sq = g.map(Func::Powi(2), e1, sp);
+    let e2_twice = g.sub(e1_sq, p2, sp);
+    let two = g.literal(2.0, sp);
+    let e2 = g.div(e2_twice, two, sp);
+    if n == 3 {
+        let e1_b = g.scale(e1, b, sp);
+        let e2_i = g.scale(e2, eye, sp);
+        let head = g.sub(b2, e1_b, sp);
+        return Some(g.add(head, e2_i, sp));
+    }
+    let b3 = g.matmul(b2, b, sp);
+    let p3 = g.make(Op::Trace(b3), sp);
+    // e₃ = ⅙(e₁³ − 3 e₁ p₂ + 2 p₃).
+    let e1_cube = g.map(Func::Powi(3), e1, sp);
+    let e1_p2 = g.mul(e1, p2, sp);
+    let three = g.literal(3.0, sp);
+    let six = g.literal(6.0, sp);
+    let t1 = g.mul(three, e1_p2, sp);
+    let t2 = g.mul(two, p3, sp);
+    let diff = g.sub(e1_cube, t1, sp);
+    let sum = g.add(diff, t2, sp);
+    let e3 = g.div(sum, six, sp);
+    let e3_i = g.scale(e3, eye, sp);
+    let e2_b = g.scale(e2, b, sp);
+    let e1_b2 = g.scale(e1, b2, sp);
+    let x = g.sub(e3_i, e2_b, sp);
+    let y = g.add(x, e1_b2, sp);
+    Some(g.sub(y, b3, sp))
 }
 
 /// `A⁻ᵀ`, built as `inv(A)ᵀ` so it shares the node `inv(A)` with the value.
@@ -287,10 +355,15 @@ pub(super) fn map_adjoint(
             let h = times(g, d);
             g.scale_by(f64::from(k), h, sp)
         }
-        Func::Recip => {
+        Func::Recip | Func::RecipOrZero => {
             let d = g.map(Func::Powi(2), n, sp);
             let h = times(g, d);
             g.neg(h, sp)
+        }
+        // 1/x where x ≠ 0; 0 at 0, like the function itself.
+        Func::LogOrZero => {
+            let d = g.map(Func::RecipOrZero, a, sp);
+            times(g, d)
         }
     }
 }

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use proc_macro2::Span;
 
-use super::adjoint::{inverse_transpose, map_adjoint, power};
+use super::adjoint::{inverse_transpose, map_adjoint, power, small_adjugate_transpose};
 use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
 
 /// The Jacobians known so far (absent = zero) and the number of columns (len of the
@@ -163,11 +163,19 @@ impl Ctx<'_> {
                 let len = g.shape(a).len();
                 g.ones(&Shape::matrix(Dim::Known(1), len), sp)
             }),
-            Op::Det(a) => self.term(a, |g, ja, sp| {
-                let it = inverse_transpose(g, a, sp);
-                let r = row(g, it, sp);
-                let p = g.matmul(r, ja, sp);
-                g.scale(n, p, sp)
+            // d det = vec(adj(A)ᵀ)ᵀ d vec A, as in reverse mode (`small_adjugate_transpose`),
+            // else det(A) vec(A⁻ᵀ)ᵀ d vec A.
+            Op::Det(a) => self.term(a, |g, ja, sp| match small_adjugate_transpose(g, a, sp) {
+                Some(adj_t) => {
+                    let r = row(g, adj_t, sp);
+                    g.matmul(r, ja, sp)
+                }
+                None => {
+                    let it = inverse_transpose(g, a, sp);
+                    let r = row(g, it, sp);
+                    let p = g.matmul(r, ja, sp);
+                    g.scale(n, p, sp)
+                }
             }),
             Op::Logdet(a) => self.left(a, |g, sp| {
                 let it = inverse_transpose(g, a, sp);
@@ -182,10 +190,12 @@ impl Ctx<'_> {
                 self.left(a, |g, sp| row(g, b, sp));
                 self.left(b, |g, sp| row(g, a, sp));
             }
+            // 1/‖A‖ read as 0 at A = 0, as in the gradient (adjoint.rs).
             Op::Norm(a) => self.term(a, |g, ja, sp| {
                 let r = row(g, a, sp);
                 let p = g.matmul(r, ja, sp);
-                g.div(p, n, sp)
+                let inv = g.map(Func::RecipOrZero, n, sp);
+                g.scale(inv, p, sp)
             }),
             Op::NormSq(a) => self.term(a, |g, ja, sp| {
                 let r = row(g, a, sp);
@@ -223,7 +233,7 @@ impl Ctx<'_> {
                     elementwise(g, d, ja, sp)
                 });
                 self.left(p, |g, sp| {
-                    let log = g.map(Func::Log, a, sp);
+                    let log = g.map(Func::LogOrZero, a, sp);
                     let d = g.hadamard(n, log, sp);
                     column(g, d, sp)
                 });

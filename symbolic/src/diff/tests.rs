@@ -55,6 +55,21 @@ fn determinants() {
     assert_eq!((u.as_str(), l.as_str()), ("X⁻ᵀ", r"X^{-\top}"));
     let phi = op(&mut g, Op::Det(p[0]));
     let (u, l) = grad_text(&mut g, phi, 0);
+    // adj(X)ᵀ by Cayley–Hamilton for a known n ≤ 4 (finite at singular X; see
+    // `numerics_tests`), det(X) X⁻ᵀ otherwise.
+    assert_eq!(
+        (u.as_str(), l.as_str()),
+        (
+            "(Xᵀ)² − tr(X) Xᵀ + ((tr(X)² − tr((Xᵀ)²)) / 2) I₃",
+            r"(X^\top)^{2} - \operatorname{tr}(X) X^\top + \frac{\operatorname{tr}(X)^{2} - \operatorname{tr}((X^\top)^{2})}{2} I_{3}"
+        )
+    );
+    let (mut g, p) = graph(&[(
+        "X",
+        Shape::matrix(Dim::Named("N".into()), Dim::Named("N".into())),
+    )]);
+    let phi = op(&mut g, Op::Det(p[0]));
+    let (u, l) = grad_text(&mut g, phi, 0);
     assert_eq!(
         (u.as_str(), l.as_str()),
         ("det(X) X⁻ᵀ", r"\det(X) X^{-\top}")
@@ -131,7 +146,8 @@ fn norm_and_inverse() {
     let (u, l) = grad_text(&mut g, phi, 0);
     assert_eq!(
         (u.as_str(), l.as_str()),
-        ("X / ‖X‖", r"\frac{X}{\lVert X \rVert}")
+        // 1/‖X‖ is read as 0 at X = 0 (the subgradient; see `numerics_tests`).
+        ("‖X‖⁻¹ X", r"\lVert X \rVert^{-1} X")
     );
     let inv = g.inv(p[0], sp());
     let ia = g.matmul(inv, p[1], sp());

@@ -429,6 +429,20 @@ pub fn apply(f: Func, x: f64) -> f64 {
                 0.0
             }
         }
+        Func::RecipOrZero => {
+            if x == 0.0 {
+                0.0
+            } else {
+                1.0 / x
+            }
+        }
+        Func::LogOrZero => {
+            if x == 0.0 {
+                0.0
+            } else {
+                x.ln()
+            }
+        }
         Func::Step => {
             if x > 0.0 {
                 1.0

@@ -197,7 +197,11 @@ impl Printer<'_> {
             Op::Inv(a) => self.postfix(a, n.inverse()),
             Op::MatPow(a, k) => self.postfix(a, &n.power(k, false)),
             Op::Map(Func::Powi(k), a) => self.postfix(a, &n.power(k, elementwise(a))),
-            Op::Map(Func::Recip, a) => self.postfix(a, &n.power(-1, elementwise(a))),
+            // The `_or_zero` forms differ from 1/x and ln x only at 0 (documented there).
+            Op::Map(Func::Recip | Func::RecipOrZero, a) => {
+                self.postfix(a, &n.power(-1, elementwise(a)))
+            }
+            Op::Map(Func::LogOrZero, a) => self.call(Func::Log.name(), &[a]),
             Op::Map(Func::Abs, a) if !elementwise(a) => (n.abs(&self.expr(a).0), Prec::Atom),
             Op::Map(f, a) => self.call(f.name(), &[a]),
             Op::Powf(a, p) => {

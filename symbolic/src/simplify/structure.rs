@@ -259,6 +259,11 @@ impl Graph {
         match f {
             Func::Powi(1) => return Some(a),
             Func::Powi(0) => return Some(self.ones_like(a, sp)),
+            Func::Log => {
+                if let Some(stable) = self.rw_log_of_normalised(a, sp) {
+                    return Some(stable);
+                }
+            }
             _ => {}
         }
         let keeps_zero = matches!(
@@ -271,11 +276,33 @@ impl Graph {
                 | Func::Relu
                 | Func::Sign
                 | Func::Step
+                | Func::RecipOrZero
+                | Func::LogOrZero
         ) || matches!(f, Func::Powi(k) if k > 0);
         if keeps_zero && self.is_zero(a) {
             return Some(a);
         }
         None
+    }
+
+    /// `log σ(x) → −softplus(−x)` and `log softmax(v) → v − logsumexp(v) 𝟙`: the logarithm of
+    /// a quantity that underflows to 0 (σ(−1000), a small softmax entry) is finite, and these
+    /// forms compute it (and every derivative of it) without forming that quantity.
+    fn rw_log_of_normalised(&mut self, a: NodeId, sp: Span) -> Option<NodeId> {
+        match *self.op(a) {
+            Op::Map(Func::Sigmoid, x) => {
+                let minus_x = self.neg(x, sp);
+                let sp_minus_x = self.map(Func::Softplus, minus_x, sp);
+                Some(self.neg(sp_minus_x, sp))
+            }
+            Op::Softmax(v) => {
+                let lse = self.make(Op::Logsumexp(v), sp);
+                let ones = self.ones_like(v, sp);
+                let shift = self.scale(lse, ones, sp);
+                Some(self.sub(v, shift, sp))
+            }
+            _ => None,
+        }
     }
 
     pub(super) fn rw_powf(&mut self, a: NodeId, p: NodeId, sp: Span) -> Option<NodeId> {
