@@ -112,7 +112,7 @@ fn rule(op: &Op, position: usize) -> String {
         Op::Diag(_) => "diag(v): v̄ = diagonal(Ḡ)",
         Op::Diagonal(_) => "diagonal(A): Ā = diag(Ḡ)",
         Op::Dot(..) => "⟨A, B⟩: Ā = ḡ B, B̄ = ḡ A",
-        Op::Norm(_) => "‖A‖: Ā = ḡ A / ‖A‖",
+        Op::Norm(_) => "‖A‖: Ā = ḡ A / ‖A‖ (0 at A = 0)",
         Op::NormSq(_) => "‖A‖²: Ā = 2 ḡ A",
         Op::ToScalar(_) | Op::FromScalar(_) => "a 1×1 matrix is a scalar: the same adjoint",
         _ => "the adjoint rule of this operation",
@@ -135,6 +135,8 @@ fn map_rule(f: Func) -> String {
         Func::Relu => "step(A)".to_string(),
         Func::Powi(k) => format!("{k} A∘{}", k - 1),
         Func::Recip => "−A∘⁻²".to_string(),
+        Func::RecipOrZero => "−A∘⁻² (0 where A is 0)".to_string(),
+        Func::LogOrZero => "A∘⁻¹ (0 where A is 0)".to_string(),
         Func::Sign | Func::Step => "0".to_string(),
     };
     format!("{}(A) elementwise: Ā = Ḡ ⊙ {derivative}", f.name())
