@@ -9,15 +9,10 @@
 
 use crate::arg::MatrixArg;
 use crate::dim::Dim;
-use crate::linalg::singularity_threshold;
+use crate::linalg::{pivot_passes, singularity_threshold};
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 use crate::shape_errors::{RowsAgreeForSolve, SquareForCholesky, SquareForTriangularSolve};
-
-/// Whether `pivot` passes the criterion (`!(p > t)` also rejects a NaN pivot).
-fn pivot_ok<T: Scalar>(pivot: T, threshold: T) -> bool {
-    pivot.abs() > threshold
-}
 
 /// The Cholesky factor, or `None` by the module's criterion.
 fn factor<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> Option<Matrix<N, N, T>> {
@@ -38,7 +33,7 @@ fn factor<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> Option<Matrix<N, N, T>> {
             d -= l[(j, k)] * l[(j, k)];
         }
         // d is the j-th pivot of the LU factorisation without pivoting (positive for SPD A).
-        if !(d > threshold) {
+        if d <= T::zero() || !pivot_passes(d, threshold) {
             return None;
         }
         let l_jj = d.sqrt();
@@ -71,7 +66,7 @@ fn triangular_solve<N: Dim, C: Dim, T: Scalar>(
         }
     });
     let threshold = singularity_threshold(&triangle)?;
-    if !(0..n).all(|i| pivot_ok(t[(i, i)], threshold)) || !b.iter().all(|x| x.is_finite()) {
+    if !(0..n).all(|i| pivot_passes(t[(i, i)], threshold)) || !b.iter().all(|x| x.is_finite()) {
         return None;
     }
     let mut x = b.clone();
@@ -236,7 +231,7 @@ mod tests {
         for scale in [1e-200, 1.0, 1e200] {
             let a = hilbert * scale;
             let l = a.try_cholesky().expect("Hilbert is SPD");
-            let llt = &l * &l.t();
+            let llt = l * l.t();
             assert!(llt.approx_eq(&a, 1e-12, 0.0), "scale {scale}");
         }
     }
@@ -258,10 +253,10 @@ mod tests {
         let a =
             Matrix::<U3, U3, f32>::from_row_slice(&[4.0, 2.0, 0.4, 2.0, 5.0, 1.0, 0.4, 1.0, 3.0]);
         let l = a.cholesky();
-        assert!((&l * &l.t()).approx_eq(&a, 1e-6, 1e-6));
+        assert!((l * l.t()).approx_eq(&a, 1e-6, 1e-6));
         let b = Matrix::<U3, U1, f32>::from_row_slice(&[1.0, -2.0, 0.5]);
         let x = l.t().solve_upper_triangular(l.solve_lower_triangular(&b));
-        assert!((&a * &x).approx_eq(&b, 1e-5, 1e-5));
+        assert!((a * x).approx_eq(&b, 1e-5, 1e-5));
         let singular = Matrix::<U2, U2, f32>::from_row_slice(&[1.0, 1.0, 1.0, 1.0]);
         assert_eq!(singular.try_cholesky(), None);
     }

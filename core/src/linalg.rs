@@ -47,6 +47,11 @@ pub(crate) fn singularity_threshold<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> O
     Some(T::from_f64(N::USIZE as f64) * T::EPSILON * scale)
 }
 
+/// Whether a pivot passes the criterion: `|pivot| > threshold` (false for a NaN pivot).
+pub(crate) fn pivot_passes<T: Scalar>(pivot: T, threshold: T) -> bool {
+    pivot.abs() > threshold
+}
+
 /// LU factorisation `P·A = L·U` of a square matrix, with partial (row) pivoting.
 ///
 /// `L` (unit lower triangular) and `U` (upper triangular) share one matrix. The factorisation
@@ -95,8 +100,7 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
                 odd = !odd;
             }
             let pivot = a[(k, k)];
-            // `!(x > t)` rather than `x <= t`: a NaN pivot counts as singular.
-            if !(pivot.abs() > threshold) {
+            if !pivot_passes(pivot, threshold) {
                 singular = true;
             }
             if pivot == T::zero() || !pivot.is_finite() {
@@ -337,7 +341,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
 mod tests {
     use super::*;
     use crate::testutil::Rng;
-    use std::{vec, vec::Vec};
+    use std::vec::Vec;
     use typenum::consts::*;
 
     /// Determinant by Laplace expansion along the first row: exponential, but an independent
