@@ -11,6 +11,8 @@ use std::fmt;
 
 use proc_macro2::Span;
 
+pub use crate::table::Func;
+
 /// One dimension of a shape: a number, a generic parameter of the user's function, or a
 /// product of two dimensions (the rows of `kron(A, B)`, the length of `vec(A)`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -161,53 +163,6 @@ impl NodeId {
     }
 }
 
-/// Elementwise functions: the DSL's, plus the ones derivatives need (`Recip`, `Sign`, `Step`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Func {
-    Exp,
-    Log,
-    Sin,
-    Cos,
-    Tan,
-    Tanh,
-    Sqrt,
-    Abs,
-    Sigmoid,
-    Softplus,
-    Relu,
-    /// x^k for an integer k.
-    Powi(i32),
-    /// 1/x.
-    Recip,
-    /// −1, 0 or 1: the derivative of |x| (subgradient 0 at 0).
-    Sign,
-    /// 1 where x > 0, else 0: the derivative of relu (subgradient 0 at 0).
-    Step,
-}
-
-impl Func {
-    /// The DSL / core method name of the function.
-    pub fn name(self) -> &'static str {
-        match self {
-            Func::Exp => "exp",
-            Func::Log => "log",
-            Func::Sin => "sin",
-            Func::Cos => "cos",
-            Func::Tan => "tan",
-            Func::Tanh => "tanh",
-            Func::Sqrt => "sqrt",
-            Func::Abs => "abs",
-            Func::Sigmoid => "sigmoid",
-            Func::Softplus => "softplus",
-            Func::Relu => "relu",
-            Func::Powi(_) => "powi",
-            Func::Recip => "recip",
-            Func::Sign => "sign",
-            Func::Step => "step",
-        }
-    }
-}
-
 /// One operation. Operands are `NodeId`s of the same graph. Where the result's shape cannot be
 /// read off the operands (constants, reshapes), the op carries it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -259,6 +214,8 @@ pub enum Op {
     Map(Func, NodeId),
     /// Elementwise real power A^p, p a scalar node.
     Powf(NodeId, NodeId),
+    /// Elementwise atan2(Y, X): the angle of (x, y), on equal shapes.
+    Atan2(NodeId, NodeId),
     MatPow(NodeId, i32),
     /// Softmax over all entries.
     Softmax(NodeId),
@@ -334,6 +291,7 @@ impl Op {
             | ElemDiv(a, b)
             | Kron(a, b)
             | Powf(a, b)
+            | Atan2(a, b)
             | KronAdjointLeft(a, b)
             | KronAdjointRight(a, b) => vec![*a, *b],
         }

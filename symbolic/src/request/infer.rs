@@ -176,7 +176,7 @@ impl Unifier {
                 self.square(&a);
                 S::Scalar
             }
-            Call::Sum | Call::Norm | Call::NormSq | Call::Logsumexp => S::Scalar,
+            Call::Sum | Call::Mean | Call::Norm | Call::NormSq | Call::Logsumexp => S::Scalar,
             Call::Inv | Call::MatPow(_) => {
                 self.square(&a);
                 a
@@ -187,7 +187,7 @@ impl Unifier {
                 }
                 S::Scalar
             }
-            Call::Hadamard | Call::ElemDiv => {
+            Call::Hadamard | Call::ElemDiv | Call::Atan2 => {
                 if let Some(b) = b {
                     self.same(&a, b);
                 }

@@ -16,6 +16,7 @@ use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, ParamKi
 use crate::ir::{self, Dim, Graph, NodeId, Op, Shape};
 use crate::parse::{float_name, Errors};
 use crate::shape::rules::{infer, Mismatch};
+use crate::table::call_name;
 
 /// A lowered function: its graph and the node of its value.
 pub struct Lowered {
@@ -370,6 +371,7 @@ impl Lowering<'_> {
             }
             (Call::Hadamard, [a, b]) => self.elementwise(e, (a, b), hint, name, Op::Hadamard),
             (Call::ElemDiv, [a, b]) => self.elementwise(e, (a, b), hint, name, Op::ElemDiv),
+            (Call::Atan2, [y, x]) => self.elementwise(e, (y, x), hint, name, Op::Atan2),
             (Call::Kron, [a, b]) => {
                 let x = self.expr(a, &Hint::None);
                 let y = self.expr(b, &Hint::None);
@@ -409,7 +411,19 @@ impl Lowering<'_> {
                     Call::MatPow(k) => Op::MatPow(x, k),
                     Call::Softmax => Op::Softmax(x),
                     Call::Logsumexp => Op::Logsumexp(x),
-                    Call::Dot | Call::Hadamard | Call::ElemDiv | Call::Kron | Call::Powf => {
+                    // mean(A) = sum(A) / sum(𝟙): the count folds to a number for known shapes.
+                    Call::Mean => {
+                        let sum = self.node(e, Op::Sum(x), name, &[a])?;
+                        let ones = self.graph.ones_like(x, e.span);
+                        let count = self.graph.make(Op::Sum(ones), e.span);
+                        Op::Div(sum, count)
+                    }
+                    Call::Dot
+                    | Call::Hadamard
+                    | Call::ElemDiv
+                    | Call::Kron
+                    | Call::Powf
+                    | Call::Atan2 => {
                         return self.arity_error(e, name);
                     }
                 };
@@ -491,31 +505,5 @@ impl Lowering<'_> {
             shape_words(&have)
         )));
         None
-    }
-}
-
-/// The DSL name of a call, for messages.
-fn call_name(call: Call) -> &'static str {
-    match call {
-        Call::Transpose => "t",
-        Call::Trace => "tr",
-        Call::Sum => "sum",
-        Call::Det => "det",
-        Call::Logdet => "logdet",
-        Call::Inv => "inv",
-        Call::Dot => "dot",
-        Call::Norm => "norm",
-        Call::NormSq => "norm_sq",
-        Call::Hadamard => "hadamard",
-        Call::ElemDiv => "elem_div",
-        Call::Kron => "kron",
-        Call::Vec => "vec",
-        Call::Diag => "diag",
-        Call::Diagonal => "diagonal",
-        Call::Map(func) => func.name(),
-        Call::Powf => "powf",
-        Call::MatPow(_) => "matpow",
-        Call::Softmax => "softmax",
-        Call::Logsumexp => "logsumexp",
     }
 }

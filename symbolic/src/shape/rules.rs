@@ -76,7 +76,11 @@ pub fn infer(graph: &Graph, op: &Op) -> Result<Shape, Mismatch> {
             let len = Dim::product(m, n);
             Ok(Shape::matrix(len.clone(), len))
         }
-        Op::Add(a, b) | Op::Sub(a, b) | Op::Hadamard(a, b) | Op::ElemDiv(a, b) => {
+        Op::Add(a, b)
+        | Op::Sub(a, b)
+        | Op::Hadamard(a, b)
+        | Op::ElemDiv(a, b)
+        | Op::Atan2(a, b) => {
             same_shape(s(*a), s(*b))
         }
         Op::Dot(a, b) => same_shape(s(*a), s(*b)).map(|_| Shape::Scalar),
