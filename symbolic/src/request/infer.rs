@@ -218,8 +218,14 @@ impl Unifier {
                     other => other,
                 }
             }
+            // `shape::rules::softmax_operand`: a vector. A row stays a row; anything not yet
+            // known to be one becomes a column.
             Call::Softmax => {
-                self.column(&a);
+                if let S::Mat(r, c) = &a {
+                    if !self.resolve(r).is_one() && !self.resolve(c).is_one() {
+                        self.column(&a);
+                    }
+                }
                 a
             }
             Call::Map(_) => a,

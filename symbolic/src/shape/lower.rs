@@ -1,7 +1,7 @@
 //! ast → shaped `ir::Graph`: the second stage of the pipeline. Every node's shape comes from
 //! `rules::infer`; a `Mismatch` becomes an error in words at the offending sub-expression.
 //!
-//! This is also where the DSL's scalar/matrix conventions are decided (SPEC §2, §4): `*` is a
+//! This is also where the DSL's scalar/matrix conventions are decided (reference §2, §4): `*` is a
 //! matrix product, a scalar product or a scaling depending on its operands; a 1×1 matrix is read
 //! as a scalar (`Op::ToScalar`) wherever a scalar is expected; `eye()`, `ones()` and `zeros()` get
 //! their shape from context (a `Hint`) before their node is created.
@@ -15,7 +15,7 @@ mod tests;
 use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, ParamKind, TypeDecl};
 use crate::ir::{self, Dim, Graph, NodeId, Op, Shape};
 use crate::parse::{float_name, Errors};
-use crate::shape::rules::{infer, Mismatch};
+use crate::shape::rules::{infer, softmax_operand, Mismatch};
 use crate::table::call_name;
 
 /// A lowered function: its graph and the node of its value.
@@ -219,7 +219,10 @@ impl Lowering<'_> {
             Mismatch::NotScalar { shape } => ("a scalar (or a 1×1 matrix)", shape),
             Mismatch::NotMatrix { shape } => ("a matrix", shape),
             Mismatch::NotVector { shape } => ("a column vector (n×1)", shape),
-            Mismatch::Inner { .. } | Mismatch::Elementwise { .. } | Mismatch::Reshape { .. } => {
+            Mismatch::Inner { .. }
+            | Mismatch::Elementwise { .. }
+            | Mismatch::Reshape { .. }
+            | Mismatch::NotSoftmaxVector { .. } => {
                 return format!("shape mismatch in `{}`: {mismatch}", e.text);
             }
         };
@@ -393,6 +396,13 @@ impl Lowering<'_> {
                     _ => Hint::None,
                 };
                 let x = self.expr(a, &arg_hint)?;
+                if call == Call::Softmax {
+                    if let Err(mismatch) = softmax_operand(self.graph.shape(x)) {
+                        let message = format!("{mismatch}: `{}` is {}", a.text, self.graph.shape(x));
+                        self.errors.push(e.error(message));
+                        return None;
+                    }
+                }
                 let op = match call {
                     // The transpose of a scalar is the scalar.
                     Call::Transpose if self.graph.shape(x).is_scalar() => return Some(x),
