@@ -129,10 +129,21 @@ fn softmax_inference_follows_the_checkers_vector_rule() {
         }
     );
     // A declared row stays a row; a declared matrix is the checker's error.
-    let p = prepare("sum(softmax(w))", &[("w".to_string(), matrix(1, 3))], "f", true).unwrap();
+    let p = prepare(
+        "sum(softmax(w))",
+        &[("w".to_string(), matrix(1, 3))],
+        "f",
+        true,
+    )
+    .unwrap();
     assert_eq!(shape_of(&p, "w"), matrix(1, 3));
-    let errors = prepare("sum(softmax(X))", &[("X".to_string(), matrix(3, 2))], "f", true)
-        .err()
-        .unwrap();
+    let errors = prepare(
+        "sum(softmax(X))",
+        &[("X".to_string(), matrix(3, 2))],
+        "f",
+        true,
+    )
+    .err()
+    .unwrap();
     assert!(errors[0].message.contains("softmax_cols"), "{errors:?}");
 }

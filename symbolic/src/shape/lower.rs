@@ -398,7 +398,8 @@ impl Lowering<'_> {
                 let x = self.expr(a, &arg_hint)?;
                 if call == Call::Softmax {
                     if let Err(mismatch) = softmax_operand(self.graph.shape(x)) {
-                        let message = format!("{mismatch}: `{}` is {}", a.text, self.graph.shape(x));
+                        let message =
+                            format!("{mismatch}: `{}` is {}", a.text, self.graph.shape(x));
                         self.errors.push(e.error(message));
                         return None;
                     }

@@ -87,9 +87,7 @@ pub fn infer(graph: &Graph, op: &Op) -> Result<Shape, Mismatch> {
         | Op::Sub(a, b)
         | Op::Hadamard(a, b)
         | Op::ElemDiv(a, b)
-        | Op::Atan2(a, b) => {
-            same_shape(s(*a), s(*b))
-        }
+        | Op::Atan2(a, b) => same_shape(s(*a), s(*b)),
         Op::Dot(a, b) => same_shape(s(*a), s(*b)).map(|_| Shape::Scalar),
         Op::Neg(a) | Op::Map(_, a) => Ok(s(*a)),
         Op::Mul(a, b) => {

@@ -276,7 +276,9 @@ mod tests {
 
     #[test]
     fn hints_point_at_names_that_exist() {
-        for wrong in ["ln", "ln_1p", "exp_m1", "arcsin", "arctan2", "average", "trace"] {
+        for wrong in [
+            "ln", "ln_1p", "exp_m1", "arcsin", "arctan2", "average", "trace",
+        ] {
             let right = did_you_mean(wrong, Form::Function).unwrap();
             assert!(lookup(right, Form::Function).is_some(), "{wrong} → {right}");
         }

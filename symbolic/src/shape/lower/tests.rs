@@ -436,10 +436,17 @@ fn new_elementwise_functions_atan2_and_mean() {
     for name in ["log1p", "expm1", "sinh", "cosh", "asin", "acos", "atan"] {
         let f: syn::Ident = syn::parse_str(name).unwrap();
         let item = parse_quote! { fn g(X: &Matrix<U2, U3>) -> Matrix<U2, U3> { #f(X) } };
-        assert_eq!(show(item), format!("({} X):2×3", {
-            let mut c = name.chars();
-            c.next().unwrap().to_uppercase().chain(c).collect::<String>()
-        }));
+        assert_eq!(
+            show(item),
+            format!("({} X):2×3", {
+                let mut c = name.chars();
+                c.next()
+                    .unwrap()
+                    .to_uppercase()
+                    .chain(c)
+                    .collect::<String>()
+            })
+        );
     }
     let item = parse_quote! { fn g(Y: &Matrix<U2, U3>, X: &Matrix<U2, U3>) -> Matrix<U2, U3> { atan2(Y, X) } };
     assert_eq!(show(item), "(Atan2 Y X):2×3");
