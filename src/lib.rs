@@ -1,7 +1,7 @@
 //! matcalc: write a scalar or matrix function of matrices once, get its gradient, Jacobian or
 //! Hessian derived symbolically at compile time, emitted as statically sized code whose shapes
 //! the compiler checks. This facade re-exports the run-time library (`matcalc-core`) and the
-//! attribute macros (`matcalc-macros`); see `../shared/SPEC.md` for the contract.
+//! attribute macros (`matcalc-macros`); see `docs/reference.md` for the contract.
 
 pub use matcalc_core as core;
 pub use matcalc_core::*;

@@ -1,5 +1,5 @@
 //! matcalc-core: statically sized matrices whose dimensions are typenum numbers, and every
-//! run-time operation the matcalc DSL uses (see `shared/SPEC.md` §3–4).
+//! run-time operation the matcalc DSL uses (see `docs/reference.md` §3–4).
 //!
 //! Shapes are checked by the type system. A mismatched product, sum, trace or inverse does not
 //! compile, and the first line of the error says what is wrong in words (see [`shape_errors`]).

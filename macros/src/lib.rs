@@ -9,7 +9,7 @@ use proc_macro::TokenStream;
 mod entry;
 
 /// Derives `NAME_grad(<same parameters>) -> (value, ∂/∂X, ..)` for a scalar function in the
-/// matcalc DSL, with the closed-form gradient computed at compile time. See SPEC §5.
+/// matcalc DSL, with the closed-form gradient computed at compile time. See reference §5.
 #[proc_macro_attribute]
 pub fn grad(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(entry::Derivative::Grad, args.into(), item.into()).into()

@@ -137,4 +137,8 @@ pub enum Call {
     MatPow(i32),
     Softmax,
     Logsumexp,
+    /// `atan2(y, x)`, elementwise.
+    Atan2,
+    /// `mean(A)`: sum(A) over the number of entries.
+    Mean,
 }

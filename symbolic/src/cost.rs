@@ -9,6 +9,7 @@
 //! dimension counts as `GENERIC_DIM`.
 
 use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
+use crate::table::Cost;
 
 /// What a generic dimension (`M`, `N`) counts as.
 pub const GENERIC_DIM: u64 = 8;
@@ -38,12 +39,12 @@ fn dims(shape: &Shape) -> (u64, u64) {
 }
 
 fn func_cost(f: Func) -> u64 {
-    match f {
-        Func::Abs | Func::Relu | Func::Sign | Func::Step | Func::Recip | Func::RecipOrZero => 1,
-        Func::Sqrt => 4,
+    match (f, f.info().cost) {
         // Binary exponentiation: about 2·log₂|k| multiplications.
-        Func::Powi(k) => 2 * u64::from(32 - k.unsigned_abs().leading_zeros()).max(1),
-        _ => TRANSCENDENTAL,
+        (Func::Powi(k), _) => 2 * u64::from(32 - k.unsigned_abs().leading_zeros()).max(1),
+        (_, Cost::Cheap) => 1,
+        (_, Cost::Sqrt) => 4,
+        (_, Cost::Power | Cost::Transcendental) => TRANSCENDENTAL,
     }
 }
 
@@ -110,7 +111,7 @@ fn node_cost(g: &Graph, id: NodeId) -> u64 {
             products.saturating_mul(2 * n.saturating_pow(3)) + inverse
         }
         Op::Map(f, _) => entries.saturating_mul(func_cost(f)),
-        Op::Powf(..) => entries.saturating_mul(2 * TRANSCENDENTAL),
+        Op::Powf(..) | Op::Atan2(..) => entries.saturating_mul(2 * TRANSCENDENTAL),
         Op::Softmax(_) => entries.saturating_mul(TRANSCENDENTAL + 3),
         Op::Logsumexp(a) => {
             let (ar, ac) = own(a);

@@ -335,6 +335,15 @@ impl Emitter<'_> {
                 let b = o(self, b);
                 self.method(a, quote!(elem_div(#b)))
             }
+            Op::Atan2(y, x) => {
+                let x = o(self, x);
+                if self.is_scalar(y) {
+                    let y = o(self, y);
+                    quote!(<#t as ::matcalc::Scalar>::atan2(#y, #x))
+                } else {
+                    self.method(y, quote!(atan2(#x)))
+                }
+            }
             Op::Kron(a, b) if self.kron_with_identity(a, b).is_some() => {
                 self.kron_with_identity(a, b).expect("checked by the guard")
             }
@@ -443,11 +452,8 @@ impl Emitter<'_> {
             _ => quote!(),
         };
         if self.is_scalar(a) {
-            // The scalar trait names the natural logarithm `ln`, like the float types do.
-            let name = match func {
-                Func::Log => format_ident!("ln"),
-                other => format_ident!("{}", other.name()),
-            };
+            // The scalar trait names some functions like the float types do (`ln`, `ln_1p`).
+            let name = format_ident!("{}", func.info().scalar);
             let t = &self.scalar;
             let a = self.operand(a);
             let comma = if args.is_empty() { quote!() } else { quote!(,) };

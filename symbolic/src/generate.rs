@@ -1,5 +1,5 @@
 //! The pipeline behind the attribute macros: for a DSL function and the derivatives asked of it,
-//! run parse → shape → diff → emit and assemble the Rust items SPEC §5 promises (the original
+//! run parse → shape → diff → emit and assemble the Rust items reference §5 promises (the original
 //! function, re-emitted from the IR, and `NAME_grad` beside it), each with its formula as a doc
 //! comment. The macro crate only turns tokens into a `Request` list and back.
 
@@ -291,7 +291,7 @@ fn derived_function(
 
     let what = match request.kind {
         Derivative::Grad => "gradient",
-        Derivative::Jacobian => "Jacobian (∂vec F/∂(vec X)ᵀ, SPEC §2)",
+        Derivative::Jacobian => "Jacobian (∂vec F/∂(vec X)ᵀ, Magnus–Neudecker layout)",
         Derivative::Hessian => "gradient and Hessian (over column-major vec X)",
     };
     let mut doc =

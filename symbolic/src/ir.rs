@@ -11,6 +11,8 @@ use std::fmt;
 
 use proc_macro2::Span;
 
+pub use crate::table::Func;
+
 /// One dimension of a shape: a number, a generic parameter of the user's function, or a
 /// product of two dimensions (the rows of `kron(A, B)`, the length of `vec(A)`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -161,61 +163,6 @@ impl NodeId {
     }
 }
 
-/// Elementwise functions: the DSL's, plus the ones derivatives need (`Recip`, `Sign`, `Step`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Func {
-    Exp,
-    Log,
-    Sin,
-    Cos,
-    Tan,
-    Tanh,
-    Sqrt,
-    Abs,
-    Sigmoid,
-    Softplus,
-    Relu,
-    /// x^k for an integer k.
-    Powi(i32),
-    /// 1/x.
-    Recip,
-    /// −1, 0 or 1: the derivative of |x| (subgradient 0 at 0).
-    Sign,
-    /// 1 where x > 0, else 0: the derivative of relu (subgradient 0 at 0).
-    Step,
-    /// 1/x, and 0 at x = 0: the factor 1/‖A‖ of the gradient of `norm`, so that the gradient
-    /// at A = 0 is the subgradient 0 (as for abs and relu).
-    RecipOrZero,
-    /// ln x, and 0 at x = 0: the factor ln a of ∂(aᵖ)/∂p = aᵖ ln a, so that an entry a = 0
-    /// contributes 0 (0 · ln 0 = 0) instead of NaN.
-    LogOrZero,
-}
-
-impl Func {
-    /// The DSL / core method name of the function.
-    pub fn name(self) -> &'static str {
-        match self {
-            Func::Exp => "exp",
-            Func::Log => "log",
-            Func::Sin => "sin",
-            Func::Cos => "cos",
-            Func::Tan => "tan",
-            Func::Tanh => "tanh",
-            Func::Sqrt => "sqrt",
-            Func::Abs => "abs",
-            Func::Sigmoid => "sigmoid",
-            Func::Softplus => "softplus",
-            Func::Relu => "relu",
-            Func::Powi(_) => "powi",
-            Func::Recip => "recip",
-            Func::Sign => "sign",
-            Func::Step => "step",
-            Func::RecipOrZero => "recip_or_zero",
-            Func::LogOrZero => "log_or_zero",
-        }
-    }
-}
-
 /// One operation. Operands are `NodeId`s of the same graph. Where the result's shape cannot be
 /// read off the operands (constants, reshapes), the op carries it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -267,6 +214,8 @@ pub enum Op {
     Map(Func, NodeId),
     /// Elementwise real power A^p, p a scalar node.
     Powf(NodeId, NodeId),
+    /// Elementwise atan2(Y, X): the angle of (x, y), on equal shapes.
+    Atan2(NodeId, NodeId),
     MatPow(NodeId, i32),
     /// Softmax over all entries.
     Softmax(NodeId),
@@ -342,6 +291,7 @@ impl Op {
             | ElemDiv(a, b)
             | Kron(a, b)
             | Powf(a, b)
+            | Atan2(a, b)
             | KronAdjointLeft(a, b)
             | KronAdjointRight(a, b) => vec![*a, *b],
         }

@@ -21,5 +21,6 @@ pub mod print;
 pub mod request;
 pub mod shape;
 pub mod simplify;
+pub mod table;
 #[cfg(test)]
 mod testing;

@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use matcalc_symbolic::ast::ParamKind;
 use matcalc_symbolic::ir::Dim;
+use matcalc_symbolic::table;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -25,16 +26,57 @@ Examples:
 Exit status: 0 success, 1 an error in the expression (shape mismatch, unknown function,
 failed --check), 2 a usage error (bad flag, bad --shape).";
 
-const SUBCOMMAND_EXAMPLES: &str = "\
-Expressions use the matcalc DSL, the body of a #[grad] function: + - * / and unary -, A.t(),
-tr sum det logdet inv dot norm norm_sq hadamard elem_div kron vec diag diagonal, the elementwise
-exp log sin cos tan tanh sqrt abs sigmoid softplus relu powi powf, matpow softmax logsumexp,
-eye() ones() zeros(), number literals and `let` bindings (`let r = W * x - y; norm_sq(r)`).
-`*` is the matrix product (or a scaling when one side is a scalar).
+/// The DSL summary every subcommand's help ends with; the operation names come from the
+/// operation table, so the help lists exactly what the parser accepts.
+struct DslHelp;
 
+const SUBCOMMAND_EXAMPLES: DslHelp = DslHelp;
+
+impl std::fmt::Display for DslHelp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut functions = Vec::new();
+        let mut constants = Vec::new();
+        for entry in table::entries().filter(|e| e.has_form(table::Form::Function)) {
+            match entry.lowers {
+                table::Lowers::Constant(_) => constants.push(format!("{}()", entry.name)),
+                _ => functions.push(entry.name.to_string()),
+            }
+        }
+        let text = format!(
+            "Expressions use the matcalc DSL, the body of a #[grad] function: + - * / and unary \
+             -, A.t(), the functions {} (each also a method: A.exp()), {}, number literals and \
+             `let` bindings (`let r = W * x - y; norm_sq(r)`). `*` is the matrix product (or a \
+             scaling when one side is a scalar).",
+            functions.join(" "),
+            constants.join(" ")
+        );
+        writeln!(f, "{}", wrap(&text, 96))?;
+        write!(
+            f,
+            "
 Shapes: 3x3 or 3×3 (a matrix), 3 (a column vector), scalar or 1x1 (a scalar), 'm x n', mxn or
 M×N (generic dimensions). A variable without --shape gets generic dimensions (X_rows×X_cols),
-narrowed by the expression where it can.";
+narrowed by the expression where it can."
+        )
+    }
+}
+
+/// `text` broken into lines of at most `width` characters at spaces.
+fn wrap(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join("\n")
+}
 
 #[derive(Parser, Debug)]
 #[command(

@@ -115,29 +115,30 @@ fn rule(op: &Op, position: usize) -> String {
         Op::Norm(_) => "‖A‖: Ā = ḡ A / ‖A‖ (0 at A = 0)",
         Op::NormSq(_) => "‖A‖²: Ā = 2 ḡ A",
         Op::ToScalar(_) | Op::FromScalar(_) => "a 1×1 matrix is a scalar: the same adjoint",
-        _ => "the adjoint rule of this operation",
+        Op::Atan2(..) if second => "atan2(Y, X): X̄ = −Ḡ ⊙ Y ⊘ (X∘² + Y∘²)",
+        Op::Atan2(..) => "atan2(Y, X): Ȳ = Ḡ ⊙ X ⊘ (X∘² + Y∘²)",
+        Op::Param(_)
+        | Op::Literal(_)
+        | Op::Zeros(..)
+        | Op::Ones(..)
+        | Op::Identity(_)
+        | Op::Commutation(..)
+        | Op::KronPerm(..) => "a leaf: no operands",
+        Op::KronAdjointLeft(..) | Op::KronAdjointRight(..) => {
+            "Kronecker adjoint: bilinear, its adjoint is a Kronecker product or the other adjoint"
+        }
+        Op::KronRearrange(..) => "rearrangement: linear, its adjoint rearranges back",
+        Op::Symmetrize(_) => "½(H + Hᵀ): Ā = ½(Ḡ + Ḡᵀ)",
     };
     text.to_string()
 }
 
+/// The elementwise rule, with the derivative f′ from the operation table (the text of the
+/// rule the engine applies).
 fn map_rule(f: Func) -> String {
-    let derivative = match f {
-        Func::Exp => "exp(A)".to_string(),
-        Func::Log => "A∘⁻¹".to_string(),
-        Func::Sin => "cos(A)".to_string(),
-        Func::Cos => "−sin(A)".to_string(),
-        Func::Tan => "𝟙 + tan(A)∘²".to_string(),
-        Func::Tanh => "𝟙 − tanh(A)∘²".to_string(),
-        Func::Sqrt => "A∘⁻¹ᐟ² / 2".to_string(),
-        Func::Abs => "sign(A)".to_string(),
-        Func::Sigmoid => "σ(A) ⊙ (𝟙 − σ(A))".to_string(),
-        Func::Softplus => "σ(A)".to_string(),
-        Func::Relu => "step(A)".to_string(),
-        Func::Powi(k) => format!("{k} A∘{}", k - 1),
-        Func::Recip => "−A∘⁻²".to_string(),
-        Func::RecipOrZero => "−A∘⁻² (0 where A is 0)".to_string(),
-        Func::LogOrZero => "A∘⁻¹ (0 where A is 0)".to_string(),
-        Func::Sign | Func::Step => "0".to_string(),
-    };
-    format!("{}(A) elementwise: Ā = Ḡ ⊙ {derivative}", f.name())
+    format!(
+        "{}(A) elementwise: Ā = Ḡ ⊙ {}",
+        f.name(),
+        f.derivative_text()
+    )
 }

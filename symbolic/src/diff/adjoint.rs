@@ -10,6 +10,7 @@ use proc_macro2::Span;
 
 use super::Adjoints;
 use crate::ir::{Func, Graph, NodeId, Op};
+use crate::table::Adj;
 
 /// Where contributions go: builds a contribution only for operands that lead to a requested
 /// parameter, with the span of the node being differentiated.
@@ -175,6 +176,16 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
                 g.dot(bar, nl, sp)
             });
         }
+        Op::Atan2(y, x) => {
+            c.give(y, |g, sp| {
+                let (dy, _) = atan2_partials(g, y, x, sp);
+                g.hadamard(bar, dy, sp)
+            });
+            c.give(x, |g, sp| {
+                let (_, dx) = atan2_partials(g, y, x, sp);
+                g.hadamard(bar, dx, sp)
+            });
+        }
         Op::MatPow(a, k) => c.give(a, |g, sp| matpow_adjoint(g, a, k, bar, sp)),
         // n = softmax(A): Ā = n ⊙ Ḡ − (n : Ḡ) n.
         Op::Softmax(a) => c.give(a, |g, sp| {
@@ -294,8 +305,7 @@ fn sandwich_neg(g: &mut Graph, m: NodeId, bar: NodeId, sp: Span) -> NodeId {
     g.neg(prod, sp)
 }
 
-/// The adjoint of `n = f(a)` elementwise: `Ḡ ⊙ f'(a)`, with `f'` written through `n` where
-/// that is cheaper (exp, tan, tanh, sqrt, sigmoid, recip).
+/// The adjoint of `n = f(a)` elementwise: the table row's rule.
 pub(super) fn map_adjoint(
     g: &mut Graph,
     f: Func,
@@ -304,68 +314,17 @@ pub(super) fn map_adjoint(
     bar: NodeId,
     sp: Span,
 ) -> NodeId {
-    let times = |g: &mut Graph, d: NodeId| g.hadamard(bar, d, sp);
-    match f {
-        Func::Exp => times(g, n),
-        Func::Log => g.elem_div(bar, a, sp),
-        Func::Sin => {
-            let d = g.map(Func::Cos, a, sp);
-            times(g, d)
-        }
-        Func::Cos => {
-            let d = g.map(Func::Sin, a, sp);
-            let h = times(g, d);
-            g.neg(h, sp)
-        }
-        Func::Tan | Func::Tanh => {
-            let ones = g.ones_like(a, sp);
-            let sq = g.map(Func::Powi(2), n, sp);
-            let d = if f == Func::Tan {
-                g.add(ones, sq, sp)
-            } else {
-                g.sub(ones, sq, sp)
-            };
-            times(g, d)
-        }
-        Func::Sqrt => {
-            let twice = g.scale_by(2.0, n, sp);
-            g.elem_div(bar, twice, sp)
-        }
-        Func::Abs => {
-            let d = g.map(Func::Sign, a, sp);
-            times(g, d)
-        }
-        Func::Sigmoid => {
-            let ones = g.ones_like(a, sp);
-            let rest = g.sub(ones, n, sp);
-            let d = g.hadamard(n, rest, sp);
-            times(g, d)
-        }
-        Func::Softplus => {
-            let d = g.map(Func::Sigmoid, a, sp);
-            times(g, d)
-        }
-        Func::Relu => {
-            let d = g.map(Func::Step, a, sp);
-            times(g, d)
-        }
-        Func::Powi(0) | Func::Sign | Func::Step => g.zeros_like(a, sp),
-        Func::Powi(k) => {
-            let d = g.map(Func::Powi(k - 1), a, sp);
-            let h = times(g, d);
-            g.scale_by(f64::from(k), h, sp)
-        }
-        Func::Recip | Func::RecipOrZero => {
-            let d = g.map(Func::Powi(2), n, sp);
-            let h = times(g, d);
-            g.neg(h, sp)
-        }
-        // 1/x where x ≠ 0; 0 at 0, like the function itself.
-        Func::LogOrZero => {
-            let d = g.map(Func::RecipOrZero, a, sp);
-            times(g, d)
-        }
-    }
+    f.adjoint(g, Adj { a, n, bar, sp })
+}
+
+/// The elementwise partial derivatives of atan2(y, x): (x ⊘ r, −y ⊘ r) with r = x∘² + y∘².
+pub(super) fn atan2_partials(g: &mut Graph, y: NodeId, x: NodeId, sp: Span) -> (NodeId, NodeId) {
+    let xx = g.map(Func::Powi(2), x, sp);
+    let yy = g.map(Func::Powi(2), y, sp);
+    let r = g.add(xx, yy, sp);
+    let dy = g.elem_div(x, r, sp);
+    let q = g.elem_div(y, r, sp);
+    (dy, g.neg(q, sp))
 }
 
 /// The adjoint of `Aᵏ`. For k > 0, Ā = Σᵢ (Aᵀ)ⁱ Ḡ (Aᵀ)^(k−1−i); for k < 0, Aᵏ = (A⁻¹)^|k|, so

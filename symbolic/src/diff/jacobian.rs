@@ -14,7 +14,7 @@ use super::jacobian_rules::Forward;
 use crate::ir::{Graph, NodeId, Op, Shape};
 
 /// ∂vec(output)/∂(vec param)ᵀ for parameter index `wrt`: a node of shape
-/// (len output)×(len param), `J[(i + p·j, k + m·l)] = ∂F[(i, j)]/∂X[(k, l)]` (SPEC §2). A scalar
+/// (len output)×(len param), `J[(i + p·j, k + m·l)] = ∂F[(i, j)]/∂X[(k, l)]` (reference §2). A scalar
 /// output gives a 1×(m·n) row (vec of the gradient, transposed); a scalar parameter gives a
 /// column. An output that does not depend on the parameter gives a zeros node.
 ///

@@ -19,7 +19,9 @@ use std::collections::HashMap;
 
 use proc_macro2::Span;
 
-use super::adjoint::{inverse_transpose, map_adjoint, power, small_adjugate_transpose};
+use super::adjoint::{
+    atan2_partials, inverse_transpose, map_adjoint, power, small_adjugate_transpose,
+};
 use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
 
 /// The Jacobians known so far (absent = zero) and the number of columns (len of the
@@ -236,6 +238,16 @@ impl Ctx<'_> {
                     let log = g.map(Func::LogOrZero, a, sp);
                     let d = g.hadamard(n, log, sp);
                     column(g, d, sp)
+                });
+            }
+            Op::Atan2(y, x) => {
+                self.term(y, |g, jy, sp| {
+                    let (dy, _) = atan2_partials(g, y, x, sp);
+                    elementwise(g, dy, jy, sp)
+                });
+                self.term(x, |g, jx, sp| {
+                    let (_, dx) = atan2_partials(g, y, x, sp);
+                    elementwise(g, dx, jx, sp)
                 });
             }
             Op::Kron(a, b) => self.kron(a, b),

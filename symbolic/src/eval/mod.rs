@@ -337,6 +337,7 @@ fn eval_node(
         Op::NormSq(a) => Value::scalar(v(a).data.iter().map(|x| x * x).sum()),
         Op::Hadamard(a, b) => v(a).zip(v(b), |x, y| x * y),
         Op::ElemDiv(a, b) => v(a).zip(v(b), |x, y| x / y),
+        Op::Atan2(y, x) => v(y).zip(v(x), f64::atan2),
         Op::Kron(a, b) => kron(v(a), v(b)),
         Op::Vec(a) => v(a).reshaped(v(a).len(), 1),
         Op::Unvec(a, r, c) => v(a).reshaped(d(r)?, d(c)?),
@@ -389,66 +390,7 @@ fn eval_node(
     })
 }
 
-/// One elementwise function at one point.
+/// One elementwise function at one point (the table's reference evaluation).
 pub fn apply(f: Func, x: f64) -> f64 {
-    match f {
-        Func::Exp => x.exp(),
-        Func::Log => x.ln(),
-        Func::Sin => x.sin(),
-        Func::Cos => x.cos(),
-        Func::Tan => x.tan(),
-        Func::Tanh => x.tanh(),
-        Func::Sqrt => x.sqrt(),
-        Func::Abs => x.abs(),
-        // Both branches only ever exponentiate a non-positive number, so neither overflows.
-        Func::Sigmoid => {
-            if x >= 0.0 {
-                1.0 / (1.0 + (-x).exp())
-            } else {
-                let e = x.exp();
-                e / (1.0 + e)
-            }
-        }
-        // ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|).
-        Func::Softplus => x.max(0.0) + (-x.abs()).exp().ln_1p(),
-        Func::Relu => {
-            if x > 0.0 {
-                x
-            } else {
-                0.0
-            }
-        }
-        Func::Powi(k) => x.powi(k),
-        Func::Recip => 1.0 / x,
-        Func::Sign => {
-            if x > 0.0 {
-                1.0
-            } else if x < 0.0 {
-                -1.0
-            } else {
-                0.0
-            }
-        }
-        Func::RecipOrZero => {
-            if x == 0.0 {
-                0.0
-            } else {
-                1.0 / x
-            }
-        }
-        Func::LogOrZero => {
-            if x == 0.0 {
-                0.0
-            } else {
-                x.ln()
-            }
-        }
-        Func::Step => {
-            if x > 0.0 {
-                1.0
-            } else {
-                0.0
-            }
-        }
-    }
+    f.eval(x)
 }

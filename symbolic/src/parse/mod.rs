@@ -1,6 +1,6 @@
 //! The first stage of the pipeline: syn → `ast`. It reads the signature of a function under a
 //! matcalc attribute (generic dimensions, parameter shapes, the float type, the declared return
-//! type) and its body (`let` bindings and a final expression in the DSL of SPEC §4), resolving
+//! type) and its body (`let` bindings and a final expression in the DSL of reference §4), resolving
 //! names and DSL functions. Shapes are not checked here; that is `shape::lower`'s job.
 //!
 //! Every construct outside the DSL is reported at its span with what is supported instead, and

@@ -323,7 +323,7 @@ fn expression_text_and_constants() {
 fn unknown_names() {
     error(
         parse_quote! { fn f(s: f64) -> f64 { foo(s) } },
-        "unknown function `foo`: the matcalc DSL supports tr, sum, det, logdet, inv, dot, norm, norm_sq, hadamard, elem_div, kron, vec, diag, diagonal, exp, log, sin, cos, tan, tanh, sqrt, abs, sigmoid, softplus, relu, powi, powf, matpow, softmax, logsumexp, eye, ones, zeros",
+        "unknown function `foo`: the matcalc DSL supports tr, sum, mean, det, logdet, inv, dot, norm, norm_sq, hadamard, elem_div, kron, vec, diag, diagonal, exp, log, sin, cos, tan, tanh, sqrt, abs, sigmoid, softplus, relu, log1p, expm1, sinh, cosh, asin, acos, atan, powi, powf, atan2, matpow, softmax, logsumexp, eye, ones, zeros",
     );
     error(
         parse_quote! { fn f(s: f64) -> f64 { ln(s) } },

@@ -2,12 +2,21 @@
 //! `\lVert A \rVert^2`, `\operatorname{tr}(A)`, `\frac{a}{b}`.
 
 use super::{Notation, Prec};
-use crate::ir::Dim;
+use crate::ir::{Dim, Func};
 
 pub(super) struct Latex;
 
-/// Functions LaTeX has a command for; the rest are set with `\operatorname`.
-const COMMANDS: &[&str] = &["exp", "log", "sin", "cos", "tan", "tanh", "det"];
+/// The LaTeX command of a function, where it has one (the elementwise ones say so in the
+/// operation table); the rest are set with `\operatorname`.
+fn command(func: &str) -> Option<&'static str> {
+    if func == "det" {
+        return Some(r"\det");
+    }
+    Func::ALL
+        .iter()
+        .find(|f| f.name() == func)
+        .and_then(|f| f.info().latex)
+}
 
 fn dim(d: &Dim) -> String {
     d.to_string().replace('·', r" \cdot ")
@@ -60,10 +69,8 @@ impl Notation for Latex {
         format!("^{{{ring}{exp}}}")
     }
     fn call(&self, func: &str, args: &str) -> String {
-        let func = if func == "sigmoid" {
-            r"\sigma".to_owned()
-        } else if COMMANDS.contains(&func) {
-            format!(r"\{func}")
+        let func = if let Some(command) = command(func) {
+            command.to_string()
         } else {
             format!(r"\operatorname{{{}}}", func.replace('_', r"\_"))
         };

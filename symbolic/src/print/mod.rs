@@ -212,6 +212,7 @@ impl Printer<'_> {
             Op::Sum(a) => self.call("sum", &[a]),
             Op::Det(a) => self.call("det", &[a]),
             Op::Logdet(a) => self.call("logdet", &[a]),
+            Op::Atan2(y, x) => self.call("atan2", &[y, x]),
             Op::Softmax(a) => self.call("softmax", &[a]),
             Op::Logsumexp(a) => self.call("logsumexp", &[a]),
             Op::Vec(a) => self.call("vec", &[a]),

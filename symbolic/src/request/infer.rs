@@ -176,7 +176,7 @@ impl Unifier {
                 self.square(&a);
                 S::Scalar
             }
-            Call::Sum | Call::Norm | Call::NormSq | Call::Logsumexp => S::Scalar,
+            Call::Sum | Call::Mean | Call::Norm | Call::NormSq | Call::Logsumexp => S::Scalar,
             Call::Inv | Call::MatPow(_) => {
                 self.square(&a);
                 a
@@ -187,7 +187,7 @@ impl Unifier {
                 }
                 S::Scalar
             }
-            Call::Hadamard | Call::ElemDiv => {
+            Call::Hadamard | Call::ElemDiv | Call::Atan2 => {
                 if let Some(b) = b {
                     self.same(&a, b);
                 }
@@ -218,8 +218,14 @@ impl Unifier {
                     other => other,
                 }
             }
+            // `shape::rules::softmax_operand`: a vector. A row stays a row; anything not yet
+            // known to be one becomes a column.
             Call::Softmax => {
-                self.column(&a);
+                if let S::Mat(r, c) = &a {
+                    if !self.resolve(r).is_one() && !self.resolve(c).is_one() {
+                        self.column(&a);
+                    }
+                }
                 a
             }
             Call::Map(_) => a,

@@ -116,3 +116,34 @@ fn the_adjoint_chain_of_the_seed_ends_at_the_gradient() {
     );
     assert_eq!(printed[0].1, "1");
 }
+
+#[test]
+fn softmax_inference_follows_the_checkers_vector_rule() {
+    // Undeclared: inferred a column, as the checker's rule allows.
+    let p = prepare("sum(softmax(x))", &[], "f", true).unwrap();
+    assert_eq!(
+        shape_of(&p, "x"),
+        ParamKind::Matrix {
+            rows: Dim::Named("x_rows".into()),
+            cols: Dim::Known(1)
+        }
+    );
+    // A declared row stays a row; a declared matrix is the checker's error.
+    let p = prepare(
+        "sum(softmax(w))",
+        &[("w".to_string(), matrix(1, 3))],
+        "f",
+        true,
+    )
+    .unwrap();
+    assert_eq!(shape_of(&p, "w"), matrix(1, 3));
+    let errors = prepare(
+        "sum(softmax(X))",
+        &[("X".to_string(), matrix(3, 2))],
+        "f",
+        true,
+    )
+    .err()
+    .unwrap();
+    assert!(errors[0].message.contains("softmax_cols"), "{errors:?}");
+}

@@ -1,7 +1,7 @@
 //! ast → shaped `ir::Graph`: the second stage of the pipeline. Every node's shape comes from
 //! `rules::infer`; a `Mismatch` becomes an error in words at the offending sub-expression.
 //!
-//! This is also where the DSL's scalar/matrix conventions are decided (SPEC §2, §4): `*` is a
+//! This is also where the DSL's scalar/matrix conventions are decided (reference §2, §4): `*` is a
 //! matrix product, a scalar product or a scaling depending on its operands; a 1×1 matrix is read
 //! as a scalar (`Op::ToScalar`) wherever a scalar is expected; `eye()`, `ones()` and `zeros()` get
 //! their shape from context (a `Hint`) before their node is created.
@@ -15,7 +15,8 @@ mod tests;
 use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, ParamKind, TypeDecl};
 use crate::ir::{self, Dim, Graph, NodeId, Op, Shape};
 use crate::parse::{float_name, Errors};
-use crate::shape::rules::{infer, Mismatch};
+use crate::shape::rules::{infer, softmax_operand, Mismatch};
+use crate::table::call_name;
 
 /// A lowered function: its graph and the node of its value.
 pub struct Lowered {
@@ -218,7 +219,10 @@ impl Lowering<'_> {
             Mismatch::NotScalar { shape } => ("a scalar (or a 1×1 matrix)", shape),
             Mismatch::NotMatrix { shape } => ("a matrix", shape),
             Mismatch::NotVector { shape } => ("a column vector (n×1)", shape),
-            Mismatch::Inner { .. } | Mismatch::Elementwise { .. } | Mismatch::Reshape { .. } => {
+            Mismatch::Inner { .. }
+            | Mismatch::Elementwise { .. }
+            | Mismatch::Reshape { .. }
+            | Mismatch::NotSoftmaxVector { .. } => {
                 return format!("shape mismatch in `{}`: {mismatch}", e.text);
             }
         };
@@ -370,6 +374,7 @@ impl Lowering<'_> {
             }
             (Call::Hadamard, [a, b]) => self.elementwise(e, (a, b), hint, name, Op::Hadamard),
             (Call::ElemDiv, [a, b]) => self.elementwise(e, (a, b), hint, name, Op::ElemDiv),
+            (Call::Atan2, [y, x]) => self.elementwise(e, (y, x), hint, name, Op::Atan2),
             (Call::Kron, [a, b]) => {
                 let x = self.expr(a, &Hint::None);
                 let y = self.expr(b, &Hint::None);
@@ -391,6 +396,14 @@ impl Lowering<'_> {
                     _ => Hint::None,
                 };
                 let x = self.expr(a, &arg_hint)?;
+                if call == Call::Softmax {
+                    if let Err(mismatch) = softmax_operand(self.graph.shape(x)) {
+                        let message =
+                            format!("{mismatch}: `{}` is {}", a.text, self.graph.shape(x));
+                        self.errors.push(e.error(message));
+                        return None;
+                    }
+                }
                 let op = match call {
                     // The transpose of a scalar is the scalar.
                     Call::Transpose if self.graph.shape(x).is_scalar() => return Some(x),
@@ -409,7 +422,19 @@ impl Lowering<'_> {
                     Call::MatPow(k) => Op::MatPow(x, k),
                     Call::Softmax => Op::Softmax(x),
                     Call::Logsumexp => Op::Logsumexp(x),
-                    Call::Dot | Call::Hadamard | Call::ElemDiv | Call::Kron | Call::Powf => {
+                    // mean(A) = sum(A) / sum(𝟙): the count folds to a number for known shapes.
+                    Call::Mean => {
+                        let sum = self.node(e, Op::Sum(x), name, &[a])?;
+                        let ones = self.graph.ones_like(x, e.span);
+                        let count = self.graph.make(Op::Sum(ones), e.span);
+                        Op::Div(sum, count)
+                    }
+                    Call::Dot
+                    | Call::Hadamard
+                    | Call::ElemDiv
+                    | Call::Kron
+                    | Call::Powf
+                    | Call::Atan2 => {
                         return self.arity_error(e, name);
                     }
                 };
@@ -491,31 +516,5 @@ impl Lowering<'_> {
             shape_words(&have)
         )));
         None
-    }
-}
-
-/// The DSL name of a call, for messages.
-fn call_name(call: Call) -> &'static str {
-    match call {
-        Call::Transpose => "t",
-        Call::Trace => "tr",
-        Call::Sum => "sum",
-        Call::Det => "det",
-        Call::Logdet => "logdet",
-        Call::Inv => "inv",
-        Call::Dot => "dot",
-        Call::Norm => "norm",
-        Call::NormSq => "norm_sq",
-        Call::Hadamard => "hadamard",
-        Call::ElemDiv => "elem_div",
-        Call::Kron => "kron",
-        Call::Vec => "vec",
-        Call::Diag => "diag",
-        Call::Diagonal => "diagonal",
-        Call::Map(func) => func.name(),
-        Call::Powf => "powf",
-        Call::MatPow(_) => "matpow",
-        Call::Softmax => "softmax",
-        Call::Logsumexp => "logsumexp",
     }
 }

@@ -22,6 +22,8 @@ pub enum Mismatch {
     NotMatrix { shape: Shape },
     /// An operation that needs a column vector.
     NotVector { shape: Shape },
+    /// `softmax` of a matrix that is not a vector (which normalisation was meant is ambiguous).
+    NotSoftmaxVector { shape: Shape },
     /// `unvec` to a shape whose size differs from the vector's length.
     Reshape { from: Shape, rows: Dim, cols: Dim },
 }
@@ -56,6 +58,11 @@ impl fmt::Display for Mismatch {
                     "the operand is {shape}, but a column vector (n×1) is needed"
                 )
             }
+            Mismatch::NotSoftmaxVector { shape } => write!(
+                f,
+                "`softmax` takes a vector, but the operand is {shape}; for a batch use \
+                 `softmax_cols` (each column) or `softmax_rows` (each row)"
+            ),
             Mismatch::Reshape { from, rows, cols } => write!(
                 f,
                 "a vector of shape {from} cannot be reshaped to {rows}×{cols}"
@@ -76,9 +83,11 @@ pub fn infer(graph: &Graph, op: &Op) -> Result<Shape, Mismatch> {
             let len = Dim::product(m, n);
             Ok(Shape::matrix(len.clone(), len))
         }
-        Op::Add(a, b) | Op::Sub(a, b) | Op::Hadamard(a, b) | Op::ElemDiv(a, b) => {
-            same_shape(s(*a), s(*b))
-        }
+        Op::Add(a, b)
+        | Op::Sub(a, b)
+        | Op::Hadamard(a, b)
+        | Op::ElemDiv(a, b)
+        | Op::Atan2(a, b) => same_shape(s(*a), s(*b)),
         Op::Dot(a, b) => same_shape(s(*a), s(*b)).map(|_| Shape::Scalar),
         Op::Neg(a) | Op::Map(_, a) => Ok(s(*a)),
         Op::Mul(a, b) => {
@@ -174,6 +183,18 @@ pub fn infer(graph: &Graph, op: &Op) -> Result<Shape, Mismatch> {
             Ok(Shape::matrix(Dim::product(m, n), Dim::product(&p, &q)))
         }
         Op::Symmetrize(h) => square(s(*h)),
+    }
+}
+
+/// The DSL's `softmax(v)`: v is a vector, a column (n×1) or a row (1×n). `Op::Softmax` itself
+/// normalises over all entries (the gradient of `logsumexp` uses it on any matrix), so this rule
+/// is the DSL's, checked by `shape::lower` and followed by the command line's inference.
+pub fn softmax_operand(shape: &Shape) -> Result<(), Mismatch> {
+    match shape {
+        Shape::Matrix(r, c) if !r.is_one() && !c.is_one() => Err(Mismatch::NotSoftmaxVector {
+            shape: shape.clone(),
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -266,19 +266,7 @@ impl Graph {
             }
             _ => {}
         }
-        let keeps_zero = matches!(
-            f,
-            Func::Sin
-                | Func::Tan
-                | Func::Tanh
-                | Func::Sqrt
-                | Func::Abs
-                | Func::Relu
-                | Func::Sign
-                | Func::Step
-                | Func::RecipOrZero
-                | Func::LogOrZero
-        ) || matches!(f, Func::Powi(k) if k > 0);
+        let keeps_zero = f.keeps_zero();
         if keeps_zero && self.is_zero(a) {
             return Some(a);
         }

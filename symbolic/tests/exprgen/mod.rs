@@ -12,6 +12,7 @@ use std::fmt;
 
 use matcalc_symbolic::ir::{Dim, Func, Graph, NodeId, Op, Param, ScalarType, Shape};
 use matcalc_symbolic::shape::rules::infer;
+use matcalc_symbolic::table::Domain;
 use proc_macro2::Span;
 use proptest::prelude::*;
 
@@ -89,6 +90,7 @@ pub enum B {
     ElemDiv,
     Kron,
     Powf,
+    Atan2,
 }
 
 /// A generated expression. Built into a graph by [`build`].
@@ -243,6 +245,8 @@ enum G {
     Pos,
     Shift,
     Tanh,
+    /// ½ tanh(e), inside [−½, ½].
+    HalfTanh,
     Wc(usize, bool),
 }
 
@@ -252,6 +256,7 @@ fn guard(g: G, e: E, sh: Sh) -> E {
         G::Pos => pos(e, sh),
         G::Shift => shift(e, sh),
         G::Tanh => un(U::Map(Func::Tanh), e),
+        G::HalfTanh => bin(B::Scale, E::Lit(0.5), un(U::Map(Func::Tanh), e)),
         G::Wc(n, gram) => well_conditioned(e, n, gram),
     }
 }
@@ -289,27 +294,29 @@ impl Choice {
     }
 }
 
-/// Every elementwise DSL function with the guard its domain needs.
+/// Every elementwise function of the operation table with the guard its domain needs; `powi`
+/// with several exponents (negative ones on positive operands).
 fn maps() -> Vec<(Func, G)> {
-    let mut v = vec![
-        (Func::Exp, G::Tanh),
-        (Func::Log, G::Pos),
-        (Func::Sin, G::No),
-        (Func::Cos, G::No),
-        // |tanh| < 1 < π/2 keeps tan away from its poles.
-        (Func::Tan, G::Tanh),
-        (Func::Tanh, G::No),
-        (Func::Sqrt, G::Pos),
-        (Func::Abs, G::Shift),
-        (Func::Sigmoid, G::No),
-        (Func::Softplus, G::No),
-        (Func::Relu, G::Shift),
-    ];
-    for k in [0, 1, 2, 3] {
-        v.push((Func::Powi(k), G::No));
-    }
-    for k in [-1, -2] {
-        v.push((Func::Powi(k), G::Pos));
+    let mut v = Vec::new();
+    for &f in Func::ALL {
+        if let Func::Powi(_) = f {
+            for k in [0, 1, 2, 3] {
+                v.push((Func::Powi(k), G::No));
+            }
+            for k in [-1, -2] {
+                v.push((Func::Powi(k), G::Pos));
+            }
+            continue;
+        }
+        let guard = match f.info().domain {
+            Domain::Any => G::No,
+            // |tanh| < 1 < π/2 keeps tan away from its poles and exponentials moderate.
+            Domain::Bounded => G::Tanh,
+            Domain::Interior => G::HalfTanh,
+            Domain::Positive => G::Pos,
+            Domain::AwayFromZero => G::Shift,
+        };
+        v.push((f, guard));
     }
     v
 }
@@ -327,6 +334,8 @@ fn choices(sh: Sh) -> Vec<Choice> {
         v.push(C::Un(U::Map(f), sh, g));
     }
     v.push(C::Powf(sh));
+    // atan2(y, x) with x ≥ 1: away from the origin, where it is not differentiable.
+    v.push(C::Bin(B::Atan2, sh, G::No, sh, G::Pos));
     match sh {
         Sh::S => {
             v.push(C::Bin(B::Mul, s, G::No, s, G::No));
@@ -464,6 +473,7 @@ pub fn build(e: &E, g: &mut Graph, simplify: bool) -> NodeId {
                 B::ElemDiv => Op::ElemDiv(x, y),
                 B::Kron => Op::Kron(x, y),
                 B::Powf => Op::Powf(x, y),
+                B::Atan2 => Op::Atan2(x, y),
             }
         }
     };

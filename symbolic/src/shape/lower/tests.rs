@@ -415,3 +415,45 @@ fn a_constant_beside_a_failed_operand_adds_no_error() {
     };
     assert_eq!(errors(item).len(), 1);
 }
+
+#[test]
+fn softmax_takes_a_vector_and_names_the_batch_forms_otherwise() {
+    let column = parse_quote! { fn f(v: &Vector<U3>) -> Vector<U3> { softmax(v) } };
+    assert_eq!(show(column), "(Softmax v):3×1");
+    let row = parse_quote! { fn f(w: &Matrix<U1, U3>) -> Matrix<U1, U3> { softmax(w) } };
+    assert_eq!(show(row), "(Softmax w):1×3");
+    error(
+        parse_quote! { fn f(X: &Matrix<U3, U2>) -> Matrix<U3, U2> { softmax(X) } },
+        "`softmax` takes a vector, but the operand is 3×2; for a batch use `softmax_cols` (each \
+         column) or `softmax_rows` (each row): `X` is 3×2",
+    );
+    let generic = parse_quote! { fn f<M: Dim, N: Dim>(X: &Matrix<M, N>) { softmax(X) } };
+    assert!(errors(generic)[0].contains("softmax_cols"));
+}
+
+#[test]
+fn new_elementwise_functions_atan2_and_mean() {
+    for name in ["log1p", "expm1", "sinh", "cosh", "asin", "acos", "atan"] {
+        let f: syn::Ident = syn::parse_str(name).unwrap();
+        let item = parse_quote! { fn g(X: &Matrix<U2, U3>) -> Matrix<U2, U3> { #f(X) } };
+        assert_eq!(
+            show(item),
+            format!("({} X):2×3", {
+                let mut c = name.chars();
+                c.next()
+                    .unwrap()
+                    .to_uppercase()
+                    .chain(c)
+                    .collect::<String>()
+            })
+        );
+    }
+    let item = parse_quote! { fn g(Y: &Matrix<U2, U3>, X: &Matrix<U2, U3>) -> Matrix<U2, U3> { atan2(Y, X) } };
+    assert_eq!(show(item), "(Atan2 Y X):2×3");
+    error(
+        parse_quote! { fn g(Y: &Matrix<U2, U3>, X: &Matrix<U3, U2>) { atan2(Y, X) } },
+        "shape mismatch in `atan2(Y, X)`: left is 2×3, right is 3×2; the shapes must be equal",
+    );
+    let item = parse_quote! { fn g(X: &Matrix<U2, U3>) -> f64 { mean(X) } };
+    assert_eq!(show(item), "(Div (Sum X) 6.0):scalar");
+}
