@@ -118,13 +118,31 @@ thread_local! {
 }
 
 /// Installs a panic hook that records where a panic happened instead of printing it (the
-/// worker catches every panic and reports it itself).
+/// worker catches every panic and reports it itself): the file and line, shortened to the
+/// crate, and the innermost engine function on the stack, which names the cause when the
+/// panic is raised inside a dependency (proc-macro2, quote).
 pub fn silence_panics() {
     panic::set_hook(Box::new(|info| {
-        let location = info
+        let mut location = info
             .location()
-            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .map(|l| {
+                let file = l.file();
+                let short = file.rfind("/src/").map_or(file, |at| {
+                    let crate_start = file[..at].rfind('/').map_or(0, |s| s + 1);
+                    &file[crate_start..]
+                });
+                format!("{short}:{}", l.line())
+            })
             .unwrap_or_default();
+        let trace = std::backtrace::Backtrace::force_capture().to_string();
+        let engine_frame = trace.lines().map(str::trim).find_map(|line| {
+            let name = line.split_once(": ")?.1;
+            (name.starts_with("matcalc_symbolic::") && !name.contains("generate::generate"))
+                .then(|| name.split("::h").next().unwrap_or(name).to_string())
+        });
+        if let Some(frame) = engine_frame {
+            location = format!("{location} in {frame}");
+        }
         PANIC_LOCATION.with(|cell| *cell.borrow_mut() = location);
     }));
 }
@@ -198,6 +216,14 @@ fn run_stages(source: &str, stage: &RefCell<&'static str>) -> Outcome {
         first,
         unlocated,
     }
+}
+
+/// `source` with the function's matcalc attributes removed: the plain Rust function (the DSL
+/// functions exist at run time too), whose compile errors are the user's, not the macro's.
+pub fn without_matcalc_attributes(source: &str) -> Option<String> {
+    let mut item = syn::parse_str::<syn::ItemFn>(source).ok()?;
+    take_requests(&mut item);
+    Some(quote::ToTokens::to_token_stream(&item).to_string())
 }
 
 /// The matcalc attributes of `item`, removed from it, as requests (the macro gets the first

@@ -7,7 +7,8 @@
 //!     CI: `--count 10000`; long run: `cargo run -p matcalc-fuzz --release -- --count 1000000`.
 //! matcalc-fuzz --show ID            the source of input ID (s3, r0, m12345) and its verdict
 //! matcalc-fuzz --write-accepted N DIR
-//!     writes the first N accepted mutants (distinct from the seeds) to DIR/<id>.rs
+//!     writes the first N accepted mutants (distinct from the seeds) to DIR/<id>.rs, and each
+//!     without its matcalc attributes to DIR/<id>_plain.rs
 //! matcalc-fuzz --worker KIND FROM TO   internal: the worker process (see driver.rs)
 //! ```
 
@@ -17,12 +18,14 @@ use std::time::{Duration, Instant};
 
 use matcalc_fuzz::corpus::{Corpus, InputId};
 use matcalc_fuzz::driver::{self, Config, Range, Verdict};
-use matcalc_fuzz::engine::Outcome;
+use matcalc_fuzz::engine::{self, Outcome};
 use matcalc_fuzz::report::Report;
 use matcalc_fuzz::tokens;
 
-/// Accepted mutants larger than this are not written by `--write-accepted`: the compile check
-/// is about generated code being valid, not about compile time.
+/// `--write-accepted` skips mutants longer than this or with more generated text: the compile
+/// check is about generated code being valid; depth and size are the fuzz run's concern (a
+/// deep input can overflow rustc's stack and hide every other result of the check).
+const MAX_WRITTEN_TOKENS: usize = 400;
 const MAX_WRITTEN_BYTES: usize = 100_000;
 
 struct Args {
@@ -148,7 +151,12 @@ fn fuzz(config: &Config, corpus: &Corpus, first: u64, count: u64) -> ExitCode {
 
 fn show(config: &Config, corpus: &Corpus, id: InputId) -> ExitCode {
     let input = corpus.input(id);
-    println!("input {id} (seed {}), mutations: {}", config.seed, input.mutations.join(" "));
+    println!(
+        "input {id} (seed {}), {} tokens, mutations: {}",
+        config.seed,
+        input.tokens.len(),
+        input.mutations.join(" ")
+    );
     println!("{}", input.source());
     let record = driver::run_one(config, id);
     println!("verdict after {:.1} ms: {:?}", record.micros as f64 / 1000.0, record.verdict);
@@ -175,8 +183,11 @@ fn write_accepted(config: &Config, corpus: &Corpus, first: u64, n: usize, dir: &
         });
         accepted.sort();
         for id in accepted {
-            let source = corpus.input(id).source();
-            if chosen.len() < n && seen.insert(source) {
+            let input = corpus.input(id);
+            if input.tokens.len() > MAX_WRITTEN_TOKENS {
+                continue;
+            }
+            if chosen.len() < n && seen.insert(input.source()) {
                 chosen.push(id);
             }
         }
@@ -191,6 +202,8 @@ fn write_accepted(config: &Config, corpus: &Corpus, first: u64, n: usize, dir: &
             input.source()
         );
         std::fs::write(dir.join(format!("{id}.rs")), text).expect("write a mutant");
+        let plain = engine::without_matcalc_attributes(&input.source()).expect("accepted: parses");
+        std::fs::write(dir.join(format!("{id}_plain.rs")), plain).expect("write a mutant");
     }
     println!("wrote {} accepted mutants to {}", chosen.len(), dir.display());
     ExitCode::SUCCESS

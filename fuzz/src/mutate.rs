@@ -84,9 +84,31 @@ const UNARY: &[&str] = &[
 ];
 
 /// The mutants of a run: mutant `index` of the run seeded with `seed`, and the names of the
-/// mutations applied, in order.
+/// mutations applied, in order. Most random edits break the syntax, and such input only tests
+/// syn; so for 85% of the indices mutants are drawn again (up to 8 times) until one parses as a
+/// function. Nested mutants are kept as drawn: checking them would run syn's recursive parser
+/// outside the worker's guarded thread.
 pub fn mutant(seeds: &[Vec<Tok>], seed: u64, index: u64) -> (Vec<Tok>, Vec<&'static str>) {
     let mut rng = Rng::for_input(seed, index);
+    let want_syntax = rng.percent(85);
+    let mut attempt = 0;
+    loop {
+        let (tokens, applied) = draw(seeds, &mut rng);
+        attempt += 1;
+        let keep = !want_syntax
+            || attempt == 8
+            || applied.contains(&"nest")
+            || syn::parse_str::<syn::ItemFn>(&crate::tokens::render(&tokens)).is_ok();
+        if keep {
+            return (tokens, applied);
+        }
+    }
+}
+
+/// The mutations that can make an input arbitrarily large or deep.
+pub const SIZE_EXTREME: &[&str] = &["nest", "long-sum", "repeat", "extreme-number"];
+
+fn draw(seeds: &[Vec<Tok>], rng: &mut Rng) -> (Vec<Tok>, Vec<&'static str>) {
     let mut tokens = rng.pick(seeds).clone();
     let mut applied = Vec::new();
     let mut count = 1;
@@ -94,7 +116,7 @@ pub fn mutant(seeds: &[Vec<Tok>], seed: u64, index: u64) -> (Vec<Tok>, Vec<&'sta
         count += 1;
     }
     for _ in 0..count {
-        applied.push(mutate(&mut tokens, seeds, &mut rng));
+        applied.push(mutate(&mut tokens, seeds, rng));
     }
     (tokens, applied)
 }

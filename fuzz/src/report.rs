@@ -173,7 +173,7 @@ fn size_mutations(id: InputId, corpus: &Corpus) -> String {
         .mutations
         .iter()
         .copied()
-        .filter(|m| matches!(*m, "nest" | "long-sum" | "repeat" | "extreme-number"))
+        .filter(|m| crate::mutate::SIZE_EXTREME.contains(m))
         .collect();
     names.sort_unstable();
     names.dedup();
