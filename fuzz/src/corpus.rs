@@ -146,11 +146,47 @@ mod tests {
     fn the_seeds_use_every_dsl_function_and_attribute() {
         let text = tokens::render(&items(SEEDS).concat());
         let words = [
-            "tr", "sum", "det", "logdet", "inv", "dot", "norm", "norm_sq", "hadamard", "elem_div",
-            "kron", "vec", "diag", "diagonal", "exp", "log", "sin", "cos", "tan", "tanh", "sqrt",
-            "abs", "sigmoid", "softplus", "relu", "powi", "powf", "matpow", "softmax",
-            "logsumexp", "eye", "ones", "zeros", "t", "grad", "jacobian", "hessian", "f32",
-            "Dim", "return", "let",
+            "tr",
+            "sum",
+            "det",
+            "logdet",
+            "inv",
+            "dot",
+            "norm",
+            "norm_sq",
+            "hadamard",
+            "elem_div",
+            "kron",
+            "vec",
+            "diag",
+            "diagonal",
+            "exp",
+            "log",
+            "sin",
+            "cos",
+            "tan",
+            "tanh",
+            "sqrt",
+            "abs",
+            "sigmoid",
+            "softplus",
+            "relu",
+            "powi",
+            "powf",
+            "matpow",
+            "softmax",
+            "logsumexp",
+            "eye",
+            "ones",
+            "zeros",
+            "t",
+            "grad",
+            "jacobian",
+            "hessian",
+            "f32",
+            "Dim",
+            "return",
+            "let",
         ];
         for word in words {
             let pattern = format!(" {word} ");
@@ -160,7 +196,11 @@ mod tests {
 
     #[test]
     fn ids_print_and_parse_back() {
-        for id in [InputId::Seed(3), InputId::Regression(0), InputId::Mutant(123)] {
+        for id in [
+            InputId::Seed(3),
+            InputId::Regression(0),
+            InputId::Mutant(123),
+        ] {
             assert_eq!(id.to_string().parse::<InputId>(), Ok(id));
         }
         assert!("x1".parse::<InputId>().is_err());

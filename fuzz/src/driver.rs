@@ -124,7 +124,10 @@ fn run_chain(config: &Config, range: Range, out: &mpsc::Sender<Record>) {
         for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
             let Ok(line) = line else { break };
             let mut parts = line.splitn(4, ' ');
-            let (tag, n) = (parts.next(), parts.next().and_then(|n| n.parse::<u64>().ok()));
+            let (tag, n) = (
+                parts.next(),
+                parts.next().and_then(|n| n.parse::<u64>().ok()),
+            );
             let Some(n) = n else { continue };
             match tag {
                 Some("S") => started = Some((n, Instant::now())),
@@ -138,14 +141,22 @@ fn run_chain(config: &Config, range: Range, out: &mpsc::Sender<Record>) {
                     });
                     started = None;
                     let verdict = Verdict::Finished(outcome);
-                    let _ = out.send(Record { id: range.id(n), micros, verdict });
+                    let _ = out.send(Record {
+                        id: range.id(n),
+                        micros,
+                        verdict,
+                    });
                 }
                 Some("T") => {
                     started = None;
                     resume = n + 1;
                     let micros = config.timeout.as_micros() as u64;
                     let verdict = Verdict::Hang;
-                    let _ = out.send(Record { id: range.id(n), micros, verdict });
+                    let _ = out.send(Record {
+                        id: range.id(n),
+                        micros,
+                        verdict,
+                    });
                 }
                 _ => {}
             }
@@ -155,7 +166,11 @@ fn run_chain(config: &Config, range: Range, out: &mpsc::Sender<Record>) {
         if let Some((n, since)) = started {
             let micros = since.elapsed().as_micros() as u64;
             let verdict = Verdict::Crash(describe_death(&status, &stderr_text));
-            let _ = out.send(Record { id: range.id(n), micros, verdict });
+            let _ = out.send(Record {
+                id: range.id(n),
+                micros,
+                verdict,
+            });
             resume = n + 1;
         } else if !status.success() && resume == to {
             panic!("a fuzz worker failed outside any input ({status}): {stderr_text}");
@@ -197,7 +212,9 @@ pub fn worker(kind: char, from: u64, to: u64, seed: u64, timeout: Duration) {
     for n in from..to {
         let id = range.id(n);
         let source = corpus.input(id).source();
-        writeln!(out, "S {n}").and_then(|_| out.flush()).expect("stdout");
+        writeln!(out, "S {n}")
+            .and_then(|_| out.flush())
+            .expect("stdout");
         let (sender, receiver) = mpsc::channel();
         let start = Instant::now();
         thread::Builder::new()
@@ -239,6 +256,14 @@ pub fn run_one(config: &Config, id: InputId) -> Record {
         jobs: 1,
         ..config.clone()
     };
-    run(&single, Range { kind, from: n, to: n + 1 }, |r| found = Some(r));
+    run(
+        &single,
+        Range {
+            kind,
+            from: n,
+            to: n + 1,
+        },
+        |r| found = Some(r),
+    );
     found.expect("the worker reports every input")
 }

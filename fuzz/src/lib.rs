@@ -4,9 +4,9 @@
 //! processes so that stack overflows, aborts and hangs are caught and pinned to one input.
 
 pub mod corpus;
+pub mod driver;
 pub mod engine;
 pub mod mutate;
+pub mod report;
 pub mod rng;
 pub mod tokens;
-pub mod driver;
-pub mod report;

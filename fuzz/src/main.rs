@@ -4,11 +4,15 @@
 //! matcalc-fuzz [--count N] [--first I] [--seed S] [--jobs J] [--timeout-ms T] [--batch B]
 //!     the seeds, the regressions, then mutants I..I+N; prints each defect class with its
 //!     first input and the summary line; exits 1 on any panic, crash, hang or rejected seed.
-//!     CI: `--count 10000`; long run: `cargo run -p matcalc-fuzz --release -- --count 1000000`.
+//!     CI: `cargo run -p matcalc-fuzz -- --count 10000 --jobs 2` (the dev profile, as cargo
+//!     builds proc macros, so stack depth is the macro's); long run:
+//!     `cargo run -p matcalc-fuzz --release -- --count 1000000 --first 10000` (faster; finds
+//!     panics and hangs, but overflows only at larger depths than the real macro).
 //! matcalc-fuzz --show ID            the source of input ID (s3, r0, m12345) and its verdict
 //! matcalc-fuzz --write-accepted N DIR
-//!     writes the first N accepted mutants (distinct from the seeds) to DIR/<id>.rs, and each
-//!     without its matcalc attributes to DIR/<id>_plain.rs
+//!     writes the regressions the engine accepts and the first N accepted mutants (distinct
+//!     from the seeds) to DIR/<id>.rs, each also without its matcalc attributes to
+//!     DIR/<id>_plain.rs
 //! matcalc-fuzz --worker KIND FROM TO   internal: the worker process (see driver.rs)
 //! ```
 
@@ -127,21 +131,42 @@ fn fuzz(config: &Config, corpus: &Corpus, first: u64, count: u64) -> ExitCode {
     let start = Instant::now();
     let mut report = Report::default();
     let ranges = [
-        Range { kind: 's', from: 0, to: corpus.seeds.len() as u64 },
-        Range { kind: 'r', from: 0, to: corpus.regressions.len() as u64 },
-        Range { kind: 'm', from: first, to: first + count },
+        Range {
+            kind: 's',
+            from: 0,
+            to: corpus.seeds.len() as u64,
+        },
+        Range {
+            kind: 'r',
+            from: 0,
+            to: corpus.regressions.len() as u64,
+        },
+        Range {
+            kind: 'm',
+            from: first,
+            to: first + count,
+        },
     ];
     for range in ranges {
         driver::run(config, range, |record| report.add(&record, corpus));
     }
     print!("{}", report.classes());
     if report.failures() > 0 {
+        // `--show` must run in the same profile: stack depth differs between them.
+        let profile = if cfg!(debug_assertions) {
+            ""
+        } else {
+            " --release"
+        };
         println!(
-            "show an input with: cargo run -p matcalc-fuzz --release -- --seed {} --show ID",
+            "show an input with: cargo run -p matcalc-fuzz{profile} -- --seed {} --show ID",
             config.seed
         );
     }
-    println!("{}", report.summary(config.seed, start.elapsed().as_secs_f64()));
+    println!(
+        "{}",
+        report.summary(config.seed, start.elapsed().as_secs_f64())
+    );
     if report.failures() > 0 {
         ExitCode::FAILURE
     } else {
@@ -159,20 +184,47 @@ fn show(config: &Config, corpus: &Corpus, id: InputId) -> ExitCode {
     );
     println!("{}", input.source());
     let record = driver::run_one(config, id);
-    println!("verdict after {:.1} ms: {:?}", record.micros as f64 / 1000.0, record.verdict);
+    println!(
+        "verdict after {:.1} ms: {:?}",
+        record.micros as f64 / 1000.0,
+        record.verdict
+    );
     ExitCode::SUCCESS
 }
 
-/// Runs mutants from `first` in batches until `n` accepted ones, distinct from the seeds and
-/// from each other, are found, and writes each to `dir/<id>.rs`.
-fn write_accepted(config: &Config, corpus: &Corpus, first: u64, n: usize, dir: &PathBuf) -> ExitCode {
+/// Writes the accepted regressions, then runs mutants from `first` in batches until `n`
+/// accepted ones, distinct from the seeds and from each other, are found; each goes to
+/// `dir/<id>.rs`.
+fn write_accepted(
+    config: &Config,
+    corpus: &Corpus,
+    first: u64,
+    n: usize,
+    dir: &PathBuf,
+) -> ExitCode {
     std::fs::create_dir_all(dir).expect("create the output directory");
     let mut seen: std::collections::HashSet<String> =
         corpus.seeds.iter().map(|s| tokens::render(s)).collect();
+    let regressions = Range {
+        kind: 'r',
+        from: 0,
+        to: corpus.regressions.len() as u64,
+    };
+    let mut regressions_accepted = Vec::new();
+    driver::run(config, regressions, |record| {
+        let small = corpus.input(record.id).tokens.len() <= MAX_WRITTEN_TOKENS;
+        if small && matches!(record.verdict, Verdict::Finished(Outcome::Accepted { .. })) {
+            regressions_accepted.push(record.id);
+        }
+    });
     let mut chosen: Vec<InputId> = Vec::new();
     let mut next = first;
     while chosen.len() < n {
-        let range = Range { kind: 'm', from: next, to: next + 500 };
+        let range = Range {
+            kind: 'm',
+            from: next,
+            to: next + 500,
+        };
         let mut accepted = Vec::new();
         driver::run(config, range, |record| {
             if let Verdict::Finished(Outcome::Accepted { bytes }) = record.verdict {
@@ -193,7 +245,8 @@ fn write_accepted(config: &Config, corpus: &Corpus, first: u64, n: usize, dir: &
         }
         next += 500;
     }
-    for id in &chosen {
+    let written = chosen.len();
+    for id in regressions_accepted.iter().chain(&chosen) {
         let input = corpus.input(*id);
         let text = format!(
             "// {id} (seed {}): {}\n{}\n",
@@ -205,6 +258,10 @@ fn write_accepted(config: &Config, corpus: &Corpus, first: u64, n: usize, dir: &
         let plain = engine::without_matcalc_attributes(&input.source()).expect("accepted: parses");
         std::fs::write(dir.join(format!("{id}_plain.rs")), plain).expect("write a mutant");
     }
-    println!("wrote {} accepted mutants to {}", chosen.len(), dir.display());
+    println!(
+        "wrote {} accepted regressions and {written} accepted mutants to {}",
+        regressions_accepted.len(),
+        dir.display()
+    );
     ExitCode::SUCCESS
 }

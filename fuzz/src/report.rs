@@ -49,11 +49,17 @@ impl Report {
         let class = match &record.verdict {
             Verdict::Hang => {
                 self.hangs += 1;
-                Some(format!("hang over the time limit ({})", size_mutations(record.id, corpus)))
+                Some(format!(
+                    "hang over the time limit ({})",
+                    size_mutations(record.id, corpus)
+                ))
             }
             Verdict::Crash(how) => {
                 self.crashes += 1;
-                Some(format!("crash: {how} ({})", size_mutations(record.id, corpus)))
+                Some(format!(
+                    "crash: {how} ({})",
+                    size_mutations(record.id, corpus)
+                ))
             }
             Verdict::Finished(outcome) => self.add_outcome(record, outcome, corpus),
         };
@@ -62,8 +68,14 @@ impl Report {
         }
     }
 
-    fn add_outcome(&mut self, record: &Record, outcome: &Outcome, corpus: &Corpus) -> Option<String> {
-        if let (InputId::Seed(_), false) = (record.id, matches!(outcome, Outcome::Accepted { .. })) {
+    fn add_outcome(
+        &mut self,
+        record: &Record,
+        outcome: &Outcome,
+        corpus: &Corpus,
+    ) -> Option<String> {
+        if let (InputId::Seed(_), false) = (record.id, matches!(outcome, Outcome::Accepted { .. }))
+        {
             self.bad_seeds += 1;
             let what = match outcome {
                 Outcome::Rejected { first, .. } => normalise(first),
@@ -94,11 +106,17 @@ impl Report {
                 message,
             } => {
                 self.panics += 1;
-                return Some(format!("panic in {stage} at {location}: {}", normalise(message)));
+                return Some(format!(
+                    "panic in {stage} at {location}: {}",
+                    normalise(message)
+                ));
             }
             Outcome::InvalidOutput { stage, message } => {
                 self.invalid_output += 1;
-                return Some(format!("invalid output from {stage}: {}", normalise(message)));
+                return Some(format!(
+                    "invalid output from {stage}: {}",
+                    normalise(message)
+                ));
             }
         }
         None
@@ -140,7 +158,10 @@ impl Report {
             if classes.is_empty() {
                 continue;
             }
-            let _ = writeln!(text, "{title} by class (count, first input, its mutations):");
+            let _ = writeln!(
+                text,
+                "{title} by class (count, first input, its mutations):"
+            );
             let mut sorted: Vec<_> = classes.iter().collect();
             sorted.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
             for (name, class) in sorted {
