@@ -181,7 +181,7 @@ fn assemble_original(
     value: NodeId,
 ) -> TokenStream {
     let lowered = lower::lower(graph, &[value]);
-    let code = emit::emit(&lowered.graph, &lowered.roots, &param_access(function));
+    let code = emit::emit(&lowered, &param_access(function));
     let mut item = item.clone();
     add_bounds(&mut item.sig, &code.bounds);
     let attrs = &item.attrs;
@@ -279,7 +279,7 @@ fn derived_function(
     let mut roots = vec![value];
     roots.extend(outputs.iter().map(|o| o.node));
     let lowered = lower::lower(graph, &roots);
-    let code = emit::emit(&lowered.graph, &lowered.roots, &param_access(function));
+    let code = emit::emit(&lowered, &param_access(function));
     let value_type = match &item.sig.output {
         syn::ReturnType::Type(_, ty) => ty.to_token_stream(),
         syn::ReturnType::Default => return Err(missing_return_type(function, item, request.kind)),

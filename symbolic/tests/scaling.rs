@@ -93,7 +93,10 @@ fn assert_linear(what: &str, ks: &[usize], source: impl Fn(usize) -> String, kin
     for (name, ys) in &measures {
         let e = exponent(ks, ys);
         println!("{what}: {name} at k = {ks:?}: {ys:?}, exponent {e:.3}");
-        assert!(e <= 1.15, "{what}: {name} grows like k^{e:.2}: {ys:?} at k = {ks:?}");
+        assert!(
+            e <= 1.15,
+            "{what}: {name} grows like k^{e:.2}: {ys:?} at k = {ks:?}"
+        );
         for w in ys.windows(2) {
             assert!(
                 w[1] as f64 <= 2.3 * w[0] as f64,
@@ -126,7 +129,12 @@ fn tanh_network(k: usize) -> String {
 
 #[test]
 fn let_chains_grow_linearly() {
-    assert_linear("let chain (grad)", &[8, 16, 32, 64], let_chain, Derivative::Grad);
+    assert_linear(
+        "let chain (grad)",
+        &[8, 16, 32, 64],
+        let_chain,
+        Derivative::Grad,
+    );
 }
 
 #[test]

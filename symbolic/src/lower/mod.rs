@@ -4,22 +4,33 @@
 //! node by node and `print` never has to undo a rewrite made for speed:
 //!
 //! - products with a matrix of ones become row or column sums, and `sum(A B)` becomes
-//!   `(𝟙ᵀ A)(B 𝟙)`, O(n²) instead of O(n³) ([`ones`]).
+//!   `(𝟙ᵀ A)(B 𝟙)`, O(n²) instead of O(n³) (`ones`);
+//! - each node gets its kernel: structured and fused products, Kronecker products with an
+//!   identity filled directly, one LU per matrix for its `inv`/`det`/`logdet` ([`kernels`]);
+//!   and only the nodes those kernels read get a statement.
 //!
 //! The copy is built with the graph's plain constructor (`make_raw`): the readable graph is
 //! already simplified, and the rewrites here must not be undone by `simplify`'s.
 
+pub mod kernels;
 mod ones;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeSet;
+
 use crate::ir::{Graph, NodeId, Op};
 
-/// The graph `emit` reads: the roots of a readable graph, rewritten for speed.
+/// The graph `emit` reads: the roots of a readable graph, rewritten for speed, with the
+/// kernel decisions `emit` spells out.
 pub struct Lowered {
     pub graph: Graph,
     /// The lowered node of each root, in the order given.
     pub roots: Vec<NodeId>,
+    /// The nodes that get a statement, in dependency order.
+    pub statements: Vec<NodeId>,
+    /// The matrices LU-factored once for several of `inv`, `det`, `logdet`.
+    pub shared_lu: BTreeSet<NodeId>,
 }
 
 /// Lowers the nodes `roots` need, in one pass over them in topological order.
@@ -35,8 +46,15 @@ pub fn lower(readable: &Graph, roots: &[NodeId]) -> Lowered {
     let roots = roots
         .iter()
         .map(|r| lowered[r.index()].expect("every root is reachable from itself"))
-        .collect();
-    Lowered { graph, roots }
+        .collect::<Vec<_>>();
+    let statements = kernels::statements(&graph, &roots);
+    let shared_lu = kernels::shared_factorizations(&graph, &statements);
+    Lowered {
+        graph,
+        roots,
+        statements,
+        shared_lu,
+    }
 }
 
 impl Graph {

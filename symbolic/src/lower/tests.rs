@@ -11,9 +11,9 @@ use crate::testing::{graph, m, op, sp};
 
 /// Whether some node `roots` need is a product with a matrix of ones.
 fn has_ones_product(g: &Graph, roots: &[NodeId]) -> bool {
-    g.reachable(roots).into_iter().any(|id| {
-        matches!(*g.op(id), Op::MatMul(a, b) if g.is_ones(a) || g.is_ones(b))
-    })
+    g.reachable(roots)
+        .into_iter()
+        .any(|id| matches!(*g.op(id), Op::MatMul(a, b) if g.is_ones(a) || g.is_ones(b)))
 }
 
 /// Whether some node `roots` need is one of the speed-oriented forms.
@@ -64,7 +64,10 @@ fn sum_of_product_shares_the_row_sums_with_its_gradient() {
     assert!(!has_ones_product(lg, &l.roots));
     // value: (𝟙ᵀX)(y𝟙), gradient: 𝟙₃ₓ₁ (y𝟙)ᵀ — the same y𝟙.
     let Op::ToScalar(prod) = *lg.op(l.roots[0]) else {
-        panic!("sum(X y) lowers to a 1×1 product, got {:?}", lg.op(l.roots[0]))
+        panic!(
+            "sum(X y) lowers to a 1×1 product, got {:?}",
+            lg.op(l.roots[0])
+        )
     };
     let Op::MatMul(col_sums, row_sums) = *lg.op(prod) else {
         panic!("a product of sums")
@@ -101,7 +104,10 @@ fn ones_products_become_sums_on_either_side() {
     assert!(has_ones_product(&g, &roots));
     let l = lower(&g, &roots);
     assert!(!has_ones_product(&l.graph, &l.roots));
-    assert!(matches!(l.graph.op(l.roots[4]), Op::Sum(_)), "A (B 𝟙) is a vector: no rewrite");
+    assert!(
+        matches!(l.graph.op(l.roots[4]), Op::Sum(_)),
+        "A (B 𝟙) is a vector: no rewrite"
+    );
     assert_same_values(&g, &roots, &values(&[(4, 3), (3, 2)]));
 }
 
@@ -118,4 +124,44 @@ fn lowering_copies_only_what_the_roots_need() {
         .iter()
         .all(|&id| !matches!(l.graph.op(id), Op::MatMul(..))));
     let _ = unused;
+}
+
+#[test]
+fn kernels_are_chosen_by_the_lowering() {
+    use super::kernels::{product, Fused, Product};
+    let (mut g, p) = graph(&[("X", m(3, 3)), ("A", m(3, 3)), ("v", m(3, 1))]);
+    let (x, a, v) = (p[0], p[1], p[2]);
+    // logdet(X) + tr(X⁻¹ A) + ⟨Xᵀ A, A⟩: X is factored once; Xᵀ A is fused, Xᵀ never formed.
+    let ld = op(&mut g, Op::Logdet(x));
+    let inv = g.inv(x, sp());
+    let ia = g.matmul(inv, a, sp());
+    let tr = op(&mut g, Op::Trace(ia));
+    let xt = g.transpose(x, sp());
+    let xta = g.matmul(xt, a, sp());
+    let d = g.dot(xta, a, sp());
+    let s = g.add(ld, tr, sp());
+    let phi = g.add(s, d, sp());
+    let vt = g.transpose(v, sp());
+    let outer = g.matmul(v, vt, sp());
+    let l = lower(&g, &[phi, outer]);
+    let lg = &l.graph;
+    let lowered_x = lg
+        .reachable(&l.roots)
+        .into_iter()
+        .find(|&id| *lg.op(id) == Op::Param(0))
+        .expect("X is read");
+    assert_eq!(l.shared_lu.iter().copied().collect::<Vec<_>>(), [lowered_x]);
+    let mut fused = 0;
+    for &id in &l.statements {
+        match *lg.op(id) {
+            Op::Transpose(_) => panic!("a transpose used only as a factor got a statement"),
+            Op::MatMul(a, b) => {
+                if let Product::Fused(Fused::TrMul(..) | Fused::Outer(..)) = product(lg, a, b) {
+                    fused += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(fused, 2, "Xᵀ A and v vᵀ are fused");
 }

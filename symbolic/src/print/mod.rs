@@ -93,9 +93,7 @@ trait Notation {
     fn where_clause(&self, formula: &str, definitions: &[(String, String)]) -> String;
     /// What is shown instead of a formula of `chars` characters with `names` named subterms.
     fn too_long(&self, chars: usize, names: usize) -> String {
-        format!(
-            "(the formula is too long to show: {chars} characters with {names} named subterms)"
-        )
+        format!("(the formula is too long to show: {chars} characters with {names} named subterms)")
     }
 }
 

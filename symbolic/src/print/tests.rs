@@ -171,7 +171,10 @@ fn formulas_past_the_cap_are_not_shown() {
     // 2¹⁵⁰⁰ characters inline; about 20 per step named, which passes MAX_CHARS.
     let (g, y) = chain(1_500);
     let text = unicode(&g, y);
-    assert!(text.starts_with("(the formula is too long to show: "), "{text}");
+    assert!(
+        text.starts_with("(the formula is too long to show: "),
+        "{text}"
+    );
     assert!(text.len() < 200);
     let (g, y) = chain(300);
     assert!(unicode(&g, y).contains("t₂₉₉ = "));
