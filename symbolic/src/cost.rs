@@ -17,9 +17,12 @@ pub const GENERIC_DIM: u64 = 8;
 /// The weight of one `exp`, `log`, `sin`, ... relative to one addition.
 pub const TRANSCENDENTAL: u64 = 8;
 
-/// Estimated flops to evaluate every node reachable from `roots` once.
+/// Estimated flops to evaluate every node reachable from `roots` once, in the form `emit`
+/// computes them (after `lower`).
 pub fn cost(g: &Graph, roots: &[NodeId]) -> u64 {
-    g.reachable(roots)
+    let lowered = crate::lower::lower(g, roots);
+    let g = &lowered.graph;
+    g.reachable(&lowered.roots)
         .into_iter()
         .map(|id| node_cost(g, id))
         .fold(0, u64::saturating_add)

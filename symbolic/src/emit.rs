@@ -1,7 +1,9 @@
-//! The last stage for code: turns the nodes of an `ir::Graph` that some roots need into a
-//! straight-line sequence of `let` statements over matcalc-core, one statement per node, so
-//! every shared subexpression is evaluated exactly once. It also collects the trait bounds the
-//! statements need when dimensions are generic (products of dimensions from `kron` and `vec`).
+//! The last stage for code: turns a lowered graph (see `lower`, which has rewritten it for speed
+//! and chosen each node's kernel) into a straight-line sequence of `let` statements over
+//! matcalc-core, one statement per node that needs one, so every shared subexpression is
+//! evaluated exactly once. It decides nothing about how to compute: it spells the lowering's
+//! choices in tokens, and collects the trait bounds the statements need when dimensions are
+//! generic (products of dimensions from `kron` and `vec`).
 
 use std::collections::BTreeSet;
 
@@ -9,6 +11,8 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{Dim, Func, Graph, NodeId, Op, ScalarType, Shape};
+use crate::lower::kernels::{self, Product};
+use crate::lower::Lowered;
 
 mod structured;
 
@@ -30,23 +34,22 @@ pub struct Emitted {
     pub bounds: Vec<TokenStream>,
 }
 
-/// Emits the code computing `roots` in `graph`.
-pub fn emit(graph: &Graph, roots: &[NodeId], params: &[ParamAccess]) -> Emitted {
+/// Emits the code computing the roots of `lowered`.
+pub fn emit(lowered: &Lowered, params: &[ParamAccess]) -> Emitted {
+    let graph = &lowered.graph;
     let mut emitter = Emitter {
         graph,
         params,
         statements: TokenStream::new(),
         bounds: BTreeSet::new(),
         scalar: scalar_type(graph.scalar),
-        shared_lu: BTreeSet::new(),
+        shared_lu: &lowered.shared_lu,
         lu_done: BTreeSet::new(),
     };
-    let nodes = structured::materialized(graph, roots);
-    emitter.shared_lu = shared_factorizations(graph, &nodes);
-    for id in nodes {
+    for &id in &lowered.statements {
         emitter.statement(id);
     }
-    let roots = roots.iter().map(|&id| emitter.owned(id)).collect();
+    let roots = lowered.roots.iter().map(|&id| emitter.owned(id)).collect();
     Emitted {
         statements: emitter.statements,
         roots,
@@ -56,24 +59,6 @@ pub fn emit(graph: &Graph, roots: &[NodeId], params: &[ParamAccess]) -> Emitted 
             .map(|b| b.parse().expect("bounds are built from valid tokens"))
             .collect(),
     }
-}
-
-/// The matrices of which more than one of `inv`, `det`, `logdet` is computed: they are
-/// LU-factored once, and each of those reads the one factorization.
-fn shared_factorizations(graph: &Graph, nodes: &[NodeId]) -> BTreeSet<NodeId> {
-    let mut users: std::collections::BTreeMap<NodeId, usize> = Default::default();
-    for &id in nodes {
-        if let Op::Inv(a) | Op::Det(a) | Op::Logdet(a) = *graph.op(id) {
-            if !graph.shape(a).is_scalar() {
-                *users.entry(a).or_default() += 1;
-            }
-        }
-    }
-    users
-        .into_iter()
-        .filter(|&(_, n)| n > 1)
-        .map(|(a, _)| a)
-        .collect()
 }
 
 /// The Rust type of a dimension.
@@ -137,7 +122,7 @@ struct Emitter<'a> {
     bounds: BTreeSet<String>,
     scalar: TokenStream,
     /// Matrices factored once for several of `inv`, `det`, `logdet`.
-    shared_lu: BTreeSet<NodeId>,
+    shared_lu: &'a BTreeSet<NodeId>,
     /// Those whose factorization has been emitted.
     lu_done: BTreeSet<NodeId>,
 }
@@ -273,13 +258,15 @@ impl Emitter<'_> {
                 let a = o(self, a);
                 quote!(-#a)
             }
-            Op::MatMul(a, b) if self.structured_product(a, b).is_some() => {
-                self.structured_product(a, b).expect("checked by the guard")
-            }
-            Op::MatMul(a, b) if structured::fused(self.graph, a, b).is_some() => {
-                self.fused_product(a, b).expect("checked by the guard")
-            }
-            Op::Mul(a, b) | Op::MatMul(a, b) => {
+            Op::MatMul(a, b) => match kernels::product(self.graph, a, b) {
+                Product::Structured(s) => self.structured_product(s, b),
+                Product::Fused(f) => self.fused_product(f),
+                Product::Plain => {
+                    let (a, b) = (o(self, a), o(self, b));
+                    quote!(#a * #b)
+                }
+            },
+            Op::Mul(a, b) => {
                 let (a, b) = (o(self, a), o(self, b));
                 quote!(#a * #b)
             }
@@ -344,8 +331,8 @@ impl Emitter<'_> {
                     self.method(y, quote!(atan2(#x)))
                 }
             }
-            Op::Kron(a, b) if self.kron_with_identity(a, b).is_some() => {
-                self.kron_with_identity(a, b).expect("checked by the guard")
+            Op::Kron(a, b) if kernels::kron_identity(self.graph, a, b).is_some() => {
+                self.kron_with_identity(a, b)
             }
             Op::Kron(a, b) => {
                 let (sa, sb) = (self.graph.shape(a).clone(), self.graph.shape(b).clone());

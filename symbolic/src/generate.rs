@@ -10,6 +10,7 @@ use crate::ast;
 use crate::diff;
 use crate::emit::{self, ParamAccess};
 use crate::ir::{Dim, Graph, NodeId, Shape};
+use crate::lower;
 use crate::parse;
 use crate::print;
 use crate::shape;
@@ -179,7 +180,8 @@ fn assemble_original(
     graph: &Graph,
     value: NodeId,
 ) -> TokenStream {
-    let code = emit::emit(graph, &[value], &param_access(function));
+    let lowered = lower::lower(graph, &[value]);
+    let code = emit::emit(&lowered, &param_access(function));
     let mut item = item.clone();
     add_bounds(&mut item.sig, &code.bounds);
     let attrs = &item.attrs;
@@ -276,7 +278,8 @@ fn derived_function(
 
     let mut roots = vec![value];
     roots.extend(outputs.iter().map(|o| o.node));
-    let code = emit::emit(graph, &roots, &param_access(function));
+    let lowered = lower::lower(graph, &roots);
+    let code = emit::emit(&lowered, &param_access(function));
     let value_type = match &item.sig.output {
         syn::ReturnType::Type(_, ty) => ty.to_token_stream(),
         syn::ReturnType::Default => return Err(missing_return_type(function, item, request.kind)),

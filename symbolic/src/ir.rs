@@ -297,6 +297,58 @@ impl Op {
         }
     }
 
+    /// The same op with every operand replaced by `f(operand)` (the other fields kept): how a
+    /// pass copies a node into another graph.
+    pub fn map_args(&self, mut f: impl FnMut(NodeId) -> NodeId) -> Op {
+        use Op::*;
+        let mut op = self.clone();
+        match &mut op {
+            Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..)
+            | KronPerm(..) => {}
+            Neg(a)
+            | Transpose(a)
+            | Trace(a)
+            | Sum(a)
+            | Det(a)
+            | Logdet(a)
+            | Inv(a)
+            | Norm(a)
+            | NormSq(a)
+            | Vec(a)
+            | Unvec(a, ..)
+            | Diag(a)
+            | Diagonal(a)
+            | Map(_, a)
+            | MatPow(a, _)
+            | Softmax(a)
+            | Logsumexp(a)
+            | ToScalar(a)
+            | FromScalar(a)
+            | OnesMul(_, a)
+            | MulOnes(a, _)
+            | KronRearrange(a, ..)
+            | Symmetrize(a) => *a = f(*a),
+            Add(a, b)
+            | Sub(a, b)
+            | Mul(a, b)
+            | Scale(a, b)
+            | MatMul(a, b)
+            | Div(a, b)
+            | Dot(a, b)
+            | Hadamard(a, b)
+            | ElemDiv(a, b)
+            | Kron(a, b)
+            | Powf(a, b)
+            | KronAdjointLeft(a, b)
+            | KronAdjointRight(a, b)
+            | Atan2(a, b) => {
+                *a = f(*a);
+                *b = f(*b);
+            }
+        }
+        op
+    }
+
     pub fn literal(value: f64) -> Op {
         Op::Literal(value.to_bits())
     }

@@ -34,13 +34,14 @@ fn sum_of_product_uses_no_ones_product() {
     let xy = g.matmul(p[0], p[1], sp());
     let phi = op(&mut g, Op::Sum(xy));
     let d = gradient(&mut g, phi, &[0])[0];
-    // sum(X Y) is simplified to (𝟙ᵀX)(Y𝟙), so the gradient reuses the row sums Y𝟙.
+    // The code computes sum(X Y) as (𝟙ᵀX)(Y𝟙) (`lower`), so the gradient reuses the row sums Y𝟙.
     assert_eq!(unicode(&g, d), "𝟙 Yᵀ");
     assert_eq!(latex(&g, d), r"\mathbf{1} Y^\top");
-    for id in g.reachable(&[phi, d]) {
-        if let Op::MatMul(a, b) = *g.op(id) {
+    let l = crate::lower::lower(&g, &[phi, d]);
+    for id in l.graph.reachable(&l.roots) {
+        if let Op::MatMul(a, b) = *l.graph.op(id) {
             assert!(
-                !g.is_ones(a) && !g.is_ones(b),
+                !l.graph.is_ones(a) && !l.graph.is_ones(b),
                 "a product with 𝟙 was formed"
             );
         }

@@ -94,4 +94,15 @@ impl Notation for Latex {
     fn sized_identity(&self, n: &Dim) -> String {
         format!("I_{{{}}}", dim(n))
     }
+    /// `t_{1}`: a parameter `t_1` prints as `t\_1`, so no parameter reads the same.
+    fn subterm(&self, k: usize) -> String {
+        format!("t_{{{k}}}")
+    }
+    fn where_clause(&self, formula: &str, definitions: &[(String, String)]) -> String {
+        let defs: Vec<String> = definitions
+            .iter()
+            .map(|(name, text)| format!("{name} = {text}"))
+            .collect();
+        format!(r"{formula} \quad \text{{where }} {}", defs.join(r",\; "))
+    }
 }

@@ -5,8 +5,10 @@
 //! between a value and its gradients.
 //!
 //! The rewrites make derivative formulas read like a textbook (`(W x − y) xᵀ`, not
-//! `((1·(W x − y)) (xᵀ ⊗ 1))`) and keep the emitted code cheap (no products with identity or
-//! all-ones matrices, no arithmetic on literals). Every rule maps a term to a term that is
+//! `((1·(W x − y)) (xᵀ ⊗ 1))`) and keep the graph small (no products with the identity, no
+//! arithmetic on literals). The graph they build is the readable one that `print` shows; the
+//! rewrites made only for speed (products with 𝟙 as sums, fused products, shared
+//! factorizations) belong to `lower`, which runs before `emit`. Every rule maps a term to a term that is
 //! smaller in a fixed measure (fewer nodes, fewer `Neg`/`Transpose`/`Scale` wrappers, or literal
 //! coefficients moved outwards), so rewriting terminates; the canonical forms are documented
 //! in `rules`.

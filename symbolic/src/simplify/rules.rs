@@ -14,8 +14,8 @@
 //!   the two new transposes is not cancelled or absorbed by a symmetric constant (so
 //!   `(xᵀ A)ᵀ → Aᵀ x`, `(A Bᵀ)ᵀ → B Aᵀ`, but `(A B)ᵀ` stays). `inv(Aᵀ) → inv(A)ᵀ`, and the
 //!   transpose of an inverse is never pushed inside, so `X⁻ᵀ` is one node shared by all uses.
-//! - products with ones are never formed: `𝟙 B → OnesMul`, `B 𝟙 → MulOnes`; products of
-//!   powers of one matrix are a power (`A A → A²`).
+//! - products of powers of one matrix are a power (`A A → A²`). Products with 𝟙 and
+//!   `sum(A B)` stay as written; making them cheap (sums instead of products) is `lower`'s job.
 
 use proc_macro2::Span;
 

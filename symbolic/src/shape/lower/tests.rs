@@ -231,7 +231,7 @@ fn lets_are_lowered_once() {
 #[test]
 fn constants_take_their_shape_from_context() {
     // Lowering builds through the rewriting constructor, so a constant often shows only in the
-    // simplified form it leaves (`eye() * X → X`, `ones() * X → OnesMul(X)` of the right shape).
+    // simplified form it leaves (`eye() * X → X`, `ones() * X → 𝟙 X` with 𝟙 of the right shape).
     let cases: Vec<(syn::ItemFn, &str)> = vec![
         (
             parse_quote! { fn f(A: &Matrix<U3, U3>) -> Matrix<U3, U3> { A + eye() } },
@@ -247,7 +247,7 @@ fn constants_take_their_shape_from_context() {
         ),
         (
             parse_quote! { fn f(X: &Matrix<U3, U2>) -> Matrix<U4, U2> { ones() * X } },
-            "(OnesMul X):4×2",
+            "(MatMul Ones4×3 X):4×2",
         ),
         (
             parse_quote! { fn f(s: f64) -> Matrix<U2, U3> { s * ones() } },
@@ -275,7 +275,7 @@ fn constants_take_their_shape_from_context() {
         ),
         (
             parse_quote! { fn f(x: &Vector<U3>) -> f64 { x.t() * ones() } },
-            "(ToScalar (MulOnes (Transpose x))):scalar",
+            "(ToScalar (MatMul (Transpose x) Ones3×1)):scalar",
         ),
         (
             parse_quote! { fn f(s: f64) -> f64 { s + ones() - zeros() } },
