@@ -341,6 +341,30 @@ pub fn logsumexp<A: MatrixArg>(a: A) -> A::T {
     a.as_matrix().logsumexp()
 }
 
+/// Softmax of each column (each column a sample), stable.
+#[inline]
+pub fn softmax_cols<A: MatrixArg>(a: A) -> Matrix<A::R, A::C, A::T> {
+    a.as_matrix().softmax_cols()
+}
+
+/// Softmax of each row, stable.
+#[inline]
+pub fn softmax_rows<A: MatrixArg>(a: A) -> Matrix<A::R, A::C, A::T> {
+    a.as_matrix().softmax_rows()
+}
+
+/// `ln Σ exp` of each column: a 1×C row, stable.
+#[inline]
+pub fn logsumexp_cols<A: MatrixArg>(a: A) -> Matrix<typenum::consts::U1, A::C, A::T> {
+    a.as_matrix().logsumexp_cols()
+}
+
+/// `ln Σ exp` of each row: an R×1 column, stable.
+#[inline]
+pub fn logsumexp_rows<A: MatrixArg>(a: A) -> Matrix<A::R, typenum::consts::U1, A::T> {
+    a.as_matrix().logsumexp_rows()
+}
+
 /// The identity-like matrix (ones on the diagonal) of the shape the context needs.
 #[inline]
 pub fn eye<R: Dim, C: Dim, T: Scalar>() -> Matrix<R, C, T> {

@@ -29,7 +29,9 @@ pub use typenum;
 
 mod adjugate;
 mod arg;
+mod batch;
 mod cholesky;
+mod constant;
 mod dim;
 mod display;
 pub mod dsl;
@@ -48,10 +50,12 @@ mod scalar;
 pub mod shape_errors;
 mod storage;
 mod structure;
+mod triangle;
 #[cfg(test)]
 mod testutil;
 
 pub use adjugate::ADJUGATE_COFACTOR_MAX;
+pub use constant::{float_constant, FloatConstant};
 pub use dim::Dim;
 pub use linalg::Lu;
 pub use matrix::{Matrix, Vector};

@@ -95,6 +95,9 @@ pub enum ExprKind {
     Neg(Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     Call(Call, Vec<Expr>),
+    /// A float constant of the user's program (`SIGMA`, `crate::consts::SCALE`), by its Rust
+    /// path; the standard library's (`PI`, `f64::consts::E`) are `Literal`s instead.
+    NamedConst(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,4 +144,11 @@ pub enum Call {
     Atan2,
     /// `mean(A)`: sum(A) over the number of entries.
     Mean,
+    SoftmaxCols,
+    SoftmaxRows,
+    LogsumexpCols,
+    LogsumexpRows,
+    /// `solve(A, B)` = A⁻¹B.
+    Solve,
+    Cholesky,
 }

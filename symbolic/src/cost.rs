@@ -51,12 +51,41 @@ fn func_cost(f: Func) -> u64 {
     }
 }
 
+/// A⁻¹B (A n×n, B n×c): two triangular substitutions per column, after an LU of A unless A
+/// is a Cholesky factor or its transpose (then the substitution alone).
+fn solve_cost(g: &Graph, a: NodeId, n: u64, c: u64) -> u64 {
+    let triangular = match *g.op(a) {
+        Op::Cholesky(_) => true,
+        Op::Transpose(l) => matches!(g.op(l), Op::Cholesky(_)),
+        _ => false,
+    };
+    let substitution = n.saturating_mul(n).saturating_mul(c);
+    if triangular {
+        substitution
+    } else {
+        lu(n).saturating_add(2 * substitution)
+    }
+}
+
+/// ~⅔n³: an n×n LU factorization.
+fn lu(n: u64) -> u64 {
+    (2 * n.saturating_pow(3)).div_ceil(3)
+}
+
+/// Whether `solve(A, B)` costs less than `inv(A) B` for A n×n and B n×c, by the flop counts
+/// above: the rule behind the simplifier's `inv(A) B → solve(A, B)`.
+pub fn solve_is_cheaper(n: &Dim, c: &Dim) -> bool {
+    let (n, c) = (dim(n), dim(c));
+    let inverse_then_product = 2 * n.saturating_pow(3)
+        + n.saturating_mul(c).saturating_mul((2 * n).saturating_sub(1));
+    lu(n).saturating_add(2 * n.saturating_mul(n).saturating_mul(c)) < inverse_then_product
+}
+
 /// The flops of one node, given its operands are available.
 fn node_cost(g: &Graph, id: NodeId) -> u64 {
     let own = |x: NodeId| dims(g.shape(x));
     let (r, c) = dims(g.shape(id));
     let entries = r.saturating_mul(c);
-    let lu = |n: u64| (2 * n.saturating_pow(3)).div_ceil(3);
     match *g.op(id) {
         Op::Param(_)
         | Op::Literal(_)
@@ -72,7 +101,8 @@ fn node_cost(g: &Graph, id: NodeId) -> u64 {
         | Op::Diag(_)
         | Op::Diagonal(_)
         | Op::ToScalar(_)
-        | Op::FromScalar(_) => 0,
+        | Op::FromScalar(_)
+        | Op::Const(_) => 0,
         Op::Add(..)
         | Op::Sub(..)
         | Op::Neg(_)
@@ -82,7 +112,21 @@ fn node_cost(g: &Graph, id: NodeId) -> u64 {
         | Op::Hadamard(..)
         | Op::ElemDiv(..)
         | Op::Kron(..)
-        | Op::Symmetrize(_) => entries,
+        | Op::Symmetrize(_)
+        | Op::Tril(_)
+        | Op::Phi(_) => entries,
+        Op::SoftmaxCols(_) | Op::SoftmaxRows(_) => entries.saturating_mul(TRANSCENDENTAL + 3),
+        Op::LogsumexpCols(a) | Op::LogsumexpRows(a) => {
+            let (ar, ac) = own(a);
+            ar.saturating_mul(ac).saturating_mul(TRANSCENDENTAL + 2)
+                + entries.saturating_mul(TRANSCENDENTAL)
+        }
+        // ⅓n³ multiply-adds and n square roots.
+        Op::Cholesky(a) => {
+            let n = own(a).0;
+            n.saturating_pow(3).div_ceil(3) + 4 * n
+        }
+        Op::Solve(a, b) => solve_cost(g, a, own(a).0, own(b).1),
         // m×k times k×n: each of the m·n entries takes k products and k − 1 sums.
         Op::MatMul(a, _) => {
             let k = own(a).1;

@@ -11,7 +11,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{Dim, Func, Graph, NodeId, Op, ScalarType, Shape};
-use crate::lower::kernels::{self, Product};
+use crate::lower::kernels::{self, Product, SolveKernel};
 use crate::lower::Lowered;
 
 mod structured;
@@ -282,11 +282,7 @@ impl Emitter<'_> {
             Op::Trace(a) => self.method(a, quote!(tr())),
             Op::Sum(a) => self.reduce(a, quote!(sum())),
             Op::Det(a) | Op::Logdet(a) | Op::Inv(a) if self.shared_lu.contains(&a) => {
-                let lu = format_ident!("__lu{}", a.0);
-                if self.lu_done.insert(a) {
-                    let factor = self.method(a, quote!(lu()));
-                    self.statements.extend(quote!(let #lu = #factor;));
-                }
+                let lu = self.shared_factorization(a);
                 match op {
                     Op::Det(_) => quote!(#lu.det()),
                     Op::Logdet(_) => quote!(#lu.logdet()),
@@ -405,6 +401,55 @@ impl Emitter<'_> {
                 self.method(g, quote!(kron_rearrange::<#m, #n, _, _>()))
             }
             Op::Symmetrize(h) => self.method(h, quote!(symmetrize())),
+            Op::SoftmaxCols(a) => self.method(a, quote!(softmax_cols())),
+            Op::SoftmaxRows(a) => self.method(a, quote!(softmax_rows())),
+            Op::LogsumexpCols(a) => self.method(a, quote!(logsumexp_cols())),
+            Op::LogsumexpRows(a) => self.method(a, quote!(logsumexp_rows())),
+            Op::Cholesky(a) => self.method(a, quote!(cholesky())),
+            Op::Tril(a) => self.method(a, quote!(tril())),
+            Op::Phi(a) => self.method(a, quote!(phi())),
+            Op::Solve(a, b) => self.solve(a, b),
+            Op::Const(path) => {
+                // The parser only accepts paths here, so this parses; a bad one is a compile
+                // error at the generated call rather than a macro panic.
+                let path: TokenStream = path.parse().unwrap_or_else(|_| quote!(__bad_constant));
+                quote!(::matcalc::float_constant::<#t, _>(#path))
+            }
+        }
+    }
+
+    /// The LU factorization of `a`, emitted once and named `__luN`.
+    fn shared_factorization(&mut self, a: NodeId) -> Ident {
+        let lu = format_ident!("__lu{}", a.0);
+        if self.lu_done.insert(a) {
+            let factor = self.method(a, quote!(lu()));
+            self.statements.extend(quote!(let #lu = #factor;));
+        }
+        lu
+    }
+
+    /// `solve(a, b)` with the kernel `lower` chose: a triangular substitution reading a
+    /// Cholesky factor, or an LU (shared with the matrix's other factored uses).
+    fn solve(&mut self, a: NodeId, b: NodeId) -> TokenStream {
+        let rhs = self.operand(b);
+        match kernels::solve_kernel(self.graph, a) {
+            SolveKernel::Lower(l) => self.method(l, quote!(solve_lower_triangular(#rhs))),
+            SolveKernel::LowerTranspose(l) => {
+                self.method(l, quote!(solve_lower_triangular_transpose(#rhs)))
+            }
+            SolveKernel::Lu(m) | SolveKernel::LuTranspose(m) => {
+                let call = if matches!(kernels::solve_kernel(self.graph, a), SolveKernel::Lu(_)) {
+                    quote!(solve(#rhs))
+                } else {
+                    quote!(solve_transpose(#rhs))
+                };
+                if self.shared_lu.contains(&m) {
+                    let lu = self.shared_factorization(m);
+                    quote!(#lu.#call)
+                } else {
+                    self.method(m, quote!(lu().#call))
+                }
+            }
         }
     }
 

@@ -221,6 +221,26 @@ pub enum Op {
     Softmax(NodeId),
     /// ln Σ exp over all entries.
     Logsumexp(NodeId),
+    /// Softmax of each column (each column sums to 1).
+    SoftmaxCols(NodeId),
+    /// Softmax of each row.
+    SoftmaxRows(NodeId),
+    /// ln Σ exp of each column: 1×C.
+    LogsumexpCols(NodeId),
+    /// ln Σ exp of each row: R×1.
+    LogsumexpRows(NodeId),
+    /// A⁻¹B for a square A, through one factorization (A⁻¹ is never formed). `lower` picks the
+    /// kernel: triangular substitution when A is a Cholesky factor or its transpose, else LU.
+    Solve(NodeId, NodeId),
+    /// The lower-triangular L with A = L Lᵀ (A symmetric positive definite).
+    Cholesky(NodeId),
+    /// The lower triangle of a square matrix, diagonal included (the rest zero).
+    Tril(NodeId),
+    /// Φ(A): the lower triangle with half the diagonal (Murray 2016), for Cholesky derivatives.
+    Phi(NodeId),
+    /// A float constant of the user's program (a `const` item), by its Rust path: a scalar
+    /// leaf, emitted as `(PATH as T)`.
+    Const(String),
     /// A 1×1 matrix read as a scalar.
     ToScalar(NodeId),
     /// A scalar as a 1×1 matrix.
@@ -256,7 +276,7 @@ impl Op {
         use Op::*;
         match self {
             Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..)
-            | KronPerm(..) => vec![],
+            | KronPerm(..) | Const(_) => vec![],
             Neg(a)
             | Transpose(a)
             | Trace(a)
@@ -274,6 +294,13 @@ impl Op {
             | MatPow(a, _)
             | Softmax(a)
             | Logsumexp(a)
+            | SoftmaxCols(a)
+            | SoftmaxRows(a)
+            | LogsumexpCols(a)
+            | LogsumexpRows(a)
+            | Cholesky(a)
+            | Tril(a)
+            | Phi(a)
             | ToScalar(a)
             | FromScalar(a)
             | OnesMul(_, a)
@@ -292,6 +319,7 @@ impl Op {
             | Kron(a, b)
             | Powf(a, b)
             | Atan2(a, b)
+            | Solve(a, b)
             | KronAdjointLeft(a, b)
             | KronAdjointRight(a, b) => vec![*a, *b],
         }
@@ -304,7 +332,7 @@ impl Op {
         let mut op = self.clone();
         match &mut op {
             Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..)
-            | KronPerm(..) => {}
+            | KronPerm(..) | Const(_) => {}
             Neg(a)
             | Transpose(a)
             | Trace(a)
@@ -322,6 +350,13 @@ impl Op {
             | MatPow(a, _)
             | Softmax(a)
             | Logsumexp(a)
+            | SoftmaxCols(a)
+            | SoftmaxRows(a)
+            | LogsumexpCols(a)
+            | LogsumexpRows(a)
+            | Cholesky(a)
+            | Tril(a)
+            | Phi(a)
             | ToScalar(a)
             | FromScalar(a)
             | OnesMul(_, a)
@@ -341,6 +376,7 @@ impl Op {
             | Powf(a, b)
             | KronAdjointLeft(a, b)
             | KronAdjointRight(a, b)
+            | Solve(a, b)
             | Atan2(a, b) => {
                 *a = f(*a);
                 *b = f(*b);

@@ -8,6 +8,7 @@
 
 use proc_macro2::Span;
 
+use super::factor_rules as factor;
 use super::Adjoints;
 use crate::ir::{Func, Graph, NodeId, Op};
 use crate::table::Adj;
@@ -45,7 +46,8 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
         | Op::Ones(..)
         | Op::Identity(_)
         | Op::Commutation(..)
-        | Op::KronPerm(..) => {}
+        | Op::KronPerm(..)
+        | Op::Const(_) => {}
         // ½(H + Hᵀ) is self-adjoint.
         Op::Symmetrize(h) => c.give(h, |g, sp| g.make(Op::Symmetrize(bar), sp)),
         Op::KronRearrange(..) => panic!(
@@ -202,6 +204,22 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
                 g.scale(bar, s, sp)
             }
         }),
+        Op::SoftmaxCols(a) | Op::SoftmaxRows(a) => {
+            let by_cols = matches!(node.op, Op::SoftmaxCols(_));
+            c.give(a, |g, sp| factor::softmax_batch_adjoint(g, id, bar, by_cols, sp));
+        }
+        Op::LogsumexpCols(a) | Op::LogsumexpRows(a) => {
+            let by_cols = matches!(node.op, Op::LogsumexpCols(_));
+            c.give(a, |g, sp| factor::logsumexp_batch_adjoint(g, a, bar, by_cols, sp));
+        }
+        Op::Solve(a, b) => {
+            c.give(b, |g, sp| factor::solve_adjoint_rhs(g, a, bar, sp));
+            c.give(a, |g, sp| factor::solve_adjoint_matrix(g, a, id, bar, sp));
+        }
+        Op::Cholesky(a) => c.give(a, |g, sp| factor::cholesky_adjoint(g, id, bar, sp)),
+        // The masks are diagonal linear maps, hence self-adjoint.
+        Op::Tril(a) => c.give(a, |g, sp| g.make(Op::Tril(bar), sp)),
+        Op::Phi(a) => c.give(a, |g, sp| g.make(Op::Phi(bar), sp)),
         Op::ToScalar(a) => c.give(a, |g, sp| {
             if g.shape(a).is_scalar() {
                 bar

@@ -22,6 +22,7 @@ use proc_macro2::Span;
 use super::adjoint::{
     atan2_partials, inverse_transpose, map_adjoint, power, small_adjugate_transpose,
 };
+use super::factor_rules as factor;
 use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
 
 /// The Jacobians known so far (absent = zero) and the number of columns (len of the
@@ -108,7 +109,8 @@ impl Ctx<'_> {
             | Op::Ones(..)
             | Op::Identity(_)
             | Op::Commutation(..)
-            | Op::KronPerm(..) => {}
+            | Op::KronPerm(..)
+            | Op::Const(_) => {}
             // Linear maps that keep vec: the Jacobian passes through.
             Op::Vec(a) | Op::Unvec(a, ..) | Op::ToScalar(a) | Op::FromScalar(a) => {
                 self.term(a, |_, ja, _| ja)
@@ -300,6 +302,29 @@ impl Ctx<'_> {
                     g.make(Op::Kron(ones, eye), sp)
                 });
             }
+            Op::SoftmaxCols(a) | Op::SoftmaxRows(a) => {
+                let by_cols = matches!(op, Op::SoftmaxCols(_));
+                self.term(a, |g, ja, sp| {
+                    factor::softmax_batch_jacobian(g, n, ja, by_cols, sp)
+                });
+            }
+            Op::LogsumexpCols(a) | Op::LogsumexpRows(a) => {
+                let by_cols = matches!(op, Op::LogsumexpCols(_));
+                self.term(a, |g, ja, sp| {
+                    factor::logsumexp_batch_jacobian(g, a, ja, by_cols, sp)
+                });
+            }
+            Op::Solve(a, b) => self.solve(n, a, b),
+            Op::Cholesky(a) => self.term(a, |g, ja, sp| factor::cholesky_jacobian(g, n, ja, sp)),
+            // Linear masks: diag(vec mask) J.
+            Op::Tril(a) => self.term(a, |g, ja, sp| {
+                let mask = factor::tril_mask(g, g.shape(a).rows(), sp);
+                elementwise(g, mask, ja, sp)
+            }),
+            Op::Phi(a) => self.term(a, |g, ja, sp| {
+                let mask = factor::phi_mask(g, g.shape(a).rows(), sp);
+                elementwise(g, mask, ja, sp)
+            }),
             Op::KronAdjointLeft(gk, b) => self.kron_adjoint(n, gk, b, true),
             Op::KronAdjointRight(gk, a) => self.kron_adjoint(n, gk, a, false),
             // ½(H + Hᵀ): ½(J + K J).
@@ -316,6 +341,22 @@ impl Ctx<'_> {
                 panic!("matcalc engine bug: Jacobian of `rearrange`, which only Jacobians build")
             }
         }
+    }
+
+    /// X = solve(A, B): J = solve(I ⊗ A, J_B − (Xᵀ ⊗ I) J_A), one solve for both terms.
+    fn solve(&mut self, x: NodeId, a: NodeId, b: NodeId) {
+        let before = self.terms.len();
+        self.term(b, |_, jb, _| jb);
+        self.term(a, |g, ja, sp| factor::solve_jacobian_matrix_term(g, x, ja, sp));
+        let inner: Vec<NodeId> = self.terms.drain(before..).collect();
+        let Some((first, rest)) = inner.split_first() else {
+            return;
+        };
+        let sum = rest
+            .iter()
+            .fold(*first, |acc, &t| self.g.add(acc, t, self.sp));
+        let t = factor::solve_jacobian(self.g, a, x, sum, self.sp);
+        self.terms.push(t);
     }
 
     /// vec(A ⊗ B) = P (vec A ⊗ vec B) = P (I_mn ⊗ vec B) vec A = P (vec A ⊗ I_pq) vec B.
@@ -394,7 +435,7 @@ fn row(g: &mut Graph, x: NodeId, sp: Span) -> NodeId {
 }
 
 /// diag(vec d) J, or d J for a scalar d.
-fn elementwise(g: &mut Graph, d: NodeId, j: NodeId, sp: Span) -> NodeId {
+pub(super) fn elementwise(g: &mut Graph, d: NodeId, j: NodeId, sp: Span) -> NodeId {
     if g.shape(d).is_scalar() {
         return g.scale(d, j, sp);
     }

@@ -9,6 +9,7 @@
 //! Kronecker adjoints) have Jacobian rules too.
 
 mod adjoint;
+mod factor_rules;
 mod jacobian;
 mod jacobian_rules;
 #[cfg(test)]

@@ -178,6 +178,8 @@ pub enum EvalError {
     },
     /// A finite-difference helper was asked for the gradient of a non-scalar output.
     NotScalar(NodeId),
+    /// A constant of the user's program, whose value only the compiler knows.
+    UnknownConstant(String),
 }
 
 impl fmt::Display for EvalError {
@@ -207,6 +209,9 @@ impl fmt::Display for EvalError {
                 node.0
             ),
             EvalError::NotScalar(id) => write!(f, "node {} is not a scalar", id.0),
+            EvalError::UnknownConstant(path) => {
+                write!(f, "the constant `{path}` has no value outside the compiled program")
+            }
         }
     }
 }
@@ -361,6 +366,15 @@ fn eval_node(
         Op::MatPow(a, k) => matpow(v(a), *k),
         Op::Softmax(a) => softmax(v(a)),
         Op::Logsumexp(a) => Value::scalar(logsumexp(v(a))),
+        Op::SoftmaxCols(a) => linalg::softmax_batch(v(a), true),
+        Op::SoftmaxRows(a) => linalg::softmax_batch(v(a), false),
+        Op::LogsumexpCols(a) => linalg::logsumexp_batch(v(a), true),
+        Op::LogsumexpRows(a) => linalg::logsumexp_batch(v(a), false),
+        Op::Solve(a, b) => linalg::solve(v(a), v(b)),
+        Op::Cholesky(a) => linalg::cholesky(v(a)),
+        Op::Tril(a) => linalg::lower_triangle(v(a), 1.0),
+        Op::Phi(a) => linalg::lower_triangle(v(a), 0.5),
+        Op::Const(path) => return Err(EvalError::UnknownConstant(path.clone())),
         Op::ToScalar(a) => Value::scalar(v(a).as_scalar()),
         Op::FromScalar(a) => v(a).reshaped(1, 1),
         Op::OnesMul(r, b) => {

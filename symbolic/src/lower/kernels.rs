@@ -7,7 +7,10 @@
 //!   filled directly;
 //! - a product with a transposed factor is fused (`Aᵀ B → tr_mul`, `A Bᵀ → mul_tr`,
 //!   `x yᵀ → outer`) without forming the transpose;
-//! - a matrix of which more than one of `inv`, `det`, `logdet` is computed is LU-factored once.
+//! - a matrix of which more than one of `inv`, `det`, `logdet`, `solve` is computed is
+//!   LU-factored once; a solve with a transpose `solve(Aᵀ, B)` reads A's factors
+//!   (`solve_transpose`), and a solve with a Cholesky factor L or Lᵀ is a triangular
+//!   substitution reading L.
 //!
 //! [`statements`] decides which nodes get a statement at all: a structured or transposed factor
 //! used only as such does not.
@@ -47,6 +50,41 @@ pub enum Product {
     Structured(Structure),
     Fused(Fused),
     Plain,
+}
+
+/// How `solve(A, B)` is computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SolveKernel {
+    /// A = L, a Cholesky factor: forward substitution.
+    Lower(NodeId),
+    /// A = Lᵀ, L a Cholesky factor: back substitution reading L.
+    LowerTranspose(NodeId),
+    /// A itself, through its LU.
+    Lu(NodeId),
+    /// A = Mᵀ, through M's LU (`solve_transpose`).
+    LuTranspose(NodeId),
+}
+
+impl SolveKernel {
+    /// The matrix whose values the kernel reads.
+    pub fn matrix(self) -> NodeId {
+        match self {
+            SolveKernel::Lower(m)
+            | SolveKernel::LowerTranspose(m)
+            | SolveKernel::Lu(m)
+            | SolveKernel::LuTranspose(m) => m,
+        }
+    }
+}
+
+/// The kernel of `solve(a, _)` in `g`.
+pub fn solve_kernel(g: &Graph, a: NodeId) -> SolveKernel {
+    match *g.op(a) {
+        Op::Cholesky(_) => SolveKernel::Lower(a),
+        Op::Transpose(m) if matches!(g.op(m), Op::Cholesky(_)) => SolveKernel::LowerTranspose(m),
+        Op::Transpose(m) => SolveKernel::LuTranspose(m),
+        _ => SolveKernel::Lu(a),
+    }
 }
 
 /// The structure of `l` as the left factor of a product, if it has one.
@@ -123,6 +161,7 @@ fn used_operands(g: &Graph, id: NodeId) -> Vec<NodeId> {
             Some((factor, _)) => vec![factor],
             None => vec![a, b],
         },
+        Op::Solve(a, b) => vec![solve_kernel(g, a).matrix(), b],
         ref op => op.args(),
     }
 }
@@ -143,12 +182,21 @@ pub fn statements(g: &Graph, roots: &[NodeId]) -> Vec<NodeId> {
         .collect()
 }
 
-/// The matrices among `nodes` of which more than one of `inv`, `det`, `logdet` is computed:
-/// they are LU-factored once, and each of those reads the one factorization.
+/// The matrices among `nodes` of which more than one of `inv`, `det`, `logdet` and the LU
+/// solves (with the matrix or its transpose) is computed: they are LU-factored once, and each
+/// of those reads the one factorization.
 pub fn shared_factorizations(g: &Graph, nodes: &[NodeId]) -> BTreeSet<NodeId> {
     let mut users: BTreeMap<NodeId, usize> = BTreeMap::new();
     for &id in nodes {
-        if let Op::Inv(a) | Op::Det(a) | Op::Logdet(a) = *g.op(id) {
+        let factored = match *g.op(id) {
+            Op::Inv(a) | Op::Det(a) | Op::Logdet(a) => Some(a),
+            Op::Solve(a, _) => match solve_kernel(g, a) {
+                SolveKernel::Lu(m) | SolveKernel::LuTranspose(m) => Some(m),
+                SolveKernel::Lower(_) | SolveKernel::LowerTranspose(_) => None,
+            },
+            _ => None,
+        };
+        if let Some(a) = factored {
             if !g.shape(a).is_scalar() {
                 *users.entry(a).or_default() += 1;
             }

@@ -6,6 +6,7 @@ use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{BinOp, Pat, Stmt, UnOp};
 
+use super::constants::Constant;
 use super::dsl::{builtin, did_you_mean, Builtin, Form, FUNCTIONS, METHODS};
 use super::signature::{dsl_type, Signature};
 use super::{float_name, span_range, tokens_text, Errors};
@@ -379,6 +380,13 @@ impl Scope<'_, '_> {
                     format!("`{name}` is a function: call it, e.g. `{name}(..)`"),
                 );
                 return None;
+            }
+        }
+        if path.qself.is_none() {
+            match super::constants::resolve(&path.path, &self.sig.dims) {
+                Some(Constant::Value(v)) => return Some(ExprKind::Literal(v)),
+                Some(Constant::Named(p)) => return Some(ExprKind::NamedConst(p)),
+                None => {}
             }
         }
         let params: Vec<&str> = self.sig.params.iter().map(|p| p.name.as_str()).collect();

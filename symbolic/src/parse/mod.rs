@@ -10,6 +10,7 @@
 //! shape is checked by `shape::lower`; `let y: _ = ..;` counts as no annotation.
 
 mod body;
+mod constants;
 mod dsl;
 mod signature;
 #[cfg(test)]

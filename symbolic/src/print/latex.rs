@@ -9,8 +9,10 @@ pub(super) struct Latex;
 /// The LaTeX command of a function, where it has one (the elementwise ones say so in the
 /// operation table); the rest are set with `\operatorname`.
 fn command(func: &str) -> Option<&'static str> {
-    if func == "det" {
-        return Some(r"\det");
+    match func {
+        "det" => return Some(r"\det"),
+        "Φ" => return Some(r"\Phi"),
+        _ => {}
     }
     Func::ALL
         .iter()

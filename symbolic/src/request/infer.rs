@@ -130,14 +130,19 @@ impl Unifier {
         match &e.kind {
             ExprKind::Param(i) => params.get(*i).cloned().unwrap_or(S::Unknown),
             ExprKind::Local(i) => locals.get(*i).cloned().unwrap_or(S::Unknown),
-            ExprKind::Literal(_) => S::Scalar,
+            ExprKind::Literal(_) | ExprKind::NamedConst(_) => S::Scalar,
             ExprKind::Constant(_) => S::Unknown,
             ExprKind::Neg(a) => sub(self, a),
             ExprKind::Binary(op, a, b) => {
                 let (a, b) = (sub(self, a), sub(self, b));
                 match op {
+                    // A scalar operand adds to every entry (`x + 1.0`): no constraint.
                     BinaryOp::Add | BinaryOp::Sub => {
-                        self.same(&a, &b);
+                        match (&a, &b) {
+                            (S::Scalar, S::Mat(..)) => return b,
+                            (S::Mat(..), S::Scalar) => return a,
+                            _ => self.same(&a, &b),
+                        }
                         if matches!(a, S::Unknown) {
                             b
                         } else {
@@ -228,7 +233,29 @@ impl Unifier {
                 }
                 a
             }
-            Call::Map(_) => a,
+            Call::Map(_) | Call::SoftmaxCols | Call::SoftmaxRows => a,
+            Call::LogsumexpCols => match a {
+                S::Mat(_, c) => S::Mat(ONE, c),
+                other => other,
+            },
+            Call::LogsumexpRows => match a {
+                S::Mat(r, _) => S::Mat(r, ONE),
+                other => other,
+            },
+            Call::Cholesky => {
+                self.square(&a);
+                a
+            }
+            Call::Solve => {
+                self.square(&a);
+                match (&a, b) {
+                    (S::Mat(r, _), Some(S::Mat(rb, _))) => {
+                        self.unify(r, rb);
+                        b.cloned().unwrap_or(S::Unknown)
+                    }
+                    _ => b.cloned().unwrap_or(S::Unknown),
+                }
+            }
             Call::Powf => {
                 if let Some(p) = b {
                     self.scalar(p);

@@ -149,7 +149,9 @@ fn may_need_context(e: &Expr) -> bool {
         ExprKind::Neg(a) => may_need_context(a),
         ExprKind::Binary(_, a, b) => may_need_context(a) || may_need_context(b),
         ExprKind::Call(_, args) => args.iter().any(may_need_context),
-        ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Literal(_) => false,
+        ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Literal(_) | ExprKind::NamedConst(_) => {
+            false
+        }
     }
 }
 
@@ -187,6 +189,12 @@ impl Lowering<'_> {
             }
             ExprKind::Binary(op, a, b) => self.binary(e, *op, a, b, hint),
             ExprKind::Call(call, args) => self.call(e, *call, args, hint),
+            ExprKind::NamedConst(path) => {
+                Some(
+                    self.graph
+                        .intern(Op::Const(path.clone()), Shape::Scalar, e.span),
+                )
+            }
         }
     }
 
@@ -222,6 +230,7 @@ impl Lowering<'_> {
             Mismatch::Inner { .. }
             | Mismatch::Elementwise { .. }
             | Mismatch::Reshape { .. }
+            | Mismatch::SolveRows { .. }
             | Mismatch::NotSoftmaxVector { .. } => {
                 return format!("shape mismatch in `{}`: {mismatch}", e.text);
             }
@@ -301,12 +310,30 @@ impl Lowering<'_> {
         hint: &Hint,
         what: &str,
         op: fn(NodeId, NodeId) -> Op,
+        broadcast: bool,
     ) -> Option<NodeId> {
         let (x, y) = self.pair((a, b), [hint.clone(), hint.clone()], |other, _| {
             Hint::of(other)
         });
         let (x, y) = self.coerce_pair((x?, a), (y?, b));
+        let (x, y) = if broadcast {
+            (self.broadcast(x, y, e), self.broadcast(y, x, e))
+        } else {
+            (x, y)
+        };
         self.node(e, op(x, y), what, &[a, b])
+    }
+
+    /// `s` as s·𝟙 in the shape of `other` when `s` is a scalar and `other` a matrix: a scalar
+    /// operand of `+` or `-` adds to every entry (`x + 1.0`, `1.0 - A`, `A - s`).
+    fn broadcast(&mut self, s: NodeId, other: NodeId, e: &Expr) -> NodeId {
+        match (self.graph.shape(s), self.graph.shape(other)) {
+            (Shape::Scalar, Shape::Matrix(..)) => {
+                let ones = self.graph.ones_like(other, e.span);
+                self.graph.make(Op::Scale(s, ones), e.span)
+            }
+            _ => s,
+        }
     }
 
     fn binary(
@@ -318,8 +345,8 @@ impl Lowering<'_> {
         hint: &Hint,
     ) -> Option<NodeId> {
         match op {
-            BinaryOp::Add => self.elementwise(e, (a, b), hint, "+", Op::Add),
-            BinaryOp::Sub => self.elementwise(e, (a, b), hint, "-", Op::Sub),
+            BinaryOp::Add => self.elementwise(e, (a, b), hint, "+", Op::Add, true),
+            BinaryOp::Sub => self.elementwise(e, (a, b), hint, "-", Op::Sub, true),
             BinaryOp::Div => {
                 let x = self.expr(a, hint);
                 let y = self.expr(b, &Hint::Scalar);
@@ -372,9 +399,17 @@ impl Lowering<'_> {
                 let (x, y) = self.coerce_pair((x?, a), (y?, b));
                 self.node(e, Op::Dot(x, y), name, &[a, b])
             }
-            (Call::Hadamard, [a, b]) => self.elementwise(e, (a, b), hint, name, Op::Hadamard),
-            (Call::ElemDiv, [a, b]) => self.elementwise(e, (a, b), hint, name, Op::ElemDiv),
-            (Call::Atan2, [y, x]) => self.elementwise(e, (y, x), hint, name, Op::Atan2),
+            (Call::Hadamard, [a, b]) => {
+                self.elementwise(e, (a, b), hint, name, Op::Hadamard, false)
+            }
+            (Call::ElemDiv, [a, b]) => self.elementwise(e, (a, b), hint, name, Op::ElemDiv, false),
+            (Call::Atan2, [y, x]) => self.elementwise(e, (y, x), hint, name, Op::Atan2, false),
+            (Call::Solve, [a, b]) => {
+                let (rows, _) = hint.dims();
+                let x = self.expr(a, &Hint::Matrix(rows.clone(), rows));
+                let y = self.expr(b, hint);
+                self.node(e, Op::Solve(x?, y?), name, &[a, b])
+            }
             (Call::Kron, [a, b]) => {
                 let x = self.expr(a, &Hint::None);
                 let y = self.expr(b, &Hint::None);
@@ -390,7 +425,13 @@ impl Lowering<'_> {
                 let (rows, cols) = hint.dims();
                 let arg_hint = match call {
                     Call::Transpose => hint.transpose(),
-                    Call::Map(_) | Call::Inv | Call::MatPow(_) | Call::Softmax => hint.clone(),
+                    Call::Map(_)
+                    | Call::Inv
+                    | Call::MatPow(_)
+                    | Call::Softmax
+                    | Call::SoftmaxCols
+                    | Call::SoftmaxRows
+                    | Call::Cholesky => hint.clone(),
                     Call::Diag => Hint::Matrix(rows.or(cols), Some(Dim::Known(1))),
                     Call::Diagonal => Hint::Matrix(rows.clone(), rows),
                     _ => Hint::None,
@@ -422,6 +463,11 @@ impl Lowering<'_> {
                     Call::MatPow(k) => Op::MatPow(x, k),
                     Call::Softmax => Op::Softmax(x),
                     Call::Logsumexp => Op::Logsumexp(x),
+                    Call::SoftmaxCols => Op::SoftmaxCols(x),
+                    Call::SoftmaxRows => Op::SoftmaxRows(x),
+                    Call::LogsumexpCols => Op::LogsumexpCols(x),
+                    Call::LogsumexpRows => Op::LogsumexpRows(x),
+                    Call::Cholesky => Op::Cholesky(x),
                     // mean(A) = sum(A) / sum(𝟙): the count folds to a number for known shapes.
                     Call::Mean => {
                         let sum = self.node(e, Op::Sum(x), name, &[a])?;
@@ -434,6 +480,7 @@ impl Lowering<'_> {
                     | Call::ElemDiv
                     | Call::Kron
                     | Call::Powf
+                    | Call::Solve
                     | Call::Atan2 => {
                         return self.arity_error(e, name);
                     }

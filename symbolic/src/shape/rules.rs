@@ -24,6 +24,8 @@ pub enum Mismatch {
     NotVector { shape: Shape },
     /// `softmax` of a matrix that is not a vector (which normalisation was meant is ambiguous).
     NotSoftmaxVector { shape: Shape },
+    /// `solve(A, B)` with B's row count different from A's size.
+    SolveRows { left: Shape, right: Shape },
     /// `unvec` to a shape whose size differs from the vector's length.
     Reshape { from: Shape, rows: Dim, cols: Dim },
 }
@@ -63,6 +65,12 @@ impl fmt::Display for Mismatch {
                 "`softmax` takes a vector, but the operand is {shape}; for a batch use \
                  `softmax_cols` (each column) or `softmax_rows` (each row)"
             ),
+            Mismatch::SolveRows { left, right } => write!(
+                f,
+                "A is {left}, B is {right}; B needs as many rows as A ({} and {} differ)",
+                left.rows(),
+                right.rows()
+            ),
             Mismatch::Reshape { from, rows, cols } => write!(
                 f,
                 "a vector of shape {from} cannot be reshaped to {rows}×{cols}"
@@ -76,7 +84,7 @@ pub fn infer(graph: &Graph, op: &Op) -> Result<Shape, Mismatch> {
     let s = |id| graph.shape(id).clone();
     match op {
         Op::Param(i) => Ok(graph.params[*i].shape.clone()),
-        Op::Literal(_) => Ok(Shape::Scalar),
+        Op::Literal(_) | Op::Const(_) => Ok(Shape::Scalar),
         Op::Zeros(r, c) | Op::Ones(r, c) => Ok(Shape::matrix(r.clone(), c.clone())),
         Op::Identity(n) => Ok(Shape::matrix(n.clone(), n.clone())),
         Op::Commutation(m, n) => {
@@ -123,7 +131,17 @@ pub fn infer(graph: &Graph, op: &Op) -> Result<Shape, Mismatch> {
             let _ = s(*a);
             Shape::Scalar
         }),
-        Op::Softmax(a) => matrix(s(*a)),
+        Op::Softmax(a) | Op::SoftmaxCols(a) | Op::SoftmaxRows(a) => matrix(s(*a)),
+        Op::LogsumexpCols(a) => Ok(Shape::matrix(Dim::Known(1), matrix(s(*a))?.cols())),
+        Op::LogsumexpRows(a) => Ok(Shape::matrix(matrix(s(*a))?.rows(), Dim::Known(1))),
+        Op::Cholesky(a) | Op::Tril(a) | Op::Phi(a) => square(s(*a)),
+        Op::Solve(a, b) => {
+            let (left, right) = (square(s(*a))?, matrix(s(*b))?);
+            if !left.rows().equiv(&right.rows()) {
+                return Err(Mismatch::SolveRows { left, right });
+            }
+            Ok(right)
+        }
         Op::Kron(a, b) => {
             let (ar, ac) = matrix(s(*a))?.dims();
             let (br, bc) = matrix(s(*b))?.dims();

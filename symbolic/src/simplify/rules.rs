@@ -30,7 +30,11 @@ impl Graph {
             Op::Mul(a, b) => self.rw_mul(a, b, sp),
             Op::Scale(s, x) => self.rw_scale(s, x, sp),
             Op::Div(a, k) => self.rw_div(a, k, sp),
-            Op::MatMul(a, b) => self.rw_matmul(a, b, sp),
+            Op::MatMul(a, b) => self
+                .rw_inverse_product(a, b, sp)
+                .or_else(|| self.rw_matmul(a, b, sp)),
+            Op::Solve(a, b) => self.rw_solve(a, b, sp),
+            Op::Tril(a) | Op::Phi(a) => self.rw_lower_mask(op, a, sp),
             Op::Transpose(a) => self.rw_transpose(a, sp),
             Op::Trace(a) => self.rw_trace(a, sp),
             Op::Sum(a) => self.rw_sum(a, sp),
@@ -63,6 +67,44 @@ impl Graph {
                 let shape = crate::shape::rules::infer(self, op).ok()?;
                 Some(self.zeros(&shape, sp))
             }
+            _ => None,
+        }
+    }
+
+    /// `inv(A) B → solve(A, B)` whenever the cost model says the solve is cheaper (for every
+    /// size: an LU and two substitutions per column beat an inverse and a product).
+    fn rw_inverse_product(&mut self, a: NodeId, b: NodeId, sp: Span) -> Option<NodeId> {
+        let Op::Inv(m) = *self.op(a) else {
+            return None;
+        };
+        let cols = self.shape(b).cols();
+        if self.shape(b).is_scalar() || !crate::cost::solve_is_cheaper(&self.shape(m).rows(), &cols) {
+            return None;
+        }
+        Some(self.make(Op::Solve(m, b), sp))
+    }
+
+    /// `solve(A, 0) → 0`, `solve(I, B) → B`.
+    fn rw_solve(&mut self, a: NodeId, b: NodeId, sp: Span) -> Option<NodeId> {
+        if self.is_zero(b) || self.is_identity(a) {
+            return Some(b);
+        }
+        if let Op::Neg(x) = *self.op(b) {
+            let s = self.make(Op::Solve(a, x), sp);
+            return Some(self.neg(s, sp));
+        }
+        None
+    }
+
+    /// `tril(0) → 0`, `tril(L) → L` for a Cholesky factor or a lower triangle, and `Φ(tril(A))
+    /// → Φ(A)`, `tril(Φ(A)) → Φ(A)`: the masks are idempotent and nested.
+    fn rw_lower_mask(&mut self, op: &Op, a: NodeId, sp: Span) -> Option<NodeId> {
+        if self.is_zero(a) {
+            return Some(a);
+        }
+        match (op, self.op(a).clone()) {
+            (Op::Tril(_), Op::Cholesky(_) | Op::Tril(_) | Op::Phi(_)) => Some(a),
+            (Op::Phi(_), Op::Tril(x)) => Some(self.make(Op::Phi(x), sp)),
             _ => None,
         }
     }
