@@ -43,6 +43,7 @@ fn sexp(f: &Function, e: &Expr) -> String {
         ExprKind::Local(i) => format!("{}#{i}", f.lets[*i].name),
         ExprKind::Literal(v) => format!("{v:?}"),
         ExprKind::Constant(c) => format!("{c:?}"),
+        ExprKind::NamedConst(path) => format!("const {path}"),
         ExprKind::Neg(a) => list("neg".into(), &[a]),
         ExprKind::Binary(op, a, b) => {
             let op = match op {
@@ -320,10 +321,25 @@ fn expression_text_and_constants() {
 }
 
 #[test]
+fn constants_are_literals_or_named() {
+    let item = parse_quote! {
+        fn f(s: f64) -> f64 { std::f64::consts::PI * s + E - crate::SCALE * SIGMA }
+    };
+    assert_eq!(
+        body(item),
+        format!(
+            "(- (+ (* {:?} s) {:?}) (* const crate::SCALE const SIGMA))",
+            std::f64::consts::PI,
+            std::f64::consts::E
+        )
+    );
+}
+
+#[test]
 fn unknown_names() {
     error(
         parse_quote! { fn f(s: f64) -> f64 { foo(s) } },
-        "unknown function `foo`: the matcalc DSL supports tr, sum, mean, det, logdet, inv, dot, norm, norm_sq, hadamard, elem_div, kron, vec, diag, diagonal, exp, log, sin, cos, tan, tanh, sqrt, abs, sigmoid, softplus, relu, log1p, expm1, sinh, cosh, asin, acos, atan, powi, powf, atan2, matpow, softmax, logsumexp, eye, ones, zeros",
+        "unknown function `foo`: the matcalc DSL supports tr, sum, mean, det, logdet, inv, dot, norm, norm_sq, hadamard, elem_div, kron, vec, diag, diagonal, exp, log, sin, cos, tan, tanh, sqrt, abs, sigmoid, softplus, relu, log1p, expm1, sinh, cosh, asin, acos, atan, powi, powf, atan2, matpow, softmax, softmax_cols, softmax_rows, logsumexp, logsumexp_cols, logsumexp_rows, solve, cholesky, eye, ones, zeros",
     );
     error(
         parse_quote! { fn f(s: f64) -> f64 { ln(s) } },
@@ -346,8 +362,8 @@ fn unknown_names() {
         "unknown variable `v`: an expression can use the parameters (s, t) and the `let` bindings before it (u)",
     );
     error(
-        parse_quote! { fn f(s: f64) -> f64 { std::f64::consts::PI * s } },
-        "unknown variable `std::f64::consts::PI`",
+        parse_quote! { fn f(s: f64) -> f64 { std::f64::consts::pi * s } },
+        "unknown variable `std::f64::consts::pi`",
     );
     error(
         parse_quote! { fn f(s: f64) -> f64 { s * ones } },

@@ -84,10 +84,20 @@ impl Graph {
         Some(self.make(Op::Solve(m, b), sp))
     }
 
-    /// `solve(A, 0) → 0`, `solve(I, B) → B`.
+    /// `solve(A, 0) → 0`, `solve(I, B) → B`, `solve(A, I) → A⁻¹` and `solve(Aᵀ, I) → A⁻ᵀ`
+    /// (the inverse is what is asked for; as a node it is shared with every other use).
     fn rw_solve(&mut self, a: NodeId, b: NodeId, sp: Span) -> Option<NodeId> {
         if self.is_zero(b) || self.is_identity(a) {
             return Some(b);
+        }
+        if self.is_identity(b) {
+            return Some(match *self.op(a) {
+                Op::Transpose(m) => {
+                    let inv = self.inv(m, sp);
+                    self.transpose(inv, sp)
+                }
+                _ => self.inv(a, sp),
+            });
         }
         if let Op::Neg(x) = *self.op(b) {
             let s = self.make(Op::Solve(a, x), sp);

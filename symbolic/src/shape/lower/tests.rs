@@ -142,6 +142,31 @@ fn scalar_products_and_scaling() {
 }
 
 #[test]
+fn a_scalar_operand_of_plus_and_minus_adds_to_every_entry() {
+    let cases: Vec<(syn::ItemFn, &str)> = vec![
+        (
+            parse_quote! { fn f(s: f64, A: &Matrix<U3, U2>) -> Matrix<U3, U2> { s - A } },
+            "(Sub (Scale s Ones3×2) A):3×2",
+        ),
+        (
+            parse_quote! { fn f(s: f64, A: &Matrix<U3, U2>) -> Matrix<U3, U2> { A - s } },
+            "(Sub A (Scale s Ones3×2)):3×2",
+        ),
+        (
+            parse_quote! { fn f(x: &Vector<U3>) -> Vector<U3> { x + 1.0 } },
+            "(Add x Ones3×1):3×1",
+        ),
+        (
+            parse_quote! { fn f(A: &Matrix<U2, U2>) -> Matrix<U2, U2> { 1.0 - A } },
+            "(Sub Ones2×2 A):2×2",
+        ),
+    ];
+    for (item, expected) in cases {
+        assert_eq!(show(item), expected);
+    }
+}
+
+#[test]
 fn scalars_and_one_by_one_matrices_mix() {
     let item = parse_quote! { fn f(x: &Vector<U3>, s: f64) -> f64 { x.t() * x + s } };
     assert_eq!(
@@ -340,8 +365,8 @@ fn shape_mismatch_messages() {
             "shape mismatch in `A + B`: left is 3×2, right is 2×3; the shapes must be equal",
         ),
         (
-            parse_quote! { fn f(s: f64, A: &Matrix<U3, U3>) { s - A } },
-            "shape mismatch in `s - A`: left is scalar, right is 3×3; the shapes must be equal",
+            parse_quote! { fn f(s: f64, A: &Matrix<U3, U3>) { hadamard(s, A) } },
+            "shape mismatch in `hadamard(s, A)`: left is scalar, right is 3×3; the shapes must be equal",
         ),
         (parse_quote! { fn f(A: &Matrix<U3, U2>) -> f64 { tr(A) } }, "`tr` needs a square matrix: the operand `A` is 3×2"),
         (parse_quote! { fn f(A: &Matrix<U3, U2>) -> f64 { A.det() } }, "`det` needs a square matrix: the operand `A` is 3×2"),
