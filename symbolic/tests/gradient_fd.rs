@@ -302,7 +302,37 @@ fn table() -> Vec<(&'static str, E, Sh)> {
     v_.push(("powi -2", un(U::Map(Func::Powi(-2)), pos(x.clone())), m23));
     v_.push(("atan2", bin(B::Atan2, x.clone(), pos(x.clone())), m23));
     v_.push(("scalar exp", un(U::Map(Func::Exp), s.clone()), Sh::S));
+    v_.extend(factor_and_batch_cases());
     v_
+}
+
+/// The solves, the Cholesky factor and the batch normalisations, one case each (A built
+/// symmetric positive definite where the factorization needs it).
+fn factor_and_batch_cases() -> Vec<(&'static str, E, Sh)> {
+    let (x, a, v) = (E::Param(0), E::Param(1), E::Param(2));
+    let t = |e| un(U::T, e);
+    let spd = bin(
+        B::Add,
+        bin(B::MatMul, a.clone(), t(a.clone())),
+        E::Eye(3),
+    );
+    let dominant = bin(
+        B::Add,
+        bin(B::Scale, E::Lit(4.0), E::Eye(3)),
+        un(U::Map(Func::Tanh), a.clone()),
+    );
+    let chol = un(U::Cholesky, spd.clone());
+    vec![
+        ("softmax_cols", un(U::SoftmaxCols, x.clone()), Sh::M(2, 3)),
+        ("softmax_rows", un(U::SoftmaxRows, x.clone()), Sh::M(2, 3)),
+        ("logsumexp_cols", un(U::LogsumexpCols, x.clone()), Sh::M(1, 3)),
+        ("logsumexp_rows", un(U::LogsumexpRows, x.clone()), Sh::M(2, 1)),
+        ("solve", bin(B::Solve, dominant, t(x.clone())), Sh::M(3, 2)),
+        ("solve spd", bin(B::Solve, spd.clone(), v.clone()), Sh::M(3, 1)),
+        ("cholesky", chol.clone(), Sh::M(3, 3)),
+        ("solve with a Cholesky factor", bin(B::Solve, chol.clone(), v.clone()), Sh::M(3, 1)),
+        ("solve with its transpose", bin(B::Solve, t(chol), t(x)), Sh::M(3, 2)),
+    ]
 }
 
 #[test]
@@ -380,6 +410,7 @@ fn generic_dimensions() {
 #[test]
 fn generator_covers_every_operation() {
     use proptest::strategy::ValueTree;
+    use matcalc_symbolic::table::Lowers;
     use std::collections::HashSet;
 
     fn walk(e: &E, seen: &mut HashSet<String>) {
@@ -449,6 +480,16 @@ fn generator_covers_every_operation() {
             want.push(format!("{:?}", U::Map(f)));
         }
     }
+    // Every operation of the DSL table, whatever the hand list above says.
+    for entry in matcalc_symbolic::table::entries() {
+        match entry.lowers {
+            Lowers::Op(call, _) => want.push(exprgen::generated_name(call)),
+            Lowers::IntPower(call) => want.push(exprgen::generated_name(call(2))),
+            Lowers::Constant(_) => {}
+        }
+    }
+    want.sort();
+    want.dedup();
     let missing: Vec<&String> = want.iter().filter(|w| !seen.contains(*w)).collect();
     assert!(missing.is_empty(), "never generated: {missing:?}");
 }

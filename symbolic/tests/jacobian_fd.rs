@@ -161,3 +161,54 @@ proptest! {
         prop_assume!(usable, "non-finite or huge value");
     }
 }
+
+/// The solves, the Cholesky factor and the batch normalisations by name: Jacobians of each,
+/// and Hessians of a nonlinear scalar of each (Hessians of functions of `cholesky` included,
+/// the second-order path through Φ, tril and the triangular solves of its adjoint).
+#[test]
+fn factorizations_and_batches_by_name() {
+    use exprgen::{B, E, U};
+    use matcalc_symbolic::ir::Func;
+    let un = |u, a| E::Un(u, Box::new(a));
+    let bin = |b, x, y| E::Bin(b, Box::new(x), Box::new(y));
+    let (x, a, v) = (E::Param(0), E::Param(1), E::Param(2));
+    let t = |e| un(U::T, e);
+    let spd = bin(B::Add, bin(B::MatMul, a.clone(), t(a.clone())), E::Eye(3));
+    let dominant = bin(
+        B::Add,
+        bin(B::Scale, E::Lit(4.0), E::Eye(3)),
+        un(U::Map(Func::Tanh), a.clone()),
+    );
+    let chol = un(U::Cholesky, spd.clone());
+    let cases = [
+        ("softmax_cols", un(U::SoftmaxCols, x.clone())),
+        ("softmax_rows", un(U::SoftmaxRows, x.clone())),
+        ("logsumexp_cols", un(U::LogsumexpCols, x.clone())),
+        ("logsumexp_rows", un(U::LogsumexpRows, x.clone())),
+        ("solve", bin(B::Solve, dominant, t(x.clone()))),
+        ("solve spd", bin(B::Solve, spd.clone(), v.clone())),
+        ("cholesky", chol.clone()),
+        ("solve by the factor", bin(B::Solve, chol.clone(), v.clone())),
+        ("solve by its transpose", bin(B::Solve, t(chol), t(x))),
+    ];
+    let flat: Vec<f64> = (0..(0..PARAMS.len()).map(param_len).sum::<usize>())
+        .map(|k| ((k as f64) * 0.731).sin() * 0.8)
+        .collect();
+    let params = values_from(&flat);
+    let mut failures = Vec::new();
+    for (name, e) in cases {
+        // sum(sin(F)): a scalar whose Hessian involves the second derivative of F.
+        let phi = un(U::Sum, un(U::Map(Func::Sin), e.clone()));
+        for (what, result) in [
+            ("Jacobian", check_jacobians(&e, &params)),
+            ("Hessian", check_hessians(&phi, &params)),
+        ] {
+            match result {
+                Ok(true) => {}
+                Ok(false) => failures.push(format!("{name} {what}: unusable point")),
+                Err(msg) => failures.push(format!("{name} {what}: {msg}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -74,6 +74,11 @@ pub enum U {
     MatPow(i32),
     Softmax,
     Logsumexp,
+    SoftmaxCols,
+    SoftmaxRows,
+    LogsumexpCols,
+    LogsumexpRows,
+    Cholesky,
     ToScalar,
 }
 
@@ -91,6 +96,7 @@ pub enum B {
     Kron,
     Powf,
     Atan2,
+    Solve,
 }
 
 /// A generated expression. Built into a graph by [`build`].
@@ -261,6 +267,48 @@ fn guard(g: G, e: E, sh: Sh) -> E {
     }
 }
 
+/// The generator's name for the operation a DSL call becomes: an exhaustive match, so a new
+/// entry of the operation table does not compile until the generator produces it (the coverage
+/// test then checks that it does).
+#[allow(dead_code)] // only `gradient_fd` checks coverage
+pub fn generated_name(call: matcalc_symbolic::ast::Call) -> String {
+    use matcalc_symbolic::ast::Call;
+    let u = |u: U| format!("{u:?}");
+    let b = |b: B| format!("{b:?}");
+    match call {
+        Call::Transpose => u(U::T),
+        Call::Trace => u(U::Trace),
+        Call::Sum => u(U::Sum),
+        // mean(A) = sum(A) / count.
+        Call::Mean => b(B::Div),
+        Call::Det => u(U::Det),
+        Call::Logdet => u(U::Logdet),
+        Call::Inv => u(U::Inv),
+        Call::Dot => b(B::Dot),
+        Call::Norm => u(U::Norm),
+        Call::NormSq => u(U::NormSq),
+        Call::Hadamard => b(B::Hadamard),
+        Call::ElemDiv => b(B::ElemDiv),
+        Call::Kron => b(B::Kron),
+        Call::Vec => u(U::Vec),
+        Call::Diag => u(U::Diag),
+        Call::Diagonal => u(U::Diagonal),
+        Call::Map(Func::Powi(_)) => "Map(powi)".to_string(),
+        Call::Map(f) => u(U::Map(f)),
+        Call::Powf => b(B::Powf),
+        Call::MatPow(_) => "MatPow".to_string(),
+        Call::Softmax => u(U::Softmax),
+        Call::Logsumexp => u(U::Logsumexp),
+        Call::Atan2 => b(B::Atan2),
+        Call::SoftmaxCols => u(U::SoftmaxCols),
+        Call::SoftmaxRows => u(U::SoftmaxRows),
+        Call::LogsumexpCols => u(U::LogsumexpCols),
+        Call::LogsumexpRows => u(U::LogsumexpRows),
+        Call::Solve => b(B::Solve),
+        Call::Cholesky => u(U::Cholesky),
+    }
+}
+
 /// One way of producing a target shape: an operation and its guarded operand shapes.
 #[derive(Clone, Debug)]
 enum Choice {
@@ -391,7 +439,24 @@ fn choices(sh: Sh) -> Vec<Choice> {
                     v.push(C::Un(U::Diagonal, Sh::M(r, r), G::No));
                 }
             }
+            v.push(C::Un(U::SoftmaxCols, sh, G::No));
+            v.push(C::Un(U::SoftmaxRows, sh, G::No));
+            for k in DIMS {
+                if r == 1 && in_world(k, c) {
+                    v.push(C::Un(U::LogsumexpCols, Sh::M(k, c), G::No));
+                }
+                if c == 1 && in_world(r, k) {
+                    v.push(C::Un(U::LogsumexpRows, Sh::M(r, k), G::No));
+                }
+            }
+            if r <= 3 {
+                v.push(C::Bin(B::Solve, Sh::M(r, r), G::Wc(r, false), sh, G::No));
+                v.push(C::Bin(B::Solve, Sh::M(r, r), G::Wc(r, true), sh, G::No));
+            }
             if r == c {
+                // Only symmetric positive definite operands: e eᵀ + I (see the Cholesky
+                // adjoint's convention in `diff::factor_rules`).
+                v.push(C::Un(U::Cholesky, sh, G::Wc(r, true)));
                 v.push(C::Un(U::Diag, Sh::M(r, 1), G::No));
                 v.push(C::Un(U::Inv, sh, G::Wc(r, false)));
                 v.push(C::Un(U::Inv, sh, G::Wc(r, true)));
@@ -456,6 +521,11 @@ pub fn build(e: &E, g: &mut Graph, simplify: bool) -> NodeId {
                 U::MatPow(k) => Op::MatPow(a, k),
                 U::Softmax => Op::Softmax(a),
                 U::Logsumexp => Op::Logsumexp(a),
+                U::SoftmaxCols => Op::SoftmaxCols(a),
+                U::SoftmaxRows => Op::SoftmaxRows(a),
+                U::LogsumexpCols => Op::LogsumexpCols(a),
+                U::LogsumexpRows => Op::LogsumexpRows(a),
+                U::Cholesky => Op::Cholesky(a),
                 U::ToScalar => Op::ToScalar(a),
             }
         }
@@ -474,6 +544,7 @@ pub fn build(e: &E, g: &mut Graph, simplify: bool) -> NodeId {
                 B::Kron => Op::Kron(x, y),
                 B::Powf => Op::Powf(x, y),
                 B::Atan2 => Op::Atan2(x, y),
+                B::Solve => Op::Solve(x, y),
             }
         }
     };
