@@ -95,9 +95,10 @@ pub enum ExprKind {
     Neg(Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     Call(Call, Vec<Expr>),
-    /// A float constant of the user's program (`SIGMA`, `crate::consts::SCALE`), by its Rust
-    /// path; the standard library's (`PI`, `f64::consts::E`) are `Literal`s instead.
-    NamedConst(String),
+    /// A named float constant by its Rust path as written, with its value where it is the
+    /// standard library's (`PI`, `f64::consts::E`); the user's (`SIGMA`, `crate::SCALE`) have
+    /// none (see `parse::constants`).
+    NamedConst(String, Option<f64>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -102,7 +102,7 @@ fn node_cost(g: &Graph, id: NodeId) -> u64 {
         | Op::Diagonal(_)
         | Op::ToScalar(_)
         | Op::FromScalar(_)
-        | Op::Const(_) => 0,
+        | Op::Const(..) => 0,
         Op::Add(..)
         | Op::Sub(..)
         | Op::Neg(_)

@@ -409,7 +409,7 @@ impl Emitter<'_> {
             Op::Tril(a) => self.method(a, quote!(tril())),
             Op::Phi(a) => self.method(a, quote!(phi())),
             Op::Solve(a, b) => self.solve(a, b),
-            Op::Const(path) => {
+            Op::Const(path, _) => {
                 // The parser only accepts paths here, so this parses; a bad one is a compile
                 // error at the generated call rather than a macro panic.
                 let path: TokenStream = path.parse().unwrap_or_else(|_| quote!(__bad_constant));

@@ -238,9 +238,10 @@ pub enum Op {
     Tril(NodeId),
     /// Φ(A): the lower triangle with half the diagonal (Murray 2016), for Cholesky derivatives.
     Phi(NodeId),
-    /// A float constant of the user's program (a `const` item), by its Rust path: a scalar
-    /// leaf, emitted as `(PATH as T)`.
-    Const(String),
+    /// A named float constant, by its Rust path as written: a scalar leaf, emitted as that
+    /// path converted to the function's float type. The standard library's (`PI`,
+    /// `f64::consts::E`) carry their value (as bits); the user's `const` items do not.
+    Const(String, Option<u64>),
     /// A 1×1 matrix read as a scalar.
     ToScalar(NodeId),
     /// A scalar as a 1×1 matrix.
@@ -276,7 +277,7 @@ impl Op {
         use Op::*;
         match self {
             Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..)
-            | KronPerm(..) | Const(_) => vec![],
+            | KronPerm(..) | Const(..) => vec![],
             Neg(a)
             | Transpose(a)
             | Trace(a)
@@ -332,7 +333,7 @@ impl Op {
         let mut op = self.clone();
         match &mut op {
             Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..)
-            | KronPerm(..) | Const(_) => {}
+            | KronPerm(..) | Const(..) => {}
             Neg(a)
             | Transpose(a)
             | Trace(a)

@@ -129,6 +129,18 @@ fn rule(op: &Op, position: usize) -> String {
         }
         Op::KronRearrange(..) => "rearrangement: linear, its adjoint rearranges back",
         Op::Symmetrize(_) => "½(H + Hᵀ): Ā = ½(Ḡ + Ḡᵀ)",
+        Op::SoftmaxCols(_) | Op::SoftmaxRows(_) => {
+            "S = softmax of each column (row): Ā = S ⊙ Ḡ − S ⊙ (column (row) sums of S ⊙ Ḡ)"
+        }
+        Op::LogsumexpCols(_) | Op::LogsumexpRows(_) => {
+            "logsumexp of each column (row): Ā = softmax of each column (row) ⊙ Ḡ broadcast"
+        }
+        Op::Solve(..) if second => "X = solve(A, B): B̄ = solve(Aᵀ, Ḡ)",
+        Op::Solve(..) => "X = solve(A, B): Ā = −solve(Aᵀ, Ḡ) Xᵀ",
+        Op::Cholesky(_) => "L = chol(A): Ā = sym(L⁻ᵀ Φ(Lᵀ tril(L̄)) L⁻¹)",
+        Op::Tril(_) => "tril(A): Ā = tril(Ḡ)",
+        Op::Phi(_) => "Φ(A): Ā = Φ(Ḡ)",
+        Op::Const(..) => "a named constant: no operands",
     };
     text.to_string()
 }

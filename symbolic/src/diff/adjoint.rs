@@ -47,7 +47,7 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
         | Op::Identity(_)
         | Op::Commutation(..)
         | Op::KronPerm(..)
-        | Op::Const(_) => {}
+        | Op::Const(..) => {}
         // ½(H + Hᵀ) is self-adjoint.
         Op::Symmetrize(h) => c.give(h, |g, sp| g.make(Op::Symmetrize(bar), sp)),
         Op::KronRearrange(..) => panic!(

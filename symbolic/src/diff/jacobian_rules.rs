@@ -110,7 +110,7 @@ impl Ctx<'_> {
             | Op::Identity(_)
             | Op::Commutation(..)
             | Op::KronPerm(..)
-            | Op::Const(_) => {}
+            | Op::Const(..) => {}
             // Linear maps that keep vec: the Jacobian passes through.
             Op::Vec(a) | Op::Unvec(a, ..) | Op::ToScalar(a) | Op::FromScalar(a) => {
                 self.term(a, |_, ja, _| ja)

@@ -374,7 +374,8 @@ fn eval_node(
         Op::Cholesky(a) => linalg::cholesky(v(a)),
         Op::Tril(a) => linalg::lower_triangle(v(a), 1.0),
         Op::Phi(a) => linalg::lower_triangle(v(a), 0.5),
-        Op::Const(path) => return Err(EvalError::UnknownConstant(path.clone())),
+        Op::Const(_, Some(bits)) => Value::scalar(f64::from_bits(*bits)),
+        Op::Const(path, None) => return Err(EvalError::UnknownConstant(path.clone())),
         Op::ToScalar(a) => Value::scalar(v(a).as_scalar()),
         Op::FromScalar(a) => v(a).reshaped(1, 1),
         Op::OnesMul(r, b) => {

@@ -384,8 +384,7 @@ impl Scope<'_, '_> {
         }
         if path.qself.is_none() {
             match super::constants::resolve(&path.path, &self.sig.dims) {
-                Some(Constant::Value(v)) => return Some(ExprKind::Literal(v)),
-                Some(Constant::Named(p)) => return Some(ExprKind::NamedConst(p)),
+                Some(Constant { path, value }) => return Some(ExprKind::NamedConst(path, value)),
                 None => {}
             }
         }

@@ -4,8 +4,9 @@
 //! How a name is told apart from a variable, after parameters and `let`s have been looked up:
 //!
 //! - a path ending in one of `std`/`core` `f64::consts`/`f32::consts` (or a bare name from
-//!   there, as after `use std::f64::consts::PI;`) is that number, a literal. From `f32::consts`
-//!   it is the `f32` value;
+//!   there, as after `use std::f64::consts::PI;`) is that constant, whose value the engine
+//!   knows (from `f32::consts`, the `f32` value). Generated code still names it as written, so
+//!   the user's `use` stays used, exactly as in the plain Rust the body also is;
 //! - any other path of two or more segments whose last one is SCREAMING_CASE
 //!   (`crate::SIGMA`, `config::SCALE`), or a bare SCREAMING_CASE name of at least two
 //!   characters (`SIGMA`, `L2`) that is not a generic dimension, is a constant of the user's
@@ -15,10 +16,10 @@
 //! A single capital letter (`Z`) stays an unknown variable (most likely a typo of a parameter);
 //! a one-letter `const` can be written `self::K`.
 
-/// What a name stands for.
-pub(super) enum Constant {
-    Value(f64),
-    Named(String),
+/// A named constant: its path as written, and its value if it is a standard one.
+pub(super) struct Constant {
+    pub path: String,
+    pub value: Option<f64>,
 }
 
 /// The constants of `core::f64::consts`, by name.
@@ -52,20 +53,26 @@ pub(super) fn resolve(path: &syn::Path, dims: &[String]) -> Option<Constant> {
     }
     let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     let (last, prefix) = names.split_last()?;
+    let lead = if path.leading_colon.is_some() { "::" } else { "" };
+    let written = format!("{lead}{}", names.join("::"));
     if let Some(&(_, value)) = STD.iter().find(|(name, _)| name == last) {
         if let Some(f32) = std_prefix(prefix) {
-            return Some(Constant::Value(if f32 {
+            let value = if f32 {
                 f64::from(value as f32)
             } else {
                 value
-            }));
+            };
+            return Some(Constant {
+                path: written,
+                value: Some(value),
+            });
         }
     }
     let bare = prefix.is_empty() && path.leading_colon.is_none();
     let named = screaming(last) && (!bare || (last.len() >= 2 && !dims.contains(last)));
-    named.then(|| {
-        let lead = if path.leading_colon.is_some() { "::" } else { "" };
-        Constant::Named(format!("{lead}{}", names.join("::")))
+    named.then_some(Constant {
+        path: written,
+        value: None,
     })
 }
 
@@ -92,17 +99,12 @@ mod tests {
     use super::*;
 
     fn value(src: &str) -> Option<f64> {
-        match resolve(&syn::parse_str(src).unwrap(), &["N".into(), "DIM".into()]) {
-            Some(Constant::Value(v)) => Some(v),
-            _ => None,
-        }
+        resolve(&syn::parse_str(src).unwrap(), &["N".into(), "DIM".into()])?.value
     }
 
     fn named(src: &str) -> Option<String> {
-        match resolve(&syn::parse_str(src).unwrap(), &["N".into(), "DIM".into()]) {
-            Some(Constant::Named(p)) => Some(p),
-            _ => None,
-        }
+        let c = resolve(&syn::parse_str(src).unwrap(), &["N".into(), "DIM".into()])?;
+        c.value.is_none().then_some(c.path)
     }
 
     #[test]

@@ -43,7 +43,8 @@ fn sexp(f: &Function, e: &Expr) -> String {
         ExprKind::Local(i) => format!("{}#{i}", f.lets[*i].name),
         ExprKind::Literal(v) => format!("{v:?}"),
         ExprKind::Constant(c) => format!("{c:?}"),
-        ExprKind::NamedConst(path) => format!("const {path}"),
+        ExprKind::NamedConst(path, None) => format!("const {path}"),
+        ExprKind::NamedConst(path, Some(v)) => format!("{path}={v:?}"),
         ExprKind::Neg(a) => list("neg".into(), &[a]),
         ExprKind::Binary(op, a, b) => {
             let op = match op {
@@ -328,7 +329,7 @@ fn constants_are_literals_or_named() {
     assert_eq!(
         body(item),
         format!(
-            "(- (+ (* {:?} s) {:?}) (* const crate::SCALE const SIGMA))",
+            "(- (+ (* std::f64::consts::PI={:?} s) E={:?}) (* const crate::SCALE const SIGMA))",
             std::f64::consts::PI,
             std::f64::consts::E
         )

@@ -225,7 +225,12 @@ impl Printer<'_> {
             Op::Cholesky(a) => self.call("chol", &[a]),
             Op::Tril(a) => self.call("tril", &[a]),
             Op::Phi(a) => self.call("Φ", &[a]),
-            Op::Const(ref path) => (n.name(path), Prec::Atom),
+            // A standard constant by its name (`PI`), a user's by its path as written.
+            Op::Const(ref path, value) => {
+                let short = path.rsplit("::").next().unwrap_or(path);
+                let shown = if value.is_some() { short } else { path };
+                (n.name(shown), Prec::Atom)
+            }
             Op::Vec(a) => self.call("vec", &[a]),
             Op::Unvec(a, ..) => self.call("unvec", &[a]),
             Op::Diag(a) => self.call("diag", &[a]),

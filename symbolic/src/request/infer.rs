@@ -130,7 +130,7 @@ impl Unifier {
         match &e.kind {
             ExprKind::Param(i) => params.get(*i).cloned().unwrap_or(S::Unknown),
             ExprKind::Local(i) => locals.get(*i).cloned().unwrap_or(S::Unknown),
-            ExprKind::Literal(_) | ExprKind::NamedConst(_) => S::Scalar,
+            ExprKind::Literal(_) | ExprKind::NamedConst(..) => S::Scalar,
             ExprKind::Constant(_) => S::Unknown,
             ExprKind::Neg(a) => sub(self, a),
             ExprKind::Binary(op, a, b) => {

@@ -149,7 +149,7 @@ fn may_need_context(e: &Expr) -> bool {
         ExprKind::Neg(a) => may_need_context(a),
         ExprKind::Binary(_, a, b) => may_need_context(a) || may_need_context(b),
         ExprKind::Call(_, args) => args.iter().any(may_need_context),
-        ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Literal(_) | ExprKind::NamedConst(_) => {
+        ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Literal(_) | ExprKind::NamedConst(..) => {
             false
         }
     }
@@ -189,12 +189,11 @@ impl Lowering<'_> {
             }
             ExprKind::Binary(op, a, b) => self.binary(e, *op, a, b, hint),
             ExprKind::Call(call, args) => self.call(e, *call, args, hint),
-            ExprKind::NamedConst(path) => {
-                Some(
-                    self.graph
-                        .intern(Op::Const(path.clone()), Shape::Scalar, e.span),
-                )
-            }
+            ExprKind::NamedConst(path, value) => Some(self.graph.intern(
+                Op::Const(path.clone(), value.map(f64::to_bits)),
+                Shape::Scalar,
+                e.span,
+            )),
         }
     }
 

@@ -84,7 +84,7 @@ pub fn infer(graph: &Graph, op: &Op) -> Result<Shape, Mismatch> {
     let s = |id| graph.shape(id).clone();
     match op {
         Op::Param(i) => Ok(graph.params[*i].shape.clone()),
-        Op::Literal(_) | Op::Const(_) => Ok(Shape::Scalar),
+        Op::Literal(_) | Op::Const(..) => Ok(Shape::Scalar),
         Op::Zeros(r, c) | Op::Ones(r, c) => Ok(Shape::matrix(r.clone(), c.clone())),
         Op::Identity(n) => Ok(Shape::matrix(n.clone(), n.clone())),
         Op::Commutation(m, n) => {
