@@ -63,8 +63,14 @@ macro_rules! bench_size {
         // Both compute the same numbers.
         let (v, gt, gs) = generated::gp_grad(&x, &y, &theta, noise);
         let (vn, gtn, gsn) = gp_nalgebra(&xn, &yn, &tn, noise);
-        assert!((v - vn).abs() < 1e-8 * vn.abs().max(1.0), "value {v} vs {vn}");
-        assert!((gs - gsn).abs() < 1e-8 * gsn.abs().max(1.0), "∂σ² {gs} vs {gsn}");
+        assert!(
+            (v - vn).abs() < 1e-8 * vn.abs().max(1.0),
+            "value {v} vs {vn}"
+        );
+        assert!(
+            (gs - gsn).abs() < 1e-8 * gsn.abs().max(1.0),
+            "∂σ² {gs} vs {gsn}"
+        );
         for k in 0..3 {
             assert!((gt[(k, 0)] - gtn[k]).abs() < 1e-8 * gtn[k].abs().max(1.0));
         }

@@ -53,7 +53,7 @@ fn main() {
     for _ in 0..400 {
         let (v, gu, gr) = nll_grad(&features, &y, &u, r);
         value = v;
-        u = u - gu * step;
+        u -= gu * step;
         r -= step * gr;
     }
     let noise = r.exp();

@@ -47,7 +47,10 @@ fn inverse_times_matrix_is_a_solve() {
     let ones = Matrix::<U3, U2>::ones();
     let want = -(ai.t() * ones * (ai * b).t());
     check_grad("∂/∂A", &g, &want, |a| inverse_product(a, &b), &a, TOL);
-    assert!(INVERSE_PRODUCT_GRAD_FORMULA.contains("solve"), "{INVERSE_PRODUCT_GRAD_FORMULA}");
+    assert!(
+        INVERSE_PRODUCT_GRAD_FORMULA.contains("solve"),
+        "{INVERSE_PRODUCT_GRAD_FORMULA}"
+    );
 }
 
 #[jacobian(A, b)]
@@ -178,7 +181,12 @@ fn hessian_through_cholesky() {
 
     let x = rand::<U3, U3, f64>(24);
     let (_, g) = generic_cholesky_grad(&x, &w);
-    assert_close("generic gradient", &g, &fd_grad(|x| generic_cholesky(x, &w), &x), TOL);
+    assert_close(
+        "generic gradient",
+        &g,
+        &fd_grad(|x| generic_cholesky(x, &w), &x),
+        TOL,
+    );
     let (_, _, h) = generic_cholesky_hessian(&x, &w);
     let fd: Matrix<U9, U9> = fd_jacobian(|x| generic_cholesky_grad(x, &w).1, &x);
     assert_close("generic ∂²/∂X²", &h, &fd, 1e-5);
@@ -291,7 +299,14 @@ fn scalars_add_to_every_entry_and_constants_are_constant() {
     let d = x - ones * s;
     let want = (x + ones) * 2.0 - ones + ones * PI + d * (2.0 * SCALE);
     check_grad("∂/∂x", &gx, &want, |x| broadcast(x, s), &x, TOL);
-    check_scalar_grad("∂/∂s", gs, 3.0 - 2.0 * SCALE * d.sum(), |s| broadcast(&x, s), s, TOL);
+    check_scalar_grad(
+        "∂/∂s",
+        gs,
+        3.0 - 2.0 * SCALE * d.sum(),
+        |s| broadcast(&x, s),
+        s,
+        TOL,
+    );
 }
 
 #[grad(A)]
@@ -304,7 +319,8 @@ fn constants_f32(A: &Matrix<U2, U2, f32>) -> f32 {
 fn constants_in_f32_code() {
     let a = rand::<U2, U2, f32>(23);
     let (_, g) = constants_f32_grad(&a);
-    let adj_t = Matrix::<U2, U2, f32>::from_row_slice(&[a[(1, 1)], -a[(1, 0)], -a[(0, 1)], a[(0, 0)]]);
+    let adj_t =
+        Matrix::<U2, U2, f32>::from_row_slice(&[a[(1, 1)], -a[(1, 0)], -a[(0, 1)], a[(0, 0)]]);
     let want = Matrix::<U2, U2, f32>::ones() * -0.5
         + Matrix::<U2, U2, f32>::identity() * std::f32::consts::E
         + adj_t * 2.5;

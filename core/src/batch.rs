@@ -46,7 +46,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
                 total += e;
             }
             for i in 0..self.nrows() {
-                out[(i, j)] = out[(i, j)] / total;
+                out[(i, j)] /= total;
             }
         }
         out
@@ -65,7 +65,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
                 total += e;
             }
             for j in 0..self.ncols() {
-                out[(i, j)] = out[(i, j)] / total;
+                out[(i, j)] /= total;
             }
         }
         out

@@ -38,8 +38,14 @@ mod tests {
 
     #[test]
     fn converts_both_ways() {
-        assert_eq!(float_constant::<f64, _>(core::f32::consts::PI), f64::from(core::f32::consts::PI));
-        assert_eq!(float_constant::<f32, _>(core::f64::consts::PI), core::f32::consts::PI);
+        assert_eq!(
+            float_constant::<f64, _>(core::f32::consts::PI),
+            f64::from(core::f32::consts::PI)
+        );
+        assert_eq!(
+            float_constant::<f32, _>(core::f64::consts::PI),
+            core::f32::consts::PI
+        );
         assert_eq!(float_constant::<f64, _>(2.5f64), 2.5);
     }
 }

@@ -50,9 +50,9 @@ mod scalar;
 pub mod shape_errors;
 mod storage;
 mod structure;
-mod triangle;
 #[cfg(test)]
 mod testutil;
+mod triangle;
 
 pub use adjugate::ADJUGATE_COFACTOR_MAX;
 pub use constant::{float_constant, FloatConstant};

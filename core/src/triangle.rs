@@ -39,10 +39,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// Solves `Lᵀ X = B` reading only the lower triangle L of `self` (back substitution with
     /// the transpose, never formed). All NaN under the criterion of
     /// [`solve_lower_triangular`](Self::solve_lower_triangular).
-    pub fn solve_lower_triangular_transpose<B: MatrixArg<T = T>>(
-        &self,
-        b: B,
-    ) -> Matrix<R, B::C, T>
+    pub fn solve_lower_triangular_transpose<B: MatrixArg<T = T>>(&self, b: B) -> Matrix<R, B::C, T>
     where
         R: SquareForTriangularSolve<C>,
         B::R: RowsAgreeForSolve<R>,

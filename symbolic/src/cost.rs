@@ -77,7 +77,8 @@ fn lu(n: u64) -> u64 {
 pub fn solve_is_cheaper(n: &Dim, c: &Dim) -> bool {
     let (n, c) = (dim(n), dim(c));
     let inverse_then_product = 2 * n.saturating_pow(3)
-        + n.saturating_mul(c).saturating_mul((2 * n).saturating_sub(1));
+        + n.saturating_mul(c)
+            .saturating_mul((2 * n).saturating_sub(1));
     lu(n).saturating_add(2 * n.saturating_mul(n).saturating_mul(c)) < inverse_then_product
 }
 

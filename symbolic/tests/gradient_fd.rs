@@ -311,11 +311,7 @@ fn table() -> Vec<(&'static str, E, Sh)> {
 fn factor_and_batch_cases() -> Vec<(&'static str, E, Sh)> {
     let (x, a, v) = (E::Param(0), E::Param(1), E::Param(2));
     let t = |e| un(U::T, e);
-    let spd = bin(
-        B::Add,
-        bin(B::MatMul, a.clone(), t(a.clone())),
-        E::Eye(3),
-    );
+    let spd = bin(B::Add, bin(B::MatMul, a.clone(), t(a.clone())), E::Eye(3));
     let dominant = bin(
         B::Add,
         bin(B::Scale, E::Lit(4.0), E::Eye(3)),
@@ -325,13 +321,33 @@ fn factor_and_batch_cases() -> Vec<(&'static str, E, Sh)> {
     vec![
         ("softmax_cols", un(U::SoftmaxCols, x.clone()), Sh::M(2, 3)),
         ("softmax_rows", un(U::SoftmaxRows, x.clone()), Sh::M(2, 3)),
-        ("logsumexp_cols", un(U::LogsumexpCols, x.clone()), Sh::M(1, 3)),
-        ("logsumexp_rows", un(U::LogsumexpRows, x.clone()), Sh::M(2, 1)),
+        (
+            "logsumexp_cols",
+            un(U::LogsumexpCols, x.clone()),
+            Sh::M(1, 3),
+        ),
+        (
+            "logsumexp_rows",
+            un(U::LogsumexpRows, x.clone()),
+            Sh::M(2, 1),
+        ),
         ("solve", bin(B::Solve, dominant, t(x.clone())), Sh::M(3, 2)),
-        ("solve spd", bin(B::Solve, spd.clone(), v.clone()), Sh::M(3, 1)),
+        (
+            "solve spd",
+            bin(B::Solve, spd.clone(), v.clone()),
+            Sh::M(3, 1),
+        ),
         ("cholesky", chol.clone(), Sh::M(3, 3)),
-        ("solve with a Cholesky factor", bin(B::Solve, chol.clone(), v.clone()), Sh::M(3, 1)),
-        ("solve with its transpose", bin(B::Solve, t(chol), t(x)), Sh::M(3, 2)),
+        (
+            "solve with a Cholesky factor",
+            bin(B::Solve, chol.clone(), v.clone()),
+            Sh::M(3, 1),
+        ),
+        (
+            "solve with its transpose",
+            bin(B::Solve, t(chol), t(x)),
+            Sh::M(3, 2),
+        ),
     ]
 }
 
@@ -409,8 +425,8 @@ fn generic_dimensions() {
 /// means something for each of them).
 #[test]
 fn generator_covers_every_operation() {
-    use proptest::strategy::ValueTree;
     use matcalc_symbolic::table::Lowers;
+    use proptest::strategy::ValueTree;
     use std::collections::HashSet;
 
     fn walk(e: &E, seen: &mut HashSet<String>) {

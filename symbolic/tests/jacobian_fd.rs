@@ -188,7 +188,10 @@ fn factorizations_and_batches_by_name() {
         ("solve", bin(B::Solve, dominant, t(x.clone()))),
         ("solve spd", bin(B::Solve, spd.clone(), v.clone())),
         ("cholesky", chol.clone()),
-        ("solve by the factor", bin(B::Solve, chol.clone(), v.clone())),
+        (
+            "solve by the factor",
+            bin(B::Solve, chol.clone(), v.clone()),
+        ),
         ("solve by its transpose", bin(B::Solve, t(chol), t(x))),
     ];
     let flat: Vec<f64> = (0..(0..PARAMS.len()).map(param_len).sum::<usize>())

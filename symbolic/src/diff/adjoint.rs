@@ -206,11 +206,15 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
         }),
         Op::SoftmaxCols(a) | Op::SoftmaxRows(a) => {
             let by_cols = matches!(node.op, Op::SoftmaxCols(_));
-            c.give(a, |g, sp| factor::softmax_batch_adjoint(g, id, bar, by_cols, sp));
+            c.give(a, |g, sp| {
+                factor::softmax_batch_adjoint(g, id, bar, by_cols, sp)
+            });
         }
         Op::LogsumexpCols(a) | Op::LogsumexpRows(a) => {
             let by_cols = matches!(node.op, Op::LogsumexpCols(_));
-            c.give(a, |g, sp| factor::logsumexp_batch_adjoint(g, a, bar, by_cols, sp));
+            c.give(a, |g, sp| {
+                factor::logsumexp_batch_adjoint(g, a, bar, by_cols, sp)
+            });
         }
         Op::Solve(a, b) => {
             c.give(b, |g, sp| factor::solve_adjoint_rhs(g, a, bar, sp));

@@ -158,7 +158,13 @@ pub(super) fn logsumexp_batch_jacobian(
 
 /// J(X) = solve(I_c ⊗ A, inner) for X = solve(A, B) (n×c), where `inner` is
 /// J_B − (Xᵀ ⊗ I_n) J_A: (I_c ⊗ A)⁻¹ = I_c ⊗ A⁻¹ applied without forming A⁻¹.
-pub(super) fn solve_jacobian(g: &mut Graph, a: NodeId, x: NodeId, inner: NodeId, sp: Span) -> NodeId {
+pub(super) fn solve_jacobian(
+    g: &mut Graph,
+    a: NodeId,
+    x: NodeId,
+    inner: NodeId,
+    sp: Span,
+) -> NodeId {
     let c = g.shape(x).cols();
     let eye = g.identity(c, sp);
     let blocks = g.make(Op::Kron(eye, a), sp);
@@ -166,12 +172,7 @@ pub(super) fn solve_jacobian(g: &mut Graph, a: NodeId, x: NodeId, inner: NodeId,
 }
 
 /// −(Xᵀ ⊗ I_n) J_A, the A term of the solve Jacobian.
-pub(super) fn solve_jacobian_matrix_term(
-    g: &mut Graph,
-    x: NodeId,
-    ja: NodeId,
-    sp: Span,
-) -> NodeId {
+pub(super) fn solve_jacobian_matrix_term(g: &mut Graph, x: NodeId, ja: NodeId, sp: Span) -> NodeId {
     let n = g.shape(x).rows();
     let xt = g.transpose(x, sp);
     let eye = g.identity(n, sp);

@@ -347,7 +347,9 @@ impl Ctx<'_> {
     fn solve(&mut self, x: NodeId, a: NodeId, b: NodeId) {
         let before = self.terms.len();
         self.term(b, |_, jb, _| jb);
-        self.term(a, |g, ja, sp| factor::solve_jacobian_matrix_term(g, x, ja, sp));
+        self.term(a, |g, ja, sp| {
+            factor::solve_jacobian_matrix_term(g, x, ja, sp)
+        });
         let inner: Vec<NodeId> = self.terms.drain(before..).collect();
         let Some((first, rest)) = inner.split_first() else {
             return;

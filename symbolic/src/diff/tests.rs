@@ -157,7 +157,10 @@ fn norm_and_inverse() {
     assert_eq!(
         (u.as_str(), l.as_str()),
         // The value X⁻¹ A is `solve(X, A)` (cheaper), so its adjoint −X⁻ᵀ (X⁻¹ A)ᵀ reuses it.
-        ("−X⁻ᵀ solve(X, A)ᵀ", r"-X^{-\top} \operatorname{solve}(X, A)^\top")
+        (
+            "−X⁻ᵀ solve(X, A)ᵀ",
+            r"-X^{-\top} \operatorname{solve}(X, A)^\top"
+        )
     );
     let ld = op(&mut g, Op::Logdet(p[0]));
     let phi = g.add(ld, tr, sp());

@@ -283,9 +283,7 @@ fn slice(a: &Value, j: usize, by_cols: bool) -> Value {
 /// `softmax` of each column (`by_cols`) or each row.
 pub fn softmax_batch(a: &Value, by_cols: bool) -> Value {
     let count = if by_cols { a.cols } else { a.rows };
-    let parts: Vec<Value> = (0..count)
-        .map(|j| softmax(&slice(a, j, by_cols)))
-        .collect();
+    let parts: Vec<Value> = (0..count).map(|j| softmax(&slice(a, j, by_cols))).collect();
     Value::from_fn(a.rows, a.cols, |i, j| {
         if by_cols {
             parts[j].get(i, 0)

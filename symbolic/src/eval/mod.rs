@@ -210,7 +210,10 @@ impl fmt::Display for EvalError {
             ),
             EvalError::NotScalar(id) => write!(f, "node {} is not a scalar", id.0),
             EvalError::UnknownConstant(path) => {
-                write!(f, "the constant `{path}` has no value outside the compiled program")
+                write!(
+                    f,
+                    "the constant `{path}` has no value outside the compiled program"
+                )
             }
         }
     }

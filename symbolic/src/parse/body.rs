@@ -383,9 +383,10 @@ impl Scope<'_, '_> {
             }
         }
         if path.qself.is_none() {
-            match super::constants::resolve(&path.path, &self.sig.dims) {
-                Some(Constant { path, value }) => return Some(ExprKind::NamedConst(path, value)),
-                None => {}
+            if let Some(Constant { path, value }) =
+                super::constants::resolve(&path.path, &self.sig.dims)
+            {
+                return Some(ExprKind::NamedConst(path, value));
             }
         }
         let params: Vec<&str> = self.sig.params.iter().map(|p| p.name.as_str()).collect();

@@ -53,15 +53,15 @@ pub(super) fn resolve(path: &syn::Path, dims: &[String]) -> Option<Constant> {
     }
     let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     let (last, prefix) = names.split_last()?;
-    let lead = if path.leading_colon.is_some() { "::" } else { "" };
+    let lead = if path.leading_colon.is_some() {
+        "::"
+    } else {
+        ""
+    };
     let written = format!("{lead}{}", names.join("::"));
     if let Some(&(_, value)) = STD.iter().find(|(name, _)| name == last) {
         if let Some(f32) = std_prefix(prefix) {
-            let value = if f32 {
-                f64::from(value as f32)
-            } else {
-                value
-            };
+            let value = if f32 { f64::from(value as f32) } else { value };
             return Some(Constant {
                 path: written,
                 value: Some(value),
@@ -112,8 +112,14 @@ mod tests {
         assert_eq!(value("PI"), Some(std::f64::consts::PI));
         assert_eq!(value("E"), Some(std::f64::consts::E));
         assert_eq!(value("std::f64::consts::TAU"), Some(std::f64::consts::TAU));
-        assert_eq!(value("core::f64::consts::LN_2"), Some(std::f64::consts::LN_2));
-        assert_eq!(value("f32::consts::PI"), Some(f64::from(std::f32::consts::PI)));
+        assert_eq!(
+            value("core::f64::consts::LN_2"),
+            Some(std::f64::consts::LN_2)
+        );
+        assert_eq!(
+            value("f32::consts::PI"),
+            Some(f64::from(std::f32::consts::PI))
+        );
         assert_eq!(value("::std::f64::consts::PI"), Some(std::f64::consts::PI));
     }
 

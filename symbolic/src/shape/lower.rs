@@ -149,9 +149,10 @@ fn may_need_context(e: &Expr) -> bool {
         ExprKind::Neg(a) => may_need_context(a),
         ExprKind::Binary(_, a, b) => may_need_context(a) || may_need_context(b),
         ExprKind::Call(_, args) => args.iter().any(may_need_context),
-        ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Literal(_) | ExprKind::NamedConst(..) => {
-            false
-        }
+        ExprKind::Param(_)
+        | ExprKind::Local(_)
+        | ExprKind::Literal(_)
+        | ExprKind::NamedConst(..) => false,
     }
 }
 

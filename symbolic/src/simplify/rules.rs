@@ -78,7 +78,8 @@ impl Graph {
             return None;
         };
         let cols = self.shape(b).cols();
-        if self.shape(b).is_scalar() || !crate::cost::solve_is_cheaper(&self.shape(m).rows(), &cols) {
+        if self.shape(b).is_scalar() || !crate::cost::solve_is_cheaper(&self.shape(m).rows(), &cols)
+        {
             return None;
         }
         Some(self.make(Op::Solve(m, b), sp))
