@@ -45,6 +45,12 @@ const STD: &[(&str, f64)] = &[
     ("FRAC_2_SQRT_PI", std::f64::consts::FRAC_2_SQRT_PI),
 ];
 
+/// Whether the bare name `name` is one of the standard constants (`PI`, `E`, …): the command
+/// line does not take such a name for an undeclared variable.
+pub(crate) fn is_standard(name: &str) -> bool {
+    STD.iter().any(|(n, _)| *n == name)
+}
+
 /// The constant `path` names, if it names one (see the module docs); `dims` are the
 /// function's generic dimensions.
 pub(super) fn resolve(path: &syn::Path, dims: &[String]) -> Option<Constant> {

@@ -11,6 +11,7 @@
 
 mod body;
 mod constants;
+pub(crate) use constants::is_standard as is_standard_constant;
 mod dsl;
 mod signature;
 #[cfg(test)]

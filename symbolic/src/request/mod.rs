@@ -298,7 +298,11 @@ fn free_names(block: &syn::Block) -> Vec<String> {
         fn visit_expr_path(&mut self, path: &'ast syn::ExprPath) {
             if let (None, Some(ident)) = (&path.qself, path.path.get_ident()) {
                 let name = ident.to_string();
-                if !self.found.contains(&name) && !self.bound.contains(&name) {
+                // `PI`, `E`: constants, unless declared as variables (added after).
+                if !self.found.contains(&name)
+                    && !self.bound.contains(&name)
+                    && !crate::parse::is_standard_constant(&name)
+                {
                     self.found.push(name);
                 }
             }
