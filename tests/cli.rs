@@ -164,13 +164,14 @@ fn check_fails_with_status_1_when_out_of_tolerance() {
 #[test]
 fn steps_show_the_chain_of_adjoints() {
     matcalc()
-        .args(["grad", "tr(inv(X) * A)", "--wrt", "X"])
+        // `A X⁻¹`: with the inverse on the left, `X⁻¹ A` would become `solve(X, A)`.
+        .args(["grad", "tr(A * inv(X))", "--wrt", "X"])
         .args(["--shape", "X=3x3", "--shape", "A=3x3", "--steps"])
         .assert()
         .success()
-        .stdout(contains("∂φ/∂(X⁻¹ A)"))
+        .stdout(contains("∂φ/∂(A X⁻¹)"))
         .stdout(contains("A⁻¹: Ā = −A⁻ᵀ Ḡ A⁻ᵀ"))
-        .stdout(contains("∂/∂X tr(X⁻¹ A) = −X⁻ᵀ Aᵀ X⁻ᵀ  (3×3)"));
+        .stdout(contains("∂/∂X tr(A X⁻¹) = −X⁻ᵀ Aᵀ X⁻ᵀ  (3×3)"));
 }
 
 #[test]
