@@ -10,6 +10,7 @@
 
 pub mod ast;
 pub mod check;
+pub mod ctxt;
 pub mod cost;
 pub mod diff;
 pub mod emit;
