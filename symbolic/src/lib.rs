@@ -10,8 +10,8 @@
 
 pub mod ast;
 pub mod check;
-pub mod ctxt;
 pub mod cost;
+pub mod ctxt;
 pub mod diff;
 pub mod emit;
 pub mod eval;

@@ -10,8 +10,8 @@ use super::dsl::{builtin, did_you_mean, Builtin, Form, FUNCTIONS, METHODS};
 use super::signature::{dsl_type, Signature};
 use super::text::{abbreviate, first_span, last_span, Texts};
 use super::{float_name, tokens_text};
-use crate::ctxt::Ctxt;
 use crate::ast::{BinaryOp, Expr, ExprKind, Let, TypeDecl};
+use crate::ctxt::Ctxt;
 use crate::ir::ScalarType;
 
 const SUPPORTED: &str = "a matcalc body is `let` bindings followed by a final expression built \
@@ -360,8 +360,7 @@ impl Scope<'_, '_> {
         let mut additive = None;
         while let syn::Expr::Binary(b) = first {
             let Some(op) = chain_op(&b.op) else { break };
-            if *additive.get_or_insert(is_additive(op)) != is_additive(op) || !b.attrs.is_empty()
-            {
+            if *additive.get_or_insert(is_additive(op)) != is_additive(op) || !b.attrs.is_empty() {
                 break;
             }
             spine.push((op, &*b.right));
@@ -373,8 +372,10 @@ impl Scope<'_, '_> {
         let saved = self.depth;
         self.depth += height.saturating_sub(1);
         let first = self.expr(first);
-        let rest: Vec<(BinaryOp, Option<Expr>)> =
-            spine.iter().map(|&(op, term)| (op, self.expr(term))).collect();
+        let rest: Vec<(BinaryOp, Option<Expr>)> = spine
+            .iter()
+            .map(|&(op, term)| (op, self.expr(term)))
+            .collect();
         self.depth = saved;
         let mut terms = vec![(BinaryOp::Add, first?)];
         for (op, term) in rest {
@@ -670,7 +671,12 @@ impl Scope<'_, '_> {
             return None;
         }
         match digits.parse::<f64>() {
-            Ok(value) if value.is_finite() => Some(value),
+            Ok(value)
+                if value.is_finite()
+                    && (self.sig.scalar == ScalarType::F64 || (value as f32).is_finite()) =>
+            {
+                Some(value)
+            }
             _ => {
                 self.error(
                     lit,

@@ -8,8 +8,8 @@ use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, GenericParam, Pat, PathArguments, ReturnType, Type};
 
 use super::{float_name, tokens_text};
-use crate::ctxt::Ctxt;
 use crate::ast::{Param, ParamKind, TypeDecl};
+use crate::ctxt::Ctxt;
 use crate::ir::{Dim, ScalarType};
 
 const SUPPORTED_TYPES: &str = "the matcalc DSL supports `&Matrix<R, C>`, `&Vector<N>` (also by \

@@ -13,8 +13,8 @@
 mod tests;
 
 use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, ParamKind, TypeDecl};
-use crate::ir::{self, Dim, Graph, NodeId, Op, Shape};
 use crate::ctxt::Ctxt;
+use crate::ir::{self, Dim, Graph, NodeId, Op, Shape};
 use crate::parse::float_name;
 use crate::shape::rules::{infer, Mismatch};
 
