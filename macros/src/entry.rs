@@ -18,7 +18,7 @@ use crate::panic_guard;
 /// Bracket nesting deeper than this is refused before syn parses the item: syn's recursive
 /// descent (built without optimisation in a dev profile) could otherwise overflow the
 /// compiler's stack. It sits above the engine's `MAX_DEPTH`, which reports the precise error.
-const MAX_TOKEN_NESTING: usize = 2 * MAX_DEPTH;
+const MAX_TOKEN_NESTING: usize = MAX_DEPTH + 16;
 
 pub fn expand(kind: Derivative, args: TokenStream, item: TokenStream) -> TokenStream {
     let original = item.clone();

@@ -5,6 +5,8 @@
 //! attributes and the item live in `valid`; what to emit beside an error, in `fallback`.
 
 mod fallback;
+#[cfg(test)]
+mod tests;
 mod valid;
 
 use proc_macro2::{Span, TokenStream};
@@ -206,22 +208,29 @@ fn derived_function(
     };
     let mut doc =
         format!("Value and {what} of [`{name}`], derived by matcalc at compile time.\n\n");
-    for output in &outputs {
-        doc.push_str(&format!(
-            "- {} = {}  ({})\n\n  LaTeX: `{}`\n",
-            output.label,
-            print::unicode(graph, output.node),
-            graph.shape(output.node),
-            print::latex(graph, output.node)
-        ));
+    let unicode: Vec<Option<String>> = outputs
+        .iter()
+        .map(|o| printable(graph, o.node).then(|| print::unicode(graph, o.node)))
+        .collect();
+    for (output, formula) in outputs.iter().zip(&unicode) {
+        let shape = graph.shape(output.node);
+        match formula {
+            Some(formula) => doc.push_str(&format!(
+                "- {} = {formula}  ({shape})\n\n  LaTeX: `{}`\n",
+                output.label,
+                print::latex(graph, output.node)
+            )),
+            None => doc.push_str(&format!("- {}  ({shape}): {TOO_LONG}\n", output.label)),
+        }
     }
     let attrs = generated_attrs(item, &doc);
     let statements = &code.statements;
     let results = &code.roots;
     let formulas: Vec<String> = outputs
         .iter()
-        .map(|o| {
-            let formula = print::unicode(graph, o.node);
+        .zip(&unicode)
+        .map(|(o, formula)| {
+            let formula = formula.as_deref().unwrap_or(TOO_LONG);
             format!("{} = {formula}  ({})", o.label, graph.shape(o.node))
         })
         .collect();
@@ -234,6 +243,28 @@ fn derived_function(
         }
         #formula_const
     })
+}
+
+/// Formulas whose printed tree would have more operations than this are not printed: the
+/// printer writes shared subterms out in full, so a derivative built by repeated squaring or a
+/// long `let` chain can print exponentially long text from a small graph.
+const MAX_PRINTED_OPERATIONS: u64 = 4_000;
+
+const TOO_LONG: &str = "(the formula is too long to show)";
+
+/// Whether the formula of `root` is short enough to print: the size of its graph written out
+/// as a tree, counted over the DAG (node ids are topological), saturating.
+fn printable(graph: &Graph, root: NodeId) -> bool {
+    let nodes = graph.reachable(&[root]);
+    let mut tree = std::collections::HashMap::with_capacity(nodes.len());
+    for &id in &nodes {
+        let size = graph.op(id).args().into_iter().fold(1u64, |total, arg| {
+            total.saturating_add(tree.get(&arg).copied().unwrap_or(1))
+        });
+        tree.insert(id, size);
+    }
+    tree.get(&root)
+        .is_some_and(|&size| size <= MAX_PRINTED_OPERATIONS)
 }
 
 /// `const NAME_KIND_FORMULA: &str`: the derived formulas as text, one line per derivative, so a

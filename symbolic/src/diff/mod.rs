@@ -13,6 +13,8 @@ mod jacobian;
 mod jacobian_rules;
 #[cfg(test)]
 mod jacobian_tests;
+#[cfg(test)]
+mod matpow_tests;
 mod steps;
 #[cfg(test)]
 mod tests;

@@ -334,19 +334,30 @@ impl Scope<'_, '_> {
     }
 
     fn expr(&mut self, e: &syn::Expr) -> Option<Expr> {
-        if self.depth >= MAX_DEPTH {
+        // `(x)`, `&x` (references are how Rust passes matrices: `A.dot(&B)`) and invisible
+        // groups are `x` itself: no operation of their own, unwrapped without recursion.
+        let mut e = e;
+        loop {
+            self.reject_attributes(expr_attrs(e));
+            e = match e {
+                syn::Expr::Paren(inner) => &inner.expr,
+                syn::Expr::Group(inner) => &inner.expr,
+                syn::Expr::Reference(inner) => &inner.expr,
+                _ => break,
+            };
+        }
+        // `depth` operations enclose this one; a leaf at that level makes the whole
+        // expression `depth` operations deep.
+        if self.depth > MAX_DEPTH {
             // Only the first token: quoting the whole expression would walk all of it.
-            self.too_deep(first_span(e), self.depth + 1);
+            self.too_deep(first_span(e), self.depth);
             return None;
         }
-        self.reject_attributes(expr_attrs(e));
-        self.depth += 1;
         self.deepest = self.deepest.max(self.depth);
+        self.depth += 1;
         let parsed = self.expr_at_depth(e);
         self.depth -= 1;
-        // `(x)` and `&x` parse to `x` itself, whose text lacks the wrapper.
-        let wrapper = matches!(e, syn::Expr::Paren(_) | syn::Expr::Reference(_));
-        if let (Some(parsed), false) = (&parsed, wrapper) {
+        if let Some(parsed) = &parsed {
             self.texts.remember(e, &parsed.text);
         }
         parsed
@@ -399,10 +410,6 @@ impl Scope<'_, '_> {
     fn expr_at_depth(&mut self, e: &syn::Expr) -> Option<Expr> {
         let kind = match e {
             syn::Expr::Binary(binary) if chain_op(&binary.op).is_some() => return self.chain(e),
-            syn::Expr::Paren(inner) => return self.expr(&inner.expr),
-            syn::Expr::Group(inner) => return self.expr(&inner.expr),
-            // `&B` in `A.dot(&B)`: references are how Rust passes matrices; the value is the same.
-            syn::Expr::Reference(inner) => return self.expr(&inner.expr),
             syn::Expr::Lit(lit) => ExprKind::Literal(self.literal(&lit.lit)?),
             syn::Expr::Path(path) => self.variable(path)?,
             syn::Expr::Unary(unary) => match unary.op {
@@ -590,7 +597,9 @@ impl Scope<'_, '_> {
             // `r#x` and `x` are the same name.
             let name = ident.unraw().to_string();
             if let Some(i) = self.lets.iter().rposition(|bound| *bound == name) {
-                let depth = self.depth + self.let_depths.get(i).copied().unwrap_or(0);
+                // `expr` has counted this leaf's level already.
+                let level = self.depth.saturating_sub(1);
+                let depth = level + self.let_depths.get(i).copied().unwrap_or(0);
                 if depth > MAX_DEPTH {
                     self.too_deep(ident.span(), depth);
                     return None;
