@@ -330,3 +330,66 @@ fn the_fallback_of_odd_signatures_does_not_panic() {
         fallback(&item, &requests);
     }
 }
+
+/// Valid DSL functions with their tokens separated by spaces, for mutation.
+const CORPUS: &[&str] = &[
+    "#[grad(X, Y)] fn phi ( X : & Matrix < U3 , U3 > , Y : & Matrix < U3 , U2 > ) -> f64 { sum ( X * Y ) }",
+    "#[hessian(x)] fn q ( x : & Vector < U3 > , A : & Matrix < U3 , U3 > ) -> f64 { let y = A * x ; x . t ( ) * y + 2.0 * norm_sq ( x ) }",
+    "#[jacobian(X)] fn f < M : Dim > ( X : & Matrix < M , M > , s : f64 ) -> Matrix < M , M > { let Z = inv ( X ) * s ; Z . t ( ) - exp ( X ) / 3.0 }",
+    "#[grad(W)] fn nn ( W : & Matrix < U2 , U3 > , x : & Vector < U3 > ) -> f64 { let h = tanh ( W * x ) ; logsumexp ( h ) + sum ( softmax ( h ) ) }",
+    "#[grad(A)] #[hessian(A)] fn g ( A : & Matrix < U2 , U2 > ) -> f64 { logdet ( A ) + tr ( matpow ( A , 3 ) ) - det ( A ) * dot ( A , A ) }",
+];
+
+/// Tokens a mutation may insert or substitute.
+const PIECES: &[&str] = &[
+    ";", "*", "-", "(", ")", ".", ",", "r#loop", "1e308", "1e-320", "__t2", "#[cfg(x)]", "#![x]",
+    "const", "()", "A", "x", "0", "-1", "2147483647", "matpow", "eye ( )", "let", "&",
+];
+
+#[test]
+fn mutants_never_panic_and_every_error_has_a_location() {
+    on_compiler_stack(|| {
+        let (mut accepted, mut rejected) = (0, 0);
+        for source in CORPUS {
+            let tokens: Vec<&str> = source.split(' ').collect();
+            let mut mutants = Vec::new();
+            for i in 0..tokens.len() {
+                let mut deleted = tokens.clone();
+                deleted.remove(i);
+                mutants.push(deleted);
+                for piece in PIECES {
+                    let mut replaced = tokens.clone();
+                    replaced[i] = piece;
+                    mutants.push(replaced);
+                    let mut inserted = tokens.clone();
+                    inserted.insert(i, piece);
+                    mutants.push(inserted);
+                }
+            }
+            for mutant in mutants {
+                let src = mutant.join(" ");
+                if syn::parse_str::<syn::ItemFn>(&src).is_err() {
+                    continue;
+                }
+                let (item, requests) = item_and_requests(&src);
+                // A panic fails this test (the engine never panics on any input).
+                fallback(&item, &requests);
+                match generate(&item, &requests) {
+                    Ok(_) => accepted += 1,
+                    Err(error) => {
+                        rejected += 1;
+                        for e in error {
+                            assert!(
+                                e.span().start().line >= 1,
+                                "no location for {:?} in {src}",
+                                e.to_string()
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // The mutations reach both outcomes in numbers (the count guards against a vacuous run).
+        assert!(accepted > 300 && rejected > 1000, "{accepted} accepted, {rejected} rejected");
+    });
+}
