@@ -310,7 +310,7 @@ fn matpow_adjoint(g: &mut Graph, a: NodeId, k: i32, bar: NodeId, sp: Span) -> No
     // Bᵐ = (Bʰ)² with X̄ = Ḡ Xᵀ + Xᵀ Ḡ (X = Bʰ), or Bᵐ = Bᵐ⁻¹ B with B̄ += (Bᵐ⁻¹)ᵀ Ḡ and
     // Ḡ ← Ḡ Bᵀ: O(log m) terms instead of m.
     while m > SUMMED_POWERS {
-        if m % 2 == 0 {
+        if m.is_multiple_of(2) {
             m /= 2;
             let x = power(g, base, m, sp);
             let xt = g.transpose(x, sp);

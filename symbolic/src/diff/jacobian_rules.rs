@@ -423,7 +423,7 @@ fn power_jacobian(g: &mut Graph, base: NodeId, m: u32, jb: NodeId, sp: Span) -> 
     if m > SUMMED_POWERS {
         let n = g.shape(base).rows();
         let eye = g.identity(n, sp);
-        if m % 2 == 0 {
+        if m.is_multiple_of(2) {
             let jx = power_jacobian(g, base, m / 2, jb, sp);
             let x = power(g, base, m / 2, sp);
             let xt = g.transpose(x, sp);

@@ -342,8 +342,30 @@ const CORPUS: &[&str] = &[
 
 /// Tokens a mutation may insert or substitute.
 const PIECES: &[&str] = &[
-    ";", "*", "-", "(", ")", ".", ",", "r#loop", "1e308", "1e-320", "__t2", "#[cfg(x)]", "#![x]",
-    "const", "()", "A", "x", "0", "-1", "2147483647", "matpow", "eye ( )", "let", "&",
+    ";",
+    "*",
+    "-",
+    "(",
+    ")",
+    ".",
+    ",",
+    "r#loop",
+    "1e308",
+    "1e-320",
+    "__t2",
+    "#[cfg(x)]",
+    "#![x]",
+    "const",
+    "()",
+    "A",
+    "x",
+    "0",
+    "-1",
+    "2147483647",
+    "matpow",
+    "eye ( )",
+    "let",
+    "&",
 ];
 
 #[test]
@@ -390,6 +412,9 @@ fn mutants_never_panic_and_every_error_has_a_location() {
             }
         }
         // The mutations reach both outcomes in numbers (the count guards against a vacuous run).
-        assert!(accepted > 300 && rejected > 1000, "{accepted} accepted, {rejected} rejected");
+        assert!(
+            accepted > 300 && rejected > 1000,
+            "{accepted} accepted, {rejected} rejected"
+        );
     });
 }
