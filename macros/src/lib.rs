@@ -7,6 +7,7 @@
 use proc_macro::TokenStream;
 
 mod entry;
+mod panic_guard;
 
 /// Derives `NAME_grad(<same parameters>) -> (value, ∂/∂X, ..)` for a scalar function in the
 /// matcalc DSL, with the closed-form gradient computed at compile time. See reference §5.

@@ -66,7 +66,7 @@ pub fn dim_type(dim: &Dim) -> TokenStream {
     match dim {
         Dim::Known(n) => known_dim_type(*n),
         Dim::Named(name) => {
-            let name = Ident::new(name, Span::call_site());
+            let name = user_ident(name, Span::call_site());
             quote!(#name)
         }
         Dim::Prod(a, b) => {
@@ -74,6 +74,22 @@ pub fn dim_type(dim: &Dim) -> TokenStream {
             quote!(::matcalc::typenum::Prod<#a, #b>)
         }
     }
+}
+
+/// The identifier for a name the user wrote (a parameter, a generic dimension): raw where the
+/// name is a keyword, since parsing reads `r#loop` as `loop`.
+pub fn user_ident(name: &str, span: Span) -> Ident {
+    if syn::parse_str::<Ident>(name).is_ok() {
+        Ident::new(name, span)
+    } else {
+        Ident::new_raw(name, span)
+    }
+}
+
+/// A generated local. Its mixed-site span makes it hygienic: it can neither capture nor shadow
+/// a user's name, even one spelled the same (a parameter `__t2`).
+fn generated_ident(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
 }
 
 /// A number as a concrete typenum type: `consts::U3` where typenum names it, else the binary
@@ -129,7 +145,7 @@ struct Emitter<'a> {
 
 impl Emitter<'_> {
     fn temp(id: NodeId) -> Ident {
-        format_ident!("__t{}", id.0)
+        generated_ident(&format!("__t{}", id.0))
     }
 
     fn is_scalar(&self, id: NodeId) -> bool {
@@ -215,6 +231,20 @@ impl Emitter<'_> {
     }
 
     fn literal(&self, value: f64) -> TokenStream {
+        let narrowed = match self.graph.scalar {
+            ScalarType::F32 => f64::from(value as f32),
+            ScalarType::F64 => value,
+        };
+        if !narrowed.is_finite() {
+            // Folding keeps non-finite results unfolded, but a product of literals can still
+            // overflow f32; proc_macro2 panics on a non-finite literal.
+            let t = &self.scalar;
+            return match narrowed {
+                v if v.is_nan() => quote!(<#t>::NAN),
+                v if v > 0.0 => quote!(<#t>::INFINITY),
+                _ => quote!((-<#t>::INFINITY)),
+            };
+        }
         let lit = match self.graph.scalar {
             ScalarType::F32 => Literal::f32_suffixed(value as f32),
             ScalarType::F64 => Literal::f64_suffixed(value),
@@ -420,7 +450,7 @@ impl Emitter<'_> {
 
     /// The LU factorization of `a`, emitted once and named `__luN`.
     fn shared_factorization(&mut self, a: NodeId) -> Ident {
-        let lu = format_ident!("__lu{}", a.0);
+        let lu = generated_ident(&format!("__lu{}", a.0));
         if self.lu_done.insert(a) {
             let factor = self.method(a, quote!(lu()));
             self.statements.extend(quote!(let #lu = #factor;));

@@ -12,6 +12,7 @@
 pub mod ast;
 pub mod check;
 pub mod cost;
+pub mod ctxt;
 pub mod diff;
 pub mod emit;
 pub mod eval;

@@ -357,8 +357,28 @@ fn matpow_adjoint(g: &mut Graph, a: NodeId, k: i32, bar: NodeId, sp: Span) -> No
     }
     let base = if k > 0 { a } else { g.inv(a, sp) };
     let bt = g.transpose(base, sp);
-    let m = k.unsigned_abs();
+    let mut m = k.unsigned_abs();
+    let mut bar = bar;
     let mut total = g.zeros_like(a, sp);
+    // Above `SUMMED_POWERS`, Bᵐ is read as the square-and-multiply program core evaluates:
+    // Bᵐ = (Bʰ)² with X̄ = Ḡ Xᵀ + Xᵀ Ḡ (X = Bʰ), or Bᵐ = Bᵐ⁻¹ B with B̄ += (Bᵐ⁻¹)ᵀ Ḡ and
+    // Ḡ ← Ḡ Bᵀ: O(log m) terms instead of m.
+    while m > SUMMED_POWERS {
+        if m.is_multiple_of(2) {
+            m /= 2;
+            let x = power(g, base, m, sp);
+            let xt = g.transpose(x, sp);
+            let left = g.matmul(bar, xt, sp);
+            let right = g.matmul(xt, bar, sp);
+            bar = g.add(left, right, sp);
+        } else {
+            m -= 1;
+            let rest = power(g, bt, m, sp);
+            let direct = g.matmul(rest, bar, sp);
+            total = g.add(total, direct, sp);
+            bar = g.matmul(bar, bt, sp);
+        }
+    }
     for i in 0..m {
         let left = power(g, bt, i, sp);
         let right = power(g, bt, m - 1 - i, sp);
@@ -372,6 +392,10 @@ fn matpow_adjoint(g: &mut Graph, a: NodeId, k: i32, bar: NodeId, sp: Span) -> No
         sandwich_neg(g, bt, total, sp)
     }
 }
+
+/// Powers up to this are differentiated as the sum Σᵢ (Bᵀ)ⁱ Ḡ (Bᵀ)^(m−1−i) (like terms merge
+/// into the familiar closed forms); higher ones through repeated squaring, O(log m) terms.
+pub(super) const SUMMED_POWERS: u32 = 8;
 
 pub(super) fn power(g: &mut Graph, base: NodeId, exp: u32, sp: Span) -> NodeId {
     // `MatPow` takes an i32; `exp < |k| ≤ 2³¹`, so this only fails for k = i32::MIN.

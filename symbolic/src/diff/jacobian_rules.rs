@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 
 use super::adjoint::{
-    atan2_partials, inverse_transpose, map_adjoint, power, small_adjugate_transpose,
+    atan2_partials, inverse_transpose, map_adjoint, power, small_adjugate_transpose, SUMMED_POWERS,
 };
 use super::factor_rules as factor;
 use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
@@ -479,8 +479,34 @@ fn matpow(g: &mut Graph, a: NodeId, k: i32, ja: NodeId, sp: Span) -> NodeId {
         let p = g.matmul(kr, ja, sp);
         (b, g.neg(p, sp))
     };
+    power_jacobian(g, base, k.unsigned_abs(), jb, sp)
+}
+
+/// J(Bᵐ) from J_B = `jb`, m ≥ 1. Above `SUMMED_POWERS` by repeated squaring (O(log m) terms):
+/// J((Bʰ)²) = (Xᵀ ⊗ I + I ⊗ X) J(X) with X = Bʰ; J(Bᵐ⁻¹ B) = (Bᵀ ⊗ I) J(Bᵐ⁻¹) + (I ⊗ Bᵐ⁻¹) J_B.
+fn power_jacobian(g: &mut Graph, base: NodeId, m: u32, jb: NodeId, sp: Span) -> NodeId {
+    if m > SUMMED_POWERS {
+        let n = g.shape(base).rows();
+        let eye = g.identity(n, sp);
+        if m.is_multiple_of(2) {
+            let jx = power_jacobian(g, base, m / 2, jb, sp);
+            let x = power(g, base, m / 2, sp);
+            let xt = g.transpose(x, sp);
+            let left = g.make(Op::Kron(xt, eye), sp);
+            let right = g.make(Op::Kron(eye, x), sp);
+            let factor = g.add(left, right, sp);
+            return g.matmul(factor, jx, sp);
+        }
+        let jy = power_jacobian(g, base, m - 1, jb, sp);
+        let y = power(g, base, m - 1, sp);
+        let bt = g.transpose(base, sp);
+        let left = g.make(Op::Kron(bt, eye), sp);
+        let right = g.make(Op::Kron(eye, y), sp);
+        let through_rest = g.matmul(left, jy, sp);
+        let direct = g.matmul(right, jb, sp);
+        return g.add(through_rest, direct, sp);
+    }
     let bt = g.transpose(base, sp);
-    let m = k.unsigned_abs();
     let mut total: Option<NodeId> = None;
     for i in 0..m {
         let left = power(g, bt, m - 1 - i, sp);
@@ -491,6 +517,8 @@ fn matpow(g: &mut Graph, a: NodeId, k: i32, ja: NodeId, sp: Span) -> NodeId {
             None => kr,
         });
     }
-    let sum = total.expect("|k| ≥ 1");
-    g.matmul(sum, jb, sp)
+    match total {
+        Some(sum) => g.matmul(sum, jb, sp),
+        None => jb,
+    }
 }

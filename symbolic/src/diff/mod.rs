@@ -15,6 +15,8 @@ mod jacobian_rules;
 #[cfg(test)]
 mod jacobian_tests;
 #[cfg(test)]
+mod matpow_tests;
+#[cfg(test)]
 mod numerics_tests;
 mod steps;
 #[cfg(test)]

@@ -13,8 +13,9 @@
 mod tests;
 
 use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, ParamKind, TypeDecl};
+use crate::ctxt::Ctxt;
 use crate::ir::{self, Dim, Graph, NodeId, Op, Shape};
-use crate::parse::{float_name, Errors};
+use crate::parse::float_name;
 use crate::shape::rules::{infer, softmax_operand, Mismatch};
 use crate::table::call_name;
 
@@ -39,7 +40,7 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
         f,
         graph: Graph::new(params, f.scalar),
         locals: Vec::new(),
-        errors: Errors::default(),
+        errors: Ctxt::new(),
     };
     // Parameters first, so that node i is parameter i whatever the body uses.
     for (i, p) in f.params.iter().enumerate() {
@@ -72,7 +73,7 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
         Some(declared) => cx.conform(id, &f.body, declared, "the body", "the function returns"),
         None => Some(id),
     });
-    cx.errors.finish()?;
+    cx.errors.check()?;
     // Every failure above pushed an error, so `value` is set here; still no panic if not.
     let value = value.ok_or_else(|| f.body.error("matcalc: could not lower the function body"))?;
     Ok(Lowered {
@@ -167,7 +168,7 @@ struct Lowering<'a> {
     graph: Graph,
     /// The node of each `let`, or `None` if it failed (uses of it then fail silently).
     locals: Vec<Option<NodeId>>,
-    errors: Errors,
+    errors: Ctxt,
 }
 
 impl Lowering<'_> {

@@ -54,6 +54,12 @@ impl Graph {
         self.make_raw(Op::literal(value), span)
     }
 
+    /// The literal `value` when it is finite; folding that overflows (`1e308 * 1e308`) or
+    /// divides by zero keeps the expression unfolded instead, as it would evaluate at run time.
+    pub(crate) fn folded(&mut self, value: f64, span: Span) -> Option<NodeId> {
+        value.is_finite().then(|| self.literal(value, span))
+    }
+
     /// The zero of `shape`: literal 0 for a scalar, `Zeros(r, c)` for a matrix.
     pub fn zeros(&mut self, shape: &Shape, span: Span) -> NodeId {
         match shape {

@@ -193,7 +193,9 @@ impl Graph {
             return Some(a);
         }
         if let (Some(x), Some(y)) = (self.literal_of(a), self.literal_of(b)) {
-            return Some(self.literal(x + y, sp));
+            if let Some(sum) = self.folded(x + y, sp) {
+                return Some(sum);
+            }
         }
         if let Op::Neg(y) = *self.op(b) {
             return Some(self.sub(a, y, sp));
@@ -223,7 +225,9 @@ impl Graph {
             return Some(self.neg(b, sp));
         }
         if let (Some(x), Some(y)) = (self.literal_of(a), self.literal_of(b)) {
-            return Some(self.literal(x - y, sp));
+            if let Some(difference) = self.folded(x - y, sp) {
+                return Some(difference);
+            }
         }
         if let Op::Neg(y) = *self.op(b) {
             return Some(self.add(a, y, sp));
@@ -267,7 +271,7 @@ impl Graph {
             return Some(self.literal(0.0, sp));
         }
         match (self.literal_of(a), self.literal_of(b)) {
-            (Some(x), Some(y)) => return Some(self.literal(x * y, sp)),
+            (Some(x), Some(y)) if (x * y).is_finite() => return Some(self.literal(x * y, sp)),
             (Some(1.0), None) => return Some(b),
             (Some(-1.0), None) => return Some(self.neg(b, sp)),
             (None, Some(_)) => return Some(self.mul(b, a, sp)),
@@ -286,7 +290,10 @@ impl Graph {
         }
         // Literal coefficients gather at the front: c (d z) → (c d) z, a (d z) → d (a z).
         if let Op::Mul(d, z) = *self.op(b) {
-            if let Some(dv) = self.literal_of(d) {
+            if let Some(dv) = self
+                .literal_of(d)
+                .filter(|dv| self.literal_of(a).is_none_or(|cv| (cv * dv).is_finite()))
+            {
                 return Some(match self.literal_of(a) {
                     Some(cv) => {
                         let cd = self.literal(cv * dv, sp);
@@ -355,7 +362,7 @@ impl Graph {
             return None;
         };
         let d = self.literal_of(d)?;
-        (d != 0.0).then(|| self.scale_by(c / d, z, sp))
+        (c / d).is_finite().then(|| self.scale_by(c / d, z, sp))
     }
 
     fn rw_div(&mut self, a: NodeId, k: NodeId, sp: Span) -> Option<NodeId> {
@@ -366,8 +373,8 @@ impl Graph {
             return Some(self.neg(a, sp));
         }
         if let (Some(x), Some(y)) = (self.literal_of(a), self.literal_of(k)) {
-            if y != 0.0 {
-                return Some(self.literal(x / y, sp));
+            if let Some(quotient) = self.folded(x / y, sp) {
+                return Some(quotient);
             }
         }
         if let Op::Neg(x) = *self.op(a) {

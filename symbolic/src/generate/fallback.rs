@@ -1,0 +1,132 @@
+//! What to emit beside a compile error: the user's function as written (its body replaced by a
+//! diverging one) and, for each request whose signature can be formed, a generated function with
+//! the right signature whose body diverges, so the rest of the crate type-checks and only the
+//! real error is shown. Built from the signature alone, never from the body, so it cannot fail
+//! on the input that made the engine fail.
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::ext::IdentExt;
+
+use super::{formula_const, generated_attrs, generated_signature, param_type, Derivative, Request};
+use crate::ast;
+use crate::emit;
+use crate::ir::{Dim, Shape};
+use crate::parse;
+
+/// The fallback items for `item` and `requests`.
+pub fn fallback(item: &syn::ItemFn, requests: &[Request]) -> TokenStream {
+    let attrs = item
+        .attrs
+        .iter()
+        .filter(|a| matches!(a.style, syn::AttrStyle::Outer));
+    let vis = &item.vis;
+    let mut original = item.sig.clone();
+    // `const` is reported; without it the diverging body is valid whatever it calls.
+    original.constness = None;
+    let mut items = quote! {
+        #(#attrs)*
+        #[allow(non_snake_case, unused_variables)]
+        #vis #original {
+            ::core::panic!("matcalc could not derive this function; see the compile error")
+        }
+    };
+    // Only the signature is parsed again: the body may be what failed.
+    let sig = &item.sig;
+    let signature_only: Option<syn::ItemFn> = syn::parse2(quote!(#sig { 0.0 })).ok();
+    let function = signature_only.and_then(|f| parse::function(&f).ok());
+    let mut seen = Vec::new();
+    for request in requests {
+        // A kind asked twice is an error already; one fallback function per name.
+        if seen.contains(&request.kind) {
+            continue;
+        }
+        seen.push(request.kind);
+        let Some((outputs, bounds)) = output_types(item, function.as_ref(), request) else {
+            continue;
+        };
+        let signature = generated_signature(item, request, &outputs, &bounds);
+        let attrs = generated_attrs(item, "");
+        items.extend(quote! {
+            #attrs
+            #signature {
+                ::core::panic!("matcalc could not derive this function; see the compile error")
+            }
+        });
+        items.extend(formula_const(item, request, ""));
+    }
+    items
+}
+
+/// The output types of a generated function when the engine failed: from the signature alone
+/// (and, for Jacobians and Hessians, from the parsed shapes), or `None` if they cannot be known;
+/// with the bounds their generic product dimensions (`Prod<M, N>`) need.
+fn output_types(
+    item: &syn::ItemFn,
+    function: Option<&ast::Function>,
+    request: &Request,
+) -> Option<(Vec<TokenStream>, Vec<TokenStream>)> {
+    let syn::ReturnType::Type(_, value_type) = &item.sig.output else {
+        return None;
+    };
+    let mut types = vec![value_type.to_token_stream()];
+    let len = |kind: &ast::ParamKind| match kind {
+        ast::ParamKind::Scalar => Dim::Known(1),
+        ast::ParamKind::Matrix { rows, cols } => Dim::product(rows, cols),
+    };
+    let scalar = function.map(|f| f.scalar).unwrap_or_default();
+    let mut bounds = Vec::new();
+    let mut shaped = |shape: Shape| {
+        shape_bounds(&shape, &mut bounds);
+        emit::shape_type(&shape, scalar)
+    };
+    for ident in &request.wrt {
+        let name = ident.unraw().to_string();
+        let written = param_type(item, &name)?;
+        let kind = || {
+            function?
+                .params
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.kind.clone())
+        };
+        match request.kind {
+            Derivative::Grad => types.push(written),
+            Derivative::Hessian => {
+                types.push(written);
+                let n = len(&kind()?);
+                types.push(shaped(Shape::matrix(n.clone(), n)));
+            }
+            Derivative::Jacobian => {
+                let rows = len(&function?.returns.as_ref()?.kind);
+                types.push(shaped(Shape::matrix(rows, len(&kind()?))));
+            }
+        }
+    }
+    Some((types, bounds))
+}
+
+/// Appends the bounds the product dimensions in `shape` need (`M: Mul<N>`, `Prod<M, N>: Dim`),
+/// as the emitter does for generated code. Products of known sizes are folded, so only generic
+/// products appear.
+fn shape_bounds(shape: &Shape, bounds: &mut Vec<TokenStream>) {
+    fn walk(d: &Dim, bounds: &mut Vec<TokenStream>) {
+        if let Dim::Prod(a, b) = d {
+            walk(a, bounds);
+            walk(b, bounds);
+            let (ta, tb, tp) = (emit::dim_type(a), emit::dim_type(b), emit::dim_type(d));
+            for bound in [
+                quote!(#ta: ::core::ops::Mul<#tb>),
+                quote!(#tp: ::matcalc::Dim),
+            ] {
+                if !bounds.iter().any(|b| b.to_string() == bound.to_string()) {
+                    bounds.push(bound);
+                }
+            }
+        }
+    }
+    if let Shape::Matrix(r, c) = shape {
+        walk(r, bounds);
+        walk(c, bounds);
+    }
+}
