@@ -53,6 +53,7 @@ mod structure;
 #[cfg(test)]
 mod testutil;
 mod triangle;
+mod views;
 
 pub use adjugate::ADJUGATE_COFACTOR_MAX;
 pub use constant::{float_constant, FloatConstant};

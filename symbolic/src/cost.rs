@@ -103,7 +103,14 @@ fn node_cost(g: &Graph, id: NodeId) -> u64 {
         | Op::Diagonal(_)
         | Op::ToScalar(_)
         | Op::FromScalar(_)
+        | Op::Entry(..)
         | Op::Const(..) => 0,
+        // A view copies its entries; an assembly writes each block once into a zero.
+        Op::View(..) => entries,
+        Op::Blocks(_, _, ref blocks) => blocks.iter().fold(entries, |acc, &(_, _, b)| {
+            let (br, bc) = own(b);
+            acc.saturating_add(br.saturating_mul(bc))
+        }),
         Op::Add(..)
         | Op::Sub(..)
         | Op::Neg(_)

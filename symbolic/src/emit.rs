@@ -15,6 +15,7 @@ use crate::lower::kernels::{self, Product, SolveKernel};
 use crate::lower::Lowered;
 
 mod structured;
+mod views;
 
 /// How a parameter is reachable from the generated body.
 #[derive(Clone, Debug)]
@@ -379,6 +380,9 @@ impl Emitter<'_> {
                 let (tr, tc) = (dim_type(&r), dim_type(&c));
                 self.method(a, quote!(unvec::<#tr, #tc>()))
             }
+            Op::Entry(a, i, j) => self.entry(a, i, j),
+            Op::View(a, i, j, r, c) => self.view(a, i, j, &r, &c),
+            Op::Blocks(_, _, blocks) => self.blocks(id, &blocks),
             Op::Diag(a) => self.method(a, quote!(diag())),
             Op::Diagonal(a) => self.method(a, quote!(diagonal())),
             Op::Map(func, a) => self.map(func, a),

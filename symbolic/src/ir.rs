@@ -242,6 +242,17 @@ pub enum Op {
     /// path converted to the function's float type. The standard library's (`PI`,
     /// `f64::consts::E`) carry their value (as bits); the user's `const` items do not.
     Const(String, Option<u64>),
+    /// Entry (i, j) of a matrix, a scalar: `x[i]`, `A[(i, j)]`.
+    Entry(NodeId, usize, usize),
+    /// The rows×cols block of a matrix whose top-left entry is (row, col): `A.row(i)`,
+    /// `A.column(j)`, `A.fixed_view::<R, C>(i, j)`. Fields: operand, row, col, rows, cols.
+    View(NodeId, usize, usize, Dim, Dim),
+    /// A rows×cols matrix that is zero except for the listed blocks, each added at its
+    /// (row, col) offset; a scalar block is one entry. The assembly of `vstack`, `hstack` and
+    /// `matrix![..]`, and the adjoint of entries and views (a scatter into a structured zero):
+    /// `simplify` merges sums of these into one node, so twenty entries read from one vector
+    /// give one matrix of adjoints.
+    Blocks(Dim, Dim, Vec<(usize, usize, NodeId)>),
     /// A 1×1 matrix read as a scalar.
     ToScalar(NodeId),
     /// A scalar as a 1×1 matrix.
@@ -278,6 +289,7 @@ impl Op {
         match self {
             Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..)
             | KronPerm(..) | Const(..) => vec![],
+            Blocks(_, _, blocks) => blocks.iter().map(|b| b.2).collect(),
             Neg(a)
             | Transpose(a)
             | Trace(a)
@@ -304,6 +316,8 @@ impl Op {
             | Phi(a)
             | ToScalar(a)
             | FromScalar(a)
+            | Entry(a, ..)
+            | View(a, ..)
             | OnesMul(_, a)
             | MulOnes(a, _)
             | KronRearrange(a, ..)
@@ -334,6 +348,7 @@ impl Op {
         match &mut op {
             Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..)
             | KronPerm(..) | Const(..) => {}
+            Blocks(_, _, blocks) => blocks.iter_mut().for_each(|b| b.2 = f(b.2)),
             Neg(a)
             | Transpose(a)
             | Trace(a)
@@ -360,6 +375,8 @@ impl Op {
             | Phi(a)
             | ToScalar(a)
             | FromScalar(a)
+            | Entry(a, ..)
+            | View(a, ..)
             | OnesMul(_, a)
             | MulOnes(a, _)
             | KronRearrange(a, ..)

@@ -232,6 +232,18 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
             }
         }),
         Op::FromScalar(s) => c.give(s, |g, sp| g.make(Op::ToScalar(bar), sp)),
+        // Reading a part scatters its adjoint into a structured zero of the whole; sums of
+        // scatters merge in `simplify`, so many reads give one matrix of adjoints.
+        Op::Entry(a, i, j) | Op::View(a, i, j, ..) => c.give(a, |g, sp| {
+            let (r, cols) = g.shape(a).dims();
+            g.make(Op::Blocks(r, cols, vec![(i, j, bar)]), sp)
+        }),
+        // Assembly: each block's adjoint is the view of Ḡ where the block sits.
+        Op::Blocks(_, _, ref blocks) => {
+            for &(i, j, b) in blocks {
+                c.give(b, |g, sp| super::view_rules::view_of(g, bar, i, j, b, sp));
+            }
+        }
         // n = 𝟙 B: B̄ = 𝟙ᵀ Ḡ; n = B 𝟙: B̄ = Ḡ 𝟙ᵀ.
         Op::OnesMul(_, b) => c.give(b, |g, sp| {
             let k = g.shape(b).rows();

@@ -23,6 +23,7 @@ use super::adjoint::{
     atan2_partials, inverse_transpose, map_adjoint, power, small_adjugate_transpose, SUMMED_POWERS,
 };
 use super::factor_rules as factor;
+use super::view_rules as views;
 use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
 
 /// The Jacobians known so far (absent = zero) and the number of columns (len of the
@@ -315,6 +316,21 @@ impl Ctx<'_> {
                 });
             }
             Op::Solve(a, b) => self.solve(n, a, b),
+            Op::Entry(a, i, j) => self.term(a, |g, ja, sp| {
+                let one = (Dim::Known(1), Dim::Known(1));
+                views::view_jacobian(g, a, (i, j), one, ja, sp)
+            }),
+            Op::View(a, i, j, ref p, ref q) => {
+                let size = (p.clone(), q.clone());
+                self.term(a, |g, ja, sp| views::view_jacobian(g, a, (i, j), size, ja, sp));
+            }
+            Op::Blocks(ref rows, ref cols, ref blocks) => {
+                let width = self.f.cols.clone();
+                let f = self.f;
+                let terms =
+                    views::blocks_jacobian(self.g, (rows, cols), blocks, |b| f.get(b), &width, self.sp);
+                self.terms.extend(terms);
+            }
             Op::Cholesky(a) => self.term(a, |g, ja, sp| factor::cholesky_jacobian(g, n, ja, sp)),
             // Linear masks: diag(vec mask) J.
             Op::Tril(a) => self.term(a, |g, ja, sp| {

@@ -21,6 +21,7 @@ mod numerics_tests;
 mod steps;
 #[cfg(test)]
 mod tests;
+mod view_rules;
 
 pub use jacobian::{exactly_symmetric, hessian, jacobian};
 

@@ -180,6 +180,9 @@ pub enum EvalError {
     NotScalar(NodeId),
     /// A constant of the user's program, whose value only the compiler knows.
     UnknownConstant(String),
+    /// An entry, view or block outside its matrix (possible only with generic dimensions,
+    /// which the shape check cannot bound).
+    OutOfBounds(NodeId),
 }
 
 impl fmt::Display for EvalError {
@@ -209,6 +212,9 @@ impl fmt::Display for EvalError {
                 node.0
             ),
             EvalError::NotScalar(id) => write!(f, "node {} is not a scalar", id.0),
+            EvalError::OutOfBounds(id) => {
+                write!(f, "node {} reads or writes outside its matrix", id.0)
+            }
             EvalError::UnknownConstant(path) => {
                 write!(
                     f,
@@ -360,6 +366,36 @@ fn eval_node(
         Op::Diagonal(a) => {
             let a = v(a);
             Value::from_fn(a.rows, 1, |i, _| a.get(i, i))
+        }
+        Op::Entry(a, i, j) => {
+            let a = v(a);
+            if *i >= a.rows || *j >= a.cols {
+                return Err(EvalError::OutOfBounds(id));
+            }
+            Value::scalar(a.get(*i, *j))
+        }
+        Op::View(a, i, j, r, c) => {
+            let (a, r, c) = (v(a), d(r)?, d(c)?);
+            if i + r > a.rows || j + c > a.cols {
+                return Err(EvalError::OutOfBounds(id));
+            }
+            Value::from_fn(r, c, |k, l| a.get(i + k, j + l))
+        }
+        Op::Blocks(r, c, blocks) => {
+            let mut out = Value::zeros(d(r)?, d(c)?);
+            for (i, j, b) in blocks {
+                let b = v(b);
+                if i + b.rows > out.rows || j + b.cols > out.cols {
+                    return Err(EvalError::OutOfBounds(id));
+                }
+                for l in 0..b.cols {
+                    for k in 0..b.rows {
+                        let x = out.get(i + k, j + l) + b.get(k, l);
+                        out.set(i + k, j + l, x);
+                    }
+                }
+            }
+            out
         }
         Op::Map(f, a) => v(a).map(|x| apply(*f, x)),
         Op::Powf(a, p) => {

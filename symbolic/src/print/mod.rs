@@ -14,6 +14,7 @@ mod shared;
 #[cfg(test)]
 mod tests;
 mod unicode;
+mod views;
 
 use crate::ir::{Dim, Func, Graph, NodeId, Op};
 
@@ -92,6 +93,12 @@ trait Notation {
     /// `formula where t₁ = …, t₂ = …` for the named subterms `(name, definition)`.
     fn where_clause(&self, formula: &str, definitions: &[(String, String)]) -> String;
     /// What is shown instead of a formula of `chars` characters with `names` named subterms.
+    /// Block notation: `[a b; c d]`.
+    fn block_matrix(&self, rows: &[Vec<String>]) -> String {
+        let rows: Vec<String> = rows.iter().map(|r| r.join(" ")).collect();
+        format!("[{}]", rows.join("; "))
+    }
+
     fn too_long(&self, chars: usize, names: usize) -> String {
         format!("(the formula is too long to show: {chars} characters with {names} named subterms)")
     }
@@ -233,6 +240,9 @@ impl Printer<'_> {
             }
             Op::Vec(a) => self.call("vec", &[a]),
             Op::Unvec(a, ..) => self.call("unvec", &[a]),
+            Op::Entry(a, i, j) => self.entry(a, i, j),
+            Op::View(a, i, j, ref r, ref c) => self.view(a, i, j, r, c),
+            Op::Blocks(ref r, ref c, ref blocks) => self.blocks(r, c, blocks),
             Op::Diag(a) => self.call("diag", &[a]),
             Op::Diagonal(a) => self.call("diagonal", &[a]),
             Op::KronAdjointLeft(a, b) => self.call("kron_adj_left", &[a, b]),

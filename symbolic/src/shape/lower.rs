@@ -231,6 +231,7 @@ impl Lowering<'_> {
             Mismatch::Inner { .. }
             | Mismatch::Elementwise { .. }
             | Mismatch::Reshape { .. }
+            | Mismatch::OutOfBounds { .. }
             | Mismatch::SolveRows { .. }
             | Mismatch::NotSoftmaxVector { .. } => {
                 return format!("shape mismatch in `{}`: {mismatch}", e.text);

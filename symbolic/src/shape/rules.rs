@@ -28,6 +28,15 @@ pub enum Mismatch {
     SolveRows { left: Shape, right: Shape },
     /// `unvec` to a shape whose size differs from the vector's length.
     Reshape { from: Shape, rows: Dim, cols: Dim },
+    /// An entry, view or assembled block that does not lie inside its matrix: the rows×cols
+    /// block at (row, col) of `shape`.
+    OutOfBounds {
+        shape: Shape,
+        row: usize,
+        col: usize,
+        rows: Dim,
+        cols: Dim,
+    },
 }
 
 impl fmt::Display for Mismatch {
@@ -74,6 +83,16 @@ impl fmt::Display for Mismatch {
             Mismatch::Reshape { from, rows, cols } => write!(
                 f,
                 "a vector of shape {from} cannot be reshaped to {rows}×{cols}"
+            ),
+            Mismatch::OutOfBounds {
+                shape,
+                row,
+                col,
+                rows,
+                cols,
+            } => write!(
+                f,
+                "the {rows}×{cols} block at ({row}, {col}) does not fit in a {shape} matrix"
             ),
         }
     }
@@ -201,6 +220,48 @@ pub fn infer(graph: &Graph, op: &Op) -> Result<Shape, Mismatch> {
             Ok(Shape::matrix(Dim::product(m, n), Dim::product(&p, &q)))
         }
         Op::Symmetrize(h) => square(s(*h)),
+        Op::Entry(a, i, j) => {
+            let shape = matrix(s(*a))?;
+            fits(&shape, *i, *j, &Dim::Known(1), &Dim::Known(1))?;
+            Ok(Shape::Scalar)
+        }
+        Op::View(a, i, j, rows, cols) => {
+            let shape = matrix(s(*a))?;
+            fits(&shape, *i, *j, rows, cols)?;
+            Ok(Shape::matrix(rows.clone(), cols.clone()))
+        }
+        Op::Blocks(rows, cols, blocks) => {
+            let shape = Shape::matrix(rows.clone(), cols.clone());
+            for &(i, j, b) in blocks {
+                let (r, c) = s(b).dims();
+                fits(&shape, i, j, &r, &c)?;
+            }
+            Ok(shape)
+        }
+    }
+}
+
+/// Whether the rows×cols block at (row, col) lies inside `outer`, for every binding of the
+/// generic dimensions where the answer depends on them only through a generic extent (a view
+/// of a generic matrix is checked at run time by core, which panics naming the sizes).
+pub fn fits(outer: &Shape, row: usize, col: usize, rows: &Dim, cols: &Dim) -> Result<(), Mismatch> {
+    let (r, c) = outer.dims();
+    let axis = |offset: usize, size: &Dim, extent: &Dim| match (size.known(), extent.known()) {
+        (Some(size), Some(extent)) => offset.checked_add(size).is_some_and(|end| end <= extent),
+        _ if size.equiv(extent) => offset == 0,
+        (_, None) => true,
+        (None, Some(_)) => false,
+    };
+    if axis(row, rows, &r) && axis(col, cols, &c) {
+        Ok(())
+    } else {
+        Err(Mismatch::OutOfBounds {
+            shape: outer.clone(),
+            row,
+            col,
+            rows: rows.clone(),
+            cols: cols.clone(),
+        })
     }
 }
 

@@ -18,6 +18,7 @@ mod rules;
 mod structure;
 #[cfg(test)]
 mod tests;
+mod views;
 
 use proc_macro2::Span;
 

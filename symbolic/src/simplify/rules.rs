@@ -52,6 +52,9 @@ impl Graph {
             Op::Vec(a) => self.rw_vec(a, sp),
             Op::Unvec(v, ref r, ref c) => self.rw_unvec(v, r.clone(), c.clone(), sp),
             Op::Diag(v) => self.rw_diag(v, sp),
+            Op::Entry(a, i, j) => self.rw_entry(a, i, j, sp),
+            Op::View(a, i, j, ref p, ref q) => self.rw_view(a, (i, j), (p, q), sp),
+            Op::Blocks(ref r, ref c, ref blocks) => self.rw_blocks(r, c, blocks, sp),
             Op::Diagonal(a) => self.rw_diagonal(a, sp),
             Op::ToScalar(a) => self.rw_to_scalar(a, sp),
             Op::FromScalar(s) => self.rw_from_scalar(s, sp),
@@ -203,6 +206,9 @@ impl Graph {
         if let Op::Neg(x) = *self.op(a) {
             return Some(self.sub(b, x, sp));
         }
+        if let Some(id) = self.merge_blocks(a, b, sp) {
+            return Some(id);
+        }
         if let Some(id) = self.combine_like_terms(a, 1.0, b, sp) {
             return Some(id);
         }
@@ -218,6 +224,10 @@ impl Graph {
     }
 
     fn rw_sub(&mut self, a: NodeId, b: NodeId, sp: Span) -> Option<NodeId> {
+        if matches!(self.op(a), Op::Blocks(..)) && matches!(self.op(b), Op::Blocks(..)) {
+            let minus_b = self.neg(b, sp);
+            return self.merge_blocks(a, minus_b, sp);
+        }
         if self.is_zero(b) {
             return Some(a);
         }
@@ -256,6 +266,7 @@ impl Graph {
         }
         match *self.op(a) {
             Op::Zeros(..) => Some(a),
+            Op::Blocks(..) => self.blocks_map(a, |g, b| g.neg(b, sp), sp),
             Op::Neg(x) => Some(x),
             Op::Sub(x, y) => Some(self.sub(y, x, sp)),
             Op::Scale(c, z) | Op::Mul(c, z) if self.literal_of(c).is_some() => {
@@ -321,6 +332,9 @@ impl Graph {
         }
         if self.is_zero(s) || self.is_zero(x) {
             return Some(self.zeros_like(x, sp));
+        }
+        if let Some(id) = self.blocks_map(x, |g, b| g.scale(s, b, sp), sp) {
+            return Some(id);
         }
         if self.is_literal(s, 1.0) {
             return Some(x);

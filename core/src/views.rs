@@ -1,0 +1,127 @@
+//! Entries, views and assembly by blocks (reference §4b): the run-time side of the DSL's `x[i]`,
+//! `A.fixed_view::<R, C>(i, j)` and of the scatters that adjoints of views are. Views copy into
+//! small matrices (statically sized, so the copy is what a hand-written residual does too).
+
+use core::ops::{AddAssign, Index, IndexMut};
+
+use crate::{Dim, Matrix};
+
+#[cold]
+#[track_caller]
+fn block_out_of_bounds(what: &str, at: (usize, usize), size: (usize, usize), outer: (usize, usize)) -> ! {
+    panic!(
+        "{what}: the {}×{} block at ({}, {}) does not fit in a {}×{} matrix",
+        size.0, size.1, at.0, at.1, outer.0, outer.1
+    )
+}
+
+#[inline]
+#[track_caller]
+fn check_block(what: &str, at: (usize, usize), size: (usize, usize), outer: (usize, usize)) {
+    if at.0.checked_add(size.0).is_none_or(|end| end > outer.0)
+        || at.1.checked_add(size.1).is_none_or(|end| end > outer.1)
+    {
+        block_out_of_bounds(what, at, size, outer);
+    }
+}
+
+impl<R: Dim, C: Dim, T: Copy> Matrix<R, C, T> {
+    /// The `R2 × C2` block whose top-left entry is `(i, j)`, copied (nalgebra's name).
+    ///
+    /// # Panics
+    /// If the block does not fit.
+    #[track_caller]
+    pub fn fixed_view<R2: Dim, C2: Dim>(&self, i: usize, j: usize) -> Matrix<R2, C2, T> {
+        check_block("fixed_view", (i, j), (R2::USIZE, C2::USIZE), (R::USIZE, C::USIZE));
+        Matrix::from_fn(|k, l| self[(i + k, j + l)])
+    }
+
+    /// The `R2` rows starting at row `i`.
+    ///
+    /// # Panics
+    /// If they do not fit.
+    #[track_caller]
+    pub fn fixed_rows<R2: Dim>(&self, i: usize) -> Matrix<R2, C, T> {
+        self.fixed_view::<R2, C>(i, 0)
+    }
+
+    /// The `C2` columns starting at column `j`.
+    ///
+    /// # Panics
+    /// If they do not fit.
+    #[track_caller]
+    pub fn fixed_columns<C2: Dim>(&self, j: usize) -> Matrix<R, C2, T> {
+        self.fixed_view::<R, C2>(0, j)
+    }
+}
+
+impl<R: Dim, C: Dim, T: Copy + AddAssign> Matrix<R, C, T> {
+    /// Adds `block` into the entries starting at `(i, j)`: how assembly (`vstack`, `matrix!`)
+    /// and the adjoints of views (scatters) are written.
+    ///
+    /// # Panics
+    /// If the block does not fit.
+    #[track_caller]
+    pub fn add_block<R2: Dim, C2: Dim>(&mut self, i: usize, j: usize, block: &Matrix<R2, C2, T>) {
+        check_block("add_block", (i, j), (R2::USIZE, C2::USIZE), (R::USIZE, C::USIZE));
+        for l in 0..C2::USIZE {
+            for k in 0..R2::USIZE {
+                self[(i + k, j + l)] += block[(k, l)];
+            }
+        }
+    }
+}
+
+/// `m[k]`: entry `k` in column-major order, so `x[i]` is entry `i` of a vector (row or column).
+impl<R: Dim, C: Dim, T> Index<usize> for Matrix<R, C, T> {
+    type Output = T;
+
+    #[track_caller]
+    fn index(&self, k: usize) -> &T {
+        match self.as_slice().get(k) {
+            Some(x) => x,
+            None => block_out_of_bounds("index", (k, 0), (1, 1), (R::USIZE * C::USIZE, 1)),
+        }
+    }
+}
+
+impl<R: Dim, C: Dim, T> IndexMut<usize> for Matrix<R, C, T> {
+    #[track_caller]
+    fn index_mut(&mut self, k: usize) -> &mut T {
+        let len = R::USIZE * C::USIZE;
+        match self.as_mut_slice().get_mut(k) {
+            Some(x) => x,
+            None => block_out_of_bounds("index", (k, 0), (1, 1), (len, 1)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::prelude::*;
+
+    #[test]
+    fn views_read_the_right_entries() {
+        let a: Matrix<U3, U4> = Matrix::from_fn(|i, j| (10 * i + j) as f64);
+        let v: Matrix<U2, U2> = a.fixed_view::<U2, U2>(1, 2);
+        assert_eq!(v, matrix![12.0, 13.0; 22.0, 23.0]);
+        assert_eq!(a.fixed_rows::<U1>(2), matrix![20.0, 21.0, 22.0, 23.0]);
+        assert_eq!(a.fixed_columns::<U1>(3), matrix![3.0; 13.0; 23.0]);
+        assert_eq!(a[5], 21.0, "column-major: entry 5 is (2, 1)");
+    }
+
+    #[test]
+    fn add_block_accumulates() {
+        let mut m: Matrix<U3, U2> = Matrix::zeros();
+        m.add_block(1, 0, &matrix![1.0, 2.0; 3.0, 4.0]);
+        m.add_block(1, 1, &matrix![10.0]);
+        assert_eq!(m, matrix![0.0, 0.0; 1.0, 12.0; 3.0, 4.0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "the 2×2 block at (2, 0) does not fit in a 3×4 matrix")]
+    fn a_view_beyond_the_bounds_panics_with_the_sizes() {
+        let a: Matrix<U3, U4> = Matrix::zeros();
+        let _ = a.fixed_view::<U2, U2>(2, 0);
+    }
+}
