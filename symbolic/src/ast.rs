@@ -23,6 +23,8 @@ pub struct Function {
     pub body: Expr,
     /// The declared return type; `None` when there is none (or it is `()`).
     pub returns: Option<TypeDecl>,
+    /// Outside data bound by typed `let`s (`ExprKind::Outside(i)` refers to `outside[i]`).
+    pub outside: Vec<Outside>,
 }
 
 /// A type written in the source (a return type, a `let` annotation): a scalar or a matrix with
@@ -99,6 +101,65 @@ pub enum ExprKind {
     /// standard library's (`PI`, `f64::consts::E`); the user's (`SIGMA`, `crate::SCALE`) have
     /// none (see `parse::constants`).
     NamedConst(String, Option<f64>),
+    /// A part of a matrix at literal offsets: `x[i]`, `A[(i, j)]`, `A.row(i)`, `A.fixed_view::<R,
+    /// C>(i, j)`, ...
+    Part(Box<Expr>, Part),
+    /// `vstack(A, B, ..)` (one column of blocks), `hstack(A, B, ..)` (one row) and
+    /// `matrix![a, b; c, d]` (rows of scalars): the blocks, row by row.
+    Assemble(Assembly, Vec<Vec<Expr>>),
+    /// Outside data: the value of `let NAME: TYPE = EXPR;` where EXPR is any Rust expression
+    /// (`self.X`, a call). Index into `Function::outside`; a constant input, never
+    /// differentiated.
+    Outside(usize),
+}
+
+/// A row or column offset as written: an integer expression of literals (`2`, `1 + 2`) folded
+/// to its value, with its span for errors.
+#[derive(Clone, Debug)]
+pub struct Index {
+    pub value: usize,
+    pub span: Span,
+}
+
+/// Which part of a matrix an `ExprKind::Part` reads.
+#[derive(Clone, Debug)]
+pub enum Part {
+    /// `x[i]`: entry i of a vector (a column or a row).
+    Entry(Index),
+    /// `A[(i, j)]`.
+    EntryAt(Index, Index),
+    /// The rows×cols block at (row, col); a size of `None` means all rows (columns) of the
+    /// operand, whose offset is then 0. `name` is the method, for messages.
+    Block {
+        name: &'static str,
+        row: Index,
+        col: Index,
+        rows: Option<Dim>,
+        cols: Option<Dim>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Assembly {
+    VStack,
+    HStack,
+    /// `matrix![..]` of scalar expressions.
+    Grid,
+}
+
+/// A constant input from the rest of the program: `let NAME: TYPE = EXPR;` with an EXPR outside
+/// the DSL. Generated code evaluates `tokens` once, as written, into a binding of `ty`.
+#[derive(Clone, Debug)]
+pub struct Outside {
+    pub name: String,
+    pub span: Span,
+    pub kind: ParamKind,
+    /// The type as written.
+    pub ty: TokenStream,
+    /// The expression as written.
+    pub tokens: TokenStream,
+    /// The parameters the expression names, where it names them.
+    pub params: Vec<(usize, Span)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

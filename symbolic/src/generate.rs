@@ -75,12 +75,37 @@ pub fn generate(item: &syn::ItemFn, requests: &[Request]) -> Result<TokenStream,
 }
 
 fn param_access(function: &ast::Function) -> Vec<ParamAccess> {
+    let outside = function.outside.iter().map(|o| ParamAccess {
+        name: emit::user_ident(&o.name, o.span),
+        // Bound by reference (`outside_data`), except a float.
+        by_ref: o.kind != ast::ParamKind::Scalar,
+    });
     function
         .params
         .iter()
         .map(|p| ParamAccess {
             name: emit::user_ident(&p.name, p.span),
             by_ref: p.by_ref,
+        })
+        .chain(outside)
+        .collect()
+}
+
+/// The bindings of outside data (reference §4b), first in every generated body: each
+/// expression as written, evaluated once; a matrix is borrowed (`self.X` is not moved out of
+/// `self`, a call's result lives to the end of the body).
+fn outside_data(function: &ast::Function) -> TokenStream {
+    function
+        .outside
+        .iter()
+        .map(|o| {
+            let name = emit::user_ident(&o.name, o.span);
+            let (ty, value) = (&o.ty, &o.tokens);
+            if o.kind == ast::ParamKind::Scalar {
+                quote!(let #name: #ty = #value;)
+            } else {
+                quote!(let #name: &#ty = &(#value);)
+            }
         })
         .collect()
 }
@@ -99,12 +124,14 @@ fn assemble_original(
     add_bounds(&mut sig, &code.bounds);
     let attrs = &item.attrs;
     let vis = &item.vis;
+    let outside = outside_data(function);
     let statements = &code.statements;
     let result = &code.roots[0];
     quote! {
         #(#attrs)*
         #[allow(non_snake_case)]
         #vis #sig {
+            #outside
             #statements
             #result
         }
@@ -225,6 +252,7 @@ fn derived_function(
         ));
     }
     let attrs = generated_attrs(item, &doc);
+    let outside = outside_data(function);
     let statements = &code.statements;
     let results = &code.roots;
     let formulas: Vec<String> = outputs
@@ -236,6 +264,7 @@ fn derived_function(
     Ok(quote! {
         #attrs
         #signature {
+            #outside
             #statements
             (#(#results),*)
         }

@@ -101,8 +101,31 @@ pub(super) fn resolve_wrt(
         }
         resolved.push(indices);
     }
+    outside_reads(function, requests, &resolved, &mut cx);
     cx.check()?;
     Ok(resolved)
+}
+
+/// Outside data must not read a differentiated parameter: matcalc cannot see how the data
+/// depends on it, so the derivative would silently miss that path.
+fn outside_reads(function: &ast::Function, requests: &[Request], wrts: &[Vec<usize>], cx: &mut Ctxt) {
+    for outside in &function.outside {
+        for &(param, span) in &outside.params {
+            let Some(request) = wrts.iter().position(|w| w.contains(&param)) else {
+                continue;
+            };
+            let name = &function.params[param].name;
+            cx.push(syn::Error::new(
+                span,
+                format!(
+                    "`{name}` is differentiated (`#[{}({name})]`), but `let {}: ..` reads it in                      an expression outside the DSL, where matcalc cannot follow it: the derivative                      would miss that dependence. Compute `{}` from `{name}` in the DSL (views,                      `matrix![..]`, DSL functions), or pass it as a parameter that is not                      differentiated",
+                    requests[request].kind.attribute(),
+                    outside.name,
+                    outside.name
+                ),
+            ));
+        }
+    }
 }
 
 fn list(names: &[&str]) -> String {

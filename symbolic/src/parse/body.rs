@@ -11,9 +11,13 @@ use super::dsl::{builtin, did_you_mean, Builtin, Form, FUNCTIONS, METHODS};
 use super::signature::{dsl_type, Signature};
 use super::text::{abbreviate, first_span, last_span, Texts};
 use super::{float_name, tokens_text};
-use crate::ast::{BinaryOp, Expr, ExprKind, Let, TypeDecl};
+use crate::ast::{Assembly, BinaryOp, Expr, ExprKind, Let, Outside, TypeDecl};
 use crate::ctxt::Ctxt;
 use crate::ir::ScalarType;
+
+mod hints;
+mod outside;
+mod views;
 
 const SUPPORTED: &str = "a matcalc body is `let` bindings followed by a final expression built \
      from the parameters, number literals, `+ - * /`, unary `-`, parentheses and the functions tr, \
@@ -37,9 +41,10 @@ pub(super) fn body(
     block: &syn::Block,
     sig: &Signature,
     errors: &mut Ctxt,
-) -> Option<(Vec<Let>, Expr)> {
+) -> Option<(Vec<Let>, Expr, Vec<Outside>)> {
     let mut scope = Scope {
         sig,
+        outside: Vec::new(),
         lets: Vec::new(),
         let_depths: Vec::new(),
         depth: 0,
@@ -92,6 +97,16 @@ pub(super) fn body(
                 item,
                 format!("items inside the body are not supported: {SUPPORTED}"),
             ),
+            // `matrix![..]` as the final expression is a macro statement to syn.
+            Stmt::Macro(mac)
+                if is_last && mac.semi_token.is_none() && views::is_matrix_macro(&mac.mac) =>
+            {
+                let e = syn::Expr::Macro(syn::ExprMacro {
+                    attrs: Vec::new(),
+                    mac: mac.mac.clone(),
+                });
+                last = scope.expr(&e);
+            }
             Stmt::Macro(mac) => scope.error(
                 mac,
                 format!(
@@ -109,7 +124,7 @@ pub(super) fn body(
     }
     let body = last?;
     let lets: Option<Vec<Let>> = lets.into_iter().collect();
-    Some((lets?, body))
+    Some((lets?, body, scope.outside))
 }
 
 /// The attributes written on a statement.
@@ -143,6 +158,8 @@ fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
 /// the same name shadows an earlier one, as in Rust), with the nesting depth of each.
 struct Scope<'a, 'e> {
     sig: &'a Signature,
+    /// Outside data bound so far (`let X: Matrix<..> = self.X;`).
+    outside: Vec<Outside>,
     lets: Vec<String>,
     /// The operation depth of each `let` value, counted through the `let`s it reads.
     let_depths: Vec<usize>,
@@ -286,6 +303,12 @@ impl Scope<'_, '_> {
             None | Some(syn::Type::Infer(_)) => None,
             Some(ty) => self.let_type(ty),
         };
+        if let (Some(decl), Some(ty), Some(init)) = (&declared, ty, &local.init) {
+            if self.is_outside(&init.expr) {
+                let binding = self.outside_data(ident, decl, ty, &init.expr);
+                return vec![(ident.unraw().to_string(), binding)];
+            }
+        }
         let value = match &local.init {
             None => {
                 self.error(
@@ -450,6 +473,13 @@ impl Scope<'_, '_> {
                 ExprKind::Binary(op?, Box::new(left?), Box::new(right?))
             }
             syn::Expr::Call(call) => self.call(e, call)?,
+            syn::Expr::Index(idx) => self.indexing(idx)?,
+            syn::Expr::Macro(m) if views::is_matrix_macro(&m.mac) => self.matrix_macro(&m.mac)?,
+            syn::Expr::MethodCall(call)
+                if views::VIEW_METHODS.contains(&call.method.unraw().to_string().as_str()) =>
+            {
+                self.view_method(call, &call.method.unraw().to_string())?
+            }
             syn::Expr::MethodCall(call) => {
                 if let Some(turbofish) = &call.turbofish {
                     self.error(turbofish, "type arguments are not supported on DSL methods");
@@ -459,6 +489,14 @@ impl Scope<'_, '_> {
                 let name = call.method.unraw().to_string();
                 match builtin(&name, Form::Method) {
                     Some(found) => self.apply(e, &name, found, Form::Method, &operands)?,
+                    None if hints::function(&name).is_some() => {
+                        let message = hints::function(&name).unwrap_or_default();
+                        self.error(&call.method, message);
+                        for operand in operands {
+                            self.expr(operand);
+                        }
+                        return None;
+                    }
                     None => {
                         let hint = hint(did_you_mean(&name, Form::Method));
                         self.error(&call.method, format!("unknown method `.{name}()`{hint}: the matcalc DSL supports the methods {METHODS}"));
@@ -470,6 +508,10 @@ impl Scope<'_, '_> {
                 }
             }
             other => {
+                if let Some(message) = hints::expression(other) {
+                    self.error(other, message);
+                    return None;
+                }
                 let what = unsupported_kind(other).unwrap_or("this expression");
                 self.error(other, format!("{what} is not supported: {SUPPORTED}"));
                 return None;
@@ -502,6 +544,18 @@ impl Scope<'_, '_> {
             self.error(&segment.arguments, "type arguments are not supported on DSL functions; the shapes of `eye()`, `ones()` and `zeros()` come from context");
         }
         let name = segment.ident.unraw().to_string();
+        match name.as_str() {
+            "vstack" => return self.stack(call, Assembly::VStack, "vstack"),
+            "hstack" => return self.stack(call, Assembly::HStack, "hstack"),
+            _ => {}
+        }
+        if let Some(message) = hints::function(&name) {
+            self.error(&segment.ident, message);
+            for operand in operands {
+                self.expr(operand);
+            }
+            return None;
+        }
         match builtin(&name, Form::Function) {
             Some(found) => self.apply(e, &name, found, Form::Function, &operands),
             None => {

@@ -34,7 +34,7 @@ pub fn function(item: &syn::ItemFn) -> Result<ast::Function, syn::Error> {
     let sig = signature::signature(&item.sig, &mut errors);
     let body = body::body(&item.block, &sig, &mut errors);
     errors.check()?;
-    let (lets, body) = body.ok_or_else(|| {
+    let (lets, body, outside) = body.ok_or_else(|| {
         // `body` only fails after reporting an error, so this is unreachable in practice; an
         // error is still better than a panic inside a proc macro.
         syn::Error::new(
@@ -51,6 +51,7 @@ pub fn function(item: &syn::ItemFn) -> Result<ast::Function, syn::Error> {
         lets,
         body,
         returns: sig.returns,
+        outside,
     })
 }
 

@@ -75,13 +75,10 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Ctxt) -> Signature {
     for input in &sig.inputs {
         let typed = match input {
             FnArg::Typed(typed) => typed,
-            FnArg::Receiver(receiver) => {
-                errors.push(syn::Error::new_spanned(
-                    receiver,
-                    "methods (`self`) are not supported: matcalc differentiates free functions",
-                ));
-                continue;
-            }
+            // A method's receiver (`&self`, `&mut self`) is no DSL parameter: the body reaches
+            // it only through outside data (`let X: Matrix<..> = self.X;`), and generated
+            // methods keep it as written.
+            FnArg::Receiver(_) => continue,
         };
         let Some((name, span)) = param_name(&typed.pat, errors) else {
             continue;
@@ -281,7 +278,7 @@ fn read_type(ty: &Type, whole: &Type, dims: &[String]) -> Result<DslType, syn::E
             let mut errors = Ctxt::new();
             let mut shape = Vec::new();
             for arg in &args[..dim_count] {
-                match dim(arg, dims) {
+                match dim_argument(arg, dims) {
                     Ok(d) => shape.push(d),
                     Err(error) => errors.push(error),
                 }
@@ -335,7 +332,7 @@ fn float_type(arg: &GenericArgument) -> Option<ScalarType> {
 }
 
 /// One dimension: `U3`, `typenum::consts::U3`, `U<17>`, or a declared generic dimension.
-fn dim(arg: &GenericArgument, dims: &[String]) -> Result<Dim, syn::Error> {
+pub(super) fn dim_argument(arg: &GenericArgument, dims: &[String]) -> Result<Dim, syn::Error> {
     let not_a_dim = || {
         syn::Error::new_spanned(
             arg,

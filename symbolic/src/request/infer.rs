@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::ast::{BinaryOp, Call, Expr, ExprKind, Function, ParamKind};
+use crate::ast::{Assembly, BinaryOp, Call, Expr, ExprKind, Function, ParamKind, Part};
 use crate::ir::Dim;
 
 /// What the walk knows about an expression's shape.
@@ -46,10 +46,16 @@ impl Unifier {
             .collect();
         let mut locals = Vec::new();
         for binding in &f.lets {
-            let s = u.expr(&binding.value, &params, &locals);
+            let mut s = u.expr(&binding.value, &params, &locals);
             if let Some(declared) = &binding.declared {
-                if let ParamKind::Matrix { rows, cols } = &declared.kind {
-                    u.same(&s, &S::Mat(rows.clone(), cols.clone()));
+                let d = match &declared.kind {
+                    ParamKind::Scalar => S::Scalar,
+                    ParamKind::Matrix { rows, cols } => S::Mat(rows.clone(), cols.clone()),
+                };
+                u.same(&s, &d);
+                // Outside data has only its declared shape.
+                if matches!(s, S::Unknown) {
+                    s = d;
                 }
             }
             locals.push(s);
@@ -168,6 +174,76 @@ impl Unifier {
                 let a = shapes.first().cloned().unwrap_or(S::Unknown);
                 self.call(*call, a, shapes.get(1))
             }
+            ExprKind::Outside(_) => S::Unknown,
+            ExprKind::Part(a, part) => {
+                let a = sub(self, a);
+                self.part(a, part)
+            }
+            ExprKind::Assemble(kind, rows) => {
+                let shapes: Vec<Vec<S>> = rows
+                    .iter()
+                    .map(|row| row.iter().map(|e| sub(self, e)).collect())
+                    .collect();
+                self.assemble(*kind, &shapes)
+            }
+        }
+    }
+
+    /// `x[i]` makes x a column unless it is known to be a row; a view has its sizes, all
+    /// of the operand's where a size is not given.
+    fn part(&mut self, a: S, part: &Part) -> S {
+        match part {
+            Part::Entry(_) => {
+                if let S::Mat(r, _) = &a {
+                    if !self.resolve(r).is_one() {
+                        self.column(&a);
+                    }
+                }
+                S::Scalar
+            }
+            Part::EntryAt(..) => S::Scalar,
+            Part::Block { rows, cols, .. } => match a {
+                S::Mat(r, c) => S::Mat(rows.clone().unwrap_or(r), cols.clone().unwrap_or(c)),
+                other => other,
+            },
+        }
+    }
+
+    /// Blocks of one block row share their height, of one block column their width; the
+    /// total is known where every block's size is.
+    fn assemble(&mut self, kind: Assembly, rows: &[Vec<S>]) -> S {
+        if kind == Assembly::Grid {
+            rows.iter().flatten().for_each(|s| self.scalar(s));
+            let width = rows.first().map_or(0, Vec::len);
+            return S::Mat(Dim::Known(rows.len()), Dim::Known(width));
+        }
+        let blocks: Vec<(Dim, Dim)> = rows
+            .iter()
+            .flatten()
+            .map(|s| match s {
+                S::Mat(r, c) => (self.resolve(r), self.resolve(c)),
+                _ => (ONE, ONE),
+            })
+            .collect();
+        let Some((r0, c0)) = blocks.first().cloned() else {
+            return S::Unknown;
+        };
+        let vertical = kind == Assembly::VStack;
+        for (r, c) in &blocks[1..] {
+            if vertical {
+                self.unify(&c0, c);
+            } else {
+                self.unify(&r0, r);
+            }
+        }
+        let along: Option<usize> = blocks
+            .iter()
+            .map(|(r, c)| if vertical { r.known() } else { c.known() })
+            .sum();
+        match (along, vertical) {
+            (Some(n), true) => S::Mat(Dim::Known(n), self.resolve(&c0)),
+            (Some(n), false) => S::Mat(self.resolve(&r0), Dim::Known(n)),
+            (None, _) => S::Unknown,
         }
     }
 

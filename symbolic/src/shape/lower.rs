@@ -11,6 +11,7 @@
 
 #[cfg(test)]
 mod tests;
+mod views;
 
 use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, ParamKind, TypeDecl};
 use crate::ctxt::Ctxt;
@@ -35,6 +36,13 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
             shape: kind_shape(&p.kind),
             span: p.span,
         })
+        // Outside data are constant inputs after the parameters (never differentiated: the
+        // attributes name parameters only).
+        .chain(f.outside.iter().map(|o| ir::Param {
+            name: o.name.clone(),
+            shape: kind_shape(&o.kind),
+            span: o.span,
+        }))
         .collect();
     let mut cx = Lowering {
         f,
@@ -45,6 +53,10 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
     // Parameters first, so that node i is parameter i whatever the body uses.
     for (i, p) in f.params.iter().enumerate() {
         cx.graph.intern(Op::Param(i), kind_shape(&p.kind), p.span);
+    }
+    for (i, o) in f.outside.iter().enumerate() {
+        cx.graph
+            .intern(Op::Param(f.params.len() + i), kind_shape(&o.kind), o.span);
     }
     for binding in &f.lets {
         let hint = binding
@@ -150,6 +162,7 @@ fn may_need_context(e: &Expr) -> bool {
         ExprKind::Neg(a) => may_need_context(a),
         ExprKind::Binary(_, a, b) => may_need_context(a) || may_need_context(b),
         ExprKind::Call(_, args) => args.iter().any(may_need_context),
+        ExprKind::Part(..) | ExprKind::Assemble(..) | ExprKind::Outside(_) => false,
         ExprKind::Param(_)
         | ExprKind::Local(_)
         | ExprKind::Literal(_)
@@ -191,6 +204,13 @@ impl Lowering<'_> {
             }
             ExprKind::Binary(op, a, b) => self.binary(e, *op, a, b, hint),
             ExprKind::Call(call, args) => self.call(e, *call, args, hint),
+            ExprKind::Part(a, part) => self.part(e, a, part),
+            ExprKind::Assemble(kind, rows) => self.assemble(e, *kind, rows),
+            ExprKind::Outside(i) => {
+                let o = self.f.outside.get(*i)?;
+                let id = Op::Param(self.f.params.len() + i);
+                Some(self.graph.intern(id, kind_shape(&o.kind), e.span))
+            }
             ExprKind::NamedConst(path, value) => Some(self.graph.intern(
                 Op::Const(path.clone(), value.map(f64::to_bits)),
                 Shape::Scalar,
