@@ -3,6 +3,7 @@
 //! are read with the same `dsl_type`.
 
 use proc_macro2::Span;
+use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, GenericParam, Pat, PathArguments, ReturnType, Type};
@@ -51,7 +52,10 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Ctxt) -> Signature {
             "variadic parameters are not supported",
         ));
     }
-    let dims = generic_dims(&sig.generics, errors);
+    let mut dims = generic_dims(&sig.generics, errors);
+    if sig.receiver().is_some() {
+        impl_dims(sig, &mut dims);
+    }
 
     // The first float type seen, with a description of where, so a disagreement can name both.
     let mut float: Option<(ScalarType, String)> = None;
@@ -384,6 +388,50 @@ pub(super) fn dim_argument(arg: &GenericArgument, dims: &[String]) -> Result<Dim
         )),
         Some(n) => Ok(Dim::Known(n)),
         None => Err(not_a_dim()),
+    }
+}
+
+/// A method's impl may declare generic dimensions the attribute cannot see (`impl<N: Dim>
+/// Model<N>`): in a method, a bare name like `N` in a type's generic arguments that is no
+/// typenum constant (`U3`) or float type is taken to be one. Its `Dim` bound is the impl's.
+fn impl_dims(sig: &syn::Signature, dims: &mut Vec<String>) {
+    fn walk(tokens: proc_macro2::TokenStream, in_args: bool, dims: &mut Vec<String>) {
+        let tokens: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
+        let mut depth = 0usize;
+        for (k, tt) in tokens.iter().enumerate() {
+            match tt {
+                proc_macro2::TokenTree::Punct(p) if p.as_char() == '<' => depth += 1,
+                proc_macro2::TokenTree::Punct(p) if p.as_char() == '>' => {
+                    depth = depth.saturating_sub(1)
+                }
+                proc_macro2::TokenTree::Group(g) => walk(g.stream(), in_args, dims),
+                proc_macro2::TokenTree::Ident(i) if depth > 0 || in_args => {
+                    let name = i.unraw().to_string();
+                    let is_path_segment = matches!(tokens.get(k + 1), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ':' || p.as_char() == '<')
+                        || matches!(k.checked_sub(1).and_then(|b| tokens.get(b)), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ':');
+                    let typenum = name
+                        .strip_prefix('U')
+                        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+                    if !is_path_segment
+                        && !typenum
+                        && !matches!(name.as_str(), "f32" | "f64" | "U" | "Dyn")
+                        && name.chars().next().is_some_and(char::is_uppercase)
+                        && !dims.contains(&name)
+                    {
+                        dims.push(name);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for input in &sig.inputs {
+        if let FnArg::Typed(typed) = input {
+            walk(typed.ty.to_token_stream(), false, dims);
+        }
+    }
+    if let syn::ReturnType::Type(_, ty) = &sig.output {
+        walk(ty.to_token_stream(), false, dims);
     }
 }
 

@@ -1,0 +1,246 @@
+//! Entries, views, assembly, outside data and methods through the macros (reference §4b): each
+//! derivative against a closed form and central finite differences.
+#![allow(non_snake_case)]
+
+mod common;
+
+use common::*;
+use matcalc::prelude::*;
+
+const TOL: f64 = TOL_F64;
+
+// ---- entries and assembly: the reprojection residual ----
+
+#[jacobian(p)]
+fn reprojection(p: &Vector<U3>) -> Vector<U2> {
+    matrix![-p[0] / p[2]; -p[1] / p[2]]
+}
+
+/// r = −(x/z, y/z): J = [−1/z 0 x/z²; 0 −1/z y/z²].
+#[test]
+fn reprojection_residual_jacobian() {
+    let p: Vector<U3> = matrix![0.3; -0.7; 2.5];
+    let (r, j) = reprojection_jacobian(&p);
+    let (x, y, z) = (p[0], p[1], p[2]);
+    assert_close("value", &r, &matrix![-x / z; -y / z], TOL);
+    let want: Matrix<U2, U3> = matrix![-1.0 / z, 0.0, x / (z * z); 0.0, -1.0 / z, y / (z * z)];
+    check_jacobian("∂r/∂p", &j, &want, reprojection, &p, TOL);
+}
+
+#[grad(x)]
+#[hessian(x)]
+fn entry_products(x: &Vector<U3>) -> f64 {
+    x[0] * x[1] + x[2] * x[2] * x[0]
+}
+
+#[test]
+fn gradient_and_hessian_of_entries() {
+    let x: Vector<U3> = matrix![0.5; -1.5; 2.0];
+    let (a, b, c) = (x[0], x[1], x[2]);
+    let (v, g) = entry_products_grad(&x);
+    check_value("value", v, entry_products(&x), a * b + c * c * a, TOL);
+    let want: Vector<U3> = matrix![b + c * c; a; 2.0 * c * a];
+    check_grad("∂/∂x", &g, &want, entry_products, &x, TOL);
+    let (_, _, h) = entry_products_hessian(&x);
+    let want_h: Matrix<U3, U3> = matrix![0.0, 1.0, 2.0 * c; 1.0, 0.0, 0.0; 2.0 * c, 0.0, 2.0 * a];
+    check_hessian("∂²/∂x²", &h, &want_h, |x| entry_products_grad(x).1, &x, TOL);
+}
+
+// ---- views ----
+
+#[grad(A)]
+#[hessian(A)]
+fn views(A: &Matrix<U3, U3>, b: &Vector<U3>) -> f64 {
+    sum(A.row(1)) + dot(A.column(0), b) + tr(A.fixed_view::<2, 2>(1, 1)) + A[(0, 2)] * A[(2, 0)]
+}
+
+#[test]
+fn gradient_of_views() {
+    let a = rand::<U3, U3, f64>(1);
+    let b = rand::<U3, U1, f64>(2);
+    let (_, g) = views_grad(&a, &b);
+    let mut want = Matrix::<U3, U3>::zeros();
+    for j in 0..3 {
+        want[(1, j)] += 1.0;
+        want[(j, 0)] += b[j];
+    }
+    want[(1, 1)] += 1.0;
+    want[(2, 2)] += 1.0;
+    want[(0, 2)] += a[(2, 0)];
+    want[(2, 0)] += a[(0, 2)];
+    check_grad("∂/∂A", &g, &want, |a| views(a, &b), &a, TOL);
+    let (_, _, h) = views_hessian(&a, &b);
+    let mut want_h = Matrix::<U9, U9>::zeros();
+    // vec index of (0, 2) is 6, of (2, 0) is 2.
+    want_h[(6, 2)] = 1.0;
+    want_h[(2, 6)] = 1.0;
+    check_hessian("∂²/∂A²", &h, &want_h, |a| views_grad(a, &b).1, &a, TOL);
+}
+
+#[jacobian(A)]
+fn rows_and_columns(A: &Matrix<U3, U4>) -> Matrix<U2, U2> {
+    A.fixed_rows::<U2>(1).fixed_columns::<2>(2) + A.fixed_view::<2, 2>(0, 0)
+}
+
+#[test]
+fn jacobian_of_views_is_a_selection() {
+    let a = rand::<U3, U4, f64>(3);
+    let (v, j) = rows_and_columns_jacobian(&a);
+    let want_v: Matrix<U2, U2> =
+        Matrix::from_fn(|i, k| a[(1 + i, 2 + k)] + a[(i, k)]);
+    assert_close("value", &v, &want_v, TOL);
+    let mut want = Matrix::<U4, U12>::zeros();
+    for k in 0..2 {
+        for i in 0..2 {
+            want[(i + 2 * k, (1 + i) + 3 * (2 + k))] += 1.0;
+            want[(i + 2 * k, i + 3 * k)] += 1.0;
+        }
+    }
+    check_jacobian("∂vec V/∂vec A", &j, &want, rows_and_columns, &a, TOL);
+}
+
+// ---- vstack / hstack ----
+
+#[grad(A, B)]
+fn stacked(A: &Matrix<U2, U3>, B: &Matrix<U1, U3>, c: &Vector<U3>) -> f64 {
+    norm_sq(vstack(A, B) * c) + sum(hstack(A.t(), B.t()))
+}
+
+#[test]
+fn gradient_through_stacks() {
+    let a = rand::<U2, U3, f64>(4);
+    let b = rand::<U1, U3, f64>(5);
+    let c = rand::<U3, U1, f64>(6);
+    let (_, ga, gb) = stacked_grad(&a, &b, &c);
+    let (ra, rb) = (a * c, b * c);
+    let want_a = ra * c.t() * 2.0 + Matrix::<U2, U3>::ones();
+    let want_b = rb * c.t() * 2.0 + Matrix::<U1, U3>::ones();
+    check_grad("∂/∂A", &ga, &want_a, |a| stacked(a, &b, &c), &a, TOL);
+    check_grad("∂/∂B", &gb, &want_b, |b| stacked(&a, b, &c), &b, TOL);
+}
+
+#[jacobian(x)]
+fn side_by_side(x: &Vector<U2>, y: &Vector<U2>) -> Matrix<U2, U2> {
+    hstack(y, x)
+}
+
+/// vec [y x] = [y; x]: the Jacobian in x is [0; I].
+#[test]
+fn jacobian_of_hstack() {
+    let x = rand::<U2, U1, f64>(7);
+    let y = rand::<U2, U1, f64>(8);
+    let (_, j) = side_by_side_jacobian(&x, &y);
+    let want: Matrix<U4, U2> = matrix![0.0, 0.0; 0.0, 0.0; 1.0, 0.0; 0.0, 1.0];
+    check_jacobian("∂vec/∂x", &j, &want, |x| side_by_side(x, &y), &x, TOL);
+}
+
+// ---- SE(2): a rotation assembled from entries ----
+
+#[jacobian(xi)]
+fn se2_rotation(xi: &Vector<U3>) -> Matrix<U2, U2> {
+    matrix![cos(xi[2]), -sin(xi[2]); sin(xi[2]), cos(xi[2])]
+}
+
+#[test]
+fn jacobian_of_an_assembled_rotation() {
+    let xi: Vector<U3> = matrix![0.1; 0.2; 0.7];
+    let (_, j) = se2_rotation_jacobian(&xi);
+    let (s, c) = xi[2].sin_cos();
+    let mut want = Matrix::<U4, U3>::zeros();
+    // vec R = (c, s, −s, c); ∂/∂θ = (−s, c, −c, −s).
+    for (k, d) in [-s, c, -c, -s].into_iter().enumerate() {
+        want[(k, 2)] = d;
+    }
+    check_jacobian("∂vec R/∂ξ", &j, &want, se2_rotation, &xi, TOL);
+}
+
+// ---- generic dimensions and f32 ----
+
+#[grad(x)]
+fn first_times_sum<N: Dim>(x: &Vector<N>) -> f64 {
+    x[0] * sum(x) + x.fixed_rows::<U1>(1)[0]
+}
+
+#[test]
+fn entries_of_a_generic_vector() {
+    let x = rand::<U4, U1, f64>(9);
+    let (_, g) = first_times_sum_grad(&x);
+    let mut want = Matrix::<U4, U1>::from_element(x[0]);
+    want[0] += x.sum();
+    want[1] += 1.0;
+    check_grad("∂/∂x", &g, &want, first_times_sum, &x, TOL);
+}
+
+#[jacobian(p)]
+fn reprojection_f32(p: &Vector<U3, f32>) -> Vector<U2, f32> {
+    matrix![-p[0] / p[2]; -p[1] / p[2]]
+}
+
+#[test]
+fn reprojection_in_f32() {
+    let p: Vector<U3, f32> = matrix![0.3; -0.7; 2.5];
+    let (_, j) = reprojection_f32_jacobian(&p);
+    let (x, y, z) = (p[0], p[1], p[2]);
+    let want: Matrix<U2, U3, f32> =
+        matrix![-1.0 / z, 0.0, x / (z * z); 0.0, -1.0 / z, y / (z * z)];
+    check_jacobian("∂r/∂p", &j, &want, reprojection_f32, &p, TOL_F32);
+}
+
+// ---- outside data and methods ----
+
+struct Regression {
+    X: Matrix<U6, U3>,
+    y: Vector<U6>,
+    weight: f64,
+}
+
+impl Regression {
+    #[grad(w)]
+    #[hessian(w)]
+    fn loss(&self, w: &Vector<U3>) -> f64 {
+        let X: Matrix<U6, U3> = self.X;
+        let y: Vector<U6> = self.y;
+        let lambda: f64 = self.weight;
+        norm_sq(X * w - y) + lambda * norm_sq(w)
+    }
+}
+
+/// ∇ = 2Xᵀ(Xw − y) + 2λw, H = 2XᵀX + 2λI.
+#[test]
+fn a_method_with_outside_data() {
+    let model = Regression {
+        X: rand(10),
+        y: rand(11),
+        weight: 0.3,
+    };
+    let w = rand::<U3, U1, f64>(12);
+    let (v, g) = model.loss_grad(&w);
+    let r = model.X * w - model.y;
+    check_value("value", v, model.loss(&w), r.norm_sq() + 0.3 * w.norm_sq(), TOL);
+    let want = model.X.t() * r * 2.0 + w * 0.6;
+    check_grad("∂/∂w", &g, &want, |w| model.loss(w), &w, TOL);
+    let (_, _, h) = model.loss_hessian(&w);
+    let want_h = model.X.t() * model.X * 2.0 + Matrix::<U3, U3>::identity() * 0.6;
+    check_hessian("∂²/∂w²", &h, &want_h, |w| model.loss_grad(w).1, &w, TOL);
+}
+
+struct Projection<N: Dim> {
+    a: Vector<N>,
+}
+
+impl<N: Dim> Projection<N> {
+    #[grad(w)]
+    fn squared(&self, w: &Vector<N>) -> f64 {
+        let a: Vector<N> = self.a.clone();
+        dot(a, w) * dot(a, w)
+    }
+}
+
+#[test]
+fn a_generic_method() {
+    let p = Projection::<U5> { a: rand(13) };
+    let w = rand::<U5, U1, f64>(14);
+    let (_, g) = p.squared_grad(&w);
+    let want = p.a * (2.0 * p.a.dot(&w));
+    check_grad("∂/∂w", &g, &want, |w| p.squared(w), &w, TOL);
+}
