@@ -86,8 +86,7 @@ fn rows_and_columns(A: &Matrix<U3, U4>) -> Matrix<U2, U2> {
 fn jacobian_of_views_is_a_selection() {
     let a = rand::<U3, U4, f64>(3);
     let (v, j) = rows_and_columns_jacobian(&a);
-    let want_v: Matrix<U2, U2> =
-        Matrix::from_fn(|i, k| a[(1 + i, 2 + k)] + a[(i, k)]);
+    let want_v: Matrix<U2, U2> = Matrix::from_fn(|i, k| a[(1 + i, 2 + k)] + a[(i, k)]);
     assert_close("value", &v, &want_v, TOL);
     let mut want = Matrix::<U4, U12>::zeros();
     for k in 0..2 {
@@ -181,8 +180,7 @@ fn reprojection_in_f32() {
     let p: Vector<U3, f32> = matrix![0.3; -0.7; 2.5];
     let (_, j) = reprojection_f32_jacobian(&p);
     let (x, y, z) = (p[0], p[1], p[2]);
-    let want: Matrix<U2, U3, f32> =
-        matrix![-1.0 / z, 0.0, x / (z * z); 0.0, -1.0 / z, y / (z * z)];
+    let want: Matrix<U2, U3, f32> = matrix![-1.0 / z, 0.0, x / (z * z); 0.0, -1.0 / z, y / (z * z)];
     check_jacobian("∂r/∂p", &j, &want, reprojection_f32, &p, TOL_F32);
 }
 
@@ -216,7 +214,13 @@ fn a_method_with_outside_data() {
     let w = rand::<U3, U1, f64>(12);
     let (v, g) = model.loss_grad(&w);
     let r = model.X * w - model.y;
-    check_value("value", v, model.loss(&w), r.norm_sq() + 0.3 * w.norm_sq(), TOL);
+    check_value(
+        "value",
+        v,
+        model.loss(&w),
+        r.norm_sq() + 0.3 * w.norm_sq(),
+        TOL,
+    );
     let want = model.X.t() * r * 2.0 + w * 0.6;
     check_grad("∂/∂w", &g, &want, |w| model.loss(w), &w, TOL);
     let (_, _, h) = model.loss_hessian(&w);

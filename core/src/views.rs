@@ -8,7 +8,12 @@ use crate::{Dim, Matrix};
 
 #[cold]
 #[track_caller]
-fn block_out_of_bounds(what: &str, at: (usize, usize), size: (usize, usize), outer: (usize, usize)) -> ! {
+fn block_out_of_bounds(
+    what: &str,
+    at: (usize, usize),
+    size: (usize, usize),
+    outer: (usize, usize),
+) -> ! {
     panic!(
         "{what}: the {}×{} block at ({}, {}) does not fit in a {}×{} matrix",
         size.0, size.1, at.0, at.1, outer.0, outer.1
@@ -32,7 +37,12 @@ impl<R: Dim, C: Dim, T: Copy> Matrix<R, C, T> {
     /// If the block does not fit.
     #[track_caller]
     pub fn fixed_view<R2: Dim, C2: Dim>(&self, i: usize, j: usize) -> Matrix<R2, C2, T> {
-        check_block("fixed_view", (i, j), (R2::USIZE, C2::USIZE), (R::USIZE, C::USIZE));
+        check_block(
+            "fixed_view",
+            (i, j),
+            (R2::USIZE, C2::USIZE),
+            (R::USIZE, C::USIZE),
+        );
         Matrix::from_fn(|k, l| self[(i + k, j + l)])
     }
 
@@ -63,7 +73,12 @@ impl<R: Dim, C: Dim, T: Copy + AddAssign> Matrix<R, C, T> {
     /// If the block does not fit.
     #[track_caller]
     pub fn add_block<R2: Dim, C2: Dim>(&mut self, i: usize, j: usize, block: &Matrix<R2, C2, T>) {
-        check_block("add_block", (i, j), (R2::USIZE, C2::USIZE), (R::USIZE, C::USIZE));
+        check_block(
+            "add_block",
+            (i, j),
+            (R2::USIZE, C2::USIZE),
+            (R::USIZE, C::USIZE),
+        );
         for l in 0..C2::USIZE {
             for k in 0..R2::USIZE {
                 self[(i + k, j + l)] += block[(k, l)];

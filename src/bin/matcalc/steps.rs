@@ -110,7 +110,9 @@ fn rule(op: &Op, position: usize) -> String {
         Op::Vec(_) => "vec(A): Ā = Ḡ reshaped like A",
         Op::Unvec(..) => "unvec(a): ā = vec(Ḡ)",
         Op::Diag(_) => "diag(v): v̄ = diagonal(Ḡ)",
-        Op::Entry(..) => "A[i, j]: Ā = the zero matrix with Ḡ at (i, j) (scatters into one A are merged)",
+        Op::Entry(..) => {
+            "A[i, j]: Ā = the zero matrix with Ḡ at (i, j) (scatters into one A are merged)"
+        }
         Op::View(..) => "A[view]: Ā = the zero matrix with Ḡ placed at the view",
         Op::Blocks(..) => "[A; B] (assembly): each block's adjoint is the view of Ḡ where it sits",
         Op::Diagonal(_) => "diagonal(A): Ā = diag(Ḡ)",

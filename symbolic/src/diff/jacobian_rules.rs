@@ -322,13 +322,21 @@ impl Ctx<'_> {
             }),
             Op::View(a, i, j, ref p, ref q) => {
                 let size = (p.clone(), q.clone());
-                self.term(a, |g, ja, sp| views::view_jacobian(g, a, (i, j), size, ja, sp));
+                self.term(a, |g, ja, sp| {
+                    views::view_jacobian(g, a, (i, j), size, ja, sp)
+                });
             }
             Op::Blocks(ref rows, ref cols, ref blocks) => {
                 let width = self.f.cols.clone();
                 let f = self.f;
-                let terms =
-                    views::blocks_jacobian(self.g, (rows, cols), blocks, |b| f.get(b), &width, self.sp);
+                let terms = views::blocks_jacobian(
+                    self.g,
+                    (rows, cols),
+                    blocks,
+                    |b| f.get(b),
+                    &width,
+                    self.sp,
+                );
                 self.terms.extend(terms);
             }
             Op::Cholesky(a) => self.term(a, |g, ja, sp| factor::cholesky_jacobian(g, n, ja, sp)),

@@ -22,6 +22,8 @@ mod steps;
 #[cfg(test)]
 mod tests;
 mod view_rules;
+#[cfg(test)]
+mod view_tests;
 
 pub use jacobian::{exactly_symmetric, hessian, jacobian};
 

@@ -12,7 +12,14 @@ use crate::ir::{Dim, Graph, NodeId, Op, Shape};
 
 /// The part of `m` where `block` sits at (i, j): an entry for a scalar block, else a view. The
 /// adjoint of an assembled block.
-pub(super) fn view_of(g: &mut Graph, m: NodeId, i: usize, j: usize, block: NodeId, sp: Span) -> NodeId {
+pub(super) fn view_of(
+    g: &mut Graph,
+    m: NodeId,
+    i: usize,
+    j: usize,
+    block: NodeId,
+    sp: Span,
+) -> NodeId {
     match g.shape(block).clone() {
         Shape::Scalar => g.make(Op::Entry(m, i, j), sp),
         Shape::Matrix(r, c) => g.make(Op::View(m, i, j, r, c), sp),
@@ -34,7 +41,14 @@ fn column_starts(height: &Dim, i: usize, j: usize, p: &Dim, q: &Dim) -> Option<V
 }
 
 /// S = I_n[j..j+q, :] ⊗ I_m[i..i+p, :], the selection with vec(A[view]) = S vec A (A m×n).
-fn selection(g: &mut Graph, (m, n): (Dim, Dim), i: usize, j: usize, (p, q): (Dim, Dim), sp: Span) -> NodeId {
+fn selection(
+    g: &mut Graph,
+    (m, n): (Dim, Dim),
+    i: usize,
+    j: usize,
+    (p, q): (Dim, Dim),
+    sp: Span,
+) -> NodeId {
     let rows_n = g.identity(n.clone(), sp);
     let pick_cols = g.make(Op::View(rows_n, j, 0, q, n), sp);
     let rows_m = g.identity(m.clone(), sp);
@@ -43,7 +57,14 @@ fn selection(g: &mut Graph, (m, n): (Dim, Dim), i: usize, j: usize, (p, q): (Dim
 }
 
 /// ∂vec(A[view])/∂(vec X)ᵀ from J_A, for the p×q view at (i, j) (an entry: p = q = 1).
-pub(super) fn view_jacobian(g: &mut Graph, a: NodeId, (i, j): (usize, usize), (p, q): (Dim, Dim), ja: NodeId, sp: Span) -> NodeId {
+pub(super) fn view_jacobian(
+    g: &mut Graph,
+    a: NodeId,
+    (i, j): (usize, usize),
+    (p, q): (Dim, Dim),
+    ja: NodeId,
+    sp: Span,
+) -> NodeId {
     let (m, n) = g.shape(a).dims();
     let width = g.shape(ja).cols();
     match column_starts(&m, i, j, &p, &q) {
@@ -52,7 +73,9 @@ pub(super) fn view_jacobian(g: &mut Graph, a: NodeId, (i, j): (usize, usize), (p
             g.make(Op::View(ja, starts[0], 0, rows, width), sp)
         }
         Some(starts) => {
-            let pk = p.known().expect("several column starts need a known height");
+            let pk = p
+                .known()
+                .expect("several column starts need a known height");
             let pieces = starts
                 .iter()
                 .enumerate()
@@ -89,7 +112,9 @@ pub(super) fn blocks_jacobian(
         match column_starts(rows, i, j, &p, &q) {
             Some(starts) if starts.len() == 1 => placed.push((starts[0], 0, jb)),
             Some(starts) => {
-                let pk = p.known().expect("several column starts need a known height");
+                let pk = p
+                    .known()
+                    .expect("several column starts need a known height");
                 for (l, start) in starts.into_iter().enumerate() {
                     let piece = g.make(Op::View(jb, l * pk, 0, p.clone(), width.clone()), sp);
                     placed.push((start, 0, piece));

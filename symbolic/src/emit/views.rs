@@ -14,7 +14,14 @@ impl Emitter<'_> {
         quote!(#a[(#i, #j)])
     }
 
-    pub(super) fn view(&self, a: NodeId, i: usize, j: usize, rows: &Dim, cols: &Dim) -> TokenStream {
+    pub(super) fn view(
+        &self,
+        a: NodeId,
+        i: usize,
+        j: usize,
+        rows: &Dim,
+        cols: &Dim,
+    ) -> TokenStream {
         let (r, c) = (dim_type(rows), dim_type(cols));
         let (i, j) = (Literal::usize_unsuffixed(i), Literal::usize_unsuffixed(j));
         self.method(a, quote!(fixed_view::<#r, #c>(#i, #j)))

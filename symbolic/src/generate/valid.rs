@@ -108,7 +108,12 @@ pub(super) fn resolve_wrt(
 
 /// Outside data must not read a differentiated parameter: matcalc cannot see how the data
 /// depends on it, so the derivative would silently miss that path.
-fn outside_reads(function: &ast::Function, requests: &[Request], wrts: &[Vec<usize>], cx: &mut Ctxt) {
+fn outside_reads(
+    function: &ast::Function,
+    requests: &[Request],
+    wrts: &[Vec<usize>],
+    cx: &mut Ctxt,
+) {
     for outside in &function.outside {
         for &(param, span) in &outside.params {
             let Some(request) = wrts.iter().position(|w| w.contains(&param)) else {

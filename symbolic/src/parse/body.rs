@@ -550,10 +550,8 @@ impl Scope<'_, '_> {
             _ => {}
         }
         if let Some(message) = hints::function(&name) {
+            // The operands are not read: a constructor's closure or slice is no DSL.
             self.error(&segment.ident, message);
-            for operand in operands {
-                self.expr(operand);
-            }
             return None;
         }
         match builtin(&name, Form::Function) {

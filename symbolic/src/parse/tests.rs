@@ -56,7 +56,54 @@ fn sexp(f: &Function, e: &Expr) -> String {
             list(op.into(), &[a, b])
         }
         ExprKind::Call(call, args) => list(format!("{call:?}"), &args.iter().collect::<Vec<_>>()),
+        ExprKind::Part(a, part) => {
+            let head = match part {
+                crate::ast::Part::Entry(i) => format!("entry {}", i.value),
+                crate::ast::Part::EntryAt(i, j) => format!("entry {} {}", i.value, j.value),
+                crate::ast::Part::Block { name, row, col, .. } => {
+                    format!("{name} {} {}", row.value, col.value)
+                }
+            };
+            list(head, &[a])
+        }
+        ExprKind::Assemble(kind, rows) => {
+            let rows: Vec<String> = rows
+                .iter()
+                .map(|r| r.iter().map(|e| sexp(f, e)).collect::<Vec<_>>().join(" "))
+                .collect();
+            format!("({kind:?} {})", rows.join("; "))
+        }
+        ExprKind::Outside(i) => format!("outside {}", f.outside[*i].name),
     }
+}
+
+#[test]
+fn entries_views_and_assembly_parse() {
+    let f = parse(parse_quote! {
+        fn f(x: &Vector<U4>, A: &Matrix<U3, U3>) -> f64 {
+            let v = matrix![x[1 + 2], A[(0, 2 * 1)]; A.row(1)[0], vstack(x, x)[7]];
+            sum(A.fixed_view::<2, U2>(1, 0)) + sum(v)
+        }
+    });
+    assert_eq!(
+        sexp(&f, &f.lets[0].value),
+        "(Grid (entry 3 x) (entry 0 2 A); (entry 0 (row 1 0 A)) (entry 7 (VStack x; x)))"
+    );
+    assert_eq!(sexp(&f, &f.body), "(+ (Sum (fixed_view 1 0 A)) (Sum v#0))");
+}
+
+#[test]
+fn a_typed_let_of_a_rust_expression_is_outside_data() {
+    let f = parse(parse_quote! {
+        fn f(&self, w: &Vector<U3>) -> f64 {
+            let X: Matrix<U2, U3> = self.data.X;
+            let s: f64 = self.scale();
+            sum(X * w) * s
+        }
+    });
+    assert_eq!(f.outside.len(), 2);
+    assert_eq!(sexp(&f, &f.lets[0].value), "outside X");
+    assert_eq!(f.outside[1].tokens.to_string(), "self . scale ()");
 }
 
 fn body(item: syn::ItemFn) -> String {
@@ -179,10 +226,6 @@ fn signature_errors() {
     error(
         parse_quote! { fn f((a, b): (f64, f64)) -> f64 { 1.0 } },
         "unsupported parameter pattern `(a, b)`",
-    );
-    error(
-        parse_quote! { fn f(&self) -> f64 { 1.0 } },
-        "methods (`self`) are not supported",
     );
     error(
         parse_quote! { fn f(s: f64) -> &f64 { s } },
@@ -400,12 +443,12 @@ fn unsupported_constructs() {
             "macro `println!` is not supported",
         ),
         (
-            parse_quote! { fn f(A: &Matrix<U2, U2>) -> f64 { A[(0, 0)] } },
-            "indexing is not supported",
+            parse_quote! { fn f(A: &Matrix<U2, U2>) -> f64 { A[(0, 0, 1)] } },
+            "an entry of a matrix is `A[(i, j)]`",
         ),
         (
             parse_quote! { fn f(s: f64) -> f64 { s as f64 } },
-            "a cast (`as`) is not supported",
+            "a cast (`as f64`) is not needed in the DSL",
         ),
         (
             parse_quote! { fn f(s: f64) -> f64 { s.re } },
@@ -523,7 +566,7 @@ fn all_errors_are_collected() {
     let all = errors(parse_quote! {
         fn f<T>(X: &Matrix<U3, Q>, s: f64) -> f64 {
             let a = foo(X) + bar(s);
-            let b = X[0];
+            let b = X[s];
             if s { s } else { s }
         }
     });
@@ -532,7 +575,7 @@ fn all_errors_are_collected() {
     assert!(all[1].starts_with("`Q` is not a dimension"));
     assert!(all[2].starts_with("unknown function `foo`"));
     assert!(all[3].starts_with("unknown function `bar`"));
-    assert!(all[4].starts_with("indexing is not supported"));
+    assert!(all[4].starts_with("unsupported index `s`"));
     assert!(all[5].starts_with("an `if` expression is not supported"));
 }
 
@@ -548,5 +591,41 @@ fn bad_parameter_names_still_resolve_in_the_body() {
     error(
         parse_quote! { fn f(X: &Vec<f64>) -> f64 { sum(X) } },
         "unsupported type `&Vec<f64>`",
+    );
+}
+
+#[test]
+fn hints_say_what_to_write_instead() {
+    error(
+        parse_quote! { fn f(x: f64, y: f64) -> f64 { max(x, y) } },
+        "write `relu(x - y) + y`",
+    );
+    error(
+        parse_quote! { fn f(x: f64) -> f64 { x.min(1.0) } },
+        "not differentiable",
+    );
+    error(
+        parse_quote! { fn f(x: f64) -> f64 { x * 2 as f64 } },
+        "remove the cast",
+    );
+    error(
+        parse_quote! { fn f(x: &Vector<U2>) -> f64 { sum(vec![1.0, 2.0]) } },
+        "matrix![a, b; c, d]",
+    );
+    error(
+        parse_quote! { fn f(x: &Vector<U2>) -> f64 { sum(Matrix::from_fn(|i, j| 1.0)) } },
+        "matrix![a, b; c, d]",
+    );
+    error(
+        parse_quote! { fn f(x: &Vector<U2>) -> f64 { sum(x.transpose()) } },
+        "did you mean `t`",
+    );
+    error(
+        parse_quote! { fn f(x: &Vector<U2>) -> f64 { x[-1] } },
+        "indices start at 0",
+    );
+    error(
+        parse_quote! { fn f(x: &Vector<U2>) -> f64 { x[x] } },
+        "an index is an integer literal",
     );
 }

@@ -27,7 +27,10 @@ fn dim(d: &Dim) -> String {
 impl Notation for Latex {
     fn block_matrix(&self, rows: &[Vec<String>]) -> String {
         let rows: Vec<String> = rows.iter().map(|r| r.join(" & ")).collect();
-        format!("\\begin{{bmatrix}} {} \\end{{bmatrix}}", rows.join(" \\\\ "))
+        format!(
+            "\\begin{{bmatrix}} {} \\end{{bmatrix}}",
+            rows.join(" \\\\ ")
+        )
     }
 
     fn minus(&self) -> &'static str {

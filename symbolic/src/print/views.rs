@@ -21,10 +21,20 @@ impl Printer<'_> {
             (true, false) => j.to_string(),
             _ => format!("{i}, {j}"),
         };
-        (format!("{}[{index}]", self.wrap(a, Prec::Atom)), Prec::Postfix)
+        (
+            format!("{}[{index}]", self.wrap(a, Prec::Atom)),
+            Prec::Postfix,
+        )
     }
 
-    pub(super) fn view(&self, a: NodeId, i: usize, j: usize, rows: &Dim, cols: &Dim) -> (String, Prec) {
+    pub(super) fn view(
+        &self,
+        a: NodeId,
+        i: usize,
+        j: usize,
+        rows: &Dim,
+        cols: &Dim,
+    ) -> (String, Prec) {
         let (r, c) = self.g.shape(a).dims();
         let index = if c.is_one() && cols.is_one() {
             range(i, rows)
@@ -38,28 +48,51 @@ impl Printer<'_> {
             };
             format!("{}, {}", all(i, rows, &r), all(j, cols, &c))
         };
-        (format!("{}[{index}]", self.wrap(a, Prec::Atom)), Prec::Postfix)
+        (
+            format!("{}[{index}]", self.wrap(a, Prec::Atom)),
+            Prec::Postfix,
+        )
     }
 
     /// Block notation when the blocks tile a grid (zeros filling known gaps); otherwise the sum
     /// of the placements, `place(b, i, j)`.
-    pub(super) fn blocks(&self, rows: &Dim, cols: &Dim, blocks: &[(usize, usize, NodeId)]) -> (String, Prec) {
+    pub(super) fn blocks(
+        &self,
+        rows: &Dim,
+        cols: &Dim,
+        blocks: &[(usize, usize, NodeId)],
+    ) -> (String, Prec) {
         if let Some(grid) = self.grid(rows, cols, blocks) {
             return (self.n.block_matrix(&grid), Prec::Atom);
         }
         let terms: Vec<String> = blocks
             .iter()
-            .map(|&(i, j, b)| self.n.call("place", &format!("{}, {i}, {j}", self.expr(b).0)))
+            .map(|&(i, j, b)| {
+                self.n
+                    .call("place", &format!("{}, {i}, {j}", self.expr(b).0))
+            })
             .collect();
         if terms.is_empty() {
             return (self.n.zero().to_owned(), Prec::Atom);
         }
-        (terms.join(" + "), if terms.len() > 1 { Prec::Sum } else { Prec::Atom })
+        (
+            terms.join(" + "),
+            if terms.len() > 1 {
+                Prec::Sum
+            } else {
+                Prec::Atom
+            },
+        )
     }
 
     /// The rows of block notation: block boundaries from the offsets, every cell one block or
     /// (where its size is known) zero.
-    fn grid(&self, rows: &Dim, cols: &Dim, blocks: &[(usize, usize, NodeId)]) -> Option<Vec<Vec<String>>> {
+    fn grid(
+        &self,
+        rows: &Dim,
+        cols: &Dim,
+        blocks: &[(usize, usize, NodeId)],
+    ) -> Option<Vec<Vec<String>>> {
         let size = |b: NodeId| match self.g.shape(b) {
             Shape::Scalar => Some((1, 1)),
             Shape::Matrix(r, c) => Some((r.known()?, c.known()?)),
@@ -79,8 +112,10 @@ impl Printer<'_> {
         for w in row_cuts.windows(2) {
             let mut line = Vec::new();
             for v in col_cuts.windows(2) {
-                let here: Vec<&(usize, usize, NodeId)> =
-                    blocks.iter().filter(|&&(i, j, _)| i == w[0] && j == v[0]).collect();
+                let here: Vec<&(usize, usize, NodeId)> = blocks
+                    .iter()
+                    .filter(|&&(i, j, _)| i == w[0] && j == v[0])
+                    .collect();
                 match here.as_slice() {
                     [] => line.push(self.n.zero().to_owned()),
                     [&(_, _, b)] if size(b) == Some((w[1] - w[0], v[1] - v[0])) => {
@@ -92,7 +127,11 @@ impl Printer<'_> {
             out.push(line);
         }
         // A cell that is not a block's top-left corner must not be covered by one.
-        let covered: usize = blocks.iter().filter_map(|&(_, _, b)| size(b)).map(|(p, q)| p * q).sum();
+        let covered: usize = blocks
+            .iter()
+            .filter_map(|&(_, _, b)| size(b))
+            .map(|(p, q)| p * q)
+            .sum();
         let cells = out.iter().flatten().count();
         (covered <= rows.known()? * cols.known()? && cells <= 64).then_some(out)
     }

@@ -20,7 +20,12 @@ impl Graph {
 
     /// The blocks of `blocks` that overlap the p×q region at (i, j); `None` if a size is
     /// not known.
-    fn overlapping(&self, blocks: &[Block], (i, j): (usize, usize), (p, q): (usize, usize)) -> Option<Vec<Block>> {
+    fn overlapping(
+        &self,
+        blocks: &[Block],
+        (i, j): (usize, usize),
+        (p, q): (usize, usize),
+    ) -> Option<Vec<Block>> {
         let mut out = Vec::new();
         for &(bi, bj, b) in blocks {
             let (bp, bq) = self.block_size(b)?;
@@ -39,7 +44,8 @@ impl Graph {
             Op::FromScalar(s) => Some(s),
             Op::Transpose(x) => Some(self.make(Op::Entry(x, j, i), sp)),
             Op::View(x, r0, c0, ..) => Some(self.make(Op::Entry(x, r0 + i, c0 + j), sp)),
-            Op::Blocks(_, _, blocks) => match self.overlapping(&blocks, (i, j), (1, 1))?.as_slice() {
+            Op::Blocks(_, _, blocks) => match self.overlapping(&blocks, (i, j), (1, 1))?.as_slice()
+            {
                 [] => Some(self.literal(0.0, sp)),
                 [(bi, bj, b)] if self.shape(*b).is_scalar() => Some(*b),
                 [(bi, bj, b)] => Some(self.make(Op::Entry(*b, i - bi, j - bj), sp)),
@@ -49,7 +55,13 @@ impl Graph {
         }
     }
 
-    pub(super) fn rw_view(&mut self, a: NodeId, (i, j): (usize, usize), (p, q): (&Dim, &Dim), sp: Span) -> Option<NodeId> {
+    pub(super) fn rw_view(
+        &mut self,
+        a: NodeId,
+        (i, j): (usize, usize),
+        (p, q): (&Dim, &Dim),
+        sp: Span,
+    ) -> Option<NodeId> {
         let (r, c) = self.shape(a).dims();
         if i == 0 && j == 0 && p.equiv(&r) && q.equiv(&c) {
             return Some(a);
@@ -85,7 +97,13 @@ impl Graph {
 
     /// Drops zero blocks, flattens nested assemblies, adds blocks of one place and shape, and
     /// reads a single block that is the whole matrix as that block.
-    pub(super) fn rw_blocks(&mut self, rows: &Dim, cols: &Dim, blocks: &[Block], sp: Span) -> Option<NodeId> {
+    pub(super) fn rw_blocks(
+        &mut self,
+        rows: &Dim,
+        cols: &Dim,
+        blocks: &[Block],
+        sp: Span,
+    ) -> Option<NodeId> {
         let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
         let mut changed = false;
         for &(i, j, b) in blocks {
@@ -150,11 +168,19 @@ impl Graph {
     }
 
     /// `−Blocks` and `s Blocks` act on each block, so that scatters stay mergeable.
-    pub(super) fn blocks_map(&mut self, x: NodeId, f: impl Fn(&mut Graph, NodeId) -> NodeId, sp: Span) -> Option<NodeId> {
+    pub(super) fn blocks_map(
+        &mut self,
+        x: NodeId,
+        f: impl Fn(&mut Graph, NodeId) -> NodeId,
+        sp: Span,
+    ) -> Option<NodeId> {
         let Op::Blocks(r, c, blocks) = self.op(x).clone() else {
             return None;
         };
-        let blocks = blocks.into_iter().map(|(i, j, b)| (i, j, f(self, b))).collect();
+        let blocks = blocks
+            .into_iter()
+            .map(|(i, j, b)| (i, j, f(self, b)))
+            .collect();
         Some(self.make(Op::Blocks(r, c, blocks), sp))
     }
 }

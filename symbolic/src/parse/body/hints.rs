@@ -11,7 +11,6 @@ pub(super) fn function(name: &str) -> Option<String> {
              so matcalc has no derivative rule for it; write `relu(x - y) + y` for max(x, y) \
              (its derivative picks one side), or `softplus` for a smooth version"
         ),
-        "transpose" => "`transpose` is spelled `.t()` in the DSL: write `A.t()`".to_string(),
         "new" | "from_fn" | "from_row_slice" | "from_column_slice" | "from_vec"
         | "from_iterator" | "from_element" => format!(
             "`{name}` builds a matrix outside the DSL: inside a body write \
@@ -30,12 +29,21 @@ pub(super) fn expression(e: &syn::Expr) -> Option<String> {
              float type, and integer literals are read as floats; remove the cast",
             super::tokens_text(&cast.ty)
         ),
-        syn::Expr::Macro(m) => format!(
-            "macro `{}!` is not supported in a matcalc body: build a matrix with \
+        syn::Expr::Macro(m)
+            if m.mac.path.segments.last().is_some_and(|s| {
+                [
+                    "vec", "vector", "dmatrix", "dvector", "array", "arr1", "arr2",
+                ]
+                .contains(&s.ident.to_string().as_str())
+            }) =>
+        {
+            format!(
+                "macro `{}!` is not supported in a matcalc body: build a matrix with \
              `matrix![a, b; c, d]` of scalar DSL expressions, or bind data from the rest of the \
              program with a typed `let X: Matrix<R, C> = ..;`",
-            super::tokens_text(&m.mac.path)
-        ),
+                super::tokens_text(&m.mac.path)
+            )
+        }
         _ => return None,
     })
 }

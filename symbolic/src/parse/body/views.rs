@@ -78,11 +78,20 @@ impl Scope<'_, '_> {
                 span: super::first_span(e),
             }),
             Ok(v) => {
-                self.error(e, format!("the index `{}` is {v}: indices start at 0", super::tokens_text(e)));
+                self.error(
+                    e,
+                    format!(
+                        "the index `{}` is {v}: indices start at 0",
+                        super::tokens_text(e)
+                    ),
+                );
                 None
             }
             Err(why) => {
-                self.error(e, format!("unsupported index `{}`: {why}", super::tokens_text(e)));
+                self.error(
+                    e,
+                    format!("unsupported index `{}`: {why}", super::tokens_text(e)),
+                );
                 None
             }
         }
@@ -106,7 +115,10 @@ impl Scope<'_, '_> {
                 Part::EntryAt(i?, j?)
             }
             syn::Expr::Tuple(t) => {
-                self.error(t, "an entry of a matrix is `A[(i, j)]`, a row and a column index");
+                self.error(
+                    t,
+                    "an entry of a matrix is `A[(i, j)]`, a row and a column index",
+                );
                 return None;
             }
             _ => Part::Entry(self.index(inner)?),
@@ -115,7 +127,11 @@ impl Scope<'_, '_> {
     }
 
     /// A view method (`name` one of `VIEW_METHODS`) on `receiver`.
-    pub(super) fn view_method(&mut self, call: &syn::ExprMethodCall, name: &str) -> Option<ExprKind> {
+    pub(super) fn view_method(
+        &mut self,
+        call: &syn::ExprMethodCall,
+        name: &str,
+    ) -> Option<ExprKind> {
         let receiver = self.expr(&call.receiver);
         let (sizes, offsets): (usize, usize) = match name {
             "row" | "column" => (0, 1),
@@ -158,8 +174,18 @@ impl Scope<'_, '_> {
         let (row, col, rows, cols) = match name {
             "row" => (indices[0].clone(), zero(&indices[0]), one, None),
             "column" => (zero(&indices[0]), indices[0].clone(), None, one),
-            "fixed_rows" => (indices[0].clone(), zero(&indices[0]), Some(dims[0].clone()), None),
-            "fixed_columns" => (zero(&indices[0]), indices[0].clone(), None, Some(dims[0].clone())),
+            "fixed_rows" => (
+                indices[0].clone(),
+                zero(&indices[0]),
+                Some(dims[0].clone()),
+                None,
+            ),
+            "fixed_columns" => (
+                zero(&indices[0]),
+                indices[0].clone(),
+                None,
+                Some(dims[0].clone()),
+            ),
             _ => (
                 indices[0].clone(),
                 indices[1].clone(),
@@ -167,7 +193,11 @@ impl Scope<'_, '_> {
                 Some(dims[1].clone()),
             ),
         };
-        let name = VIEW_METHODS.iter().find(|m| **m == name).copied().unwrap_or("fixed_view");
+        let name = VIEW_METHODS
+            .iter()
+            .find(|m| **m == name)
+            .copied()
+            .unwrap_or("fixed_view");
         Some(ExprKind::Part(
             Box::new(receiver?),
             Part::Block {
@@ -181,10 +211,18 @@ impl Scope<'_, '_> {
     }
 
     /// `vstack(A, B, ..)` / `hstack(A, B, ..)`.
-    pub(super) fn stack(&mut self, call: &syn::ExprCall, kind: Assembly, name: &str) -> Option<ExprKind> {
+    pub(super) fn stack(
+        &mut self,
+        call: &syn::ExprCall,
+        kind: Assembly,
+        name: &str,
+    ) -> Option<ExprKind> {
         let parts: Vec<Option<Expr>> = call.args.iter().map(|a| self.expr(a)).collect();
         if parts.len() < 2 {
-            self.error(call, format!("`{name}` stacks two or more matrices: `{name}(A, B, ..)`"));
+            self.error(
+                call,
+                format!("`{name}` stacks two or more matrices: `{name}(A, B, ..)`"),
+            );
             return None;
         }
         let parts: Vec<Expr> = parts.into_iter().collect::<Option<_>>()?;
@@ -223,7 +261,10 @@ impl Scope<'_, '_> {
             match line.into_iter().collect::<Option<Vec<Expr>>>() {
                 Some(line) if !line.is_empty() => grid.push(line),
                 Some(_) => {
-                    self.error(mac, "`matrix![..]` has an empty row: write `matrix![a, b; c, d]`");
+                    self.error(
+                        mac,
+                        "`matrix![..]` has an empty row: write `matrix![a, b; c, d]`",
+                    );
                     failed = true;
                 }
                 None => failed = true,

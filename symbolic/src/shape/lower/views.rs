@@ -15,8 +15,10 @@ impl Lowering<'_> {
         let x = self.expr(a, &Hint::None)?;
         let shape = self.graph.shape(x).clone();
         let Shape::Matrix(r, c) = shape.clone() else {
-            self.errors
-                .push(e.error(format!("`{}` is a scalar: it has no entries or views", a.text)));
+            self.errors.push(e.error(format!(
+                "`{}` is a scalar: it has no entries or views",
+                a.text
+            )));
             return None;
         };
         let one = Dim::Known(1);
@@ -63,7 +65,11 @@ impl Lowering<'_> {
             let at = if !row_fits { row } else { col.unwrap_or(row) };
             let message = match name {
                 None => {
-                    let k = if matches!(part, Part::Entry(_)) { at.value } else { at.value };
+                    let k = if matches!(part, Part::Entry(_)) {
+                        at.value
+                    } else {
+                        at.value
+                    };
                     format!(
                         "index {k} is out of range: `{}` is {}{}",
                         a.text,
@@ -88,7 +94,12 @@ impl Lowering<'_> {
         Some(self.graph.make(op, e.span))
     }
 
-    pub(super) fn assemble(&mut self, e: &Expr, kind: Assembly, rows: &[Vec<Expr>]) -> Option<NodeId> {
+    pub(super) fn assemble(
+        &mut self,
+        e: &Expr,
+        kind: Assembly,
+        rows: &[Vec<Expr>],
+    ) -> Option<NodeId> {
         let hint = if kind == Assembly::Grid {
             Hint::Scalar
         } else {
@@ -125,7 +136,10 @@ impl Lowering<'_> {
                 }
             }
             let (r, c) = (grid.len(), grid.first().map_or(0, Vec::len));
-            return Some(self.graph.make(Op::Blocks(Dim::Known(r), Dim::Known(c), blocks), e.span));
+            return Some(
+                self.graph
+                    .make(Op::Blocks(Dim::Known(r), Dim::Known(c), blocks), e.span),
+            );
         }
         let vertical = kind == Assembly::VStack;
         let (name, across, along) = if vertical {
@@ -136,7 +150,11 @@ impl Lowering<'_> {
         let parts: Vec<(NodeId, &Expr)> = grid.into_iter().flatten().collect();
         let dims = |s: &Shape| {
             let (r, c) = s.dims();
-            if vertical { (c, r) } else { (r, c) }
+            if vertical {
+                (c, r)
+            } else {
+                (r, c)
+            }
         };
         let (first, first_expr) = parts[0];
         let first_shape = self.graph.shape(first).clone();
@@ -169,7 +187,11 @@ impl Lowering<'_> {
             offset += size;
         }
         let total = Dim::Known(offset);
-        let (r, c) = if vertical { (total, common) } else { (common, total) };
+        let (r, c) = if vertical {
+            (total, common)
+        } else {
+            (common, total)
+        };
         Some(self.graph.make(Op::Blocks(r, c, blocks), e.span))
     }
 }
