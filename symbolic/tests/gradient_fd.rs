@@ -435,6 +435,8 @@ fn generator_covers_every_operation() {
                 let name = match u {
                     U::Map(Func::Powi(_)) => "Map(powi)".to_string(),
                     U::MatPow(_) => "MatPow".to_string(),
+                    U::Entry(..) => "Entry".to_string(),
+                    U::View(..) => "View".to_string(),
                     other => format!("{other:?}"),
                 };
                 seen.insert(name);
@@ -444,6 +446,10 @@ fn generator_covers_every_operation() {
                 seen.insert(format!("{b:?}"));
                 walk(x, seen);
                 walk(y, seen);
+            }
+            E::Grid(_, _, entries) => {
+                seen.insert("Grid".to_string());
+                entries.iter().for_each(|e| walk(e, seen));
             }
             _ => {}
         }
@@ -502,6 +508,29 @@ fn generator_covers_every_operation() {
             Lowers::Op(call, _) => want.push(exprgen::generated_name(call)),
             Lowers::IntPower(call) => want.push(exprgen::generated_name(call(2))),
             Lowers::Constant(_) => {}
+        }
+    }
+    // Every form of entries, views and assembly.
+    {
+        use matcalc_symbolic::ast::{Assembly, Index, Part};
+        let at = Index {
+            value: 0,
+            span: proc_macro2::Span::call_site(),
+        };
+        let parts = [
+            Part::Entry(at.clone()),
+            Part::EntryAt(at.clone(), at.clone()),
+            Part::Block {
+                name: "row",
+                row: at.clone(),
+                col: at,
+                rows: None,
+                cols: None,
+            },
+        ];
+        want.extend(parts.iter().map(|p| exprgen::generated_part(p).to_string()));
+        for kind in [Assembly::VStack, Assembly::HStack, Assembly::Grid] {
+            want.push(exprgen::generated_assembly(kind).to_string());
         }
     }
     want.sort();

@@ -80,6 +80,10 @@ pub enum U {
     LogsumexpRows,
     Cholesky,
     ToScalar,
+    /// Entry (i, j).
+    Entry(usize, usize),
+    /// The p×q view at (i, j).
+    View(usize, usize, usize, usize),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -97,6 +101,8 @@ pub enum B {
     Powf,
     Atan2,
     Solve,
+    VStack,
+    HStack,
 }
 
 /// A generated expression. Built into a graph by [`build`].
@@ -108,6 +114,8 @@ pub enum E {
     Ones(usize, usize),
     Un(U, Box<E>),
     Bin(B, Box<E>, Box<E>),
+    /// `matrix![..]`: r×c scalars, row by row.
+    Grid(usize, usize, Vec<E>),
 }
 
 fn un(u: U, a: E) -> E {
@@ -133,6 +141,8 @@ impl fmt::Display for E {
                 U::Map(func) => write!(f, "{}({a})", func.name()),
                 U::MatPow(k) => write!(f, "matpow({a}, {k})"),
                 U::ToScalar => write!(f, "scalar({a})"),
+                U::Entry(i, j) => write!(f, "({a})[({i}, {j})]"),
+                U::View(i, j, p, q) => write!(f, "({a}).fixed_view::<{p}, {q}>({i}, {j})"),
                 other => write!(f, "{}({a})", format!("{other:?}").to_lowercase()),
             },
             E::Bin(b, x, y) => match b {
@@ -143,6 +153,13 @@ impl fmt::Display for E {
                 B::ElemDiv => write!(f, "elem_div({x}, {y})"),
                 other => write!(f, "{}({x}, {y})", format!("{other:?}").to_lowercase()),
             },
+            E::Grid(_, c, entries) => {
+                let rows: Vec<String> = entries
+                    .chunks(*c)
+                    .map(|r| r.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", "))
+                    .collect();
+                write!(f, "matrix![{}]", rows.join("; "))
+            }
         }
     }
 }
@@ -309,6 +326,28 @@ pub fn generated_name(call: matcalc_symbolic::ast::Call) -> String {
     }
 }
 
+/// The generator's name for each form of reference §4b that is not a call (entries, views,
+/// assembly): exhaustive matches, so a new form does not compile until it is named here, and
+/// the coverage test checks that the generator produces it.
+#[allow(dead_code)] // only `gradient_fd` checks coverage
+pub fn generated_part(part: &matcalc_symbolic::ast::Part) -> &'static str {
+    use matcalc_symbolic::ast::Part;
+    match part {
+        Part::Entry(_) | Part::EntryAt(..) => "Entry",
+        Part::Block { .. } => "View",
+    }
+}
+
+#[allow(dead_code)] // only `gradient_fd` checks coverage
+pub fn generated_assembly(kind: matcalc_symbolic::ast::Assembly) -> &'static str {
+    use matcalc_symbolic::ast::Assembly;
+    match kind {
+        Assembly::VStack => "VStack",
+        Assembly::HStack => "HStack",
+        Assembly::Grid => "Grid",
+    }
+}
+
 /// One way of producing a target shape: an operation and its guarded operand shapes.
 #[derive(Clone, Debug)]
 enum Choice {
@@ -316,6 +355,8 @@ enum Choice {
     Bin(B, Sh, G, Sh, G),
     /// powf(pos(e), p) with p a literal or the scalar parameter.
     Powf(Sh),
+    /// `matrix![..]` of r×c scalar expressions.
+    Grid(usize, usize),
 }
 
 impl Choice {
@@ -326,6 +367,9 @@ impl Choice {
                 .boxed(),
             Choice::Bin(b, s1, g1, s2, g2) => (expr(s1, depth), expr(s2, depth))
                 .prop_map(move |(x, y)| bin(b, guard(g1, x, s1), guard(g2, y, s2)))
+                .boxed(),
+            Choice::Grid(r, c) => proptest::collection::vec(expr(Sh::S, depth), r * c)
+                .prop_map(move |entries| E::Grid(r, c, entries))
                 .boxed(),
             Choice::Powf(sh) => {
                 let p = proptest::sample::select(vec![
@@ -388,6 +432,13 @@ fn choices(sh: Sh) -> Vec<Choice> {
         Sh::S => {
             v.push(C::Bin(B::Mul, s, G::No, s, G::No));
             v.push(C::Un(U::ToScalar, Sh::M(1, 1), G::No));
+            // An entry of every matrix shape, the last one and one in the first row.
+            for m in all_shapes() {
+                if let Sh::M(r, c) = m {
+                    v.push(C::Un(U::Entry(r - 1, c - 1), m, G::No));
+                    v.push(C::Un(U::Entry(0, c / 2), m, G::No));
+                }
+            }
             for m in all_shapes().into_iter().filter(|m| *m != Sh::S) {
                 v.push(C::Un(U::Sum, m, G::No));
                 v.push(C::Un(U::NormSq, m, G::No));
@@ -438,6 +489,28 @@ fn choices(sh: Sh) -> Vec<Choice> {
                 if r <= 3 {
                     v.push(C::Un(U::Diagonal, Sh::M(r, r), G::No));
                 }
+            }
+            // Views of larger matrices (at the far corner, so offsets are nonzero), stacks of
+            // two smaller ones, small grids of scalars.
+            for m in all_shapes() {
+                if let Sh::M(br, bc) = m {
+                    if br >= r && bc >= c && (br, bc) != (r, c) {
+                        v.push(C::Un(U::View(br - r, bc - c, r, c), m, G::No));
+                    }
+                }
+            }
+            for k in 1..r {
+                if in_world(k, c) && in_world(r - k, c) {
+                    v.push(C::Bin(B::VStack, Sh::M(k, c), G::No, Sh::M(r - k, c), G::No));
+                }
+            }
+            for k in 1..c {
+                if in_world(r, k) && in_world(r, c - k) {
+                    v.push(C::Bin(B::HStack, Sh::M(r, k), G::No, Sh::M(r, c - k), G::No));
+                }
+            }
+            if r * c <= 4 {
+                v.push(C::Grid(r, c));
             }
             v.push(C::Un(U::SoftmaxCols, sh, G::No));
             v.push(C::Un(U::SoftmaxRows, sh, G::No));
@@ -527,6 +600,8 @@ pub fn build(e: &E, g: &mut Graph, simplify: bool) -> NodeId {
                 U::LogsumexpRows => Op::LogsumexpRows(a),
                 U::Cholesky => Op::Cholesky(a),
                 U::ToScalar => Op::ToScalar(a),
+                U::Entry(i, j) => Op::Entry(a, i, j),
+                U::View(i, j, p, q) => Op::View(a, i, j, Dim::Known(p), Dim::Known(q)),
             }
         }
         E::Bin(b, x, y) => {
@@ -545,7 +620,30 @@ pub fn build(e: &E, g: &mut Graph, simplify: bool) -> NodeId {
                 B::Powf => Op::Powf(x, y),
                 B::Atan2 => Op::Atan2(x, y),
                 B::Solve => Op::Solve(x, y),
+                B::VStack | B::HStack => {
+                    let (xs, ys) = (g.shape(x).clone(), g.shape(y).clone());
+                    let vertical = *b == B::VStack;
+                    let (r, c) = if vertical {
+                        (Dim::Known(dim(&xs.rows()) + dim(&ys.rows())), xs.cols())
+                    } else {
+                        (xs.rows(), Dim::Known(dim(&xs.cols()) + dim(&ys.cols())))
+                    };
+                    let at = if vertical {
+                        (dim(&xs.rows()), 0)
+                    } else {
+                        (0, dim(&xs.cols()))
+                    };
+                    Op::Blocks(r, c, vec![(0, 0, x), (at.0, at.1, y)])
+                }
             }
+        }
+        E::Grid(r, c, entries) => {
+            let blocks = entries
+                .iter()
+                .enumerate()
+                .map(|(k, e)| (k / c, k % c, build(e, g, simplify)))
+                .collect();
+            Op::Blocks(Dim::Known(*r), Dim::Known(*c), blocks)
         }
     };
     if simplify {
@@ -554,4 +652,8 @@ pub fn build(e: &E, g: &mut Graph, simplify: bool) -> NodeId {
         let shape = infer(g, &op).unwrap_or_else(|m| panic!("generator made {e}: {m}"));
         g.intern(op, shape, Span::call_site())
     }
+}
+
+fn dim(d: &Dim) -> usize {
+    d.known().expect("the generator's shapes are numbers")
 }
