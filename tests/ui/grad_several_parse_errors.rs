@@ -4,7 +4,7 @@ use matcalc::prelude::*;
 #[grad(X)]
 fn f(X: &Matrix<U3, U2>) -> f64 {
     let a = trace(X.t() * X);
-    let b = X[(0, 1)];
+    let b = X[(0, 1)] as f64;
     a + b + norm(W)
 }
 

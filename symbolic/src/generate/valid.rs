@@ -123,7 +123,11 @@ fn outside_reads(
             cx.push(syn::Error::new(
                 span,
                 format!(
-                    "`{name}` is differentiated (`#[{}({name})]`), but `let {}: ..` reads it in                      an expression outside the DSL, where matcalc cannot follow it: the derivative                      would miss that dependence. Compute `{}` from `{name}` in the DSL (views,                      `matrix![..]`, DSL functions), or pass it as a parameter that is not                      differentiated",
+                    "`{name}` is differentiated (`#[{}({name})]`), but `let {}: ..` reads it in \
+                     an expression outside the DSL, where matcalc cannot follow it: the \
+                     derivative would miss that dependence. Compute `{}` from `{name}` in the \
+                     DSL (views, `matrix![..]`, DSL functions), or pass it as a parameter that \
+                     is not differentiated",
                     requests[request].kind.attribute(),
                     outside.name,
                     outside.name

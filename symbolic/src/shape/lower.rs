@@ -113,6 +113,30 @@ fn shape_words(shape: &Shape) -> String {
     }
 }
 
+/// For a vector added to a matrix: how to write the broadcast (matcalc does not broadcast
+/// implicitly, so that a shape slip is an error, not a silent outer sum).
+fn broadcast_hint(left: &Shape, right: &Shape, operands: &[&Expr]) -> String {
+    let text = |k: usize| operands.get(k).map_or("b", |e| e.text.as_str()).to_string();
+    for (k, (v, m)) in [(1, (right, left)), (0, (left, right))] {
+        let (Shape::Matrix(vr, vc), Shape::Matrix(mr, mc)) = (v, m) else {
+            continue;
+        };
+        if vc.is_one() && vr.equiv(mr) && !mc.is_one() {
+            return format!(
+                "; to add the column vector to every column write `{} * ones().t()`",
+                text(k)
+            );
+        }
+        if vr.is_one() && vc.equiv(mc) && !mr.is_one() {
+            return format!(
+                "; to add the row vector to every row write `ones() * {}`",
+                text(k)
+            );
+        }
+    }
+    String::new()
+}
+
 /// What the context says about the shape of an expression, for `eye()`, `ones()`, `zeros()`.
 #[derive(Clone, Debug, PartialEq)]
 enum Hint {
@@ -248,6 +272,13 @@ impl Lowering<'_> {
             Mismatch::NotScalar { shape } => ("a scalar (or a 1×1 matrix)", shape),
             Mismatch::NotMatrix { shape } => ("a matrix", shape),
             Mismatch::NotVector { shape } => ("a column vector (n×1)", shape),
+            Mismatch::Elementwise { left, right } if matches!(op, Op::Add(..) | Op::Sub(..)) => {
+                return format!(
+                    "shape mismatch in `{}`: {mismatch}{}",
+                    e.text,
+                    broadcast_hint(left, right, operands)
+                );
+            }
             Mismatch::Inner { .. }
             | Mismatch::Elementwise { .. }
             | Mismatch::Reshape { .. }
