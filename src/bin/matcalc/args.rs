@@ -135,7 +135,7 @@ fn hessian_help() -> String {
 #[derive(Args, Debug)]
 pub struct Options {
     /// The expression, in the matcalc DSL (quote it for the shell), e.g. 'sum(X * Y)'
-    #[arg(value_name = "EXPRESSION")]
+    #[arg(value_name = "EXPRESSION", allow_hyphen_values = true)]
     pub expr: String,
 
     /// A variable to differentiate with respect to; repeat for several
