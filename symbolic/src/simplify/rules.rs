@@ -380,6 +380,12 @@ impl Graph {
     }
 
     fn rw_div(&mut self, a: NodeId, k: NodeId, sp: Span) -> Option<NodeId> {
+        if !self.shape(k).is_scalar() {
+            return None;
+        }
+        if let Some(id) = self.blocks_map(a, |g, b| g.div(b, k, sp), sp) {
+            return Some(id);
+        }
         if self.is_literal(k, 1.0) || self.is_zero(a) {
             return Some(a);
         }

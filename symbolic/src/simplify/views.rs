@@ -9,6 +9,9 @@ use crate::ir::{Dim, Graph, NodeId, Op, Shape};
 
 type Block = (usize, usize, NodeId);
 
+/// The most entries of a slice of the identity written as placed ones.
+const SMALL_SLICE: usize = 64;
+
 impl Graph {
     /// The known size of a block (a scalar is 1×1).
     fn block_size(&self, b: NodeId) -> Option<(usize, usize)> {
@@ -70,6 +73,16 @@ impl Graph {
         match self.op(a).clone() {
             Op::Zeros(..) => Some(self.zeros(&shape, sp)),
             Op::Ones(..) => Some(self.ones(&shape, sp)),
+            // A small slice of the identity (how Jacobians select rows) is its ones, placed:
+            // products and sums with it then stay scalar arithmetic on the entries.
+            Op::Identity(_) if p.known()?.saturating_mul(q.known()?) <= SMALL_SLICE => {
+                let (p, q) = (p.known()?, q.known()?);
+                let one = self.literal(1.0, sp);
+                let ones = (0..p)
+                    .filter_map(|k| (i + k).checked_sub(j).filter(|&l| l < q).map(|l| (k, l, one)))
+                    .collect();
+                Some(self.make(Op::Blocks(Dim::Known(p), Dim::Known(q), ones), sp))
+            }
             Op::View(x, r0, c0, ..) => {
                 Some(self.make(Op::View(x, r0 + i, c0 + j, p.clone(), q.clone()), sp))
             }
