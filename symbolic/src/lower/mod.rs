@@ -5,6 +5,7 @@
 //!
 //! - products with a matrix of ones become row or column sums, and `sum(A B)` becomes
 //!   `(𝟙ᵀ A)(B 𝟙)`, O(n²) instead of O(n³) (`ones`);
+//! - a scalar divided by a scalar is a product with the shared reciprocal;
 //! - each node gets its kernel: structured and fused products, Kronecker products with an
 //!   identity filled directly, one LU per matrix for its `inv`/`det`/`logdet` ([`kernels`]);
 //!   and only the nodes those kernels read get a statement.
@@ -70,6 +71,17 @@ impl Graph {
                 self.mul_ones(a, cols, span)
             }
             Op::Sum(ab) => self.sum_lowered(ab, span),
+            // a / k as a · (1/k): one reciprocal per divisor, shared by every quotient by it
+            // (derivatives divide by the same denominators again and again: x/z, x/z², 1/z),
+            // a multiplication each instead of a division.
+            Op::Div(a, k)
+                if self.shape(a).is_scalar()
+                    && self.shape(k).is_scalar()
+                    && self.literal_of(k).is_none() =>
+            {
+                let r = self.make_raw(Op::Map(crate::ir::Func::Recip, k), span);
+                self.make_raw(Op::Mul(a, r), span)
+            }
             op => self.make_raw(op, span),
         }
     }
