@@ -51,7 +51,11 @@ fn se2_edge_hand(
 ) -> (Vector3<f64>, Matrix3<f64>, Matrix3<f64>) {
     let (s, c) = a.z.sin_cos();
     let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let e = Vector3::new(c * dx + s * dy - z.x, c * dy - s * dx - z.y, b.z - a.z - z.z);
+    let e = Vector3::new(
+        c * dx + s * dy - z.x,
+        c * dy - s * dx - z.y,
+        b.z - a.z - z.z,
+    );
     let ja = Matrix3::new(
         -c,
         -s,

@@ -30,7 +30,10 @@ fn main() {
     let weights = (q * k.t() / 3.0_f64.sqrt()).softmax_rows();
     for i in 0..4 {
         let row_sum: f64 = (0..4).map(|j| weights[(i, j)]).sum();
-        assert!((row_sum - 1.0).abs() < 1e-12, "row {i} of the weights sums to {row_sum}");
+        assert!(
+            (row_sum - 1.0).abs() < 1e-12,
+            "row {i} of the weights sums to {row_sum}"
+        );
     }
 
     let (value, gq, gk, gv) = loss_grad(&q, &k, &v, &target);

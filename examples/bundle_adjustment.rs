@@ -57,9 +57,18 @@ fn fd_jacobian(cam: &Camera, p: &Vector<U3>, obs: &Vector<U2>) -> Matrix<U2, U3>
 
 fn main() {
     let cameras = [
-        Camera { R: yaw(0.0), t: matrix![0.0; 0.0; -5.0] },
-        Camera { R: yaw(0.3), t: matrix![-1.0; 0.2; -5.5] },
-        Camera { R: yaw(-0.25), t: matrix![1.2; -0.3; -4.8] },
+        Camera {
+            R: yaw(0.0),
+            t: matrix![0.0; 0.0; -5.0],
+        },
+        Camera {
+            R: yaw(0.3),
+            t: matrix![-1.0; 0.2; -5.5],
+        },
+        Camera {
+            R: yaw(-0.25),
+            t: matrix![1.2; -0.3; -4.8],
+        },
     ];
     let mut rng = Rng::new(11);
     let truth: Vec<Vector<U3>> = (0..4).map(|_| rng.matrix(-1.0, 1.0)).collect();
@@ -79,7 +88,10 @@ fn main() {
     let fd = fd_jacobian(&cameras[1], &probe, &observations[0][1]);
     let diff = j.max_abs_diff(&fd);
     println!("Jacobian check: largest |derived − finite difference| = {diff:.1e}");
-    assert!(diff < 1e-7, "Jacobian disagrees with finite differences by {diff:e}");
+    assert!(
+        diff < 1e-7,
+        "Jacobian disagrees with finite differences by {diff:e}"
+    );
 
     for (k, (p_true, obs)) in truth.iter().zip(&observations).enumerate() {
         let mut p = p_true + matrix![0.3; -0.3; 0.3];

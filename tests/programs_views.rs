@@ -248,3 +248,20 @@ fn a_generic_method() {
     let want = p.a * (2.0 * p.a.dot(&w));
     check_grad("∂/∂w", &g, &want, |w| p.squared(w), &w, TOL);
 }
+
+// ---- assembly with generic dimensions ----
+
+#[grad(x)]
+fn beside<N: Dim>(x: &Vector<N>, y: &Vector<N>) -> f64 {
+    dot(hstack(x, exp(x)), hstack(y, x))
+}
+
+/// ⟨[x eˣ], [y x]⟩ = xᵀy + Σ xᵢ e^{xᵢ}: ∇ = y + (1 + x) ⊙ eˣ, for a generic N.
+#[test]
+fn gradient_through_a_generic_hstack() {
+    let x = rand::<U3, U1, f64>(15);
+    let y = rand::<U3, U1, f64>(16);
+    let (_, g) = beside_grad(&x, &y);
+    let want = Matrix::<U3, U1>::from_fn(|i, _| y[i] + (1.0 + x[i]) * x[i].exp());
+    check_grad("∂/∂x", &g, &want, |x| beside(x, &y), &x, TOL);
+}

@@ -79,7 +79,12 @@ impl Graph {
                 let (p, q) = (p.known()?, q.known()?);
                 let one = self.literal(1.0, sp);
                 let ones = (0..p)
-                    .filter_map(|k| (i + k).checked_sub(j).filter(|&l| l < q).map(|l| (k, l, one)))
+                    .filter_map(|k| {
+                        (i + k)
+                            .checked_sub(j)
+                            .filter(|&l| l < q)
+                            .map(|l| (k, l, one))
+                    })
                     .collect();
                 Some(self.make(Op::Blocks(Dim::Known(p), Dim::Known(q), ones), sp))
             }

@@ -156,7 +156,12 @@ impl fmt::Display for E {
             E::Grid(_, c, entries) => {
                 let rows: Vec<String> = entries
                     .chunks(*c)
-                    .map(|r| r.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", "))
+                    .map(|r| {
+                        r.iter()
+                            .map(|e| e.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
                     .collect();
                 write!(f, "matrix![{}]", rows.join("; "))
             }
@@ -501,12 +506,24 @@ fn choices(sh: Sh) -> Vec<Choice> {
             }
             for k in 1..r {
                 if in_world(k, c) && in_world(r - k, c) {
-                    v.push(C::Bin(B::VStack, Sh::M(k, c), G::No, Sh::M(r - k, c), G::No));
+                    v.push(C::Bin(
+                        B::VStack,
+                        Sh::M(k, c),
+                        G::No,
+                        Sh::M(r - k, c),
+                        G::No,
+                    ));
                 }
             }
             for k in 1..c {
                 if in_world(r, k) && in_world(r, c - k) {
-                    v.push(C::Bin(B::HStack, Sh::M(r, k), G::No, Sh::M(r, c - k), G::No));
+                    v.push(C::Bin(
+                        B::HStack,
+                        Sh::M(r, k),
+                        G::No,
+                        Sh::M(r, c - k),
+                        G::No,
+                    ));
                 }
             }
             if r * c <= 4 {
