@@ -102,11 +102,11 @@ fn main() {
             let mut jtr = Matrix::<U3, U1>::zeros();
             for (cam, o) in cameras.iter().zip(obs) {
                 let (r, j) = cam.residual_jacobian(&p, o);
-                jtj = jtj + j.t() * j;
-                jtr = jtr + j.t() * r;
+                jtj += j.t() * j;
+                jtr += j.t() * r;
             }
             let delta = -solve(&jtj, &jtr);
-            p = p + delta;
+            p += delta;
             steps = step;
             if delta.norm() < 1e-12 {
                 break;

@@ -64,10 +64,11 @@ fn gradient_and_hessian_of_entries_match_finite_differences() {
     let (mut g, _, phi) = twenty_entries();
     let x = Value::from_fn(20, 1, |i, _| 0.1 * i as f64 - 0.7);
     let grad = gradient(&mut g, phi, &[0])[0];
-    let got = evaluate(&g, &[grad], &[x.clone()], &Bindings::new())
+    let got = evaluate(&g, &[grad], std::slice::from_ref(&x), &Bindings::new())
         .expect("evaluates")
         .remove(0);
-    let fd = fd_gradient(&g, phi, 0, &[x.clone()], &Bindings::new(), 1e-6).expect("φ evaluates");
+    let fd = fd_gradient(&g, phi, 0, std::slice::from_ref(&x), &Bindings::new(), 1e-6)
+        .expect("φ evaluates");
     compare(&got, &fd, 1e-6).expect("the gradient agrees with finite differences");
     let (_, h) = hessian(&mut g, phi, 0);
     let hv = evaluate(&g, &[h], &[x], &Bindings::new())

@@ -65,11 +65,7 @@ impl Lowering<'_> {
             let at = if !row_fits { row } else { col.unwrap_or(row) };
             let message = match name {
                 None => {
-                    let k = if matches!(part, Part::Entry(_)) {
-                        at.value
-                    } else {
-                        at.value
-                    };
+                    let k = at.value;
                     format!(
                         "index {k} is out of range: `{}` is {}{}",
                         a.text,
