@@ -316,3 +316,26 @@ fn rust_output_compiles() {
         t.pass(path);
     }
 }
+
+/// Entries and assembly on the command line, also an expression starting with `-`; `--check`
+/// compares with finite differences.
+#[test]
+fn entries_and_assembly() {
+    matcalc()
+        .args(["jacobian", "matrix![-p[0] / p[2]; -p[1] / p[2]]", "--wrt", "p"])
+        .args(["--shape", "p=3x1"])
+        .assert()
+        .success()
+        .stdout(contains("(2×3)"));
+    matcalc()
+        .args(["grad", "-p[0] / p[2] + sum(vstack(p, p).row(4))", "--wrt", "p"])
+        .args(["--shape", "p=3x1", "--check"])
+        .assert()
+        .success()
+        .stdout(contains("check passed"));
+    matcalc()
+        .args(["grad", "x[3]", "--wrt", "x", "--shape", "x=3x1"])
+        .assert()
+        .code(1)
+        .stderr(contains("index 3 is out of range"));
+}
