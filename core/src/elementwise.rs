@@ -76,7 +76,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         B::Shape: SameShapeForHadamard<(R, C)>,
     {
-        self.zip_map_slice(other.as_matrix().as_slice(), |a, b| a * b)
+        self.zip_map_checked("`hadamard`", other.as_matrix(), |a, b| a * b)
     }
 
     /// Elementwise quotient `A ⊘ B` of two same-shaped matrices (`B` owned or borrowed).
@@ -85,7 +85,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         B::Shape: SameShapeForElemDiv<(R, C)>,
     {
-        self.zip_map_slice(other.as_matrix().as_slice(), |a, b| a / b)
+        self.zip_map_checked("`elem_div`", other.as_matrix(), |a, b| a / b)
     }
 
     /// `ln Σ exp(a_ij)` over all entries.

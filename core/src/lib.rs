@@ -1,7 +1,8 @@
 //! matcalc-core: statically sized matrices whose dimensions are typenum numbers, and every
 //! run-time operation the matcalc DSL uses (see `shared/SPEC.md` §3–4).
 //!
-//! Shapes are checked by the type system. A mismatched product, sum, trace or inverse does not
+//! Dimensions are typenum numbers (`U3`) or [`Dyn`] (a size known only at run time, as in
+//! nalgebra; needs `alloc`). Static shapes are checked by the type system. A mismatched product, sum, trace or inverse does not
 //! compile, and the first line of the error says what is wrong in words (see [`shape_errors`]).
 //!
 //! ```
@@ -29,6 +30,7 @@ pub use typenum;
 
 mod adjugate;
 mod arg;
+mod check;
 mod cholesky;
 mod dim;
 mod display;
@@ -37,12 +39,15 @@ mod elementwise;
 mod fused;
 mod jacobian_kernels;
 mod kernels;
+#[cfg(feature = "std")]
+mod large;
 mod linalg;
 mod literal;
 mod matrix;
 #[cfg(feature = "nalgebra")]
 mod nalgebra;
 mod ops;
+mod product;
 mod reduce;
 mod scalar;
 pub mod shape_errors;
@@ -52,7 +57,9 @@ mod structure;
 mod testutil;
 
 pub use adjugate::ADJUGATE_COFACTOR_MAX;
-pub use dim::Dim;
+#[cfg(feature = "alloc")]
+pub use dim::Dyn;
+pub use dim::{Dim, StaticDim};
 pub use linalg::Lu;
 pub use matrix::{Matrix, Vector};
 pub use scalar::Scalar;
@@ -62,6 +69,8 @@ pub use scalar::Scalar;
 pub mod prelude {
     pub use crate::dsl::*;
     pub use crate::matrix;
+    #[cfg(feature = "alloc")]
+    pub use crate::Dyn;
     pub use crate::{Dim, Lu, Matrix, Scalar, Vector};
     pub use typenum::consts::*;
     pub use typenum::{Prod, U};
