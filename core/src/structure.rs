@@ -38,7 +38,8 @@ impl<R: Dim, C: Dim, T: Copy> Matrix<R, C, T> {
 
     /// Inverse of [`vec`](Self::vec): reads this `N × 1` vector as the columns of an
     /// `R2 × C2` matrix. `R2 · C2 = N` is checked at compile time (at run time where a size is
-    /// `Dyn`; one of `R2`, `C2` may be `Dyn` and is then derived from the length, for both use
+    /// `Dyn`; one of `R2`, `C2` may be `Dyn` and is then derived from the length, or 0 when the
+    /// other is 0; for both use
     /// [`unvec_generic`](Self::unvec_generic)).
     ///
     /// ```
