@@ -96,12 +96,17 @@ fn loops<T: Scalar>(
     let (ad, bd) = (a.data, b.data);
     match (a.transposed, b.transposed) {
         // j-p-i: walks b and the output column by column and a down its columns.
+        // Slices rather than indices, so that the inner loop has no bounds checks and
+        // vectorises when `m` is only known at run time (`Dyn`).
         (false, false) => {
-            for j in 0..n {
-                for p in 0..k {
-                    let b_pj = bd[p + k * j];
-                    for i in 0..m {
-                        o[i + m * j] += ad[i + m * p] * b_pj;
+            for (oj, bj) in o
+                .chunks_exact_mut(m.max(1))
+                .zip(bd.chunks_exact(k.max(1)))
+                .take(n)
+            {
+                for (ap, &b_pj) in ad.chunks_exact(m.max(1)).zip(bj).take(k) {
+                    for (o_ij, &a_ip) in oj.iter_mut().zip(ap) {
+                        *o_ij += a_ip * b_pj;
                     }
                 }
             }
