@@ -74,6 +74,8 @@ macro_rules! with_float {
 }
 
 /// `c = op(a) · op(b)` with `op(a)` `m × k` (`a` stored `k × m` when `a_t`) and `op(b)` `k × n`.
+// Out of line: keeps the always-inlined product dispatch small.
+#[inline(never)]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn gemm<T: Scalar>(
     m: usize,
@@ -96,6 +98,7 @@ pub(crate) fn gemm<T: Scalar>(
 /// LU with partial pivoting of the `n × n` matrix `a`, in place (L unit lower and U upper in
 /// one matrix); `perm[i]` receives the row of A that is row `i` of `P·A`. `Some(odd)` (whether
 /// P is an odd permutation) when run.
+#[inline(never)]
 pub(crate) fn lu_in_place<T: Scalar>(a: &mut [T], n: usize, perm: &mut [usize]) -> Option<bool> {
     let mut odd = false;
     let ran = (|| {
@@ -126,6 +129,7 @@ pub(crate) fn lu_in_place<T: Scalar>(a: &mut [T], n: usize, perm: &mut [usize]) 
 
 /// Cholesky factor in place: the lower triangle of `a` becomes L (the strict upper triangle is
 /// left as it was). `Some(ok)` when run, `ok` false if faer found A not positive definite.
+#[inline(never)]
 pub(crate) fn cholesky_in_place<T: Scalar>(a: &mut [T], n: usize) -> Option<bool> {
     let mut ok = false;
     let ran = (|| {
@@ -160,6 +164,7 @@ pub(crate) enum Triangle {
 
 /// Solves `op(T) X = B` in place (`b` is `n × cols` and becomes X), `op(T)` the `triangle` of
 /// `t` (of `tᵀ` when `transposed`).
+#[inline(never)]
 pub(crate) fn triangular_solve_in_place<T: Scalar>(
     t: &[T],
     n: usize,

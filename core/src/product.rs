@@ -63,7 +63,10 @@ impl<'a, T> Operand<'a, T> {
 
 /// `out = a · b`; `out` (`m × n`, column-major) must be all zeros on entry. The shapes were
 /// checked by the caller.
-#[inline]
+///
+/// Always inlined: with static dimensions the sizes are then constants, so the choice of kernel
+/// folds away and the loops unroll and vectorise as if written for that size.
+#[inline(always)]
 pub(crate) fn gemm<T: Scalar>(a: Operand<'_, T>, b: Operand<'_, T>, out: &mut [T]) {
     let ((m, k), (k2, n)) = (a.shape(), b.shape());
     debug_assert!(k == k2 && out.len() == m * n);
