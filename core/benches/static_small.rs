@@ -47,6 +47,24 @@ macro_rules! size {
     }};
 }
 
+/// The generated code of the seed gradient (examples/expanded/seed.rs).
+fn seed(c: &mut Criterion) {
+    let x: Matrix<U3, U3> = sample(0.1);
+    let y: Matrix<U3, U2> = sample(0.2);
+    c.bench_function("seed_grad", |bch| {
+        bch.iter(|| {
+            let (x, y) = (black_box(&x), black_box(&y));
+            let t3: Matrix<U1, U3> = x.ones_mul::<U1>();
+            let t4: Matrix<U3, U1> = y.mul_ones::<U1>();
+            let t5: Matrix<U1, U1> = (&t3) * (&t4);
+            let t6 = t5.to_scalar();
+            let t9: Matrix<U1, U3> = t4.t();
+            let t10: Matrix<U3, U3> = t9.ones_mul::<U3>();
+            (t6, t10)
+        })
+    });
+}
+
 fn small(c: &mut Criterion) {
     size!(c, U3, "n3");
     size!(c, U8, "n8");
@@ -62,6 +80,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = small
+    targets = seed, small
 }
 criterion_main!(benches);

@@ -88,6 +88,7 @@ fn sub_kernel<R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar>(
 /// `(R×K)·(K2×C)`; `K2 == K` is proved by the `InnerDimsAgree` bound at the call sites, or
 /// checked here when one of them is `Dyn`. The kernel (loops, blocked, faer) is chosen by size
 /// in [`crate::product`].
+#[inline]
 #[track_caller]
 pub(crate) fn matmul<R: Dim, K: Dim, K2: Dim, C: Dim, T: Scalar>(
     a: &Matrix<R, K, T>,
