@@ -56,6 +56,8 @@ fn seed(c: &mut Criterion) {
             let (x, y) = (black_box(&x), black_box(&y));
             let t3: Matrix<U1, U3> = x.ones_mul::<U1>();
             let t4: Matrix<U3, U1> = y.mul_ones::<U1>();
+            // Written as the generated code writes it.
+            #[allow(clippy::op_ref)]
             let t5: Matrix<U1, U1> = (&t3) * (&t4);
             let t6 = t5.to_scalar();
             let t9: Matrix<U1, U3> = t4.t();
