@@ -75,9 +75,9 @@ fn output_types(
         ast::ParamKind::Matrix { rows, cols } => Dim::product(rows, cols),
     };
     let scalar = function.map(|f| f.scalar).unwrap_or_default();
-    let mut bounds = Vec::new();
+    let mut bounds = emit::Bounds::default();
     let mut shaped = |shape: Shape| {
-        shape_bounds(&shape, &mut bounds);
+        bounds.need_shape(&shape);
         emit::shape_type(&shape, scalar)
     };
     for ident in &request.wrt {
@@ -103,30 +103,5 @@ fn output_types(
             }
         }
     }
-    Some((types, bounds))
-}
-
-/// Appends the bounds the product dimensions in `shape` need (`M: Mul<N>`, `Prod<M, N>: Dim`),
-/// as the emitter does for generated code. Products of known sizes are folded, so only generic
-/// products appear.
-fn shape_bounds(shape: &Shape, bounds: &mut Vec<TokenStream>) {
-    fn walk(d: &Dim, bounds: &mut Vec<TokenStream>) {
-        if let Dim::Prod(a, b) = d {
-            walk(a, bounds);
-            walk(b, bounds);
-            let (ta, tb, tp) = (emit::dim_type(a), emit::dim_type(b), emit::dim_type(d));
-            for bound in [
-                quote!(#ta: ::core::ops::Mul<#tb>),
-                quote!(#tp: ::matcalc::Dim),
-            ] {
-                if !bounds.iter().any(|b| b.to_string() == bound.to_string()) {
-                    bounds.push(bound);
-                }
-            }
-        }
-    }
-    if let Shape::Matrix(r, c) = shape {
-        walk(r, bounds);
-        walk(c, bounds);
-    }
+    Some((types, bounds.into_tokens()))
 }
