@@ -11,7 +11,7 @@ use syn::ext::IdentExt;
 use super::{formula_const, generated_attrs, generated_signature, param_type, Derivative, Request};
 use crate::ast;
 use crate::emit;
-use crate::ir::{Dim, Shape};
+use crate::ir::Shape;
 use crate::parse;
 
 /// The fallback items for `item` and `requests`.
@@ -70,10 +70,6 @@ fn output_types(
         return None;
     };
     let mut types = vec![value_type.to_token_stream()];
-    let len = |kind: &ast::ParamKind| match kind {
-        ast::ParamKind::Scalar => Dim::Known(1),
-        ast::ParamKind::Matrix { rows, cols } => Dim::product(rows, cols),
-    };
     let scalar = function.map(|f| f.scalar).unwrap_or_default();
     let mut bounds = emit::Bounds::default();
     let mut shaped = |shape: Shape| {
@@ -83,23 +79,23 @@ fn output_types(
     for ident in &request.wrt {
         let name = ident.unraw().to_string();
         let written = param_type(item, &name)?;
-        let kind = || {
+        let param_len = || {
             function?
                 .params
                 .iter()
                 .find(|p| p.name == name)
-                .map(|p| p.kind.clone())
+                .map(|p| p.shape.len())
         };
         match request.kind {
             Derivative::Grad => types.push(written),
             Derivative::Hessian => {
                 types.push(written);
-                let n = len(&kind()?);
+                let n = param_len()?;
                 types.push(shaped(Shape::matrix(n.clone(), n)));
             }
             Derivative::Jacobian => {
-                let rows = len(&function?.returns.as_ref()?.kind);
-                types.push(shaped(Shape::matrix(rows, len(&kind()?))));
+                let rows = function?.returns.as_ref()?.shape.len();
+                types.push(shaped(Shape::matrix(rows, param_len()?)));
             }
         }
     }

@@ -8,8 +8,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::ast::{BinaryOp, Call, Expr, ExprKind, Function, ParamKind};
-use crate::ir::Dim;
+use crate::ast::{BinaryOp, Call, Expr, ExprKind, Function};
+use crate::ir::{Dim, Shape};
 
 /// What the walk knows about an expression's shape.
 #[derive(Clone, Debug)]
@@ -39,16 +39,16 @@ impl Unifier {
         let params: Vec<S> = f
             .params
             .iter()
-            .map(|p| match &p.kind {
-                ParamKind::Scalar => S::Scalar,
-                ParamKind::Matrix { rows, cols } => S::Mat(rows.clone(), cols.clone()),
+            .map(|p| match &p.shape {
+                Shape::Scalar => S::Scalar,
+                Shape::Matrix(rows, cols) => S::Mat(rows.clone(), cols.clone()),
             })
             .collect();
         let mut locals = Vec::new();
         for binding in &f.lets {
             let s = u.expr(&binding.value, &params, &locals);
             if let Some(declared) = &binding.declared {
-                if let ParamKind::Matrix { rows, cols } = &declared.kind {
+                if let Shape::Matrix(rows, cols) = &declared.shape {
                     u.same(&s, &S::Mat(rows.clone(), cols.clone()));
                 }
             }

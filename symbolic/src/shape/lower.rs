@@ -12,7 +12,7 @@
 #[cfg(test)]
 mod tests;
 
-use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, ParamKind, TypeDecl};
+use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, TypeDecl};
 use crate::ctxt::Ctxt;
 use crate::ir::{self, Dim, Graph, NodeId, Op, Shape};
 use crate::parse::float_name;
@@ -32,7 +32,7 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
         .iter()
         .map(|p| ir::Param {
             name: p.name.clone(),
-            shape: kind_shape(&p.kind),
+            shape: p.shape.clone(),
             span: p.span,
         })
         .collect();
@@ -44,13 +44,13 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
     };
     // Parameters first, so that node i is parameter i whatever the body uses.
     for (i, p) in f.params.iter().enumerate() {
-        cx.graph.intern(Op::Param(i), kind_shape(&p.kind), p.span);
+        cx.graph.intern(Op::Param(i), p.shape.clone(), p.span);
     }
     for binding in &f.lets {
         let hint = binding
             .declared
             .as_ref()
-            .map_or(Hint::None, |d| Hint::of(&kind_shape(&d.kind)));
+            .map_or(Hint::None, |d| Hint::of(&d.shape));
         let value = cx
             .expr(&binding.value, &hint)
             .and_then(|id| match &binding.declared {
@@ -68,7 +68,7 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
     let hint = f
         .returns
         .as_ref()
-        .map_or(Hint::None, |d| Hint::of(&kind_shape(&d.kind)));
+        .map_or(Hint::None, |d| Hint::of(&d.shape));
     let value = cx.expr(&f.body, &hint).and_then(|id| match &f.returns {
         Some(declared) => cx.conform(id, &f.body, declared, "the body", "the function returns"),
         None => Some(id),
@@ -80,13 +80,6 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
         graph: cx.graph,
         value,
     })
-}
-
-fn kind_shape(kind: &ParamKind) -> Shape {
-    match kind {
-        ParamKind::Scalar => Shape::Scalar,
-        ParamKind::Matrix { rows, cols } => Shape::matrix(rows.clone(), cols.clone()),
-    }
 }
 
 fn is_one_by_one(shape: &Shape) -> bool {
@@ -175,7 +168,7 @@ impl Lowering<'_> {
     fn expr(&mut self, e: &Expr, hint: &Hint) -> Option<NodeId> {
         match &e.kind {
             ExprKind::Param(i) => {
-                let shape = kind_shape(&self.f.params.get(*i)?.kind);
+                let shape = self.f.params.get(*i)?.shape.clone();
                 Some(self.graph.intern(Op::Param(*i), shape, e.span))
             }
             ExprKind::Local(i) => self.locals.get(*i).copied().flatten(),
@@ -544,7 +537,7 @@ impl Lowering<'_> {
         subject: &str,
         declared_as: &str,
     ) -> Option<NodeId> {
-        let want = kind_shape(&declared.kind);
+        let want = declared.shape.clone();
         let have = self.graph.shape(id).clone();
         if have == want {
             return Some(id);
