@@ -137,3 +137,16 @@ fn softmax_inference_follows_the_checkers_vector_rule() {
     .unwrap();
     assert!(errors[0].message.contains("softmax_cols"), "{errors:?}");
 }
+
+#[test]
+fn inference_runs_the_checkers_rules_so_solve_and_constants_shape_their_operands() {
+    // solve(A, b): the rule makes A square with b's row count.
+    let declared = [("b".to_string(), matrix(4, 1))];
+    let p = prepare("sum(solve(A, b))", &declared, "f", true).unwrap();
+    assert_eq!(shape_of(&p, "A"), matrix(4, 4));
+    // `eye()` is square, so an undeclared matrix multiplied entrywise by it is square too.
+    let p = prepare("sum(hadamard(X, eye()))", &[], "f", true).unwrap();
+    let (rows, cols) = shape_of(&p, "X").dims();
+    assert_eq!(rows, cols);
+    assert_eq!(p.dims.len(), 1, "{:?}", p.dims);
+}

@@ -16,7 +16,7 @@ use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, TypeDec
 use crate::ctxt::Ctxt;
 use crate::ir::{self, Dim, Graph, NodeId, Op, Shape};
 use crate::parse::float_name;
-use crate::shape::rules::{infer, softmax_operand, Mismatch};
+use crate::shape::rules::{call_op, check_softmax_operand, infer, Mismatch};
 use crate::table::call_name;
 
 /// A lowered function: its graph and the node of its value.
@@ -432,7 +432,7 @@ impl Lowering<'_> {
                 };
                 let x = self.expr(a, &arg_hint)?;
                 if call == Call::Softmax {
-                    if let Err(mismatch) = softmax_operand(self.graph.shape(x)) {
+                    if let Err(mismatch) = check_softmax_operand(&self.graph, self.graph.shape(x)) {
                         let message =
                             format!("{mismatch}: `{}` is {}", a.text, self.graph.shape(x));
                         self.errors.push(e.error(message));
@@ -442,26 +442,6 @@ impl Lowering<'_> {
                 let op = match call {
                     // The transpose of a scalar is the scalar.
                     Call::Transpose if self.graph.shape(x).is_scalar() => return Some(x),
-                    Call::Transpose => Op::Transpose(x),
-                    Call::Trace => Op::Trace(x),
-                    Call::Sum => Op::Sum(x),
-                    Call::Det => Op::Det(x),
-                    Call::Logdet => Op::Logdet(x),
-                    Call::Inv => Op::Inv(x),
-                    Call::Norm => Op::Norm(x),
-                    Call::NormSq => Op::NormSq(x),
-                    Call::Vec => Op::Vec(x),
-                    Call::Diag => Op::Diag(x),
-                    Call::Diagonal => Op::Diagonal(x),
-                    Call::Map(func) => Op::Map(func, x),
-                    Call::MatPow(k) => Op::MatPow(x, k),
-                    Call::Softmax => Op::Softmax(x),
-                    Call::Logsumexp => Op::Logsumexp(x),
-                    Call::SoftmaxCols => Op::SoftmaxCols(x),
-                    Call::SoftmaxRows => Op::SoftmaxRows(x),
-                    Call::LogsumexpCols => Op::LogsumexpCols(x),
-                    Call::LogsumexpRows => Op::LogsumexpRows(x),
-                    Call::Cholesky => Op::Cholesky(x),
                     // mean(A) = sum(A) / sum(𝟙): the count folds to a number for known shapes.
                     Call::Mean => {
                         let sum = self.node(e, Op::Sum(x), name, &[a])?;
@@ -469,15 +449,10 @@ impl Lowering<'_> {
                         let count = self.graph.make(Op::Sum(ones), e.span);
                         Op::Div(sum, count)
                     }
-                    Call::Dot
-                    | Call::Hadamard
-                    | Call::ElemDiv
-                    | Call::Kron
-                    | Call::Powf
-                    | Call::Solve
-                    | Call::Atan2 => {
-                        return self.arity_error(e, name);
-                    }
+                    _ => match call_op(call, &[x]) {
+                        Some(op) => op,
+                        None => return self.arity_error(e, name),
+                    },
                 };
                 self.node(e, op, name, &[a])
             }
