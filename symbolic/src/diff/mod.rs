@@ -9,7 +9,6 @@
 //! Kronecker adjoints) have Jacobian rules too.
 
 mod adjoint;
-mod factor_rules;
 mod jacobian;
 mod jacobian_rules;
 #[cfg(test)]
@@ -18,6 +17,7 @@ mod jacobian_tests;
 mod matpow_tests;
 #[cfg(test)]
 mod numerics_tests;
+mod rules;
 mod steps;
 #[cfg(test)]
 mod tests;
@@ -30,6 +30,7 @@ use proc_macro2::Span;
 
 use crate::ir::{Graph, NodeId, Op};
 
+pub use adjoint::adjoint_text;
 pub use steps::adjoint_chain;
 
 /// ∂output/∂param for each parameter index in `wrt`, in that order. `output` must be a scalar
