@@ -4,7 +4,8 @@
 //! `Mul` and `ElemDiv` into `Div`, so one rule covers both shapes.
 //!
 //! Each rule reuses the node itself where the textbook formula does (`exp`, `tanh`, `A⁻¹`,
-//! `softmax`), so the gradient shares work with the value.
+//! `softmax`), so the gradient shares work with the value. Rules longer than a line live with
+//! their Jacobian twin in `rules`; `adjoint_text` gives each rule in words for `--steps`.
 
 use proc_macro2::Span;
 

@@ -12,8 +12,10 @@
 //! | `A ⊗ B` (A m×n, B p×q) | `P [(I_mn ⊗ vec B) J_A + (vec A ⊗ I_pq) J_B]`, P = `KronPerm` |
 //! | `softmax(A)` = s | `(diag(vec s) − vec(s) vec(s)ᵀ) J_A` |
 //!
-//! Elementwise derivatives f′ are the adjoint module's (`map_adjoint` with a unit seed), so the
-//! two modes cannot disagree on them.
+//! The operations with more than a one-line rule (elementwise functions and reductions, the
+//! inverse family, solves and factorizations) have their Jacobian rule in `rules`, next to
+//! their adjoint rule and sharing its factor (f′ for elementwise functions, adj(A)ᵀ for det),
+//! so the two modes cannot disagree on it.
 
 use std::collections::HashMap;
 
