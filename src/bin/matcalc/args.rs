@@ -1,8 +1,7 @@
 //! The command line: subcommands, flags, help texts with examples, and the `--shape` syntax.
 
 use clap::{Args, Parser, Subcommand};
-use matcalc_symbolic::ast::ParamKind;
-use matcalc_symbolic::ir::Dim;
+use matcalc_symbolic::ir::{Dim, Shape};
 use matcalc_symbolic::table;
 
 const EXAMPLES: &str = "\
@@ -144,7 +143,7 @@ pub struct Options {
 
     /// The shape of a variable: X=3x3, y=3, s=scalar, W='m x n'; repeat for each variable
     #[arg(long, short = 's', value_name = "VAR=SHAPE", value_parser = parse_shape_arg)]
-    pub shape: Vec<(String, ParamKind)>,
+    pub shape: Vec<(String, Shape)>,
 
     /// Print the formulas in LaTeX instead of Unicode
     #[arg(long)]
@@ -198,7 +197,7 @@ fn parse_ident(s: &str) -> Result<String, String> {
 }
 
 /// `X=3x3` → (`X`, its shape).
-pub fn parse_shape_arg(arg: &str) -> Result<(String, ParamKind), String> {
+pub fn parse_shape_arg(arg: &str) -> Result<(String, Shape), String> {
     let (name, shape) = arg
         .split_once('=')
         .ok_or_else(|| "expected VAR=SHAPE, e.g. X=3x3, y=3, s=scalar or W='m x n'".to_string())?;
@@ -213,10 +212,10 @@ const SHAPE_FORMS: &str =
     "a shape is 3x3 or 3×3 (a matrix), 3 (a vector), scalar or 1x1, or generic: 'm x n', mxn, M×N";
 
 /// `3x3`, `3×3`, `3`, `scalar`, `1x1`, `m x n`, `mxn`, `M×N`.
-pub fn parse_shape(shape: &str) -> Result<ParamKind, String> {
+pub fn parse_shape(shape: &str) -> Result<Shape, String> {
     let s = shape.trim();
     if s == "scalar" {
-        return Ok(ParamKind::Scalar);
+        return Ok(Shape::Scalar);
     }
     let words: Vec<&str> = s.split_whitespace().collect();
     let parts: Vec<&str> = if s.contains('×') {
@@ -247,9 +246,9 @@ pub fn parse_shape(shape: &str) -> Result<ParamKind, String> {
     let rows = dims[0].clone();
     let cols = dims.get(1).cloned().unwrap_or(Dim::Known(1));
     if rows.is_one() && cols.is_one() {
-        return Ok(ParamKind::Scalar);
+        return Ok(Shape::Scalar);
     }
-    Ok(ParamKind::Matrix { rows, cols })
+    Ok(Shape::Matrix(rows, cols))
 }
 
 fn dim(part: &str, whole: &str) -> Result<Dim, String> {
@@ -283,8 +282,8 @@ fn dim(part: &str, whole: &str) -> Result<Dim, String> {
 mod tests {
     use super::*;
 
-    fn m(r: Dim, c: Dim) -> ParamKind {
-        ParamKind::Matrix { rows: r, cols: c }
+    fn m(r: Dim, c: Dim) -> Shape {
+        Shape::Matrix(r, c)
     }
     fn k(n: usize) -> Dim {
         Dim::Known(n)
@@ -298,8 +297,8 @@ mod tests {
         assert_eq!(parse_shape("3x3"), Ok(m(k(3), k(3))));
         assert_eq!(parse_shape("3×2"), Ok(m(k(3), k(2))));
         assert_eq!(parse_shape("3"), Ok(m(k(3), k(1))));
-        assert_eq!(parse_shape("scalar"), Ok(ParamKind::Scalar));
-        assert_eq!(parse_shape("1x1"), Ok(ParamKind::Scalar));
+        assert_eq!(parse_shape("scalar"), Ok(Shape::Scalar));
+        assert_eq!(parse_shape("1x1"), Ok(Shape::Scalar));
         assert_eq!(parse_shape("m x n"), Ok(m(n("m"), n("n"))));
         assert_eq!(parse_shape("mxn"), Ok(m(n("m"), n("n"))));
         assert_eq!(parse_shape("M×N"), Ok(m(n("M"), n("N"))));

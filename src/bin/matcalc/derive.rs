@@ -4,7 +4,6 @@
 
 use clap::error::ErrorKind;
 use clap::CommandFactory;
-use matcalc_symbolic::ast::ParamKind;
 use matcalc_symbolic::generate::{self, Derivative};
 use matcalc_symbolic::ir::{Graph, NodeId, Shape};
 use matcalc_symbolic::print;
@@ -68,10 +67,10 @@ fn usage(kind: Kind, message: String) -> Failure {
     Failure::Usage(error)
 }
 
-fn shape_words(kind: &ParamKind) -> String {
-    match kind {
-        ParamKind::Scalar => "a scalar".to_string(),
-        ParamKind::Matrix { rows, cols } => Shape::Matrix(rows.clone(), cols.clone()).to_string(),
+fn shape_words(shape: &Shape) -> String {
+    match shape {
+        Shape::Scalar => "a scalar".to_string(),
+        Shape::Matrix(..) => shape.to_string(),
     }
 }
 
@@ -258,7 +257,7 @@ fn print_inferred(p: &Prepared, n: Notation) {
         .variables
         .iter()
         .filter(|v| !v.declared)
-        .map(|v| format!("{} is {}", v.name, shape_words(&v.kind)))
+        .map(|v| format!("{} is {}", v.name, shape_words(&v.shape)))
         .collect();
     if inferred.is_empty() {
         return;

@@ -11,7 +11,7 @@ use syn::ext::IdentExt;
 use super::{formula_const, generated_attrs, generated_signature, param_type, Derivative, Request};
 use crate::ast;
 use crate::emit;
-use crate::ir::{Dim, Shape};
+use crate::ir::Shape;
 use crate::parse;
 
 /// The fallback items for `item` and `requests`.
@@ -70,63 +70,34 @@ fn output_types(
         return None;
     };
     let mut types = vec![value_type.to_token_stream()];
-    let len = |kind: &ast::ParamKind| match kind {
-        ast::ParamKind::Scalar => Dim::Known(1),
-        ast::ParamKind::Matrix { rows, cols } => Dim::product(rows, cols),
-    };
     let scalar = function.map(|f| f.scalar).unwrap_or_default();
-    let mut bounds = Vec::new();
+    let mut bounds = emit::Bounds::default();
     let mut shaped = |shape: Shape| {
-        shape_bounds(&shape, &mut bounds);
+        bounds.need_shape(&shape);
         emit::shape_type(&shape, scalar)
     };
     for ident in &request.wrt {
         let name = ident.unraw().to_string();
         let written = param_type(item, &name)?;
-        let kind = || {
+        let param_len = || {
             function?
                 .params
                 .iter()
                 .find(|p| p.name == name)
-                .map(|p| p.kind.clone())
+                .map(|p| p.shape.len())
         };
         match request.kind {
             Derivative::Grad => types.push(written),
             Derivative::Hessian => {
                 types.push(written);
-                let n = len(&kind()?);
+                let n = param_len()?;
                 types.push(shaped(Shape::matrix(n.clone(), n)));
             }
             Derivative::Jacobian => {
-                let rows = len(&function?.returns.as_ref()?.kind);
-                types.push(shaped(Shape::matrix(rows, len(&kind()?))));
+                let rows = function?.returns.as_ref()?.shape.len();
+                types.push(shaped(Shape::matrix(rows, param_len()?)));
             }
         }
     }
-    Some((types, bounds))
-}
-
-/// Appends the bounds the product dimensions in `shape` need (`M: Mul<N>`, `Prod<M, N>: Dim`),
-/// as the emitter does for generated code. Products of known sizes are folded, so only generic
-/// products appear.
-fn shape_bounds(shape: &Shape, bounds: &mut Vec<TokenStream>) {
-    fn walk(d: &Dim, bounds: &mut Vec<TokenStream>) {
-        if let Dim::Prod(a, b) = d {
-            walk(a, bounds);
-            walk(b, bounds);
-            let (ta, tb, tp) = (emit::dim_type(a), emit::dim_type(b), emit::dim_type(d));
-            for bound in [
-                quote!(#ta: ::core::ops::Mul<#tb>),
-                quote!(#tp: ::matcalc::Dim),
-            ] {
-                if !bounds.iter().any(|b| b.to_string() == bound.to_string()) {
-                    bounds.push(bound);
-                }
-            }
-        }
-    }
-    if let Shape::Matrix(r, c) = shape {
-        walk(r, bounds);
-        walk(c, bounds);
-    }
+    Some((types, bounds.into_tokens()))
 }

@@ -15,7 +15,9 @@ mod shared;
 mod tests;
 mod unicode;
 
+use crate::ast::Call;
 use crate::ir::{Dim, Func, Graph, NodeId, Op};
+use crate::table::call_name;
 
 pub use shared::{INLINE_MAX, MAX_CHARS};
 
@@ -210,18 +212,18 @@ impl Printer<'_> {
                 let (exp, prec) = self.expr(p);
                 self.postfix(a, &n.real_power(&exp, prec, elementwise(a)))
             }
-            Op::Trace(a) => self.call("tr", &[a]),
-            Op::Sum(a) => self.call("sum", &[a]),
-            Op::Det(a) => self.call("det", &[a]),
-            Op::Logdet(a) => self.call("logdet", &[a]),
-            Op::Atan2(y, x) => self.call("atan2", &[y, x]),
-            Op::Softmax(a) => self.call("softmax", &[a]),
-            Op::Logsumexp(a) => self.call("logsumexp", &[a]),
-            Op::SoftmaxCols(a) => self.call("softmax_cols", &[a]),
-            Op::SoftmaxRows(a) => self.call("softmax_rows", &[a]),
-            Op::LogsumexpCols(a) => self.call("logsumexp_cols", &[a]),
-            Op::LogsumexpRows(a) => self.call("logsumexp_rows", &[a]),
-            Op::Solve(a, b) => self.call("solve", &[a, b]),
+            Op::Trace(a) => self.call(call_name(Call::Trace), &[a]),
+            Op::Sum(a) => self.call(call_name(Call::Sum), &[a]),
+            Op::Det(a) => self.call(call_name(Call::Det), &[a]),
+            Op::Logdet(a) => self.call(call_name(Call::Logdet), &[a]),
+            Op::Atan2(y, x) => self.call(call_name(Call::Atan2), &[y, x]),
+            Op::Softmax(a) => self.call(call_name(Call::Softmax), &[a]),
+            Op::Logsumexp(a) => self.call(call_name(Call::Logsumexp), &[a]),
+            Op::SoftmaxCols(a) => self.call(call_name(Call::SoftmaxCols), &[a]),
+            Op::SoftmaxRows(a) => self.call(call_name(Call::SoftmaxRows), &[a]),
+            Op::LogsumexpCols(a) => self.call(call_name(Call::LogsumexpCols), &[a]),
+            Op::LogsumexpRows(a) => self.call(call_name(Call::LogsumexpRows), &[a]),
+            Op::Solve(a, b) => self.call(call_name(Call::Solve), &[a, b]),
             Op::Cholesky(a) => self.call("chol", &[a]),
             Op::Tril(a) => self.call("tril", &[a]),
             Op::Phi(a) => self.call("Φ", &[a]),
@@ -231,10 +233,10 @@ impl Printer<'_> {
                 let shown = if value.is_some() { short } else { path };
                 (n.name(shown), Prec::Atom)
             }
-            Op::Vec(a) => self.call("vec", &[a]),
+            Op::Vec(a) => self.call(call_name(Call::Vec), &[a]),
             Op::Unvec(a, ..) => self.call("unvec", &[a]),
-            Op::Diag(a) => self.call("diag", &[a]),
-            Op::Diagonal(a) => self.call("diagonal", &[a]),
+            Op::Diag(a) => self.call(call_name(Call::Diag), &[a]),
+            Op::Diagonal(a) => self.call(call_name(Call::Diagonal), &[a]),
             Op::KronAdjointLeft(a, b) => self.call("kron_adj_left", &[a, b]),
             Op::KronAdjointRight(a, b) => self.call("kron_adj_right", &[a, b]),
             Op::Dot(a, b) => (n.inner(&self.expr(a).0, &self.expr(b).0), Prec::Atom),
