@@ -18,11 +18,15 @@ mod jacobian_tests;
 mod matpow_tests;
 #[cfg(test)]
 mod numerics_tests;
+mod products;
+#[cfg(test)]
+mod products_tests;
 mod steps;
 #[cfg(test)]
 mod tests;
 
 pub use jacobian::{exactly_symmetric, hessian, jacobian};
+pub use products::{add_direction, hvp, jvp};
 
 use std::collections::HashMap;
 
