@@ -26,7 +26,7 @@ mod steps;
 mod tests;
 
 pub use jacobian::{exactly_symmetric, hessian, jacobian};
-pub use products::{add_direction, hvp, jvp};
+pub use products::{add_direction, fresh_name, hvp, jvp};
 
 use std::collections::HashMap;
 

@@ -17,11 +17,7 @@ use crate::ir::{Graph, NodeId, Op, Param, Shape};
 /// Appends a parameter named `base` (or `base_1`, `base_2`, .. if a parameter already has that
 /// name) of `shape` to the graph; returns its index and its node.
 pub fn add_direction(g: &mut Graph, base: &str, shape: Shape, span: Span) -> (usize, NodeId) {
-    let taken = |name: &str| g.params.iter().any(|p| p.name == name);
-    let name = std::iter::once(base.to_string())
-        .chain((1..).map(|k| format!("{base}_{k}")))
-        .find(|n| !taken(n))
-        .expect("an unbounded sequence of names has a free one");
+    let name = fresh_name(base, |name| g.params.iter().any(|p| p.name == name));
     let index = g.params.len();
     g.params.push(Param {
         name,
@@ -30,6 +26,14 @@ pub fn add_direction(g: &mut Graph, base: &str, shape: Shape, span: Span) -> (us
     });
     let node = g.intern(Op::Param(index), shape, span);
     (index, node)
+}
+
+/// `base`, or `base_1`, `base_2`, .. : the first that is not in `taken`.
+pub fn fresh_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    std::iter::once(base.to_string())
+        .chain((1..).map(|k| format!("{base}_{k}")))
+        .find(|n| !taken(n))
+        .expect("an unbounded sequence of names has a free one")
 }
 
 /// dF: the derivative of `output` with respect to parameter `wrt` in the direction `tangent`

@@ -221,3 +221,29 @@ fn gradient_is_the_vjp_with_a_unit_cotangent() {
     let one = g.literal(1.0, sp());
     assert_eq!(vjp(&mut g, phi, one, &[0]), gradient(&mut g, phi, &[0]));
 }
+
+/// With generic dimensions nothing folds away, so only the `vecs` rewrites keep the jvp at
+/// matrix level (no Kronecker product, commutation or diag·vec survives).
+#[test]
+fn generic_jvps_are_matrix_differentials() {
+    use crate::ir::Dim;
+    let d = |s: &str| Dim::Named(s.into());
+    let (mut g, p) = graph(&[
+        ("A", Shape::matrix(d("M"), d("N"))),
+        ("B", Shape::matrix(d("N"), d("K"))),
+    ]);
+    let ab = g.matmul(p[0], p[1], sp());
+    let s = op(&mut g, Op::Map(Func::Sigmoid, ab));
+    let at = g.transpose(p[0], sp());
+    let aat = g.matmul(p[0], at, sp());
+    let (_, t) = add_direction(&mut g, "T", Shape::matrix(d("M"), d("N")), sp());
+    let mut texts = Vec::new();
+    for f in [ab, s, aat] {
+        let df = jvp(&mut g, f, 0, t);
+        texts.push(unicode(&g, df));
+    }
+    assert_eq!(
+        texts,
+        ["T B", "σ(A B) ⊙ (𝟙 − σ(A B)) ⊙ (T B)", "T Aᵀ + A Tᵀ"]
+    );
+}

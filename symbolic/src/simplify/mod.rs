@@ -16,6 +16,7 @@
 mod kron;
 mod rules;
 mod structure;
+mod vecs;
 #[cfg(test)]
 mod tests;
 
