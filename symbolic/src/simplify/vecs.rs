@@ -4,7 +4,8 @@
 //!
 //! - `vec(X) ± s vec(Y) → vec(X ± s Y)` (X, Y of one shape), `vec(D) ⊙ vec(X) → vec(D ⊙ X)`;
 //! - `K(m,n) vec(C) → vec(Cᵀ)` (C m×n);
-//! - `diag(vec D) vec(X) → vec(D ⊙ X)`, and `diag(v) x → v ⊙ x` for columns.
+//! - `diag(vec D) vec(X) → vec(D ⊙ X)`, and `diag(v) x → v ⊙ x` for columns;
+//! - `solve(I ⊗ A, vec(C)) → vec(solve(A, C))`, `solve(A ⊗ I, vec(C)) → vec(solve(Aᵀ, Cᵀ)ᵀ)`.
 //!
 //! (`(P ⊗ Q) vec(C) → vec(Q C Pᵀ)` is with the other Kronecker rules in `kron`.) A vec
 //! never absorbs a scalar factor here, so these cannot undo `rw_vec`'s pulling it out.
@@ -55,6 +56,26 @@ impl Graph {
                 }
                 _ => None,
             },
+            Op::Solve(k, b) if self.shape(b).cols().is_one() => {
+                let Op::Kron(p, q) = *self.op(k) else {
+                    return None;
+                };
+                let c = self.unvec_part(b, sp)?;
+                let (rows, cols) = self.shape(c).dims();
+                if self.is_identity(p) && self.shape(q).rows().equiv(&rows) {
+                    // (I ⊗ A)⁻¹ vec(C) = vec(A⁻¹ C).
+                    let x = self.make(Op::Solve(q, c), sp);
+                    Some(self.make(Op::Vec(x), sp))
+                } else if self.is_identity(q) && self.shape(p).rows().equiv(&cols) {
+                    // (A ⊗ I)⁻¹ vec(C) = vec(C A⁻¹) = vec((A⁻ᵀ Cᵀ)ᵀ).
+                    let (pt, ct) = (self.transpose(p, sp), self.transpose(c, sp));
+                    let x = self.make(Op::Solve(pt, ct), sp);
+                    let xt = self.transpose(x, sp);
+                    Some(self.make(Op::Vec(xt), sp))
+                } else {
+                    None
+                }
+            }
             _ => None,
         }
     }
