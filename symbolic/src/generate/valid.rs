@@ -140,7 +140,9 @@ pub(super) fn misuse(
                 .map_or(request.span, |extra| extra.span());
             let why = match request.kind {
                 Derivative::Hessian => "the Hessian is over vec of it",
-                _ => "the direction has its shape",
+                Derivative::Vjp => "the product has its shape",
+                Derivative::Jvp => "the tangent has its shape",
+                _ => "v has its shape",
             };
             syn::Error::new(
                 span,
