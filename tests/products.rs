@@ -59,7 +59,10 @@ fn fd_direction<R: Dim, C: Dim, P: Dim, Q: Dim, T: Scalar>(
     let minus = Matrix::from_fn(|i, j| x[(i, j)] - h * t[(i, j)]);
     let (fp, fm) = (entries(&f(&plus)), entries(&f(&minus)));
     let h = h.to_f64();
-    fp.iter().zip(&fm).map(|(a, b)| (a - b) / (2.0 * h)).collect()
+    fp.iter()
+        .zip(&fm)
+        .map(|(a, b)| (a - b) / (2.0 * h))
+        .collect()
 }
 
 // ------------------------------------------------------------ a dense layer, concrete sizes
@@ -88,7 +91,12 @@ fn layer_products_match_the_jacobian_and_finite_differences() {
     let (_, dF) = layer_jvp(&W, &x, &b, &tw);
     let (_, J) = layer_jacobian(&W, &x, &b);
     assert_eq!(v, value);
-    assert_entries_close("vjp wrt W vs uᵀJ", &entries(&bar), &times_left(&u, &J), 1e-12);
+    assert_entries_close(
+        "vjp wrt W vs uᵀJ",
+        &entries(&bar),
+        &times_left(&u, &J),
+        1e-12,
+    );
     assert_entries_close("jvp wrt W vs J t", &entries(&dF), &times(&J, &tw), 1e-12);
     let fd = fd_grad(|W| dot(&u, &layer(W, &x, &b)), &W);
     assert_entries_close("vjp wrt W vs FD", &entries(&bar), &entries(&fd), TOL_F64);
@@ -98,7 +106,12 @@ fn layer_products_match_the_jacobian_and_finite_differences() {
     let (_, bar) = layer_x_vjp(&W, &x, &b, &u);
     let (_, dF) = layer_x_jvp(&W, &x, &b, &tx);
     let (_, J) = layer_x_jacobian(&W, &x, &b);
-    assert_entries_close("vjp wrt x vs uᵀJ", &entries(&bar), &times_left(&u, &J), 1e-12);
+    assert_entries_close(
+        "vjp wrt x vs uᵀJ",
+        &entries(&bar),
+        &times_left(&u, &J),
+        1e-12,
+    );
     assert_entries_close("jvp wrt x vs J t", &entries(&dF), &times(&J, &tx), 1e-12);
     let fd = fd_direction(|x| layer(&W, x, &b), &x, &tx);
     assert_entries_close("jvp wrt x vs FD", &entries(&dF), &fd, TOL_F64);
@@ -106,11 +119,17 @@ fn layer_products_match_the_jacobian_and_finite_differences() {
 
 #[test]
 fn products_carry_their_formulas() {
-    assert!(LAYER_VJP_FORMULA.contains("∂⟨cotangent, layer⟩/∂W"), "{LAYER_VJP_FORMULA}");
+    assert!(
+        LAYER_VJP_FORMULA.contains("∂⟨cotangent, layer⟩/∂W"),
+        "{LAYER_VJP_FORMULA}"
+    );
     assert!(LAYER_JVP_FORMULA.contains("tangent"), "{LAYER_JVP_FORMULA}");
     assert!(!LAYER_VJP_FORMULA.contains('⊗'), "{LAYER_VJP_FORMULA}");
     assert!(!LAYER_JVP_FORMULA.contains('⊗'), "{LAYER_JVP_FORMULA}");
-    assert!(LOGISTIC_HVP_FORMULA.contains(" v "), "{LOGISTIC_HVP_FORMULA}");
+    assert!(
+        LOGISTIC_HVP_FORMULA.contains(" v "),
+        "{LOGISTIC_HVP_FORMULA}"
+    );
 }
 
 // ------------------------------------------------------------ generic dimensions
@@ -142,7 +161,12 @@ fn generic_products_match_the_jacobian_and_finite_differences() {
     let (_, bar) = generic_map_vjp(&A, &B, &u);
     let (_, dF) = generic_map_jvp(&A, &B, &t);
     let (_, J) = concrete_map_jacobian(&A, &B);
-    assert_entries_close("generic vjp vs uᵀJ", &entries(&bar), &times_left(&u, &J), 1e-11);
+    assert_entries_close(
+        "generic vjp vs uᵀJ",
+        &entries(&bar),
+        &times_left(&u, &J),
+        1e-11,
+    );
     assert_entries_close("generic jvp vs J t", &entries(&dF), &times(&J, &t), 1e-11);
 
     let (_, bar) = generic_inverse_vjp(&A, &B, &u);
@@ -151,7 +175,10 @@ fn generic_products_match_the_jacobian_and_finite_differences() {
     assert_entries_close("inverse vjp vs FD", &entries(&bar), &entries(&fd), TOL_F64);
     let fd = fd_direction(|A| generic_inverse(A, &B), &A, &t);
     assert_entries_close("inverse jvp vs FD", &entries(&dF), &fd, TOL_F64);
-    assert!(!GENERIC_INVERSE_JVP_FORMULA.contains('⊗'), "{GENERIC_INVERSE_JVP_FORMULA}");
+    assert!(
+        !GENERIC_INVERSE_JVP_FORMULA.contains('⊗'),
+        "{GENERIC_INVERSE_JVP_FORMULA}"
+    );
 }
 
 // ------------------------------------------------------------ Hessian–vector products
@@ -181,10 +208,19 @@ fn hvp_matches_the_hessian_and_finite_differences() {
     let fd = fd_direction(|w| logistic_hvp(w, &A, &y, &v).1, &w, &v);
     assert_entries_close("H v vs FD of the gradient", &entries(&hv), &fd, TOL_F64);
 
-    let (X, S, V) = (rand::<U3, U2, f64>(14), spd::<U3, f64>(15), rand::<U3, U2, f64>(16));
+    let (X, S, V) = (
+        rand::<U3, U2, f64>(14),
+        spd::<U3, f64>(15),
+        rand::<U3, U2, f64>(16),
+    );
     let (_, _, hv) = matrix_objective_hvp(&X, &S, &V);
     let (_, _, H) = matrix_objective_hessian(&X, &S);
-    assert_entries_close("matrix H v vs the Hessian", &entries(&hv), &times(&H, &V), 1e-11);
+    assert_entries_close(
+        "matrix H v vs the Hessian",
+        &entries(&hv),
+        &times(&H, &V),
+        1e-11,
+    );
     let fd = fd_direction(|X| matrix_objective_hvp(X, &S, &V).1, &X, &V);
     assert_entries_close("matrix H v vs FD", &entries(&hv), &fd, TOL_F64);
 }
@@ -246,5 +282,8 @@ fn a_direction_never_shadows_a_parameter() {
     let (_, _, hv) = taken_name_hvp(&x, &v, &d);
     let want = Matrix::<U2, U1, f64>::from_fn(|i, _| v[(i, 0)] * x[(i, 0)].exp() * d[(i, 0)]);
     assert_close("H d with a parameter named v", &hv, &want, 1e-14);
-    assert!(TAKEN_NAME_HVP_FORMULA.contains("v_1"), "{TAKEN_NAME_HVP_FORMULA}");
+    assert!(
+        TAKEN_NAME_HVP_FORMULA.contains("v_1"),
+        "{TAKEN_NAME_HVP_FORMULA}"
+    );
 }

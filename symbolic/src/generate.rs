@@ -16,7 +16,7 @@ use syn::ext::IdentExt;
 
 pub use derive::{derive, Derivation, Misuse, Output, Role};
 pub use fallback::fallback;
-use valid::{misuse, missing_return_type};
+use valid::{missing_return_type, misuse};
 
 use crate::ast;
 use crate::emit::{self, ParamAccess};
@@ -148,8 +148,8 @@ fn derived_function(
         syn::ReturnType::Type(_, ty) => ty.to_token_stream(),
         syn::ReturnType::Default => return Err(missing_return_type(function, item, request.kind)),
     };
-    let derivation = derive(graph, value, request.kind, wrt)
-        .map_err(|m| misuse(function, request, m))?;
+    let derivation =
+        derive(graph, value, request.kind, wrt).map_err(|m| misuse(function, request, m))?;
     let written = |i: usize| param_type(item, &function.params[i].name);
     // The direction parameter of a product: its name, its type as written where there is
     // one, and whether it is passed by reference (matrices) or by value (scalars).
@@ -167,7 +167,14 @@ fn derived_function(
         } else {
             quote!(#ident: &#ty)
         };
-        (param.name.clone(), input, ParamAccess { name: ident, by_ref: !scalar })
+        (
+            param.name.clone(),
+            input,
+            ParamAccess {
+                name: ident,
+                by_ref: !scalar,
+            },
+        )
     });
     let direction_name = direction.as_ref().map_or("", |d| d.0.as_str()).to_string();
 

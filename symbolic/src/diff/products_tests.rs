@@ -101,7 +101,11 @@ fn check_vjp_jvp(name: &str, mut g: Graph, f: NodeId) {
         let df = jvp(&mut g, f, wrt, t);
         let j = jacobian(&mut g, f, wrt);
         let v = eval(&g, &[bar, df, j, u, t]);
-        assert_eq!((v[0].rows, v[0].cols), (v[4].rows, v[4].cols), "{name}: X̄'s shape");
+        assert_eq!(
+            (v[0].rows, v[0].cols),
+            (v[4].rows, v[4].cols),
+            "{name}: X̄'s shape"
+        );
         assert_close(
             &format!("{name}: vjp wrt {wrt}"),
             &v[0].data,
@@ -141,7 +145,11 @@ fn hvp_agrees_with_the_hessian() {
             let (grad, hv) = hvp(&mut g, phi, wrt, v);
             let (grad2, h) = hessian(&mut g, phi, wrt);
             let x = eval(&g, &[grad, hv, grad2, h, v]);
-            assert_close(&format!("{name}: gradient wrt {wrt}"), &x[0].data, &x[2].data);
+            assert_close(
+                &format!("{name}: gradient wrt {wrt}"),
+                &x[0].data,
+                &x[2].data,
+            );
             assert_close(
                 &format!("{name}: H v wrt {wrt}"),
                 &x[1].data,

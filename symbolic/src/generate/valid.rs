@@ -117,11 +117,7 @@ fn list(names: &[&str]) -> String {
 
 /// The error for a request `derive` refused, at the user's token: the body for a scalar
 /// requirement, the first parameter too many for a one-parameter kind.
-pub(super) fn misuse(
-    function: &ast::Function,
-    request: &Request,
-    misuse: Misuse,
-) -> syn::Error {
+pub(super) fn misuse(function: &ast::Function, request: &Request, misuse: Misuse) -> syn::Error {
     let kind = request.kind.attribute();
     match misuse {
         Misuse::NotScalar(shape) => {

@@ -16,9 +16,9 @@
 mod kron;
 mod rules;
 mod structure;
-mod vecs;
 #[cfg(test)]
 mod tests;
+mod vecs;
 
 use proc_macro2::Span;
 
