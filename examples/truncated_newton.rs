@@ -35,8 +35,8 @@ fn conjugate_gradients(
     tol: f64,
 ) -> (Vector<D>, usize) {
     let mut p = Vector::<D>::zeros();
-    let mut res = r.clone();
-    let mut dir = res.clone();
+    let mut res = *r;
+    let mut dir = res;
     let mut rr = res.dot(&res);
     let stop = tol * tol * rr;
     let mut products = 0;
@@ -45,10 +45,10 @@ fn conjugate_gradients(
         let hd = hv(&dir);
         products += 1;
         let alpha = rr / dir.dot(&hd);
-        p = &p + &(&dir * alpha);
-        res = &res - &(&hd * alpha);
+        p += dir * alpha;
+        res -= hd * alpha;
         let next = res.dot(&res);
-        dir = &res + &(&dir * (next / rr));
+        dir = res + dir * (next / rr);
         rr = next;
     }
     (p, products)
@@ -60,14 +60,14 @@ fn main() {
     // Features in [−1, 1] (the last one constant, an intercept); labels from a random linear
     // rule with 10% flipped, so the regularised optimum is finite.
     let truth: Vector<D> = Matrix::from_fn(|_, _| rng.uniform(-2.0, 2.0));
-    let X: Matrix<N, D> = Matrix::from_fn(|_, j| {
+    let design: Matrix<N, D> = Matrix::from_fn(|_, j| {
         if j + 1 == DIMS {
             1.0
         } else {
             rng.uniform(-1.0, 1.0)
         }
     });
-    let scores = &X * &truth;
+    let scores = &design * truth;
     let b: Vector<N> = Matrix::from_fn(|i, _| {
         let label = if scores[(i, 0)] >= 0.0 { 1.0 } else { -1.0 };
         if rng.uniform(0.0, 1.0) < 0.1 {
@@ -81,43 +81,47 @@ fn main() {
     // The derived gradient and H v against finite differences at the start.
     let w0 = Vector::<D>::zeros();
     let v: Vector<D> = Matrix::from_fn(|_, _| rng.uniform(-1.0, 1.0));
-    let (_, g0, hv0) = loss_hvp(&w0, &X, &b, lambda, &v);
-    check_gradient("∇φ", &g0, |w| loss(w, &X, &b, lambda), &w0);
+    let (_, g0, hv0) = loss_hvp(&w0, &design, &b, lambda, &v);
+    check_gradient("∇φ", &g0, |w| loss(w, &design, &b, lambda), &w0);
     let h = 1e-5;
-    let (wp, wm) = (&w0 + &(&v * h), &w0 - &(&v * h));
-    let fd_hv =
-        &(&loss_hvp(&wp, &X, &b, lambda, &v).1 - &loss_hvp(&wm, &X, &b, lambda, &v).1) * (0.5 / h);
-    let err = (&hv0 - &fd_hv).norm();
+    let (wp, wm) = (w0 + v * h, w0 - v * h);
+    let fd_hv = (loss_hvp(&wp, &design, &b, lambda, &v).1
+        - loss_hvp(&wm, &design, &b, lambda, &v).1)
+        * (0.5 / h);
+    let err = (hv0 - fd_hv).norm();
     println!("H v check: ‖H v − finite differences of ∇φ‖ = {err:.1e}");
     assert!(err <= 1e-6 * hv0.norm().max(1.0));
 
     println!("step  φ (Newton–CG)        φ (full Newton)      ‖∇φ‖       H v products  ‖Δw‖");
-    let (mut w_cg, mut w_newton) = (w0.clone(), w0);
+    let (mut w_cg, mut w_newton) = (w0, w0);
     let mut total_products = 0;
     for step in 1..=8 {
         // Truncated Newton: CG on H v, H never formed.
-        let (_, g, _) = loss_hvp(&w_cg, &X, &b, lambda, &w_cg);
-        let minus_g = &g * -1.0;
-        let (p, products) =
-            conjugate_gradients(|v| loss_hvp(&w_cg, &X, &b, lambda, v).2, &minus_g, 1e-13);
+        let (_, g, _) = loss_hvp(&w_cg, &design, &b, lambda, &w_cg);
+        let minus_g = g * -1.0;
+        let (p, products) = conjugate_gradients(
+            |v| loss_hvp(&w_cg, &design, &b, lambda, v).2,
+            &minus_g,
+            1e-13,
+        );
         total_products += products;
-        w_cg = &w_cg + &p;
+        w_cg += p;
 
         // Newton with the full d×d Hessian, factored.
-        let (_, g, hessian) = loss_hessian(&w_newton, &X, &b, lambda);
-        let p = hessian.lu().solve(&(&g * -1.0));
-        w_newton = &w_newton + &p;
+        let (_, g, hessian) = loss_hessian(&w_newton, &design, &b, lambda);
+        let p = hessian.lu().solve(&(g * -1.0));
+        w_newton += p;
 
-        let gap = (&w_cg - &w_newton).norm();
-        let (phi_cg, grad_cg, _) = loss_hvp(&w_cg, &X, &b, lambda, &w_cg);
+        let gap = (w_cg - w_newton).norm();
+        let (phi_cg, grad_cg, _) = loss_hvp(&w_cg, &design, &b, lambda, &w_cg);
         println!(
             "{step:>4}  {phi_cg:<20.15} {:<20.15} {:<10.2e} {products:>12}  {gap:.1e}",
-            loss(&w_newton, &X, &b, lambda),
+            loss(&w_newton, &design, &b, lambda),
             grad_cg.norm()
         );
         assert!(gap <= 1e-8, "step {step}: the iterates differ by {gap:e}");
     }
-    let (_, g, _) = loss_hvp(&w_cg, &X, &b, lambda, &w_cg);
+    let (_, g, _) = loss_hvp(&w_cg, &design, &b, lambda, &w_cg);
     assert!(
         g.norm() <= 1e-10,
         "Newton–CG converged: ‖∇φ‖ = {:e}",
