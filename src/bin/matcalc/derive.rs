@@ -171,10 +171,15 @@ pub fn run(kind: Derivative, o: &Options) -> Result<(), Failure> {
                 Some(start..start + text.len()),
                 format!("this is {value_shape}"),
             )
-            .note(
-                "use `matcalc jacobian` for a matrix-valued expression, or reduce it to a \
-                 scalar with sum, tr, dot or norm_sq",
-            )],
+            .note(format!(
+                "use {} for a matrix-valued expression, or reduce it to a scalar with sum, tr, \
+                 dot or norm_sq",
+                if kind == Derivative::Hvp {
+                    "`matcalc jvp` or `matcalc vjp`"
+                } else {
+                    "`matcalc jacobian`"
+                }
+            ))],
         );
         return Err(Failure::User);
     }
