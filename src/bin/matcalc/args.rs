@@ -82,8 +82,8 @@ fn wrap(text: &str, width: usize) -> String {
 #[command(
     name = "matcalc",
     version,
-    about = "Matrix calculus in the terminal: gradients, Jacobians and Hessians of matrix \
-             expressions in closed form, with shapes checked",
+    about = "Matrix calculus in the terminal: gradients, Jacobians, Hessians and their \
+             products of matrix expressions in closed form, with shapes checked",
     long_about = None,
     after_help = EXAMPLES,
     arg_required_else_help = true
