@@ -5,11 +5,11 @@
 
 pub use matcalc_core as core;
 pub use matcalc_core::*;
-pub use matcalc_macros::{grad, hessian, jacobian};
+pub use matcalc_macros::{grad, hessian, hvp, jacobian, jvp, vjp};
 
 /// Everything a user of the DSL needs: `Matrix`, `Vector`, `Dim`, typenum's constants, the
 /// attributes and the DSL functions.
 pub mod prelude {
     pub use matcalc_core::prelude::*;
-    pub use matcalc_macros::{grad, hessian, jacobian};
+    pub use matcalc_macros::{grad, hessian, hvp, jacobian, jvp, vjp};
 }

@@ -293,6 +293,9 @@ fn matcalc_attribute(attr: &syn::Attribute) -> Option<Derivative> {
         "grad" => Some(Derivative::Grad),
         "jacobian" => Some(Derivative::Jacobian),
         "hessian" => Some(Derivative::Hessian),
+        "vjp" => Some(Derivative::Vjp),
+        "jvp" => Some(Derivative::Jvp),
+        "hvp" => Some(Derivative::Hvp),
         _ => None,
     }
 }

@@ -81,8 +81,8 @@ fn wrap(text: &str, width: usize) -> String {
 #[command(
     name = "matcalc",
     version,
-    about = "Matrix calculus in the terminal: gradients, Jacobians and Hessians of matrix \
-             expressions in closed form, with shapes checked",
+    about = "Matrix calculus in the terminal: gradients, Jacobians, Hessians and their \
+             products of matrix expressions in closed form, with shapes checked",
     long_about = None,
     after_help = EXAMPLES,
     arg_required_else_help = true
@@ -103,6 +103,42 @@ pub enum Command {
     /// The Hessian ∂²φ/∂(vec X)∂(vec X)ᵀ of a scalar expression φ ((m·n)×(m·n)), with the gradient
     #[command(after_help = hessian_help())]
     Hessian(Options),
+    /// The vector–Jacobian product ∂⟨U, F⟩/∂X for a symbolic cotangent U shaped like F (shaped
+    /// like X; the Jacobian is never formed)
+    #[command(after_help = vjp_help())]
+    Vjp(Options),
+    /// The Jacobian–vector product dF along a symbolic tangent T shaped like X (shaped like F;
+    /// the Jacobian is never formed)
+    #[command(after_help = jvp_help())]
+    Jvp(Options),
+    /// The Hessian–vector product H v of a scalar φ for a symbolic v shaped like X (shaped like
+    /// X; the Hessian is never formed), with the gradient
+    #[command(after_help = hvp_help())]
+    Hvp(Options),
+}
+
+fn vjp_help() -> String {
+    format!(
+        "Examples:\n  matcalc vjp 'tanh(W * x + b)' --wrt W --shape W=4x3\n  \
+         matcalc vjp 'inv(X) * Y' --wrt X --shape X=3x3 --shape Y=3x2 --check\n\n\
+         {SUBCOMMAND_EXAMPLES}"
+    )
+}
+
+fn jvp_help() -> String {
+    format!(
+        "Examples:\n  matcalc jvp 'X * X.t()' --wrt X --shape X='m x n'\n  \
+         matcalc jvp 'softmax(W * x)' --wrt W --shape W=4x3 --check\n\n\
+         {SUBCOMMAND_EXAMPLES}"
+    )
+}
+
+fn hvp_help() -> String {
+    format!(
+        "Examples:\n  matcalc hvp 'sum(softplus(A * w)) - dot(y, A * w)' --wrt w --shape A=10x3\n  \
+         matcalc hvp 'logdet(X)' --wrt X --shape X=3x3 --check\n\n\
+         {SUBCOMMAND_EXAMPLES}"
+    )
 }
 
 fn grad_help() -> String {

@@ -6,10 +6,12 @@ use matcalc_symbolic::diff;
 use matcalc_symbolic::ir::{Graph, NodeId, Op};
 use matcalc_symbolic::request::Prepared;
 
-use crate::derive::{group, Kind, Notation};
+use matcalc_symbolic::generate::Derivative;
 
-pub fn print(p: &mut Prepared, kind: Kind, wrt: &[usize], n: Notation) {
-    if kind == Kind::Jacobian {
+use crate::derive::{group, Notation};
+
+pub fn print(p: &mut Prepared, kind: Derivative, wrt: &[usize], n: Notation) {
+    if !kind.needs_scalar() {
         println!(
             "(--steps shows the reverse-mode derivation of gradients; a Jacobian stacks one \
              such vector–Jacobian product per output entry)\n"

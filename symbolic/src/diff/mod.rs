@@ -19,12 +19,16 @@ mod jacobian_tests;
 mod matpow_tests;
 #[cfg(test)]
 mod numerics_tests;
+mod products;
+#[cfg(test)]
+mod products_tests;
 mod rules;
 mod steps;
 #[cfg(test)]
 mod tests;
 
 pub use jacobian::{exactly_symmetric, hessian, jacobian};
+pub use products::{add_direction, fresh_name, hvp, jvp};
 
 use std::collections::HashMap;
 

@@ -42,10 +42,10 @@ pub fn fallback(item: &syn::ItemFn, requests: &[Request]) -> TokenStream {
             continue;
         }
         seen.push(request.kind);
-        let Some((outputs, bounds)) = output_types(item, function.as_ref(), request) else {
+        let Some((outputs, extra, bounds)) = output_types(item, function.as_ref(), request) else {
             continue;
         };
-        let signature = generated_signature(item, request, &outputs, &bounds);
+        let signature = generated_signature(item, request, &outputs, &extra, &bounds);
         let attrs = generated_attrs(item, "");
         items.extend(quote! {
             #attrs
@@ -60,12 +60,13 @@ pub fn fallback(item: &syn::ItemFn, requests: &[Request]) -> TokenStream {
 
 /// The output types of a generated function when the engine failed: from the signature alone
 /// (and, for Jacobians and Hessians, from the parsed shapes), or `None` if they cannot be known;
-/// with the bounds their generic product dimensions (`Prod<M, N>`) need.
+/// with a product's direction parameter and the bounds their generic product dimensions
+/// (`Prod<M, N>`) need.
 fn output_types(
     item: &syn::ItemFn,
     function: Option<&ast::Function>,
     request: &Request,
-) -> Option<(Vec<TokenStream>, Vec<TokenStream>)> {
+) -> Option<(Vec<TokenStream>, Vec<TokenStream>, Vec<TokenStream>)> {
     let syn::ReturnType::Type(_, value_type) = &item.sig.output else {
         return None;
     };
@@ -97,7 +98,25 @@ fn output_types(
                 let rows = function?.returns.as_ref()?.shape.len();
                 types.push(shaped(Shape::matrix(rows, param_len()?)));
             }
+            Derivative::Vjp => types.push(written),
+            Derivative::Jvp => types.push(value_type.to_token_stream()),
+            Derivative::Hvp => types.extend([written.clone(), written]),
         }
     }
-    Some((types, bounds.into_tokens()))
+    let mut extra = Vec::new();
+    if let (Some(base), [x]) = (request.kind.direction_name(), &request.wrt[..]) {
+        let ty = match request.kind {
+            Derivative::Vjp => value_type.to_token_stream(),
+            _ => param_type(item, &x.unraw().to_string())?,
+        };
+        let name = crate::diff::fresh_name(base, |n| param_type(item, n).is_some());
+        let ident = emit::user_ident(&name, request.span);
+        let float = ["f64", "f32"].contains(&ty.to_string().as_str());
+        extra.push(if float {
+            quote!(#ident: #ty)
+        } else {
+            quote!(#ident: &#ty)
+        });
+    }
+    Some((types, extra, bounds.into_tokens()))
 }

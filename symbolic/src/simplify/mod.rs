@@ -18,6 +18,7 @@ mod rules;
 mod structure;
 #[cfg(test)]
 mod tests;
+mod vecs;
 
 use proc_macro2::Span;
 
