@@ -3,6 +3,7 @@
 //! The first matcalc attribute on a function handles every matcalc attribute on it (the later
 //! ones are still in the item's attribute list when the first expands), so `#[grad(X)]
 //! #[hessian(X)]` derives both from the function as the user wrote it.
+#![warn(missing_docs)]
 
 use proc_macro::TokenStream;
 

@@ -22,6 +22,7 @@ pub use bounds::Bounds;
 /// How a parameter is reachable from the generated body.
 #[derive(Clone, Debug)]
 pub struct ParamAccess {
+    /// The parameter's identifier in the generated function.
     pub name: Ident,
     /// The parameter is a reference (`X: &Matrix<..>`); otherwise the body borrows it.
     pub by_ref: bool,
@@ -123,6 +124,7 @@ pub fn shape_type(shape: &Shape, scalar: ScalarType) -> TokenStream {
     }
 }
 
+/// `f32` or `f64`.
 pub fn scalar_type(scalar: ScalarType) -> TokenStream {
     match scalar {
         ScalarType::F32 => quote!(f32),

@@ -29,8 +29,11 @@ use crate::shape;
 /// Which derivative an attribute asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Derivative {
+    /// Gradient of a scalar.
     Grad,
+    /// ∂vec F/∂(vec X)ᵀ.
     Jacobian,
+    /// Gradient and Hessian of a scalar.
     Hessian,
     /// Vector–Jacobian product.
     Vjp,
@@ -41,6 +44,7 @@ pub enum Derivative {
 }
 
 impl Derivative {
+    /// The attribute's name, which is also the generated function's suffix.
     pub fn attribute(self) -> &'static str {
         match self {
             Derivative::Grad => "grad",
@@ -56,6 +60,7 @@ impl Derivative {
 /// One attribute on the function: `#[grad(X, Y)]`.
 #[derive(Clone, Debug)]
 pub struct Request {
+    /// What the attribute asks for.
     pub kind: Derivative,
     /// The parameters to differentiate with respect to, as written.
     pub wrt: Vec<syn::Ident>,

@@ -27,8 +27,11 @@ pub enum Role {
 /// One output: its node, what it is, and the parameter (index) it is about.
 #[derive(Clone, Copy, Debug)]
 pub struct Output {
+    /// The node computing it.
     pub node: NodeId,
+    /// What it is.
     pub role: Role,
+    /// The index of the parameter it is about.
     pub param: usize,
 }
 
@@ -36,7 +39,9 @@ pub struct Output {
 /// value, and the direction parameter (cotangent, tangent, v) a product appended to the graph.
 #[derive(Clone, Debug)]
 pub struct Derivation {
+    /// The derivatives, in the order they are returned.
     pub outputs: Vec<Output>,
+    /// The graph parameter index of a product's direction.
     pub direction: Option<usize>,
 }
 

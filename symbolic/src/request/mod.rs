@@ -26,9 +26,11 @@ use crate::{parse, shape};
 /// appearance in the expression, then declared variables the expression does not use.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Variable {
+    /// Its name in the expression.
     pub name: String,
     /// The shape used: as declared, or as inferred (possibly with generic dimensions left).
     pub shape: Shape,
+    /// Its shape was declared (`--shape`) rather than inferred.
     pub declared: bool,
 }
 
@@ -38,9 +40,13 @@ pub struct Prepared {
     /// a matcalc attribute, so it can be fed to `generate::generate`. The return type is the
     /// value's type (`f64` for a scalar or, when a scalar was asked for, a 1×1 result).
     pub item: syn::ItemFn,
+    /// `item` parsed.
     pub function: ast::Function,
+    /// The shaped graph of the function.
     pub graph: Graph,
+    /// The node of the expression's value.
     pub value: NodeId,
+    /// The variables, in the function's parameter order.
     pub variables: Vec<Variable>,
     /// Generic dimensions, declared ones first, then those left over from inference.
     pub dims: Vec<String>,
@@ -50,7 +56,9 @@ pub struct Prepared {
 /// the synthetic signature rather than the expression).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The message, in words.
     pub message: String,
+    /// The byte range in the expression it points at.
     pub range: Option<Range<usize>>,
 }
 
