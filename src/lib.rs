@@ -1,7 +1,7 @@
 //! matcalc: write a scalar or matrix function of matrices once, get its gradient, Jacobian or
 //! Hessian derived symbolically at compile time, emitted as statically sized code whose shapes
 //! the compiler checks. This facade re-exports the run-time library (`matcalc-core`) and the
-//! attribute macros (`matcalc-macros`). The full language reference is the [`reference`]
+//! attribute macros (`matcalc-macros`). The full language reference is the [`reference`](mod@reference)
 //! module (the repository's `docs/reference.md`); this page teaches it by example.
 //!
 //! # A first gradient
@@ -64,7 +64,7 @@
 //!
 //! Entries and views (`x[i]`, `A.row(i)`, `A.fixed_view::<R, C>(i, j)`), unrolled `for` loops,
 //! inputs from the rest of the program (`let K: Matrix<U3, U3> = self.k;`), methods in `impl`
-//! blocks and calls to other annotated functions are in [`reference`] §4. Every DSL function is
+//! blocks and calls to other annotated functions are in [`reference`](mod@reference) §4. Every DSL function is
 //! also an ordinary Rust function in [`prelude`], so an annotated body is plain Rust too.
 //!
 //! # The six attributes

@@ -6,8 +6,8 @@
 //! One precedence walk (this module) decides structure and parentheses; the two notations
 //! (`unicode`, `latex` submodules) only supply tokens, so the two outputs always agree. A short
 //! formula is printed inline. A long one names its shared subterms once (`… where t₁ = W y,
-//! t₂ = σ(t₁) + y`, see [`shared`]), so its length grows with the graph, never with the number of
-//! paths through it; past [`MAX_CHARS`] it is not shown at all.
+//! t₂ = σ(t₁) + y`, see the `shared` submodule), so its length grows with the graph, never
+//! with the number of paths through it; past [`MAX_CHARS`] it is not shown at all.
 
 mod latex;
 mod shared;
