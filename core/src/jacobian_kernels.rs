@@ -94,7 +94,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         })
     }
 
-    /// `diag(v) J` for this J: row i scaled by v[i].
+    /// `diag(v) J` for this J: row i scaled by `v[i]`.
     pub fn row_scale<V: Dim, R2: Dim>(
         &self,
         v: &Matrix<V, crate::typenum::U1, T>,

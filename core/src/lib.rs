@@ -15,7 +15,7 @@
 //!
 //! `no_std` when the default `std` feature is off (float functions then come from `libm`).
 //! Matrices larger than 16×16 live on the heap, which needs the `alloc` feature (implied by
-//! `std`); with neither, every matrix is stored inline (see [`storage`](crate::storage)).
+//! `std`); with neither, every matrix is stored inline (see the `storage` module).
 #![no_std]
 #![warn(missing_docs)]
 
