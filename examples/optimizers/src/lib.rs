@@ -27,7 +27,9 @@ pub fn to_na<R: Dim, C: Dim, const RN: usize, const CN: usize>(
 }
 
 /// A nalgebra 0.34 matrix (static or dynamic) as a matcalc matrix; panics on a shape mismatch.
-pub fn from_na<R: Dim, C: Dim, NR: na::Dim, NC: na::Dim, S>(m: &na::Matrix<f64, NR, NC, S>) -> Matrix<R, C>
+pub fn from_na<R: Dim, C: Dim, NR: na::Dim, NC: na::Dim, S>(
+    m: &na::Matrix<f64, NR, NC, S>,
+) -> Matrix<R, C>
 where
     S: na::RawStorage<f64, NR, NC> + na::IsContiguous,
 {

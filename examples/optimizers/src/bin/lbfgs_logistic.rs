@@ -47,16 +47,24 @@ impl Gradient for LogisticRegression {
 
 /// The reference answer, independent of matcalc: Newton's method with the textbook gradient
 /// −Xᵀ(b ⊙ σ(−b ⊙ Xw)) + λw and Hessian Xᵀ diag(σ(m)(1 − σ(m))) X + λI, m = b ⊙ Xw.
-fn irls(x: &na::SMatrix<f64, SAMPLES, 4>, b: &na::SVector<f64, SAMPLES>, lambda: f64) -> na::SVector<f64, 4> {
+fn irls(
+    x: &na::SMatrix<f64, SAMPLES, 4>,
+    b: &na::SVector<f64, SAMPLES>,
+    lambda: f64,
+) -> na::SVector<f64, 4> {
     let sigmoid = |t: f64| 1.0 / (1.0 + (-t).exp());
     let mut w = na::SVector::<f64, 4>::zeros();
     for _ in 0..50 {
         let margins = (x * w).component_mul(b);
         let gradient = -x.transpose() * b.component_mul(&margins.map(|m| sigmoid(-m))) + w * lambda;
         let weights = margins.map(|m| sigmoid(m) * (1.0 - sigmoid(m)));
-        let hessian = x.transpose() * na::SMatrix::<f64, SAMPLES, SAMPLES>::from_diagonal(&weights) * x
-            + na::SMatrix::<f64, 4, 4>::identity() * lambda;
-        let step = hessian.lu().solve(&gradient).expect("the Hessian is positive definite");
+        let hessian =
+            x.transpose() * na::SMatrix::<f64, SAMPLES, SAMPLES>::from_diagonal(&weights) * x
+                + na::SMatrix::<f64, 4, 4>::identity() * lambda;
+        let step = hessian
+            .lu()
+            .solve(&gradient)
+            .expect("the Hessian is positive definite");
         w -= step;
         if step.norm() < 1e-14 {
             break;
@@ -81,15 +89,26 @@ fn main() {
         b[(i, 0)] = if rng.uniform(0.0, 1.0) < p { 1.0 } else { -1.0 };
     }
     let lambda = 0.1;
-    let problem = LogisticRegression { x: x.clone(), b: b.clone(), lambda };
+    let problem = LogisticRegression {
+        x: x.clone(),
+        b: b.clone(),
+        lambda,
+    };
 
     // The derived gradient against central finite differences of the loss, at a random point.
     let probe: Vector<U4> = rng.matrix(-1.0, 1.0);
     let (_, derived) = loss_grad(&probe, &x, &b, lambda);
-    let numeric = fd_jacobian(|w| Vector::<U1>::from_element(loss(w, &x, &b, lambda)), &probe).t();
+    let numeric = fd_jacobian(
+        |w| Vector::<U1>::from_element(loss(w, &x, &b, lambda)),
+        &probe,
+    )
+    .t();
     let gap = derived.max_abs_diff(&numeric);
     println!("gradient check: largest |#[grad] − finite difference| = {gap:.1e}");
-    assert!(gap < 1e-5, "derived gradient disagrees with finite differences by {gap:e}");
+    assert!(
+        gap < 1e-5,
+        "derived gradient disagrees with finite differences by {gap:e}"
+    );
 
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), 7)
         .with_tolerance_grad(1e-10)
@@ -102,9 +121,7 @@ fn main() {
     let w = state.best_param.expect("L-BFGS returns a point");
     println!(
         "L-BFGS: {} iterations ({}), loss {:.10}",
-        state.iter,
-        state.termination_status,
-        state.best_cost
+        state.iter, state.termination_status, state.best_cost
     );
     println!("w        = {:?}", w.as_slice());
 
@@ -113,9 +130,15 @@ fn main() {
     println!("w_true   = {w_true:?}  (the generating weights, shrunk by λ and sampling noise)");
     let error = (w - reference).amax();
     let (_, final_gradient) = loss_grad(&from_na(&w), &x, &b, lambda);
-    println!("largest |w − IRLS| = {error:.1e}, ‖∂φ/∂w‖ at w = {:.1e}", final_gradient.norm());
+    println!(
+        "largest |w − IRLS| = {error:.1e}, ‖∂φ/∂w‖ at w = {:.1e}",
+        final_gradient.norm()
+    );
     assert!(
-        matches!(state.termination_status, TerminationStatus::Terminated(TerminationReason::SolverConverged)),
+        matches!(
+            state.termination_status,
+            TerminationStatus::Terminated(TerminationReason::SolverConverged)
+        ),
         "L-BFGS stopped without converging: {}",
         state.termination_status
     );

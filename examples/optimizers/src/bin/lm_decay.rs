@@ -49,12 +49,17 @@ impl LeastSquaresProblem<f64, na::Dyn, na::U3> for DecayFit {
         let [a, b, c] = [self.params[0], self.params[1], self.params[2]];
         let (_, d_a, d_b, d_c) = residuals_jacobian(a, b, c, &self.t, &self.y);
         let columns = d_a.iter().chain(d_b.iter()).chain(d_c.iter()).copied();
-        Some(na::OMatrix::<f64, na::Dyn, na::U3>::from_iterator(SAMPLES, columns))
+        Some(na::OMatrix::<f64, na::Dyn, na::U3>::from_iterator(
+            SAMPLES, columns,
+        ))
     }
 }
 
 /// Fits the decay model to (t, y) from the guess (1, 1, 0) and returns the fitted problem.
-fn fit(t: &Vector<Samples>, y: &Vector<Samples>) -> (DecayFit, levenberg_marquardt::MinimizationReport<f64>) {
+fn fit(
+    t: &Vector<Samples>,
+    y: &Vector<Samples>,
+) -> (DecayFit, levenberg_marquardt::MinimizationReport<f64>) {
     let problem = DecayFit {
         t: t.clone(),
         y: y.clone(),
@@ -80,13 +85,20 @@ fn main() {
     let mut probe = DecayFit {
         t: t.clone(),
         y: exact.clone(),
-        params: na::Vector3::new(rng.uniform(0.5, 3.0), rng.uniform(0.2, 2.0), rng.uniform(-1.0, 1.0)),
+        params: na::Vector3::new(
+            rng.uniform(0.5, 3.0),
+            rng.uniform(0.2, 2.0),
+            rng.uniform(-1.0, 1.0),
+        ),
     };
     let derived = probe.jacobian().expect("a Jacobian");
     let numeric = differentiate_numerically(&mut probe).expect("finite residuals");
     let gap = (&derived - &numeric).amax() / derived.amax();
     println!("Jacobian check: relative |#[jacobian] − differentiate_numerically| = {gap:.1e}");
-    assert!(gap < 1e-6, "derived Jacobian disagrees with finite differences by {gap:e}");
+    assert!(
+        gap < 1e-6,
+        "derived Jacobian disagrees with finite differences by {gap:e}"
+    );
 
     // Noise-free data: the fit must return the generating parameters.
     let (fitted, report) = fit(&t, &exact);
@@ -95,7 +107,10 @@ fn main() {
         "exact data: {} evaluations, (a, b, c) = ({:.12}, {:.12}, {:.12}), largest error {error:.1e}",
         report.number_of_evaluations, fitted.params[0], fitted.params[1], fitted.params[2]
     );
-    assert!(error < 1e-8, "the fit missed the generating parameters by {error:e}");
+    assert!(
+        error < 1e-8,
+        "the fit missed the generating parameters by {error:e}"
+    );
 
     // Noisy data (σ = 0.02): parameters near the truth, residual at the noise level.
     let sigma = 0.02;
@@ -112,8 +127,14 @@ fn main() {
     let numeric = differentiate_numerically(&mut fitted).expect("finite residuals");
     let stationarity = (numeric.transpose() * r).amax();
     println!("largest |Jᵀ r| at the noisy fit (numeric J) = {stationarity:.1e}");
-    assert!(stationarity < 1e-7, "the noisy fit is not stationary: |Jᵀ r| = {stationarity:e}");
-    assert!(error < 0.1, "the noisy fit is {error} away from the generating parameters");
+    assert!(
+        stationarity < 1e-7,
+        "the noisy fit is not stationary: |Jᵀ r| = {stationarity:e}"
+    );
+    assert!(
+        error < 0.1,
+        "the noisy fit is {error} away from the generating parameters"
+    );
     assert!(
         (0.5 * sigma..1.5 * sigma).contains(&rms),
         "rms residual {rms} is not at the noise level {sigma}"

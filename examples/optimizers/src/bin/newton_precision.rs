@@ -56,15 +56,15 @@ fn main() {
     let mut covariance = Matrix::<U3, U3>::zeros();
     for _ in 0..samples {
         let z: Vector<U3> = Matrix::from_fn(|_, _| rng.normal());
-        let x = &factor * z;
-        covariance += &x * x.t();
+        let x = factor * z;
+        covariance += x * x.t();
     }
     let covariance = covariance / samples as f64;
 
     // The derived gradient and Hessian against central finite differences (of φ, and of the
     // derived gradient as a function of vec K) at a random symmetric positive definite point.
     let a: Matrix<U3, U3> = rng.matrix(-1.0, 1.0);
-    let probe = &a * a.t() + Matrix::<U3, U3>::identity();
+    let probe = a * a.t() + Matrix::<U3, U3>::identity();
     let (value, gradient, hessian) = neg_log_likelihood_hessian(&probe, &covariance);
     assert_eq!(value, neg_log_likelihood(&probe, &covariance));
     let as_matrix = |v: &Vector<U9>| Matrix::<U3, U3>::from_column_slice(v.as_slice());
@@ -95,9 +95,7 @@ fn main() {
     let start = na::SVector::<f64, 9>::from_column_slice(
         (Matrix::<U3, U3>::identity() / covariance.tr()).as_slice(),
     );
-    let problem = PrecisionMle {
-        covariance: covariance.clone(),
-    };
+    let problem = PrecisionMle { covariance };
     let result = Executor::new(problem, Newton::<f64>::new())
         .configure(|state| state.param(start).max_iters(15))
         .run()
