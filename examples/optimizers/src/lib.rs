@@ -33,13 +33,12 @@ pub fn from_na<R: Dim, C: Dim, NR: na::Dim, NC: na::Dim, S>(
 where
     S: na::RawStorage<f64, NR, NC> + na::IsContiguous,
 {
-    let out = Matrix::<R, C>::zeros();
+    let shape = (R::USIZE, C::USIZE);
     assert_eq!(
-        out.shape(),
         m.shape(),
-        "from_na: a {:?} nalgebra matrix cannot become a {:?} matcalc matrix",
-        m.shape(),
-        out.shape()
+        shape,
+        "from_na: a {:?} nalgebra matrix cannot become a {shape:?} matcalc matrix",
+        m.shape()
     );
     Matrix::from_column_slice(m.as_slice())
 }
