@@ -1,5 +1,5 @@
 //! Run-time benchmarks of the second-order workloads of issue 5, which need `#[hessian]` and
-//! `#[jacobian]` (SPEC §5): `NAME_hessian(..) -> (value, gradient, H)` and
+//! `#[jacobian]` (reference §5): `NAME_hessian(..) -> (value, gradient, H)` and
 //! `NAME_jacobian(..) -> (value, J)`.
 //!
 //! - logreg-hess: Σ softplus(−b ⊙ X w), Hessian in w: Xᵀ diag(s(1−s)) X, s = σ(b ⊙ X w)

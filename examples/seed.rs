@@ -1,4 +1,4 @@
-//! The question matcalc was born from (SPEC §6): X is 3×3 and y is 3×2; what is ∂(X y)/∂X?
+//! The question matcalc was born from (reference §6): X is 3×3 and y is 3×2; what is ∂(X y)/∂X?
 //!
 //! Answer: ∂vec(X y)/∂(vec X)ᵀ = yᵀ ⊗ I₃, a 6×9 matrix, derived here at compile time by
 //! `#[jacobian(X)]`. Its row for output (1,1), reshaped like X, is

@@ -1,4 +1,4 @@
-//! Pins what `#[grad]` generates for the seed function (SPEC §6): the expansion, produced with
+//! Pins what `#[grad]` generates for the seed function (reference §6): the expansion, produced with
 //! `matcalc_symbolic::generate::generate` and pretty-printed with `prettyplease`, must equal the
 //! committed `examples/expanded/seed.rs`. A change to the engine that changes the generated code
 //! shows up here as a diff to review; accept it with
@@ -14,7 +14,7 @@ const SNAPSHOT: &str = "examples/expanded/seed.rs";
 const SEED: &str = "fn phi(X: &Matrix<U3, U3>, y: &Matrix<U3, U2>) -> f64 { sum(X * y) }";
 
 const HEADER: &str = "\
-// What `#[grad(X)]` generates for the seed function of SPEC §6:
+// What `#[grad(X)]` generates for the seed function of reference §6:
 //
 //     #[grad(X)]
 //     fn phi(X: &Matrix<U3, U3>, y: &Matrix<U3, U2>) -> f64 { sum(X * y) }

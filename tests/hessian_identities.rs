@@ -1,4 +1,4 @@
-//! Hessian identities through `#[hessian]` (SPEC §2: `H[(a, b)] = ∂²φ/∂vec(X)_a ∂vec(X)_b`).
+//! Hessian identities through `#[hessian]` (reference §2: `H[(a, b)] = ∂²φ/∂vec(X)_a ∂vec(X)_b`).
 //!
 //! Every function also carries `#[grad]` on the same parameter. Each test checks that
 //! - the value of `NAME_hessian` equals the original function;

@@ -1,4 +1,4 @@
-//! Jacobian identities through `#[jacobian]` (Magnus–Neudecker, SPEC §2 layout
+//! Jacobian identities through `#[jacobian]` (Magnus–Neudecker, reference §2 layout
 //! `J[(i + p·j, k + m·l)] = ∂F[(i, j)]/∂X[(k, l)]`, i.e. ∂vec F/∂(vec X)ᵀ).
 //!
 //! Each derived Jacobian is compared with the closed form built by hand with core (`kron`,
@@ -37,7 +37,7 @@ fn seed(X: &Matrix<U3, U3>, y: &Matrix<U3, U2>) -> Matrix<U3, U2> {
     X * y
 }
 
-/// SPEC §6: ∂vec(X y)/∂(vec X)ᵀ = yᵀ ⊗ I₃, 6×9; its row for output (1,1) reshaped like X is
+/// reference §6: ∂vec(X y)/∂(vec X)ᵀ = yᵀ ⊗ I₃, 6×9; its row for output (1,1) reshaped like X is
 /// [[y11, y21, y31], [0, 0, 0], [0, 0, 0]].
 #[test]
 fn seed_x_y_with_respect_to_x() {

@@ -1,7 +1,7 @@
 //! Jacobian identities through `#[jacobian]` on GENERIC functions (`fn f<M: Dim, N: Dim>`), each
 //! instantiated at two different sizes (non-square, one with a dimension 1), and on `f32`
 //! matrices. Each derived Jacobian is compared with the closed form built by hand with core AND
-//! with central finite differences in the SPEC §2 layout, in the same precision.
+//! with central finite differences in the reference §2 layout, in the same precision.
 //!
 //! The checks are macros rather than generic functions so that each instantiation is written
 //! with concrete sizes, exactly as a user would call the generated function.

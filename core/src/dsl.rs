@@ -29,6 +29,13 @@ pub trait Elementwise {
     type Output;
     /// Applies `f` to the scalar or to every entry.
     fn map_entries(self, f: impl FnMut(Self::Scalar) -> Self::Scalar) -> Self::Output;
+    /// Combines the scalar or every entry with the one of `other` (the same shape, which the
+    /// shared `Output` type guarantees).
+    fn zip_entries(
+        self,
+        other: &Self::Output,
+        f: impl FnMut(Self::Scalar, Self::Scalar) -> Self::Scalar,
+    ) -> Self::Output;
 }
 
 macro_rules! scalar_elementwise {
@@ -39,6 +46,10 @@ macro_rules! scalar_elementwise {
             #[inline]
             fn map_entries(self, mut f: impl FnMut($t) -> $t) -> $t {
                 f(self)
+            }
+            #[inline]
+            fn zip_entries(self, other: &$t, mut f: impl FnMut($t, $t) -> $t) -> $t {
+                f(self, *other)
             }
         }
     )*};
@@ -53,6 +64,10 @@ impl<R: Dim, C: Dim, T: Scalar> Elementwise for Matrix<R, C, T> {
     fn map_entries(self, f: impl FnMut(T) -> T) -> Self {
         self.map(f)
     }
+    #[inline]
+    fn zip_entries(self, other: &Self, f: impl FnMut(T, T) -> T) -> Self {
+        self.zip_map(other, f)
+    }
 }
 
 impl<R: Dim, C: Dim, T: Scalar> Elementwise for &Matrix<R, C, T> {
@@ -62,11 +77,16 @@ impl<R: Dim, C: Dim, T: Scalar> Elementwise for &Matrix<R, C, T> {
     fn map_entries(self, f: impl FnMut(T) -> T) -> Matrix<R, C, T> {
         self.map(f)
     }
+    #[inline]
+    fn zip_entries(self, other: &Matrix<R, C, T>, f: impl FnMut(T, T) -> T) -> Matrix<R, C, T> {
+        self.zip_map(other, f)
+    }
 }
 
 macro_rules! elementwise_fns {
     ($($(#[$doc:meta])* $name:ident => $scalar_fn:ident;)*) => {$(
         $(#[$doc])*
+        #[doc = ", elementwise (on a matrix or a scalar)."]
         #[inline]
         pub fn $name<A: Elementwise>(a: A) -> A::Output {
             a.map_entries(<A::Scalar as Scalar>::$scalar_fn)
@@ -74,35 +94,29 @@ macro_rules! elementwise_fns {
     )*};
 }
 
-elementwise_fns! {
-    /// `eˣ`, elementwise.
-    exp => exp;
-    /// Natural logarithm, elementwise.
-    log => ln;
-    /// Sine, elementwise.
-    sin => sin;
-    /// Cosine, elementwise.
-    cos => cos;
-    /// Tangent, elementwise.
-    tan => tan;
-    /// Hyperbolic tangent, elementwise.
-    tanh => tanh;
-    /// Square root, elementwise.
-    sqrt => sqrt;
-    /// Absolute value, elementwise.
-    abs => abs;
-    /// `1 / (1 + e⁻ˣ)`, elementwise and stable.
-    sigmoid => sigmoid;
-    /// `ln(1 + eˣ)`, elementwise and stable.
-    softplus => softplus;
-    /// `max(x, 0)`, elementwise.
-    relu => relu;
-}
+crate::elementwise::for_each_elementwise!(elementwise_fns);
 
 /// `xᵏ` for an integer `k`, elementwise.
 #[inline]
 pub fn powi<A: Elementwise>(a: A, k: i32) -> A::Output {
     a.map_entries(|x| x.powi(k))
+}
+
+/// `atan2(y, x)` elementwise: the angle of each point `(x, y)`, for two scalars or two
+/// matrices of one shape (owned or borrowed).
+#[inline]
+pub fn atan2<Y: Elementwise, X: Elementwise<Scalar = Y::Scalar, Output = Y::Output>>(
+    y: Y,
+    x: X,
+) -> Y::Output {
+    let x = x.map_entries(|v| v);
+    y.zip_entries(&x, <Y::Scalar as Scalar>::atan2)
+}
+
+/// The mean of all entries (`sum(A) / (rows · cols)`).
+#[inline]
+pub fn mean<A: MatrixArg>(a: A) -> A::T {
+    a.as_matrix().mean()
 }
 
 /// `xᵖ` for a real `p`, elementwise.
@@ -325,6 +339,30 @@ pub fn softmax<A: MatrixArg>(a: A) -> Matrix<A::R, A::C, A::T> {
 #[inline]
 pub fn logsumexp<A: MatrixArg>(a: A) -> A::T {
     a.as_matrix().logsumexp()
+}
+
+/// Softmax of each column (each column a sample), stable.
+#[inline]
+pub fn softmax_cols<A: MatrixArg>(a: A) -> Matrix<A::R, A::C, A::T> {
+    a.as_matrix().softmax_cols()
+}
+
+/// Softmax of each row, stable.
+#[inline]
+pub fn softmax_rows<A: MatrixArg>(a: A) -> Matrix<A::R, A::C, A::T> {
+    a.as_matrix().softmax_rows()
+}
+
+/// `ln Σ exp` of each column: a 1×C row, stable.
+#[inline]
+pub fn logsumexp_cols<A: MatrixArg>(a: A) -> Matrix<typenum::consts::U1, A::C, A::T> {
+    a.as_matrix().logsumexp_cols()
+}
+
+/// `ln Σ exp` of each row: an R×1 column, stable.
+#[inline]
+pub fn logsumexp_rows<A: MatrixArg>(a: A) -> Matrix<A::R, typenum::consts::U1, A::T> {
+    a.as_matrix().logsumexp_rows()
 }
 
 /// The identity-like matrix (ones on the diagonal) of the shape the context needs.

@@ -7,12 +7,60 @@ use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 use crate::shape_errors::{SameShapeForElemDiv, SameShapeForHadamard};
 
+/// The one list of elementwise DSL functions: `name => Scalar method; doc`. It is passed to a
+/// macro that declares one item per function, so the `Matrix` methods here and the free
+/// functions of `dsl` come from the same rows (`for_each_elementwise!(declare)`).
+macro_rules! for_each_elementwise {
+    ($declare:ident) => {
+        $declare! {
+            /// `eˣ`
+            exp => exp;
+            /// Natural logarithm
+            log => ln;
+            /// Sine
+            sin => sin;
+            /// Cosine
+            cos => cos;
+            /// Tangent
+            tan => tan;
+            /// Hyperbolic tangent
+            tanh => tanh;
+            /// Square root
+            sqrt => sqrt;
+            /// Absolute value
+            abs => abs;
+            /// Logistic `1 / (1 + e⁻ˣ)` (stable for any magnitude)
+            sigmoid => sigmoid;
+            /// `ln(1 + eˣ)` (stable for any magnitude)
+            softplus => softplus;
+            /// `max(x, 0)`
+            relu => relu;
+            /// `ln(1 + x)`, accurate for small `x`
+            log1p => ln_1p;
+            /// `eˣ − 1`, accurate for small `x`
+            expm1 => exp_m1;
+            /// Hyperbolic sine
+            sinh => sinh;
+            /// Hyperbolic cosine
+            cosh => cosh;
+            /// Inverse sine
+            asin => asin;
+            /// Inverse cosine
+            acos => acos;
+            /// Inverse tangent
+            atan => atan;
+        }
+    };
+}
+pub(crate) use for_each_elementwise;
+
 /// Declares methods that apply the `Scalar` method of the same meaning to every entry.
 macro_rules! elementwise_methods {
     ($($(#[$doc:meta])* $name:ident => $scalar_fn:ident;)*) => {
         impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
             $(
                 $(#[$doc])*
+                #[doc = ", of every entry."]
                 #[inline]
                 pub fn $name(&self) -> Self {
                     self.map(T::$scalar_fn)
@@ -22,39 +70,35 @@ macro_rules! elementwise_methods {
     };
 }
 
-elementwise_methods! {
-    /// `eˣ` of every entry.
-    exp => exp;
-    /// Natural logarithm of every entry.
-    log => ln;
-    /// Sine of every entry.
-    sin => sin;
-    /// Cosine of every entry.
-    cos => cos;
-    /// Tangent of every entry.
-    tan => tan;
-    /// Hyperbolic tangent of every entry.
-    tanh => tanh;
-    /// Square root of every entry.
-    sqrt => sqrt;
-    /// Absolute value of every entry.
-    abs => abs;
-    /// Logistic `1 / (1 + e⁻ˣ)` of every entry (stable for any magnitude).
-    sigmoid => sigmoid;
-    /// `ln(1 + eˣ)` of every entry (stable for any magnitude).
-    softplus => softplus;
-    /// `max(x, 0)` of every entry.
-    relu => relu;
+for_each_elementwise!(elementwise_methods);
+
+/// Functions only derivatives use.
+impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// Sign (`-1`, `0`, `1`) of every entry.
-    sign => sign;
+    #[inline]
+    pub fn sign(&self) -> Self {
+        self.map(T::sign)
+    }
     /// Heaviside step (`1` where positive, else `0`) of every entry.
-    step => step;
+    #[inline]
+    pub fn step(&self) -> Self {
+        self.map(T::step)
+    }
     /// `1 / x` of every entry.
-    recip => recip;
+    #[inline]
+    pub fn recip(&self) -> Self {
+        self.map(T::recip)
+    }
     /// `1 / x` of every entry, `0` where `x = 0` (see [`Scalar::recip_or_zero`]).
-    recip_or_zero => recip_or_zero;
+    #[inline]
+    pub fn recip_or_zero(&self) -> Self {
+        self.map(T::recip_or_zero)
+    }
     /// `ln x` of every entry, `0` where `x = 0` (see [`Scalar::log_or_zero`]).
-    log_or_zero => log_or_zero;
+    #[inline]
+    pub fn log_or_zero(&self) -> Self {
+        self.map(T::log_or_zero)
+    }
 }
 
 impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
@@ -86,6 +130,22 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         B::Shape: SameShapeForElemDiv<(R, C)>,
     {
         self.zip_map_checked("`elem_div`", other.as_matrix(), |a, b| a / b)
+    }
+
+    /// `atan2(y, x)` entry by entry, with `self` as y: the angle of each point `(x, y)`.
+    #[inline]
+    pub fn atan2<B: MatrixArg<T = T>>(&self, x: B) -> Self
+    where
+        B::Shape: SameShapeForHadamard<(R, C)>,
+    {
+        self.zip_map_checked("`atan2`", x.as_matrix(), |y, x| y.atan2(x))
+    }
+
+    /// The mean of all entries, `sum / (rows · cols)` (NaN for an empty matrix).
+    #[inline]
+    pub fn mean(&self) -> T {
+        let count = T::from_f64((self.nrows() * self.ncols()) as f64);
+        self.iter().copied().sum::<T>() / count
     }
 
     /// `ln Σ exp(a_ij)` over all entries.

@@ -101,7 +101,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         })
     }
 
-    /// `diag(v) J` for this J: row i scaled by v[i].
+    /// `diag(v) J` for this J: row i scaled by `v[i]`.
     #[track_caller]
     pub fn row_scale<V: Dim, R2: Dim>(
         &self,

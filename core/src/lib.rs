@@ -1,5 +1,5 @@
 //! matcalc-core: statically sized matrices whose dimensions are typenum numbers, and every
-//! run-time operation the matcalc DSL uses (see `shared/SPEC.md` §3–4).
+//! run-time operation the matcalc DSL uses (see `docs/reference.md` §3–4).
 //!
 //! Dimensions are typenum numbers (`U3`) or [`Dyn`] (a size known only at run time, as in
 //! nalgebra; needs `alloc`). Static shapes are checked by the type system. A mismatched product, sum, trace or inverse does not
@@ -16,7 +16,7 @@
 //!
 //! `no_std` when the default `std` feature is off (float functions then come from `libm`).
 //! Matrices larger than 16×16 live on the heap, which needs the `alloc` feature (implied by
-//! `std`); with neither, every matrix is stored inline (see [`storage`](crate::storage)).
+//! `std`); with neither, every matrix is stored inline (see the `storage` module).
 #![no_std]
 #![warn(missing_docs)]
 
@@ -30,8 +30,10 @@ pub use typenum;
 
 mod adjugate;
 mod arg;
+mod batch;
 mod check;
 mod cholesky;
+mod constant;
 mod dim;
 mod display;
 pub mod dsl;
@@ -55,8 +57,10 @@ mod storage;
 mod structure;
 #[cfg(test)]
 mod testutil;
+mod triangle;
 
 pub use adjugate::ADJUGATE_COFACTOR_MAX;
+pub use constant::{float_constant, FloatConstant};
 #[cfg(feature = "alloc")]
 pub use dim::Dyn;
 pub use dim::{Dim, StaticDim};

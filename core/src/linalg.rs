@@ -59,7 +59,7 @@ pub(crate) fn pivot_passes<T: Scalar>(pivot: T, threshold: T) -> bool {
 /// LU factorisation `P·A = L·U` of a square matrix, with partial (row) pivoting.
 ///
 /// `L` (unit lower triangular) and `U` (upper triangular) share one matrix. The factorisation
-/// never fails: a pivot at or below `n·ε·‖A‖_max` (see the [module docs](self)) marks the
+/// never fails: a pivot at or below `n·ε·‖A‖_max` (see the module docs of `linalg`) marks the
 /// matrix [singular](Self::is_singular), and the results derived from it are the documented
 /// non-finite values (`inverse`, `solve`: all NaN) or `None` (`try_inverse`, `try_solve`)
 /// rather than a panic or large garbage.
@@ -145,16 +145,16 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
         }
     }
 
-    /// Whether the matrix is singular by the [module's criterion](self): a non-finite entry,
+    /// Whether the matrix is singular by the module's criterion: a non-finite entry,
     /// or a pivot `|u_kk| <= n·ε·max|a_ij|`. Exactly singular matrices, numerically singular
-    /// ones such as [[1,2,3],[4,5,6],[7,8,9]], and scaled copies of either are all reported;
+    /// ones such as `[[1,2,3],[4,5,6],[7,8,9]]`, and scaled copies of either are all reported;
     /// ill-conditioned but regular ones (condition up to ~1/(n·ε)) are not.
     pub fn is_singular(&self) -> bool {
         self.singular
     }
 
     /// Determinant: `±Π u_ii`, whatever [`is_singular`](Self::is_singular) says (a singular
-    /// matrix may give 0 or a tiny value such as 6.7e-16 for [[1,2,3],[4,5,6],[7,8,9]]). Can
+    /// matrix may give 0 or a tiny value such as 6.7e-16 for `[[1,2,3],[4,5,6],[7,8,9]]`). Can
     /// under- or overflow for large or small matrices; see [`logdet`](Self::logdet).
     pub fn det(&self) -> T {
         let prod = self.pivots().fold(T::one(), |acc, u| acc * u);

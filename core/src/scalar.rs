@@ -64,6 +64,20 @@ pub trait Scalar:
     fn tan(self) -> Self;
     /// Hyperbolic tangent.
     fn tanh(self) -> Self;
+    /// `eˣ − 1`, accurate for small `x`.
+    fn exp_m1(self) -> Self;
+    /// Hyperbolic sine.
+    fn sinh(self) -> Self;
+    /// Hyperbolic cosine.
+    fn cosh(self) -> Self;
+    /// Inverse sine (NaN outside [−1, 1]).
+    fn asin(self) -> Self;
+    /// Inverse cosine (NaN outside [−1, 1]).
+    fn acos(self) -> Self;
+    /// Inverse tangent.
+    fn atan(self) -> Self;
+    /// The angle of the point `(x, y)`: `atan2(y, x)` with `self` as y, in (−π, π].
+    fn atan2(self, x: Self) -> Self;
     /// Square root (NaN for negative input).
     fn sqrt(self) -> Self;
     /// Absolute value.
@@ -349,6 +363,34 @@ macro_rules! impl_scalar {
             #[inline]
             fn tanh(self) -> Self {
                 math!($t, tanh / tanh(self))
+            }
+            #[inline]
+            fn exp_m1(self) -> Self {
+                math!($t, exp_m1 / expm1(self))
+            }
+            #[inline]
+            fn sinh(self) -> Self {
+                math!($t, sinh / sinh(self))
+            }
+            #[inline]
+            fn cosh(self) -> Self {
+                math!($t, cosh / cosh(self))
+            }
+            #[inline]
+            fn asin(self) -> Self {
+                math!($t, asin / asin(self))
+            }
+            #[inline]
+            fn acos(self) -> Self {
+                math!($t, acos / acos(self))
+            }
+            #[inline]
+            fn atan(self) -> Self {
+                math!($t, atan / atan(self))
+            }
+            #[inline]
+            fn atan2(self, x: Self) -> Self {
+                math!($t, atan2 / atan2(self, x))
             }
             #[inline]
             fn sqrt(self) -> Self {

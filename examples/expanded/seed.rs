@@ -1,4 +1,4 @@
-// What `#[grad(X)]` generates for the seed function of SPEC §6:
+// What `#[grad(X)]` generates for the seed function of reference §6:
 //
 //     #[grad(X)]
 //     fn phi(X: &Matrix<U3, U3>, y: &Matrix<U3, U2>) -> f64 { sum(X * y) }

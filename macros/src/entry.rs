@@ -3,64 +3,111 @@
 //! caught (a panic is always a bug, reported as a compile error), and on any error emits the
 //! fallback items beside the error so only the real problem is shown.
 
-use std::panic::{self, AssertUnwindSafe};
-
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
+use matcalc_symbolic::ctxt::Ctxt;
 pub use matcalc_symbolic::generate::Derivative;
 use matcalc_symbolic::generate::{self, Request};
+use matcalc_symbolic::parse::nesting::too_deep;
+
+use crate::panic_guard;
 
 pub fn expand(kind: Derivative, args: TokenStream, item: TokenStream) -> TokenStream {
+    let original = item.clone();
+    let outcome = panic_guard::run(|| expand_guarded(kind, args, item));
+    match outcome {
+        Ok(tokens) => tokens,
+        Err(panic) => {
+            // The engine or the fallback panicked: the error, and the item as written.
+            let span = first_span(&original);
+            let mut out = syn::Error::new(
+                span,
+                format!(
+                    "matcalc hit an internal error (a bug; please report it with this function): {panic}"
+                ),
+            )
+            .to_compile_error();
+            out.extend(original);
+            out
+        }
+    }
+}
+
+fn expand_guarded(kind: Derivative, args: TokenStream, item: TokenStream) -> TokenStream {
     let attribute_span = args.span();
+    let mut cx = Ctxt::new();
+    let item = match too_deep(&item) {
+        Some(error) => {
+            cx.push(error);
+            without_body(item)
+        }
+        None => item,
+    };
     let mut item: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(item) => item,
         Err(_) => {
             let error = syn::Error::new(
-                Span::call_site(),
+                first_span(&item),
                 format!("`#[{}]` applies to a function (`fn`)", kind.attribute()),
             );
+            cx.check().err();
             let mut out = error.to_compile_error();
             out.extend(item);
             return out;
         }
     };
-    let mut errors: Option<syn::Error> = None;
     let mut requests = Vec::new();
-    match parse_wrt(args) {
-        Ok(wrt) => requests.push(Request {
+    if let Some(wrt) = cx.absorb(parse_wrt(args)) {
+        requests.push(Request {
             kind,
             wrt,
             span: attribute_span,
-        }),
-        Err(e) => errors = Some(e),
+        });
     }
-    match take_sibling_requests(&mut item) {
-        Ok(more) => requests.extend(more),
-        Err(e) => combine(&mut errors, e),
+    requests.extend(take_sibling_requests(&mut item, &mut cx));
+    if cx.has_errors() {
+        return with_fallback(cx.check().err(), &item, &requests);
     }
-    if let Some(error) = errors {
-        return with_fallback(error, &item, &requests);
-    }
-    match run_catching_panics(|| generate::generate(&item, &requests)) {
+    cx.check().ok();
+    match generate::generate(&item, &requests) {
         Ok(tokens) => tokens,
-        Err(error) => with_fallback(error, &item, &requests),
+        Err(error) => with_fallback(Some(error), &item, &requests),
     }
 }
 
-fn combine(errors: &mut Option<syn::Error>, error: syn::Error) {
-    match errors {
-        Some(all) => all.combine(error),
-        None => *errors = Some(error),
-    }
-}
-
-fn with_fallback(error: syn::Error, item: &syn::ItemFn, requests: &[Request]) -> TokenStream {
-    let mut out = error.to_compile_error();
+fn with_fallback(
+    error: Option<syn::Error>,
+    item: &syn::ItemFn,
+    requests: &[Request],
+) -> TokenStream {
+    let mut out = error.map(|e| e.to_compile_error()).unwrap_or_default();
     out.extend(generate::fallback(item, requests));
     out
+}
+
+fn first_span(tokens: &TokenStream) -> Span {
+    tokens
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span())
+}
+
+/// The item with its body (the last brace group) replaced by an empty one, so the signature
+/// can still be parsed for the fallback.
+fn without_body(item: TokenStream) -> TokenStream {
+    let mut trees: Vec<TokenTree> = item.into_iter().collect();
+    if let Some(TokenTree::Group(body)) = trees.last_mut() {
+        if body.delimiter() == Delimiter::Brace {
+            let mut empty = Group::new(Delimiter::Brace, TokenStream::new());
+            empty.set_span(body.span());
+            *body = empty;
+        }
+    }
+    trees.into_iter().collect()
 }
 
 /// `X, Y` → the identifiers.
@@ -78,9 +125,8 @@ fn parse_wrt(args: TokenStream) -> Result<Vec<syn::Ident>, syn::Error> {
 }
 
 /// Removes the other matcalc attributes from `item` and returns their requests.
-fn take_sibling_requests(item: &mut syn::ItemFn) -> Result<Vec<Request>, syn::Error> {
+fn take_sibling_requests(item: &mut syn::ItemFn, cx: &mut Ctxt) -> Vec<Request> {
     let mut requests = Vec::new();
-    let mut errors: Option<syn::Error> = None;
     let mut kept = Vec::new();
     for attr in std::mem::take(&mut item.attrs) {
         let Some(kind) = matcalc_attribute(&attr) else {
@@ -91,20 +137,16 @@ fn take_sibling_requests(item: &mut syn::ItemFn) -> Result<Vec<Request>, syn::Er
             syn::Meta::List(list) => list.tokens.clone(),
             _ => TokenStream::new(),
         };
-        match parse_wrt(args) {
-            Ok(wrt) => requests.push(Request {
+        if let Some(wrt) = cx.absorb(parse_wrt(args)) {
+            requests.push(Request {
                 kind,
                 wrt,
                 span: attr.span(),
-            }),
-            Err(e) => combine(&mut errors, e),
+            });
         }
     }
     item.attrs = kept;
-    match errors {
-        Some(e) => Err(e),
-        None => Ok(requests),
-    }
+    requests
 }
 
 /// `#[grad(..)]`, `#[matcalc::grad(..)]`, ... → the derivative it asks for.
@@ -123,33 +165,9 @@ fn matcalc_attribute(attr: &syn::Attribute) -> Option<Derivative> {
         "grad" => Some(Derivative::Grad),
         "jacobian" => Some(Derivative::Jacobian),
         "hessian" => Some(Derivative::Hessian),
+        "vjp" => Some(Derivative::Vjp),
+        "jvp" => Some(Derivative::Jvp),
+        "hvp" => Some(Derivative::Hvp),
         _ => None,
-    }
-}
-
-/// Runs the engine; a panic becomes a compile error naming it as a matcalc bug. The default
-/// panic hook is silenced meanwhile so the compiler's output shows only that error.
-fn run_catching_panics(
-    engine: impl FnOnce() -> Result<TokenStream, syn::Error>,
-) -> Result<TokenStream, syn::Error> {
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let outcome = panic::catch_unwind(AssertUnwindSafe(engine));
-    panic::set_hook(previous);
-    match outcome {
-        Ok(result) => result,
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            Err(syn::Error::new(
-                Span::call_site(),
-                format!(
-                    "matcalc hit an internal error (a bug; please report it with this function): {message}"
-                ),
-            ))
-        }
     }
 }

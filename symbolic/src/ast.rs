@@ -6,7 +6,7 @@ use std::fmt::Display;
 
 use proc_macro2::{Punct, Spacing, Span, TokenStream, TokenTree};
 
-use crate::ir::{Dim, Func, ScalarType};
+use crate::ir::{Func, ScalarType, Shape};
 
 /// A parsed DSL function.
 #[derive(Clone, Debug)]
@@ -29,7 +29,7 @@ pub struct Function {
 /// its dimensions. The float type is checked by `parse` and lives in `Function::scalar`.
 #[derive(Clone, Debug)]
 pub struct TypeDecl {
-    pub kind: ParamKind,
+    pub shape: Shape,
     pub span: Span,
 }
 
@@ -37,15 +37,9 @@ pub struct TypeDecl {
 pub struct Param {
     pub name: String,
     pub span: Span,
-    pub kind: ParamKind,
+    pub shape: Shape,
     /// `X: &Matrix<..>` rather than `X: Matrix<..>`.
     pub by_ref: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ParamKind {
-    Scalar,
-    Matrix { rows: Dim, cols: Dim },
 }
 
 #[derive(Clone, Debug)]
@@ -95,6 +89,10 @@ pub enum ExprKind {
     Neg(Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     Call(Call, Vec<Expr>),
+    /// A named float constant by its Rust path as written, with its value where it is the
+    /// standard library's (`PI`, `f64::consts::E`); the user's (`SIGMA`, `crate::SCALE`) have
+    /// none (see `parse::constants`).
+    NamedConst(String, Option<f64>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,4 +135,15 @@ pub enum Call {
     MatPow(i32),
     Softmax,
     Logsumexp,
+    /// `atan2(y, x)`, elementwise.
+    Atan2,
+    /// `mean(A)`: sum(A) over the number of entries.
+    Mean,
+    SoftmaxCols,
+    SoftmaxRows,
+    LogsumexpCols,
+    LogsumexpRows,
+    /// `solve(A, B)` = A⁻¹B.
+    Solve,
+    Cholesky,
 }

@@ -1,6 +1,6 @@
 //! Finite-difference derivatives computed with the `eval` interpreter: the numeric side of the
 //! command-line tool's `--check` and of the gradient/Jacobian/Hessian tests. Results follow the
-//! layouts of SPEC §2, so they can be compared entry by entry with derived formulas.
+//! layouts of reference §2, so they can be compared entry by entry with derived formulas.
 
 use crate::eval::{evaluate, Bindings, EvalError, Value};
 use crate::ir::{Graph, NodeId};

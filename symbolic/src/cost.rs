@@ -9,6 +9,8 @@
 //! dimension counts as `GENERIC_DIM`.
 
 use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
+use crate::lower::kernels::{self, Product, Structure};
+use crate::table::Cost;
 
 /// What a generic dimension (`M`, `N`) counts as.
 pub const GENERIC_DIM: u64 = 8;
@@ -16,9 +18,12 @@ pub const GENERIC_DIM: u64 = 8;
 /// The weight of one `exp`, `log`, `sin`, ... relative to one addition.
 pub const TRANSCENDENTAL: u64 = 8;
 
-/// Estimated flops to evaluate every node reachable from `roots` once.
+/// Estimated flops to evaluate every node reachable from `roots` once, in the form `emit`
+/// computes them (after `lower`).
 pub fn cost(g: &Graph, roots: &[NodeId]) -> u64 {
-    g.reachable(roots)
+    let lowered = crate::lower::lower(g, roots);
+    let g = &lowered.graph;
+    g.reachable(&lowered.roots)
         .into_iter()
         .map(|id| node_cost(g, id))
         .fold(0, u64::saturating_add)
@@ -38,13 +43,44 @@ fn dims(shape: &Shape) -> (u64, u64) {
 }
 
 fn func_cost(f: Func) -> u64 {
-    match f {
-        Func::Abs | Func::Relu | Func::Sign | Func::Step | Func::Recip | Func::RecipOrZero => 1,
-        Func::Sqrt => 4,
+    match (f, f.info().cost) {
         // Binary exponentiation: about 2·log₂|k| multiplications.
-        Func::Powi(k) => 2 * u64::from(32 - k.unsigned_abs().leading_zeros()).max(1),
-        _ => TRANSCENDENTAL,
+        (Func::Powi(k), _) => 2 * u64::from(32 - k.unsigned_abs().leading_zeros()).max(1),
+        (_, Cost::Cheap) => 1,
+        (_, Cost::Sqrt) => 4,
+        (_, Cost::Power | Cost::Transcendental) => TRANSCENDENTAL,
     }
+}
+
+/// A⁻¹B (A n×n, B n×c): two triangular substitutions per column, after an LU of A unless A
+/// is a Cholesky factor or its transpose (then the substitution alone).
+fn solve_cost(g: &Graph, a: NodeId, n: u64, c: u64) -> u64 {
+    let triangular = match *g.op(a) {
+        Op::Cholesky(_) => true,
+        Op::Transpose(l) => matches!(g.op(l), Op::Cholesky(_)),
+        _ => false,
+    };
+    let substitution = n.saturating_mul(n).saturating_mul(c);
+    if triangular {
+        substitution
+    } else {
+        lu(n).saturating_add(2 * substitution)
+    }
+}
+
+/// ~⅔n³: an n×n LU factorization.
+fn lu(n: u64) -> u64 {
+    (2 * n.saturating_pow(3)).div_ceil(3)
+}
+
+/// Whether `solve(A, B)` costs less than `inv(A) B` for A n×n and B n×c, by the flop counts
+/// above: the rule behind the simplifier's `inv(A) B → solve(A, B)`.
+pub fn solve_is_cheaper(n: &Dim, c: &Dim) -> bool {
+    let (n, c) = (dim(n), dim(c));
+    let inverse_then_product = 2 * n.saturating_pow(3)
+        + n.saturating_mul(c)
+            .saturating_mul((2 * n).saturating_sub(1));
+    lu(n).saturating_add(2 * n.saturating_mul(n).saturating_mul(c)) < inverse_then_product
 }
 
 /// The flops of one node, given its operands are available.
@@ -52,7 +88,6 @@ fn node_cost(g: &Graph, id: NodeId) -> u64 {
     let own = |x: NodeId| dims(g.shape(x));
     let (r, c) = dims(g.shape(id));
     let entries = r.saturating_mul(c);
-    let lu = |n: u64| (2 * n.saturating_pow(3)).div_ceil(3);
     match *g.op(id) {
         Op::Param(_)
         | Op::Literal(_)
@@ -68,7 +103,8 @@ fn node_cost(g: &Graph, id: NodeId) -> u64 {
         | Op::Diag(_)
         | Op::Diagonal(_)
         | Op::ToScalar(_)
-        | Op::FromScalar(_) => 0,
+        | Op::FromScalar(_)
+        | Op::Const(..) => 0,
         Op::Add(..)
         | Op::Sub(..)
         | Op::Neg(_)
@@ -78,12 +114,37 @@ fn node_cost(g: &Graph, id: NodeId) -> u64 {
         | Op::Hadamard(..)
         | Op::ElemDiv(..)
         | Op::Kron(..)
-        | Op::Symmetrize(_) => entries,
-        // m×k times k×n: each of the m·n entries takes k products and k − 1 sums.
-        Op::MatMul(a, _) => {
-            let k = own(a).1;
-            entries.saturating_mul((2 * k).saturating_sub(1))
+        | Op::Symmetrize(_)
+        | Op::Tril(_)
+        | Op::Phi(_) => entries,
+        Op::SoftmaxCols(_) | Op::SoftmaxRows(_) => entries.saturating_mul(TRANSCENDENTAL + 3),
+        Op::LogsumexpCols(a) | Op::LogsumexpRows(a) => {
+            let (ar, ac) = own(a);
+            ar.saturating_mul(ac).saturating_mul(TRANSCENDENTAL + 2)
+                + entries.saturating_mul(TRANSCENDENTAL)
         }
+        // ⅓n³ multiply-adds and n square roots.
+        Op::Cholesky(a) => {
+            let n = own(a).0;
+            n.saturating_pow(3).div_ceil(3) + 4 * n
+        }
+        Op::Solve(a, b) => solve_cost(g, a, own(a).0, own(b).1),
+        // A structured left factor is applied, not multiplied (`lower::kernels`): a row
+        // scaling costs one product per entry, a permutation nothing, and a Kronecker product
+        // with an identity is a reshaped product with its small factor.
+        Op::MatMul(a, b) => match kernels::product(g, a, b) {
+            Product::Structured(Structure::RowScale(_)) => entries,
+            Product::Structured(Structure::Commute(_) | Structure::KronPerm { .. }) => 0,
+            Product::Structured(Structure::KronIdentity { a: factor, .. }) => {
+                let k = own(factor).1;
+                entries.saturating_mul((2 * k).saturating_sub(1))
+            }
+            // m×k times k×n: each of the m·n entries takes k products and k − 1 sums.
+            Product::Fused(_) | Product::Plain => {
+                let k = own(a).1;
+                entries.saturating_mul((2 * k).saturating_sub(1))
+            }
+        },
         Op::Trace(a) => own(a).0,
         Op::Sum(a) => {
             let (ar, ac) = own(a);
@@ -110,7 +171,7 @@ fn node_cost(g: &Graph, id: NodeId) -> u64 {
             products.saturating_mul(2 * n.saturating_pow(3)) + inverse
         }
         Op::Map(f, _) => entries.saturating_mul(func_cost(f)),
-        Op::Powf(..) => entries.saturating_mul(2 * TRANSCENDENTAL),
+        Op::Powf(..) | Op::Atan2(..) => entries.saturating_mul(2 * TRANSCENDENTAL),
         Op::Softmax(_) => entries.saturating_mul(TRANSCENDENTAL + 3),
         Op::Logsumexp(a) => {
             let (ar, ac) = own(a);

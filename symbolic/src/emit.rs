@@ -1,7 +1,9 @@
-//! The last stage for code: turns the nodes of an `ir::Graph` that some roots need into a
-//! straight-line sequence of `let` statements over matcalc-core, one statement per node, so
-//! every shared subexpression is evaluated exactly once. It also collects the trait bounds the
-//! statements need when dimensions are generic (products of dimensions from `kron` and `vec`).
+//! The last stage for code: turns a lowered graph (see `lower`, which has rewritten it for speed
+//! and chosen each node's kernel) into a straight-line sequence of `let` statements over
+//! matcalc-core, one statement per node that needs one, so every shared subexpression is
+//! evaluated exactly once. It decides nothing about how to compute: it spells the lowering's
+//! choices in tokens, and collects the trait bounds the statements need when dimensions are
+//! generic (products of dimensions from `kron` and `vec`).
 
 use std::collections::BTreeSet;
 
@@ -9,12 +11,18 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{Dim, Func, Graph, NodeId, Op, ScalarType, Shape};
+use crate::lower::kernels::{self, Product, SolveKernel};
+use crate::lower::Lowered;
 
+mod bounds;
 mod structured;
+
+pub use bounds::Bounds;
 
 /// How a parameter is reachable from the generated body.
 #[derive(Clone, Debug)]
 pub struct ParamAccess {
+    /// The parameter's identifier in the generated function.
     pub name: Ident,
     /// The parameter is a reference (`X: &Matrix<..>`); otherwise the body borrows it.
     pub by_ref: bool,
@@ -30,50 +38,27 @@ pub struct Emitted {
     pub bounds: Vec<TokenStream>,
 }
 
-/// Emits the code computing `roots` in `graph`.
-pub fn emit(graph: &Graph, roots: &[NodeId], params: &[ParamAccess]) -> Emitted {
+/// Emits the code computing the roots of `lowered`.
+pub fn emit(lowered: &Lowered, params: &[ParamAccess]) -> Emitted {
+    let graph = &lowered.graph;
     let mut emitter = Emitter {
         graph,
         params,
         statements: TokenStream::new(),
-        bounds: BTreeSet::new(),
+        bounds: Bounds::default(),
         scalar: scalar_type(graph.scalar),
-        shared_lu: BTreeSet::new(),
+        shared_lu: &lowered.shared_lu,
         lu_done: BTreeSet::new(),
     };
-    let nodes = structured::materialized(graph, roots);
-    emitter.shared_lu = shared_factorizations(graph, &nodes);
-    for id in nodes {
+    for &id in &lowered.statements {
         emitter.statement(id);
     }
-    let roots = roots.iter().map(|&id| emitter.owned(id)).collect();
+    let roots = lowered.roots.iter().map(|&id| emitter.owned(id)).collect();
     Emitted {
         statements: emitter.statements,
         roots,
-        bounds: emitter
-            .bounds
-            .into_iter()
-            .map(|b| b.parse().expect("bounds are built from valid tokens"))
-            .collect(),
+        bounds: emitter.bounds.into_tokens(),
     }
-}
-
-/// The matrices of which more than one of `inv`, `det`, `logdet` is computed: they are
-/// LU-factored once, and each of those reads the one factorization.
-fn shared_factorizations(graph: &Graph, nodes: &[NodeId]) -> BTreeSet<NodeId> {
-    let mut users: std::collections::BTreeMap<NodeId, usize> = Default::default();
-    for &id in nodes {
-        if let Op::Inv(a) | Op::Det(a) | Op::Logdet(a) = *graph.op(id) {
-            if !graph.shape(a).is_scalar() {
-                *users.entry(a).or_default() += 1;
-            }
-        }
-    }
-    users
-        .into_iter()
-        .filter(|&(_, n)| n > 1)
-        .map(|(a, _)| a)
-        .collect()
 }
 
 /// The Rust type of a dimension.
@@ -81,7 +66,7 @@ pub fn dim_type(dim: &Dim) -> TokenStream {
     match dim {
         Dim::Known(n) => known_dim_type(*n),
         Dim::Named(name) => {
-            let name = Ident::new(name, Span::call_site());
+            let name = user_ident(name, Span::call_site());
             quote!(#name)
         }
         Dim::Prod(a, b) => {
@@ -89,6 +74,22 @@ pub fn dim_type(dim: &Dim) -> TokenStream {
             quote!(::matcalc::typenum::Prod<#a, #b>)
         }
     }
+}
+
+/// The identifier for a name the user wrote (a parameter, a generic dimension): raw where the
+/// name is a keyword, since parsing reads `r#loop` as `loop`.
+pub fn user_ident(name: &str, span: Span) -> Ident {
+    if syn::parse_str::<Ident>(name).is_ok() {
+        Ident::new(name, span)
+    } else {
+        Ident::new_raw(name, span)
+    }
+}
+
+/// A generated local. Its mixed-site span makes it hygienic: it can neither capture nor shadow
+/// a user's name, even one spelled the same (a parameter `__t2`).
+fn generated_ident(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
 }
 
 /// A number as a concrete typenum type: `consts::U3` where typenum names it, else the binary
@@ -123,6 +124,7 @@ pub fn shape_type(shape: &Shape, scalar: ScalarType) -> TokenStream {
     }
 }
 
+/// `f32` or `f64`.
 pub fn scalar_type(scalar: ScalarType) -> TokenStream {
     match scalar {
         ScalarType::F32 => quote!(f32),
@@ -134,17 +136,17 @@ struct Emitter<'a> {
     graph: &'a Graph,
     params: &'a [ParamAccess],
     statements: TokenStream,
-    bounds: BTreeSet<String>,
+    bounds: Bounds,
     scalar: TokenStream,
     /// Matrices factored once for several of `inv`, `det`, `logdet`.
-    shared_lu: BTreeSet<NodeId>,
+    shared_lu: &'a BTreeSet<NodeId>,
     /// Those whose factorization has been emitted.
     lu_done: BTreeSet<NodeId>,
 }
 
 impl Emitter<'_> {
     fn temp(id: NodeId) -> Ident {
-        format_ident!("__t{}", id.0)
+        generated_ident(&format!("__t{}", id.0))
     }
 
     fn is_scalar(&self, id: NodeId) -> bool {
@@ -189,33 +191,6 @@ impl Emitter<'_> {
         }
     }
 
-    /// Records that `product` (a `Dim::Prod`) must be a dimension, if it involves generics.
-    fn need_product(&mut self, a: &Dim, b: &Dim) {
-        let product = Dim::product(a, b);
-        if is_generic(&product) {
-            let (ta, tb, tp) = (dim_type(a), dim_type(b), dim_type(&product));
-            self.bounds
-                .insert(quote!(#ta: ::core::ops::Mul<#tb>).to_string());
-            self.bounds.insert(quote!(#tp: ::matcalc::Dim).to_string());
-        }
-    }
-
-    /// Records the bounds every product dimension in `shape` needs (Jacobians have shapes like
-    /// (r·c)×(m·n) whatever their ops are).
-    fn need_shape(&mut self, shape: &Shape) {
-        fn walk(e: &mut Emitter<'_>, d: &Dim) {
-            if let Dim::Prod(a, b) = d {
-                walk(e, a);
-                walk(e, b);
-                e.need_product(a, b);
-            }
-        }
-        if let Shape::Matrix(r, c) = shape {
-            walk(self, r);
-            walk(self, c);
-        }
-    }
-
     fn statement(&mut self, id: NodeId) {
         // Parameters are used where they are; literals are written inline.
         if matches!(self.graph.op(id), Op::Param(_) | Op::Literal(_)) {
@@ -223,13 +198,27 @@ impl Emitter<'_> {
         }
         let value = self.expression(id);
         let shape = self.graph.shape(id).clone();
-        self.need_shape(&shape);
+        self.bounds.need_shape(&shape);
         let temp = Self::temp(id);
         let ty = shape_type(self.graph.shape(id), self.graph.scalar);
         self.statements.extend(quote!(let #temp: #ty = #value;));
     }
 
     fn literal(&self, value: f64) -> TokenStream {
+        let narrowed = match self.graph.scalar {
+            ScalarType::F32 => f64::from(value as f32),
+            ScalarType::F64 => value,
+        };
+        if !narrowed.is_finite() {
+            // Folding keeps non-finite results unfolded, but a product of literals can still
+            // overflow f32; proc_macro2 panics on a non-finite literal.
+            let t = &self.scalar;
+            return match narrowed {
+                v if v.is_nan() => quote!(<#t>::NAN),
+                v if v > 0.0 => quote!(<#t>::INFINITY),
+                _ => quote!((-<#t>::INFINITY)),
+            };
+        }
         let lit = match self.graph.scalar {
             ScalarType::F32 => Literal::f32_suffixed(value as f32),
             ScalarType::F64 => Literal::f64_suffixed(value),
@@ -273,13 +262,15 @@ impl Emitter<'_> {
                 let a = o(self, a);
                 quote!(-#a)
             }
-            Op::MatMul(a, b) if self.structured_product(a, b).is_some() => {
-                self.structured_product(a, b).expect("checked by the guard")
-            }
-            Op::MatMul(a, b) if structured::fused(self.graph, a, b).is_some() => {
-                self.fused_product(a, b).expect("checked by the guard")
-            }
-            Op::Mul(a, b) | Op::MatMul(a, b) => {
+            Op::MatMul(a, b) => match kernels::product(self.graph, a, b) {
+                Product::Structured(s) => self.structured_product(s, b),
+                Product::Fused(f) => self.fused_product(f),
+                Product::Plain => {
+                    let (a, b) = (o(self, a), o(self, b));
+                    quote!(#a * #b)
+                }
+            },
+            Op::Mul(a, b) => {
                 let (a, b) = (o(self, a), o(self, b));
                 quote!(#a * #b)
             }
@@ -295,11 +286,7 @@ impl Emitter<'_> {
             Op::Trace(a) => self.method(a, quote!(tr())),
             Op::Sum(a) => self.reduce(a, quote!(sum())),
             Op::Det(a) | Op::Logdet(a) | Op::Inv(a) if self.shared_lu.contains(&a) => {
-                let lu = format_ident!("__lu{}", a.0);
-                if self.lu_done.insert(a) {
-                    let factor = self.method(a, quote!(lu()));
-                    self.statements.extend(quote!(let #lu = #factor;));
-                }
+                let lu = self.shared_factorization(a);
                 match op {
                     Op::Det(_) => quote!(#lu.det()),
                     Op::Logdet(_) => quote!(#lu.logdet()),
@@ -335,25 +322,34 @@ impl Emitter<'_> {
                 let b = o(self, b);
                 self.method(a, quote!(elem_div(#b)))
             }
-            Op::Kron(a, b) if self.kron_with_identity(a, b).is_some() => {
-                self.kron_with_identity(a, b).expect("checked by the guard")
+            Op::Atan2(y, x) => {
+                let x = o(self, x);
+                if self.is_scalar(y) {
+                    let y = o(self, y);
+                    quote!(<#t as ::matcalc::Scalar>::atan2(#y, #x))
+                } else {
+                    self.method(y, quote!(atan2(#x)))
+                }
+            }
+            Op::Kron(a, b) if kernels::kron_identity(self.graph, a, b).is_some() => {
+                self.kron_with_identity(a, b)
             }
             Op::Kron(a, b) => {
                 let (sa, sb) = (self.graph.shape(a).clone(), self.graph.shape(b).clone());
-                self.need_product(&sa.rows(), &sb.rows());
-                self.need_product(&sa.cols(), &sb.cols());
+                self.bounds.need_product(&sa.rows(), &sb.rows());
+                self.bounds.need_product(&sa.cols(), &sb.cols());
                 let b = o(self, b);
                 self.method(a, quote!(kron(#b)))
             }
             Op::Vec(a) => {
                 let s = self.graph.shape(a).clone();
-                self.need_product(&s.rows(), &s.cols());
+                self.bounds.need_product(&s.rows(), &s.cols());
                 self.method(a, quote!(vec()))
             }
             Op::Unvec(a, r, c) => {
                 // core checks `Prod<R, C>` against the vector's length; with generic dimensions
                 // the product must exist and be a dimension.
-                self.need_product(&r, &c);
+                self.bounds.need_product(&r, &c);
                 let (tr, tc) = (dim_type(&r), dim_type(&c));
                 self.method(a, quote!(unvec::<#tr, #tc>()))
             }
@@ -409,6 +405,55 @@ impl Emitter<'_> {
                 self.method(g, quote!(kron_rearrange::<#m, #n, _, _>()))
             }
             Op::Symmetrize(h) => self.method(h, quote!(symmetrize())),
+            Op::SoftmaxCols(a) => self.method(a, quote!(softmax_cols())),
+            Op::SoftmaxRows(a) => self.method(a, quote!(softmax_rows())),
+            Op::LogsumexpCols(a) => self.method(a, quote!(logsumexp_cols())),
+            Op::LogsumexpRows(a) => self.method(a, quote!(logsumexp_rows())),
+            Op::Cholesky(a) => self.method(a, quote!(cholesky())),
+            Op::Tril(a) => self.method(a, quote!(tril())),
+            Op::Phi(a) => self.method(a, quote!(phi())),
+            Op::Solve(a, b) => self.solve(a, b),
+            Op::Const(path, _) => {
+                // The parser only accepts paths here, so this parses; a bad one is a compile
+                // error at the generated call rather than a macro panic.
+                let path: TokenStream = path.parse().unwrap_or_else(|_| quote!(__bad_constant));
+                quote!(::matcalc::float_constant::<#t, _>(#path))
+            }
+        }
+    }
+
+    /// The LU factorization of `a`, emitted once and named `__luN`.
+    fn shared_factorization(&mut self, a: NodeId) -> Ident {
+        let lu = generated_ident(&format!("__lu{}", a.0));
+        if self.lu_done.insert(a) {
+            let factor = self.method(a, quote!(lu()));
+            self.statements.extend(quote!(let #lu = #factor;));
+        }
+        lu
+    }
+
+    /// `solve(a, b)` with the kernel `lower` chose: a triangular substitution reading a
+    /// Cholesky factor, or an LU (shared with the matrix's other factored uses).
+    fn solve(&mut self, a: NodeId, b: NodeId) -> TokenStream {
+        let rhs = self.operand(b);
+        match kernels::solve_kernel(self.graph, a) {
+            SolveKernel::Lower(l) => self.method(l, quote!(solve_lower_triangular(#rhs))),
+            SolveKernel::LowerTranspose(l) => {
+                self.method(l, quote!(solve_lower_triangular_transpose(#rhs)))
+            }
+            SolveKernel::Lu(m) | SolveKernel::LuTranspose(m) => {
+                let call = if matches!(kernels::solve_kernel(self.graph, a), SolveKernel::Lu(_)) {
+                    quote!(solve(#rhs))
+                } else {
+                    quote!(solve_transpose(#rhs))
+                };
+                if self.shared_lu.contains(&m) {
+                    let lu = self.shared_factorization(m);
+                    quote!(#lu.#call)
+                } else {
+                    self.method(m, quote!(lu().#call))
+                }
+            }
         }
     }
 
@@ -443,11 +488,8 @@ impl Emitter<'_> {
             _ => quote!(),
         };
         if self.is_scalar(a) {
-            // The scalar trait names the natural logarithm `ln`, like the float types do.
-            let name = match func {
-                Func::Log => format_ident!("ln"),
-                other => format_ident!("{}", other.name()),
-            };
+            // The scalar trait names some functions like the float types do (`ln`, `ln_1p`).
+            let name = format_ident!("{}", func.info().scalar);
             let t = &self.scalar;
             let a = self.operand(a);
             let comma = if args.is_empty() { quote!() } else { quote!(,) };
@@ -456,13 +498,5 @@ impl Emitter<'_> {
             let name = format_ident!("{}", func.name());
             self.method(a, quote!(#name(#args)))
         }
-    }
-}
-
-fn is_generic(dim: &Dim) -> bool {
-    match dim {
-        Dim::Known(_) => false,
-        Dim::Named(_) => true,
-        Dim::Prod(a, b) => is_generic(a) || is_generic(b),
     }
 }

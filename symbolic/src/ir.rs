@@ -11,6 +11,8 @@ use std::fmt;
 
 use proc_macro2::Span;
 
+pub use crate::table::Func;
+
 /// One dimension of a shape: a number, a generic parameter of the user's function, or a
 /// product of two dimensions (the rows of `kron(A, B)`, the length of `vec(A)`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -161,61 +163,6 @@ impl NodeId {
     }
 }
 
-/// Elementwise functions: the DSL's, plus the ones derivatives need (`Recip`, `Sign`, `Step`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Func {
-    Exp,
-    Log,
-    Sin,
-    Cos,
-    Tan,
-    Tanh,
-    Sqrt,
-    Abs,
-    Sigmoid,
-    Softplus,
-    Relu,
-    /// x^k for an integer k.
-    Powi(i32),
-    /// 1/x.
-    Recip,
-    /// −1, 0 or 1: the derivative of |x| (subgradient 0 at 0).
-    Sign,
-    /// 1 where x > 0, else 0: the derivative of relu (subgradient 0 at 0).
-    Step,
-    /// 1/x, and 0 at x = 0: the factor 1/‖A‖ of the gradient of `norm`, so that the gradient
-    /// at A = 0 is the subgradient 0 (as for abs and relu).
-    RecipOrZero,
-    /// ln x, and 0 at x = 0: the factor ln a of ∂(aᵖ)/∂p = aᵖ ln a, so that an entry a = 0
-    /// contributes 0 (0 · ln 0 = 0) instead of NaN.
-    LogOrZero,
-}
-
-impl Func {
-    /// The DSL / core method name of the function.
-    pub fn name(self) -> &'static str {
-        match self {
-            Func::Exp => "exp",
-            Func::Log => "log",
-            Func::Sin => "sin",
-            Func::Cos => "cos",
-            Func::Tan => "tan",
-            Func::Tanh => "tanh",
-            Func::Sqrt => "sqrt",
-            Func::Abs => "abs",
-            Func::Sigmoid => "sigmoid",
-            Func::Softplus => "softplus",
-            Func::Relu => "relu",
-            Func::Powi(_) => "powi",
-            Func::Recip => "recip",
-            Func::Sign => "sign",
-            Func::Step => "step",
-            Func::RecipOrZero => "recip_or_zero",
-            Func::LogOrZero => "log_or_zero",
-        }
-    }
-}
-
 /// One operation. Operands are `NodeId`s of the same graph. Where the result's shape cannot be
 /// read off the operands (constants, reshapes), the op carries it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -267,11 +214,34 @@ pub enum Op {
     Map(Func, NodeId),
     /// Elementwise real power A^p, p a scalar node.
     Powf(NodeId, NodeId),
+    /// Elementwise atan2(Y, X): the angle of (x, y), on equal shapes.
+    Atan2(NodeId, NodeId),
     MatPow(NodeId, i32),
     /// Softmax over all entries.
     Softmax(NodeId),
     /// ln Σ exp over all entries.
     Logsumexp(NodeId),
+    /// Softmax of each column (each column sums to 1).
+    SoftmaxCols(NodeId),
+    /// Softmax of each row.
+    SoftmaxRows(NodeId),
+    /// ln Σ exp of each column: 1×C.
+    LogsumexpCols(NodeId),
+    /// ln Σ exp of each row: R×1.
+    LogsumexpRows(NodeId),
+    /// A⁻¹B for a square A, through one factorization (A⁻¹ is never formed). `lower` picks the
+    /// kernel: triangular substitution when A is a Cholesky factor or its transpose, else LU.
+    Solve(NodeId, NodeId),
+    /// The lower-triangular L with A = L Lᵀ (A symmetric positive definite).
+    Cholesky(NodeId),
+    /// The lower triangle of a square matrix, diagonal included (the rest zero).
+    Tril(NodeId),
+    /// Φ(A): the lower triangle with half the diagonal (Murray 2016), for Cholesky derivatives.
+    Phi(NodeId),
+    /// A named float constant, by its Rust path as written: a scalar leaf, emitted as that
+    /// path converted to the function's float type. The standard library's (`PI`,
+    /// `f64::consts::E`) carry their value (as bits); the user's `const` items do not.
+    Const(String, Option<u64>),
     /// A 1×1 matrix read as a scalar.
     ToScalar(NodeId),
     /// A scalar as a 1×1 matrix.
@@ -307,7 +277,7 @@ impl Op {
         use Op::*;
         match self {
             Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..)
-            | KronPerm(..) => vec![],
+            | KronPerm(..) | Const(..) => vec![],
             Neg(a)
             | Transpose(a)
             | Trace(a)
@@ -325,6 +295,13 @@ impl Op {
             | MatPow(a, _)
             | Softmax(a)
             | Logsumexp(a)
+            | SoftmaxCols(a)
+            | SoftmaxRows(a)
+            | LogsumexpCols(a)
+            | LogsumexpRows(a)
+            | Cholesky(a)
+            | Tril(a)
+            | Phi(a)
             | ToScalar(a)
             | FromScalar(a)
             | OnesMul(_, a)
@@ -342,9 +319,71 @@ impl Op {
             | ElemDiv(a, b)
             | Kron(a, b)
             | Powf(a, b)
+            | Atan2(a, b)
+            | Solve(a, b)
             | KronAdjointLeft(a, b)
             | KronAdjointRight(a, b) => vec![*a, *b],
         }
+    }
+
+    /// The same op with every operand replaced by `f(operand)` (the other fields kept): how a
+    /// pass copies a node into another graph.
+    pub fn map_args(&self, mut f: impl FnMut(NodeId) -> NodeId) -> Op {
+        use Op::*;
+        let mut op = self.clone();
+        match &mut op {
+            Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..)
+            | KronPerm(..) | Const(..) => {}
+            Neg(a)
+            | Transpose(a)
+            | Trace(a)
+            | Sum(a)
+            | Det(a)
+            | Logdet(a)
+            | Inv(a)
+            | Norm(a)
+            | NormSq(a)
+            | Vec(a)
+            | Unvec(a, ..)
+            | Diag(a)
+            | Diagonal(a)
+            | Map(_, a)
+            | MatPow(a, _)
+            | Softmax(a)
+            | Logsumexp(a)
+            | SoftmaxCols(a)
+            | SoftmaxRows(a)
+            | LogsumexpCols(a)
+            | LogsumexpRows(a)
+            | Cholesky(a)
+            | Tril(a)
+            | Phi(a)
+            | ToScalar(a)
+            | FromScalar(a)
+            | OnesMul(_, a)
+            | MulOnes(a, _)
+            | KronRearrange(a, ..)
+            | Symmetrize(a) => *a = f(*a),
+            Add(a, b)
+            | Sub(a, b)
+            | Mul(a, b)
+            | Scale(a, b)
+            | MatMul(a, b)
+            | Div(a, b)
+            | Dot(a, b)
+            | Hadamard(a, b)
+            | ElemDiv(a, b)
+            | Kron(a, b)
+            | Powf(a, b)
+            | KronAdjointLeft(a, b)
+            | KronAdjointRight(a, b)
+            | Solve(a, b)
+            | Atan2(a, b) => {
+                *a = f(*a);
+                *b = f(*b);
+            }
+        }
+        op
     }
 
     pub fn literal(value: f64) -> Op {

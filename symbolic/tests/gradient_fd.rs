@@ -18,6 +18,7 @@ use matcalc_symbolic::diff;
 use matcalc_symbolic::eval::{evaluate, Bindings, Value};
 use matcalc_symbolic::ir::{Dim, Func, Graph, Op, Param, ScalarType, Shape};
 use matcalc_symbolic::print;
+use matcalc_symbolic::table::Domain;
 use proc_macro2::Span;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -286,26 +287,68 @@ fn table() -> Vec<(&'static str, E, Sh)> {
             Sh::S,
         ),
     ];
-    for f in [
-        Func::Exp,
-        Func::Sin,
-        Func::Cos,
-        Func::Tan,
-        Func::Tanh,
-        Func::Abs,
-        Func::Sigmoid,
-        Func::Softplus,
-        Func::Relu,
-        Func::Powi(3),
-        Func::Powi(0),
-    ] {
+    // Every elementwise function of the table, on an operand inside its domain.
+    for &f in Func::ALL {
+        let operand = match f.info().domain {
+            Domain::Positive => pos(x.clone()),
+            Domain::Bounded | Domain::Interior => bin(B::Scale, E::Lit(0.3), x.clone()),
+            Domain::Any | Domain::AwayFromZero => x.clone(),
+        };
+        v_.push((f.name(), un(U::Map(f), operand), m23));
+    }
+    for f in [Func::Powi(3), Func::Powi(0)] {
         v_.push((f.name(), un(U::Map(f), x.clone()), m23));
     }
-    for f in [Func::Log, Func::Sqrt, Func::Powi(-2)] {
-        v_.push((f.name(), un(U::Map(f), pos(x.clone())), m23));
-    }
+    v_.push(("powi -2", un(U::Map(Func::Powi(-2)), pos(x.clone())), m23));
+    v_.push(("atan2", bin(B::Atan2, x.clone(), pos(x.clone())), m23));
     v_.push(("scalar exp", un(U::Map(Func::Exp), s.clone()), Sh::S));
+    v_.extend(factor_and_batch_cases());
     v_
+}
+
+/// The solves, the Cholesky factor and the batch normalisations, one case each (A built
+/// symmetric positive definite where the factorization needs it).
+fn factor_and_batch_cases() -> Vec<(&'static str, E, Sh)> {
+    let (x, a, v) = (E::Param(0), E::Param(1), E::Param(2));
+    let t = |e| un(U::T, e);
+    let spd = bin(B::Add, bin(B::MatMul, a.clone(), t(a.clone())), E::Eye(3));
+    let dominant = bin(
+        B::Add,
+        bin(B::Scale, E::Lit(4.0), E::Eye(3)),
+        un(U::Map(Func::Tanh), a.clone()),
+    );
+    let chol = un(U::Cholesky, spd.clone());
+    vec![
+        ("softmax_cols", un(U::SoftmaxCols, x.clone()), Sh::M(2, 3)),
+        ("softmax_rows", un(U::SoftmaxRows, x.clone()), Sh::M(2, 3)),
+        (
+            "logsumexp_cols",
+            un(U::LogsumexpCols, x.clone()),
+            Sh::M(1, 3),
+        ),
+        (
+            "logsumexp_rows",
+            un(U::LogsumexpRows, x.clone()),
+            Sh::M(2, 1),
+        ),
+        ("solve", bin(B::Solve, dominant, t(x.clone())), Sh::M(3, 2)),
+        (
+            "solve spd",
+            bin(B::Solve, spd.clone(), v.clone()),
+            Sh::M(3, 1),
+        ),
+        ("cholesky", chol.clone(), Sh::M(3, 3)),
+        (
+            "solve with a Cholesky factor",
+            bin(B::Solve, chol.clone(), v.clone()),
+            Sh::M(3, 1),
+        ),
+        (
+            "solve with its transpose",
+            bin(B::Solve, t(chol), t(x)),
+            Sh::M(3, 2),
+        ),
+    ]
 }
 
 #[test]
@@ -382,6 +425,7 @@ fn generic_dimensions() {
 /// means something for each of them).
 #[test]
 fn generator_covers_every_operation() {
+    use matcalc_symbolic::table::Lowers;
     use proptest::strategy::ValueTree;
     use std::collections::HashSet;
 
@@ -446,21 +490,22 @@ fn generator_covers_every_operation() {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    for f in [
-        Func::Exp,
-        Func::Log,
-        Func::Sin,
-        Func::Cos,
-        Func::Tan,
-        Func::Tanh,
-        Func::Sqrt,
-        Func::Abs,
-        Func::Sigmoid,
-        Func::Softplus,
-        Func::Relu,
-    ] {
-        want.push(format!("{:?}", U::Map(f)));
+    want.push("Atan2".to_string());
+    for &f in Func::ALL {
+        if !matches!(f, Func::Powi(_)) {
+            want.push(format!("{:?}", U::Map(f)));
+        }
     }
+    // Every operation of the DSL table, whatever the hand list above says.
+    for entry in matcalc_symbolic::table::entries() {
+        match entry.lowers {
+            Lowers::Op(call, _) => want.push(exprgen::generated_name(call)),
+            Lowers::IntPower(call) => want.push(exprgen::generated_name(call(2))),
+            Lowers::Constant(_) => {}
+        }
+    }
+    want.sort();
+    want.dedup();
     let missing: Vec<&String> = want.iter().filter(|w| !seen.contains(*w)).collect();
     assert!(missing.is_empty(), "never generated: {missing:?}");
 }

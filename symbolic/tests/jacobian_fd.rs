@@ -7,6 +7,11 @@
 //!
 //! As in `gradient_fd`, the reference is the expression built verbatim, the derivative is taken
 //! of the expression built through the rewriting constructor.
+//!
+//! The products (`diff::vjp`, `diff::jvp`, `diff::hvp`, issue 11) are checked on the same
+//! expressions against the full Jacobian and Hessian applied to a random direction (vᵀJ, J t,
+//! H v): every operation's forward rule, seeded with vec(T), and the `vecs` rewrites that keep
+//! it at matrix level, must give the same numbers.
 
 mod exprgen;
 
@@ -14,8 +19,9 @@ use exprgen::{build, new_graph, param_len, Sh, PARAMS};
 use matcalc_symbolic::check::{fd_hessian, fd_jacobian};
 use matcalc_symbolic::diff;
 use matcalc_symbolic::eval::{evaluate, Bindings, Value};
-use matcalc_symbolic::ir::Graph;
+use matcalc_symbolic::ir::{Graph, Shape};
 use matcalc_symbolic::print;
+use proc_macro2::Span;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -133,6 +139,93 @@ fn check_hessians(e: &exprgen::E, params: &[Value]) -> Result<bool, String> {
     Ok(true)
 }
 
+/// `a` and `b` agree to rounding, relative to `scale`.
+fn same_numbers(what: &str, a: &[f64], b: &[f64], scale: f64) -> Result<(), String> {
+    if a.len() != b.len() {
+        return Err(format!("{what}: {} entries, expected {}", a.len(), b.len()));
+    }
+    for (k, (&x, &y)) in a.iter().zip(b).enumerate() {
+        let within = (x - y).abs() <= 1e-9 * (1.0 + y.abs() + scale);
+        if !within {
+            return Err(format!(
+                "{what}: entry {k}: product {x}, from the full matrix {y}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// M vec(d).
+fn times(m: &Value, d: &Value) -> Vec<f64> {
+    (0..m.rows)
+        .map(|i| (0..m.cols).map(|k| m.get(i, k) * d.data[k]).sum())
+        .collect()
+}
+
+/// Every parameter's vjp and jvp of `e` against its full Jacobian, and for a scalar `e` its
+/// hvp against its Hessian, with directions drawn from `directions`.
+fn check_products(e: &exprgen::E, params: &[Value], directions: &[f64]) -> Result<bool, String> {
+    let dims = Bindings::new();
+    let mut raw = new_graph();
+    let raw_root = build(e, &mut raw, false);
+    let Some(scale) = scale_of(&raw, raw_root, params) else {
+        return Ok(false);
+    };
+    let mut g = new_graph();
+    let root = build(e, &mut g, true);
+    let out_shape = g.shape(root).clone();
+    let mut values = params.to_vec();
+    let direction = |g: &mut Graph, shape: Shape, values: &mut Vec<Value>| {
+        let (index, node) = diff::add_direction(g, "d", shape.clone(), Span::call_site());
+        let value = match shape {
+            Shape::Scalar => Value::scalar(directions[index % directions.len()]),
+            Shape::Matrix(r, c) => {
+                let (r, c) = (r.known().unwrap(), c.known().unwrap());
+                Value::from_fn(r, c, |i, j| {
+                    directions[(index + i + r * j) % directions.len()]
+                })
+            }
+        };
+        values.push(value);
+        node
+    };
+    let u = direction(&mut g, out_shape, &mut values);
+    for (i, (name, _)) in PARAMS.iter().enumerate() {
+        let param_shape = g.params[i].shape.clone();
+        let t = direction(&mut g, param_shape, &mut values);
+        let bar = diff::vjp(&mut g, root, u, &[i])[0];
+        let df = diff::jvp(&mut g, root, i, t);
+        let j = diff::jacobian(&mut g, root, i);
+        let got = evaluate(&g, &[bar, df, j, u, t], &values, &dims).map_err(|e| e.to_string())?;
+        let jt = got[2].clone();
+        let ut_j: Vec<f64> = (0..jt.cols)
+            .map(|k| (0..jt.rows).map(|r| got[3].data[r] * jt.get(r, k)).sum())
+            .collect();
+        same_numbers(&format!("vjp ∂/∂{name}"), &got[0].data, &ut_j, scale)
+            .map_err(|m| format!("{m}\n  X̄ = {}", print::unicode(&g, bar)))?;
+        same_numbers(
+            &format!("jvp ∂/∂{name}"),
+            &got[1].data,
+            &times(&jt, &got[4]),
+            scale,
+        )
+        .map_err(|m| format!("{m}\n  dF = {}", print::unicode(&g, df)))?;
+        if g.shape(root).is_scalar() {
+            let (_, hv) = diff::hvp(&mut g, root, i, t);
+            let (_, h) = diff::hessian(&mut g, root, i);
+            let got = evaluate(&g, &[hv, h, t], &values, &dims).map_err(|e| e.to_string())?;
+            same_numbers(
+                &format!("hvp ∂²/∂{name}²"),
+                &got[0].data,
+                &times(&got[1], &got[2]),
+                1e2 * scale,
+            )
+            .map_err(|m| format!("{m}\n  H v = {}", print::unicode(&g, hv)))?;
+        }
+    }
+    Ok(true)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 256,
@@ -153,6 +246,21 @@ proptest! {
         prop_assume!(usable, "non-finite or huge value");
     }
 
+    /// Random expressions of every shape, depth ≤ 3: vjp and jvp (and hvp of the scalar ones)
+    /// with respect to each parameter equal the full Jacobian (Hessian) applied to a random
+    /// direction.
+    #[test]
+    fn products_match_the_full_jacobian_and_hessian(
+        e in proptest::sample::select(exprgen::all_shapes())
+            .prop_flat_map(|sh| exprgen::expr(sh, 3)),
+        flat in inputs(),
+        directions in prop::collection::vec(-1.0..1.0f64, 17),
+    ) {
+        let usable = check_products(&e, &values_from(&flat), &directions)
+            .map_err(|msg| TestCaseError::fail(format!("F = {e}\n{msg}")))?;
+        prop_assume!(usable, "non-finite or huge value");
+    }
+
     /// Scalar random expressions of depth ≤ 3: the Hessian with respect to each parameter.
     #[test]
     fn hessians_match_finite_differences(e in exprgen::expr(Sh::S, 3), flat in inputs()) {
@@ -160,4 +268,58 @@ proptest! {
             .map_err(|msg| TestCaseError::fail(format!("φ = {e}\n{msg}")))?;
         prop_assume!(usable, "non-finite or huge value");
     }
+}
+
+/// The solves, the Cholesky factor and the batch normalisations by name: Jacobians of each,
+/// and Hessians of a nonlinear scalar of each (Hessians of functions of `cholesky` included,
+/// the second-order path through Φ, tril and the triangular solves of its adjoint).
+#[test]
+fn factorizations_and_batches_by_name() {
+    use exprgen::{B, E, U};
+    use matcalc_symbolic::ir::Func;
+    let un = |u, a| E::Un(u, Box::new(a));
+    let bin = |b, x, y| E::Bin(b, Box::new(x), Box::new(y));
+    let (x, a, v) = (E::Param(0), E::Param(1), E::Param(2));
+    let t = |e| un(U::T, e);
+    let spd = bin(B::Add, bin(B::MatMul, a.clone(), t(a.clone())), E::Eye(3));
+    let dominant = bin(
+        B::Add,
+        bin(B::Scale, E::Lit(4.0), E::Eye(3)),
+        un(U::Map(Func::Tanh), a.clone()),
+    );
+    let chol = un(U::Cholesky, spd.clone());
+    let cases = [
+        ("softmax_cols", un(U::SoftmaxCols, x.clone())),
+        ("softmax_rows", un(U::SoftmaxRows, x.clone())),
+        ("logsumexp_cols", un(U::LogsumexpCols, x.clone())),
+        ("logsumexp_rows", un(U::LogsumexpRows, x.clone())),
+        ("solve", bin(B::Solve, dominant, t(x.clone()))),
+        ("solve spd", bin(B::Solve, spd.clone(), v.clone())),
+        ("cholesky", chol.clone()),
+        (
+            "solve by the factor",
+            bin(B::Solve, chol.clone(), v.clone()),
+        ),
+        ("solve by its transpose", bin(B::Solve, t(chol), t(x))),
+    ];
+    let flat: Vec<f64> = (0..(0..PARAMS.len()).map(param_len).sum::<usize>())
+        .map(|k| ((k as f64) * 0.731).sin() * 0.8)
+        .collect();
+    let params = values_from(&flat);
+    let mut failures = Vec::new();
+    for (name, e) in cases {
+        // sum(sin(F)): a scalar whose Hessian involves the second derivative of F.
+        let phi = un(U::Sum, un(U::Map(Func::Sin), e.clone()));
+        for (what, result) in [
+            ("Jacobian", check_jacobians(&e, &params)),
+            ("Hessian", check_hessians(&phi, &params)),
+        ] {
+            match result {
+                Ok(true) => {}
+                Ok(false) => failures.push(format!("{name} {what}: unusable point")),
+                Err(msg) => failures.push(format!("{name} {what}: {msg}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

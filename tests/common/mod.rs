@@ -178,7 +178,7 @@ pub fn away_from_zero<R: Dim, C: Dim, T: Scalar>(
     })
 }
 
-/// Central finite-difference Jacobian of `f` at `x` in the SPEC §2 layout:
+/// Central finite-difference Jacobian of `f` at `x` in the reference §2 layout:
 /// `J[(i + p·j, k + m·l)] ≈ ∂F[(i, j)]/∂X[(k, l)]`, i.e. column `k + m·l` is
 /// vec(∂F/∂X[(k, l)]). The result's type is chosen by the caller (usually the type of the
 /// derived Jacobian it is compared with); its shape must be (p·q)×(m·n).

@@ -10,10 +10,12 @@ pub fn matmul(a: &Value, b: &Value) -> Value {
     Value::from_fn(r, c, |i, j| (0..k).map(|t| a.get(i, t) * b.get(t, j)).sum())
 }
 
+/// Aᵀ.
 pub fn transpose(a: &Value) -> Value {
     Value::from_fn(a.cols, a.rows, |i, j| a.get(j, i))
 }
 
+/// The n×n identity.
 pub fn identity(n: usize) -> Value {
     Value::from_fn(n, n, |i, j| if i == j { 1.0 } else { 0.0 })
 }
@@ -188,14 +190,17 @@ impl Lu {
     }
 }
 
+/// det A, from an LU factorization.
 pub fn det(a: &Value) -> f64 {
     Lu::new(a).det()
 }
 
+/// ln|det A|, from the LU factors.
 pub fn logdet(a: &Value) -> f64 {
     Lu::new(a).logdet()
 }
 
+/// A⁻¹, from an LU factorization.
 pub fn inverse(a: &Value) -> Value {
     Lu::new(a).inverse()
 }
@@ -231,4 +236,73 @@ pub fn logsumexp(a: &Value) -> f64 {
         return max;
     }
     max + a.data.iter().map(|x| (x - max).exp()).sum::<f64>().ln()
+}
+
+/// A⁻¹B by its definition (the reference need not avoid forming A⁻¹).
+pub fn solve(a: &Value, b: &Value) -> Value {
+    matmul(&inverse(a), b)
+}
+
+/// The Cholesky–Banachiewicz recurrence on the lower triangle of A: l_jj = √(a_jj − Σ l_jk²),
+/// l_ij = (a_ij − Σ l_ik l_jk) / l_jj. A non-positive pivot gives NaN entries (as core does).
+pub fn cholesky(a: &Value) -> Value {
+    let n = a.rows;
+    let mut l = Value::zeros(n, n);
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l.get(i, k) * l.get(j, k)).sum();
+            let x = if i == j {
+                let d = a.get(i, i) - s;
+                if d > 0.0 {
+                    d.sqrt()
+                } else {
+                    f64::NAN
+                }
+            } else {
+                (a.get(i, j) - s) / l.get(j, j)
+            };
+            l.set(i, j, x);
+        }
+    }
+    l
+}
+
+/// The lower triangle (i ≥ j) of A times `diagonal` on the diagonal: tril for 1, Φ for ½.
+pub fn lower_triangle(a: &Value, diagonal: f64) -> Value {
+    Value::from_fn(a.rows, a.cols, |i, j| match i.cmp(&j) {
+        std::cmp::Ordering::Greater => a.get(i, j),
+        std::cmp::Ordering::Equal => diagonal * a.get(i, j),
+        std::cmp::Ordering::Less => 0.0,
+    })
+}
+
+/// Column j of A (`by_cols`) or row j, as a column value.
+fn slice(a: &Value, j: usize, by_cols: bool) -> Value {
+    if by_cols {
+        Value::from_fn(a.rows, 1, |i, _| a.get(i, j))
+    } else {
+        Value::from_fn(a.cols, 1, |i, _| a.get(j, i))
+    }
+}
+
+/// `softmax` of each column (`by_cols`) or each row.
+pub fn softmax_batch(a: &Value, by_cols: bool) -> Value {
+    let count = if by_cols { a.cols } else { a.rows };
+    let parts: Vec<Value> = (0..count).map(|j| softmax(&slice(a, j, by_cols))).collect();
+    Value::from_fn(a.rows, a.cols, |i, j| {
+        if by_cols {
+            parts[j].get(i, 0)
+        } else {
+            parts[i].get(j, 0)
+        }
+    })
+}
+
+/// `logsumexp` of each column (1×C, `by_cols`) or each row (R×1).
+pub fn logsumexp_batch(a: &Value, by_cols: bool) -> Value {
+    if by_cols {
+        Value::from_fn(1, a.cols, |_, j| logsumexp(&slice(a, j, true)))
+    } else {
+        Value::from_fn(a.rows, 1, |i, _| logsumexp(&slice(a, i, false)))
+    }
 }

@@ -19,14 +19,18 @@ use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
 /// which one the graph meant.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Value {
+    /// Number of rows.
     pub rows: usize,
+    /// Number of columns.
     pub cols: usize,
     /// Entry (i, j) is at `i + rows·j`.
     pub data: Vec<f64>,
+    /// A scalar rather than a 1×1 matrix.
     pub scalar: bool,
 }
 
 impl Value {
+    /// The scalar x.
     pub fn scalar(x: f64) -> Value {
         Value {
             rows: 1,
@@ -36,10 +40,12 @@ impl Value {
         }
     }
 
+    /// A rows×cols matrix of zeros.
     pub fn zeros(rows: usize, cols: usize) -> Value {
         Value::filled(rows, cols, 0.0)
     }
 
+    /// A rows×cols matrix with every entry x.
     pub fn filled(rows: usize, cols: usize, x: f64) -> Value {
         Value {
             rows,
@@ -91,10 +97,12 @@ impl Value {
         }
     }
 
+    /// Entry (i, j).
     pub fn get(&self, i: usize, j: usize) -> f64 {
         self.data[i + self.rows * j]
     }
 
+    /// Sets entry (i, j) to x.
     pub fn set(&mut self, i: usize, j: usize, x: f64) {
         self.data[i + self.rows * j] = x;
     }
@@ -104,14 +112,17 @@ impl Value {
         self.data[0]
     }
 
+    /// The number of entries.
     pub fn len(&self) -> usize {
         self.data.len()
     }
 
+    /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
 
+    /// Whether every entry is finite.
     pub fn is_finite(&self) -> bool {
         self.data.iter().all(|x| x.is_finite())
     }
@@ -160,11 +171,19 @@ pub enum EvalError {
     /// A `Dim::Named` with no number in the bindings.
     UnboundDim(String),
     /// Fewer parameter values than the graph's parameters.
-    MissingParam { index: usize, count: usize },
+    MissingParam {
+        /// The first parameter without a value.
+        index: usize,
+        /// How many values were given.
+        count: usize,
+    },
     /// A parameter value whose shape differs from the parameter's (after binding dims).
     ParamShape {
+        /// The parameter's index.
         index: usize,
+        /// Its shape, as `r×c`.
         expected: String,
+        /// The value's shape.
         got: String,
     },
     /// A root that is not a node of the graph.
@@ -172,12 +191,17 @@ pub enum EvalError {
     /// An interpreter result whose size disagrees with its node's shape: a bug in `eval` or
     /// in a shape rule, reported rather than hidden.
     Inconsistent {
+        /// The node evaluated.
         node: NodeId,
+        /// Its shape in the graph.
         expected: String,
+        /// The shape the interpreter produced.
         got: String,
     },
     /// A finite-difference helper was asked for the gradient of a non-scalar output.
     NotScalar(NodeId),
+    /// A constant of the user's program, whose value only the compiler knows.
+    UnknownConstant(String),
 }
 
 impl fmt::Display for EvalError {
@@ -207,6 +231,12 @@ impl fmt::Display for EvalError {
                 node.0
             ),
             EvalError::NotScalar(id) => write!(f, "node {} is not a scalar", id.0),
+            EvalError::UnknownConstant(path) => {
+                write!(
+                    f,
+                    "the constant `{path}` has no value outside the compiled program"
+                )
+            }
         }
     }
 }
@@ -337,6 +367,7 @@ fn eval_node(
         Op::NormSq(a) => Value::scalar(v(a).data.iter().map(|x| x * x).sum()),
         Op::Hadamard(a, b) => v(a).zip(v(b), |x, y| x * y),
         Op::ElemDiv(a, b) => v(a).zip(v(b), |x, y| x / y),
+        Op::Atan2(y, x) => v(y).zip(v(x), f64::atan2),
         Op::Kron(a, b) => kron(v(a), v(b)),
         Op::Vec(a) => v(a).reshaped(v(a).len(), 1),
         Op::Unvec(a, r, c) => v(a).reshaped(d(r)?, d(c)?),
@@ -360,6 +391,16 @@ fn eval_node(
         Op::MatPow(a, k) => matpow(v(a), *k),
         Op::Softmax(a) => softmax(v(a)),
         Op::Logsumexp(a) => Value::scalar(logsumexp(v(a))),
+        Op::SoftmaxCols(a) => linalg::softmax_batch(v(a), true),
+        Op::SoftmaxRows(a) => linalg::softmax_batch(v(a), false),
+        Op::LogsumexpCols(a) => linalg::logsumexp_batch(v(a), true),
+        Op::LogsumexpRows(a) => linalg::logsumexp_batch(v(a), false),
+        Op::Solve(a, b) => linalg::solve(v(a), v(b)),
+        Op::Cholesky(a) => linalg::cholesky(v(a)),
+        Op::Tril(a) => linalg::lower_triangle(v(a), 1.0),
+        Op::Phi(a) => linalg::lower_triangle(v(a), 0.5),
+        Op::Const(_, Some(bits)) => Value::scalar(f64::from_bits(*bits)),
+        Op::Const(path, None) => return Err(EvalError::UnknownConstant(path.clone())),
         Op::ToScalar(a) => Value::scalar(v(a).as_scalar()),
         Op::FromScalar(a) => v(a).reshaped(1, 1),
         Op::OnesMul(r, b) => {
@@ -389,66 +430,7 @@ fn eval_node(
     })
 }
 
-/// One elementwise function at one point.
+/// One elementwise function at one point (the table's reference evaluation).
 pub fn apply(f: Func, x: f64) -> f64 {
-    match f {
-        Func::Exp => x.exp(),
-        Func::Log => x.ln(),
-        Func::Sin => x.sin(),
-        Func::Cos => x.cos(),
-        Func::Tan => x.tan(),
-        Func::Tanh => x.tanh(),
-        Func::Sqrt => x.sqrt(),
-        Func::Abs => x.abs(),
-        // Both branches only ever exponentiate a non-positive number, so neither overflows.
-        Func::Sigmoid => {
-            if x >= 0.0 {
-                1.0 / (1.0 + (-x).exp())
-            } else {
-                let e = x.exp();
-                e / (1.0 + e)
-            }
-        }
-        // ln(1 + eˣ) = max(x, 0) + ln(1 + e^−|x|).
-        Func::Softplus => x.max(0.0) + (-x.abs()).exp().ln_1p(),
-        Func::Relu => {
-            if x > 0.0 {
-                x
-            } else {
-                0.0
-            }
-        }
-        Func::Powi(k) => x.powi(k),
-        Func::Recip => 1.0 / x,
-        Func::Sign => {
-            if x > 0.0 {
-                1.0
-            } else if x < 0.0 {
-                -1.0
-            } else {
-                0.0
-            }
-        }
-        Func::RecipOrZero => {
-            if x == 0.0 {
-                0.0
-            } else {
-                1.0 / x
-            }
-        }
-        Func::LogOrZero => {
-            if x == 0.0 {
-                0.0
-            } else {
-                x.ln()
-            }
-        }
-        Func::Step => {
-            if x > 0.0 {
-                1.0
-            } else {
-                0.0
-            }
-        }
-    }
+    f.eval(x)
 }

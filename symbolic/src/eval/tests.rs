@@ -1,5 +1,5 @@
 //! Each op of the interpreter against small hand-computed examples, plus the finite-difference
-//! helpers of `check` against known derivatives (SPEC §2 and §6).
+//! helpers of `check` against known derivatives (reference §2 and §6).
 
 use proc_macro2::Span;
 
@@ -424,7 +424,7 @@ fn generic_dims_need_bindings() {
 
 #[test]
 fn fd_jacobian_of_product_is_kron() {
-    // SPEC §2: ∂vec(XY)/∂(vec X)ᵀ = Yᵀ ⊗ I₃ for X 3×3, Y 3×2.
+    // reference §2: ∂vec(XY)/∂(vec X)ᵀ = Yᵀ ⊗ I₃ for X 3×3, Y 3×2.
     let mut g = graph(&[m(3, 3), m(3, 2)]);
     let x = node(&mut g, Op::Param(0));
     let y = node(&mut g, Op::Param(1));
@@ -439,7 +439,7 @@ fn fd_jacobian_of_product_is_kron() {
 
 #[test]
 fn fd_gradient_of_sum_of_product() {
-    // SPEC §6: ∂ sum(XY)/∂X = J Yᵀ.
+    // reference §6: ∂ sum(XY)/∂X = J Yᵀ.
     let mut g = graph(&[m(3, 3), m(3, 2)]);
     let x = node(&mut g, Op::Param(0));
     let y = node(&mut g, Op::Param(1));

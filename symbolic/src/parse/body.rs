@@ -3,13 +3,16 @@
 //! with what is supported; parsing continues past errors so that all of them are reported.
 
 use quote::ToTokens;
-use syn::spanned::Spanned;
+use syn::ext::IdentExt;
 use syn::{BinOp, Pat, Stmt, UnOp};
 
+use super::constants::Constant;
 use super::dsl::{builtin, did_you_mean, Builtin, Form, FUNCTIONS, METHODS};
 use super::signature::{dsl_type, Signature};
-use super::{float_name, span_range, tokens_text, Errors};
+use super::text::{abbreviate, first_span, last_span, Texts};
+use super::{float_name, tokens_text};
 use crate::ast::{BinaryOp, Expr, ExprKind, Let, TypeDecl};
+use crate::ctxt::Ctxt;
 use crate::ir::ScalarType;
 
 const SUPPORTED: &str = "a matcalc body is `let` bindings followed by a final expression built \
@@ -18,26 +21,50 @@ const SUPPORTED: &str = "a matcalc body is `let` bindings followed by a final ex
      exp, log, sin, cos, tan, tanh, sqrt, abs, sigmoid, softplus, relu, powi, powf, matpow, \
      softmax, logsumexp, eye, ones, zeros (also as methods: `A.t()`, `A.dot(&B)`)";
 
+/// The deepest nesting of operations a body may have, counting through `let` bindings (`let
+/// y = exp(y);` makes `y` one level deeper than the `y` it reads). Every later stage recurses at
+/// most about this deep (a small multiple for derivatives), which keeps the macro far from the
+/// compiler's stack limit; README "Known limitations" states it.
+pub const MAX_DEPTH: usize = 256;
+
+/// A chain `a + b - c + ..` or `a * b * ..` of more terms than this is grouped into a balanced
+/// tree, so that its depth grows with the logarithm of its length (long sums stay far below
+/// `MAX_DEPTH`). Shorter chains keep Rust's left-to-right grouping.
+const BALANCE_ABOVE: usize = 32;
+
 /// Parses the body. `None` only after an error was pushed.
 pub(super) fn body(
     block: &syn::Block,
     sig: &Signature,
-    errors: &mut Errors,
+    errors: &mut Ctxt,
 ) -> Option<(Vec<Let>, Expr)> {
     let mut scope = Scope {
         sig,
         lets: Vec::new(),
+        let_depths: Vec::new(),
+        depth: 0,
+        deepest: 0,
+        texts: Texts::default(),
         errors,
     };
     let mut lets = Vec::new();
     let mut last = None;
-    let count = block.stmts.len();
-    for (i, stmt) in block.stmts.iter().enumerate() {
+    // A stray `;` is an empty statement in Rust; it changes nothing here either.
+    let stmts: Vec<&Stmt> = block
+        .stmts
+        .iter()
+        .filter(|stmt| !matches!(stmt, Stmt::Expr(syn::Expr::Verbatim(v), Some(_)) if v.is_empty()))
+        .collect();
+    let count = stmts.len();
+    for (i, stmt) in stmts.into_iter().enumerate() {
         let is_last = i + 1 == count;
+        scope.reject_attributes(stmt_attrs(stmt));
+        scope.deepest = 0;
         match stmt {
             Stmt::Local(local) => {
                 for (name, binding) in scope.local(local) {
                     scope.lets.push(name);
+                    scope.let_depths.push(scope.deepest);
                     lets.push(binding);
                 }
                 if is_last {
@@ -85,17 +112,149 @@ pub(super) fn body(
     Some((lets?, body))
 }
 
+/// The attributes written on a statement.
+fn stmt_attrs(stmt: &Stmt) -> &[syn::Attribute] {
+    match stmt {
+        Stmt::Local(local) => &local.attrs,
+        Stmt::Macro(mac) => &mac.attrs,
+        Stmt::Expr(e, _) => expr_attrs(e),
+        Stmt::Item(_) => &[],
+    }
+}
+
+/// The outer attributes of the expressions the DSL reads (others are rejected as a whole).
+fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
+    match e {
+        syn::Expr::Binary(x) => &x.attrs,
+        syn::Expr::Unary(x) => &x.attrs,
+        syn::Expr::Call(x) => &x.attrs,
+        syn::Expr::MethodCall(x) => &x.attrs,
+        syn::Expr::Lit(x) => &x.attrs,
+        syn::Expr::Path(x) => &x.attrs,
+        syn::Expr::Paren(x) => &x.attrs,
+        syn::Expr::Reference(x) => &x.attrs,
+        syn::Expr::Group(x) => &x.attrs,
+        syn::Expr::Return(x) => &x.attrs,
+        _ => &[],
+    }
+}
+
 /// Name resolution state: the signature and the `let` names bound so far (a later `let` of
-/// the same name shadows an earlier one, as in Rust).
+/// the same name shadows an earlier one, as in Rust), with the nesting depth of each.
 struct Scope<'a, 'e> {
     sig: &'a Signature,
     lets: Vec<String>,
-    errors: &'e mut Errors,
+    /// The operation depth of each `let` value, counted through the `let`s it reads.
+    let_depths: Vec<usize>,
+    /// Syntactic nesting of the expression being parsed (bounds this parser's recursion).
+    depth: usize,
+    /// The deepest level reached in the current statement, through `let`s included.
+    deepest: usize,
+    texts: Texts,
+    errors: &'e mut Ctxt,
+}
+
+/// An operator a chain of the same precedence associates over: `+`/`-`, or `*`.
+fn chain_op(op: &BinOp) -> Option<BinaryOp> {
+    match op {
+        BinOp::Add(_) => Some(BinaryOp::Add),
+        BinOp::Sub(_) => Some(BinaryOp::Sub),
+        BinOp::Mul(_) => Some(BinaryOp::Mul),
+        _ => None,
+    }
+}
+
+fn is_additive(op: BinaryOp) -> bool {
+    matches!(op, BinaryOp::Add | BinaryOp::Sub)
+}
+
+fn op_text(op: BinaryOp) -> &'static str {
+    match op {
+        BinaryOp::Add => "+",
+        BinaryOp::Sub => "-",
+        BinaryOp::Mul => "*",
+        BinaryOp::Div => "/",
+    }
+}
+
+/// `left op right` as one node, spanning both.
+fn binary_node(op: BinaryOp, left: Expr, right: Expr) -> Expr {
+    let text = abbreviate(format!("{} {} {}", left.text, op_text(op), right.text));
+    Expr {
+        span: left.span,
+        span_end: right.span_end,
+        text,
+        kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
+    }
+}
+
+/// Σ or Π of `terms` (each with the operator before it; the first one's is ignored) as a
+/// balanced tree. A subtraction in front of a group flips the signs inside it:
+/// a − b + c − d is grouped as (a − b) − (c − d).
+fn balanced(mut terms: Vec<(BinaryOp, Expr)>) -> Expr {
+    if terms.len() == 1 {
+        return terms.pop().map(|(_, e)| e).expect("one term");
+    }
+    let right = terms.split_off(terms.len() / 2);
+    let op = right[0].0;
+    let right: Vec<(BinaryOp, Expr)> = if op == BinaryOp::Sub {
+        right
+            .into_iter()
+            .map(|(o, e)| {
+                let flipped = match o {
+                    BinaryOp::Add => BinaryOp::Sub,
+                    BinaryOp::Sub => BinaryOp::Add,
+                    other => other,
+                };
+                (flipped, e)
+            })
+            .collect()
+    } else {
+        right
+    };
+    binary_node(op, balanced(terms), balanced(right))
+}
+
+/// Tree height of a chain of `n` terms as built by `Scope::chain`.
+fn chain_height(n: usize) -> usize {
+    if n > BALANCE_ABOVE {
+        (usize::BITS - (n - 1).leading_zeros()) as usize
+    } else {
+        n - 1
+    }
 }
 
 impl Scope<'_, '_> {
     fn error(&mut self, tokens: impl ToTokens, message: impl std::fmt::Display) {
         self.errors.push(syn::Error::new_spanned(tokens, message));
+    }
+
+    /// Attributes on statements are rejected: `#[cfg(..)]` cannot be evaluated by a macro, and
+    /// ignoring one would compute something other than what the user wrote.
+    fn reject_attributes(&mut self, attrs: &[syn::Attribute]) {
+        for attr in attrs {
+            self.error(
+                attr,
+                format!(
+                    "attributes inside a matcalc body are not supported: `{}` cannot be honoured \
+                     by the macro (a `#[cfg]` cannot be evaluated at expansion); remove it, or \
+                     put the `#[cfg]` on the whole function",
+                    tokens_text(attr)
+                ),
+            );
+        }
+    }
+
+    /// An error at `span` for an expression nested `depth` levels deep, above `MAX_DEPTH`.
+    fn too_deep(&mut self, span: proc_macro2::Span, depth: usize) {
+        self.errors.push(syn::Error::new(
+            span,
+            format!(
+                "this expression is nested {depth} operations deep (counting through the `let` \
+                 bindings it reads), above matcalc's limit of {MAX_DEPTH}: split it into \
+                 smaller functions or shallower expressions"
+            ),
+        ));
     }
 
     /// The names a `let` binds, with the binding if it is valid. Names are returned even when
@@ -143,12 +302,12 @@ impl Scope<'_, '_> {
             }
         };
         let binding = value.map(|value| Let {
-            name: ident.to_string(),
+            name: ident.unraw().to_string(),
             span: ident.span(),
             value,
             declared,
         });
-        vec![(ident.to_string(), binding)]
+        vec![(ident.unraw().to_string(), binding)]
     }
 
     fn let_type(&mut self, ty: &syn::Type) -> Option<TypeDecl> {
@@ -165,7 +324,7 @@ impl Scope<'_, '_> {
                 None
             }
             Ok(found) => Some(TypeDecl {
-                kind: found.kind,
+                shape: found.shape,
                 span: found.span,
             }),
             Err(error) => {
@@ -176,11 +335,82 @@ impl Scope<'_, '_> {
     }
 
     fn expr(&mut self, e: &syn::Expr) -> Option<Expr> {
+        // `(x)`, `&x` (references are how Rust passes matrices: `A.dot(&B)`) and invisible
+        // groups are `x` itself: no operation of their own, unwrapped without recursion.
+        let mut e = e;
+        loop {
+            self.reject_attributes(expr_attrs(e));
+            e = match e {
+                syn::Expr::Paren(inner) => &inner.expr,
+                syn::Expr::Group(inner) => &inner.expr,
+                syn::Expr::Reference(inner) => &inner.expr,
+                _ => break,
+            };
+        }
+        // `depth` operations enclose this one; a leaf at that level makes the whole
+        // expression `depth` operations deep.
+        if self.depth > MAX_DEPTH {
+            // Only the first token: quoting the whole expression would walk all of it.
+            self.too_deep(first_span(e), self.depth);
+            return None;
+        }
+        self.deepest = self.deepest.max(self.depth);
+        self.depth += 1;
+        let parsed = self.expr_at_depth(e);
+        self.depth -= 1;
+        if let Some(parsed) = &parsed {
+            self.texts.remember(e, &parsed.text);
+        }
+        parsed
+    }
+
+    /// A chain `t₀ op t₁ op ..` of one precedence level, read along its left spine without
+    /// recursion; a long one is grouped into a balanced tree.
+    fn chain(&mut self, e: &syn::Expr) -> Option<Expr> {
+        let mut spine = Vec::new();
+        let mut first = e;
+        let mut additive = None;
+        while let syn::Expr::Binary(b) = first {
+            let Some(op) = chain_op(&b.op) else { break };
+            if *additive.get_or_insert(is_additive(op)) != is_additive(op) || !b.attrs.is_empty() {
+                break;
+            }
+            spine.push((op, &*b.right));
+            first = &b.left;
+        }
+        spine.reverse();
+        let height = chain_height(spine.len() + 1);
+        // Terms sit `height` levels below this node.
+        let saved = self.depth;
+        self.depth += height.saturating_sub(1);
+        let first = self.expr(first);
+        let rest: Vec<(BinaryOp, Option<Expr>)> = spine
+            .iter()
+            .map(|&(op, term)| (op, self.expr(term)))
+            .collect();
+        self.depth = saved;
+        let mut terms = vec![(BinaryOp::Add, first?)];
+        for (op, term) in rest {
+            terms.push((op, term?));
+        }
+        let mut node = if terms.len() > BALANCE_ABOVE {
+            balanced(terms)
+        } else {
+            let mut terms = terms.into_iter();
+            let (_, mut node) = terms.next().expect("a chain has a first term");
+            for (op, term) in terms {
+                node = binary_node(op, node, term);
+            }
+            node
+        };
+        // The whole chain quotes as written (with the user's grouping).
+        node.text = self.texts.of(e);
+        Some(node)
+    }
+
+    fn expr_at_depth(&mut self, e: &syn::Expr) -> Option<Expr> {
         let kind = match e {
-            syn::Expr::Paren(inner) => return self.expr(&inner.expr),
-            syn::Expr::Group(inner) => return self.expr(&inner.expr),
-            // `&B` in `A.dot(&B)`: references are how Rust passes matrices; the value is the same.
-            syn::Expr::Reference(inner) => return self.expr(&inner.expr),
+            syn::Expr::Binary(binary) if chain_op(&binary.op).is_some() => return self.chain(e),
             syn::Expr::Lit(lit) => ExprKind::Literal(self.literal(&lit.lit)?),
             syn::Expr::Path(path) => self.variable(path)?,
             syn::Expr::Unary(unary) => match unary.op {
@@ -226,7 +456,7 @@ impl Scope<'_, '_> {
                 }
                 let operands: Vec<&syn::Expr> =
                     std::iter::once(&*call.receiver).chain(&call.args).collect();
-                let name = call.method.to_string();
+                let name = call.method.unraw().to_string();
                 match builtin(&name, Form::Method) {
                     Some(found) => self.apply(e, &name, found, Form::Method, &operands)?,
                     None => {
@@ -245,14 +475,13 @@ impl Scope<'_, '_> {
                 return None;
             }
         };
-        // `Spanned::span` joins the tokens where the compiler can (nightly); `span_end` lets
-        // `Expr::error` cover the whole expression on stable too.
-        let (span, span_end) = (e.span(), span_range(e).1);
+        // The first and last token, so that `Expr::error` covers the whole expression also on
+        // stable Rust, where spans cannot be joined.
         Some(Expr {
             kind,
-            span,
-            span_end,
-            text: source(e),
+            span: first_span(e),
+            span_end: last_span(e),
+            text: self.texts.of(e),
         })
     }
 
@@ -272,7 +501,7 @@ impl Scope<'_, '_> {
         if !segment.arguments.is_empty() {
             self.error(&segment.arguments, "type arguments are not supported on DSL functions; the shapes of `eye()`, `ones()` and `zeros()` come from context");
         }
-        let name = segment.ident.to_string();
+        let name = segment.ident.unraw().to_string();
         match builtin(&name, Form::Function) {
             Some(found) => self.apply(e, &name, found, Form::Function, &operands),
             None => {
@@ -366,19 +595,35 @@ impl Scope<'_, '_> {
 
     fn variable(&mut self, path: &syn::ExprPath) -> Option<ExprKind> {
         if let (None, Some(ident)) = (&path.qself, path.path.get_ident()) {
-            if let Some(i) = self.lets.iter().rposition(|name| ident == name) {
+            // `r#x` and `x` are the same name.
+            let name = ident.unraw().to_string();
+            if let Some(i) = self.lets.iter().rposition(|bound| *bound == name) {
+                // `expr` has counted this leaf's level already.
+                let level = self.depth.saturating_sub(1);
+                let depth = level + self.let_depths.get(i).copied().unwrap_or(0);
+                if depth > MAX_DEPTH {
+                    self.too_deep(ident.span(), depth);
+                    return None;
+                }
+                self.deepest = self.deepest.max(depth);
                 return Some(ExprKind::Local(i));
             }
-            if let Some(i) = self.sig.params.iter().position(|p| ident == &p.name) {
+            if let Some(i) = self.sig.params.iter().position(|p| p.name == name) {
                 return Some(ExprKind::Param(i));
             }
-            let name = ident.to_string();
             if builtin(&name, Form::Function).is_some() {
                 self.error(
                     path,
                     format!("`{name}` is a function: call it, e.g. `{name}(..)`"),
                 );
                 return None;
+            }
+        }
+        if path.qself.is_none() {
+            if let Some(Constant { path, value }) =
+                super::constants::resolve(&path.path, &self.sig.dims)
+            {
+                return Some(ExprKind::NamedConst(path, value));
             }
         }
         let params: Vec<&str> = self.sig.params.iter().map(|p| p.name.as_str()).collect();
@@ -443,7 +688,12 @@ impl Scope<'_, '_> {
             return None;
         }
         match digits.parse::<f64>() {
-            Ok(value) if value.is_finite() => Some(value),
+            Ok(value)
+                if value.is_finite()
+                    && (self.sig.scalar == ScalarType::F64 || (value as f32).is_finite()) =>
+            {
+                Some(value)
+            }
             _ => {
                 self.error(
                     lit,
@@ -458,7 +708,7 @@ impl Scope<'_, '_> {
 /// The names bound anywhere in a pattern.
 fn bound_names(pat: &Pat, names: &mut Vec<String>) {
     match pat {
-        Pat::Ident(ident) => names.push(ident.ident.to_string()),
+        Pat::Ident(ident) => names.push(ident.ident.unraw().to_string()),
         Pat::Tuple(tuple) => tuple.elems.iter().for_each(|p| bound_names(p, names)),
         Pat::TupleStruct(tuple) => tuple.elems.iter().for_each(|p| bound_names(p, names)),
         Pat::Slice(slice) => slice.elems.iter().for_each(|p| bound_names(p, names)),
@@ -520,38 +770,4 @@ fn unsupported_kind(e: &syn::Expr) -> Option<&'static str> {
         Let(_) => "a `let` expression",
         _ => return None,
     })
-}
-
-/// The source text of a DSL expression with normalised spacing (`X * Y`, `A.t()`, `tr(A)`),
-/// keeping the parentheses and `&` the user wrote.
-pub(crate) fn source(e: &syn::Expr) -> String {
-    let list = |args: &mut dyn Iterator<Item = &syn::Expr>| {
-        args.map(source).collect::<Vec<_>>().join(", ")
-    };
-    match e {
-        syn::Expr::Binary(b) => format!(
-            "{} {} {}",
-            source(&b.left),
-            b.op.to_token_stream(),
-            source(&b.right)
-        ),
-        syn::Expr::Unary(u) => format!("{}{}", u.op.to_token_stream(), source(&u.expr)),
-        syn::Expr::Paren(p) => format!("({})", source(&p.expr)),
-        syn::Expr::Group(g) => source(&g.expr),
-        syn::Expr::Reference(r) => {
-            let mutability = if r.mutability.is_some() { "mut " } else { "" };
-            format!("&{mutability}{}", source(&r.expr))
-        }
-        syn::Expr::Call(c) => format!("{}({})", source(&c.func), list(&mut c.args.iter())),
-        syn::Expr::MethodCall(m) => {
-            let turbofish = m.turbofish.as_ref().map(tokens_text).unwrap_or_default();
-            format!(
-                "{}.{}{turbofish}({})",
-                source(&m.receiver),
-                m.method,
-                list(&mut m.args.iter())
-            )
-        }
-        other => tokens_text(other),
-    }
 }

@@ -1,6 +1,6 @@
 //! The first stage of the pipeline: syn → `ast`. It reads the signature of a function under a
 //! matcalc attribute (generic dimensions, parameter shapes, the float type, the declared return
-//! type) and its body (`let` bindings and a final expression in the DSL of SPEC §4), resolving
+//! type) and its body (`let` bindings and a final expression in the DSL of reference §4), resolving
 //! names and DSL functions. Shapes are not checked here; that is `shape::lower`'s job.
 //!
 //! Every construct outside the DSL is reported at its span with what is supported instead, and
@@ -10,23 +10,31 @@
 //! shape is checked by `shape::lower`; `let y: _ = ..;` counts as no annotation.
 
 mod body;
+mod constants;
+pub(crate) use constants::is_standard as is_standard_constant;
 mod dsl;
+pub mod nesting;
 mod signature;
 #[cfg(test)]
 mod tests;
+mod text;
+
+pub use body::MAX_DEPTH;
 
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::ToTokens;
+use syn::ext::IdentExt;
 
 use crate::ast;
+use crate::ctxt::Ctxt;
 use crate::ir::ScalarType;
 
 /// Parses a DSL function. All problems found are combined into the one error returned.
 pub fn function(item: &syn::ItemFn) -> Result<ast::Function, syn::Error> {
-    let mut errors = Errors::default();
+    let mut errors = Ctxt::new();
     let sig = signature::signature(&item.sig, &mut errors);
     let body = body::body(&item.block, &sig, &mut errors);
-    errors.finish()?;
+    errors.check()?;
     let (lets, body) = body.ok_or_else(|| {
         // `body` only fails after reporting an error, so this is unreachable in practice; an
         // error is still better than a panic inside a proc macro.
@@ -36,7 +44,7 @@ pub fn function(item: &syn::ItemFn) -> Result<ast::Function, syn::Error> {
         )
     })?;
     Ok(ast::Function {
-        name: item.sig.ident.to_string(),
+        name: item.sig.ident.unraw().to_string(),
         name_span: item.sig.ident.span(),
         dims: sig.dims,
         params: sig.params,
@@ -52,27 +60,6 @@ pub(crate) fn float_name(float: ScalarType) -> &'static str {
     match float {
         ScalarType::F32 => "f32",
         ScalarType::F64 => "f64",
-    }
-}
-
-/// Collects errors so a stage can report all of them at once (like serde_derive's `Ctxt`).
-#[derive(Default)]
-pub(crate) struct Errors(Option<syn::Error>);
-
-impl Errors {
-    pub(crate) fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(all) => all.combine(error),
-            None => self.0 = Some(error),
-        }
-    }
-
-    /// `Err` with every collected error combined, if there were any.
-    pub(crate) fn finish(self) -> Result<(), syn::Error> {
-        match self.0 {
-            Some(error) => Err(error),
-            None => Ok(()),
-        }
     }
 }
 

@@ -3,12 +3,14 @@
 //! are read with the same `dsl_type`.
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, GenericParam, Pat, PathArguments, ReturnType, Type};
 
-use super::{float_name, tokens_text, Errors};
-use crate::ast::{Param, ParamKind, TypeDecl};
-use crate::ir::{Dim, ScalarType};
+use super::{float_name, tokens_text};
+use crate::ast::{Param, TypeDecl};
+use crate::ctxt::Ctxt;
+use crate::ir::{Dim, ScalarType, Shape};
 
 const SUPPORTED_TYPES: &str = "the matcalc DSL supports `&Matrix<R, C>`, `&Vector<N>` (also by \
      value, optionally with `f32` as the last type argument) and the scalars `f64` and `f32`";
@@ -27,16 +29,16 @@ pub(super) struct Signature {
     pub returns: Option<TypeDecl>,
 }
 
-/// A DSL type as written: its shape kind, whether it was behind `&`, and its float type
+/// A DSL type as written: its shape, whether it was behind `&`, and its float type
 /// (a matrix without a third type argument is `f64`).
 pub(super) struct DslType {
-    pub kind: ParamKind,
+    pub shape: Shape,
     pub by_ref: bool,
     pub float: ScalarType,
     pub span: Span,
 }
 
-pub(super) fn signature(sig: &syn::Signature, errors: &mut Errors) -> Signature {
+pub(super) fn signature(sig: &syn::Signature, errors: &mut Ctxt) -> Signature {
     if let Some(token) = &sig.asyncness {
         errors.push(syn::Error::new(
             token.span,
@@ -55,7 +57,7 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Errors) -> Signature 
     let mut float: Option<(ScalarType, String)> = None;
     // The error covers the whole type as written (`&Matrix<U3, U3>`), not just its first token.
     let mut agree =
-        |found: ScalarType, what: String, written: &Type, errors: &mut Errors| match &float {
+        |found: ScalarType, what: String, written: &Type, errors: &mut Ctxt| match &float {
             None => float = Some((found, what)),
             Some((first, first_what)) if *first != found => errors.push(syn::Error::new_spanned(
                 written,
@@ -84,8 +86,8 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Errors) -> Signature 
         let Some((name, span)) = param_name(&typed.pat, errors) else {
             continue;
         };
-        let kind = match dsl_type(&typed.ty, &dims) {
-            Ok(ty) if ty.by_ref && ty.kind == ParamKind::Scalar => {
+        let shape = match dsl_type(&typed.ty, &dims) {
+            Ok(ty) if ty.by_ref && ty.shape == Shape::Scalar => {
                 errors.push(syn::Error::new(
                     ty.span,
                     format!(
@@ -93,27 +95,27 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Errors) -> Signature 
                         float_name(ty.float)
                     ),
                 ));
-                ParamKind::Scalar
+                Shape::Scalar
             }
             Ok(ty) => {
                 agree(ty.float, format!("`{name}`"), &typed.ty, errors);
                 params.push(Param {
                     name,
                     span,
-                    kind: ty.kind,
+                    shape: ty.shape,
                     by_ref: ty.by_ref,
                 });
                 continue;
             }
             Err(error) => {
                 errors.push(error);
-                ParamKind::Scalar
+                Shape::Scalar
             }
         };
         params.push(Param {
             name,
             span,
-            kind,
+            shape,
             by_ref: false,
         });
     }
@@ -132,7 +134,7 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Errors) -> Signature 
             Ok(ty) => {
                 agree(ty.float, "the return type".to_string(), written, errors);
                 Some(TypeDecl {
-                    kind: ty.kind,
+                    shape: ty.shape,
                     span: ty.span,
                 })
             }
@@ -153,7 +155,7 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Errors) -> Signature 
 
 /// The generic dimensions, in declaration order. A type parameter counts as a dimension when it
 /// is bounded by a path ending in `Dim`, inline or in the where clause.
-fn generic_dims(generics: &syn::Generics, errors: &mut Errors) -> Vec<String> {
+fn generic_dims(generics: &syn::Generics, errors: &mut Ctxt) -> Vec<String> {
     let is_dim_bound = |bound: &syn::TypeParamBound| {
         matches!(bound, syn::TypeParamBound::Trait(t)
             if t.path.segments.last().is_some_and(|s| s.ident == "Dim"))
@@ -197,7 +199,7 @@ fn generic_dims(generics: &syn::Generics, errors: &mut Errors) -> Vec<String> {
     let mut dims = Vec::new();
     for (ident, is_dim) in candidates {
         if is_dim {
-            dims.push(ident.to_string());
+            dims.push(ident.unraw().to_string());
         } else {
             errors.push(syn::Error::new(
                 ident.span(),
@@ -211,10 +213,10 @@ fn generic_dims(generics: &syn::Generics, errors: &mut Errors) -> Vec<String> {
     dims
 }
 
-fn param_name(pat: &Pat, errors: &mut Errors) -> Option<(String, Span)> {
+fn param_name(pat: &Pat, errors: &mut Ctxt) -> Option<(String, Span)> {
     match pat {
         Pat::Ident(ident) if ident.by_ref.is_none() && ident.subpat.is_none() => {
-            Some((ident.ident.to_string(), ident.ident.span()))
+            Some((ident.ident.unraw().to_string(), ident.ident.span()))
         }
         _ => {
             errors.push(syn::Error::new_spanned(
@@ -268,7 +270,7 @@ fn read_type(ty: &Type, whole: &Type, dims: &[String]) -> Result<DslType, syn::E
                 PathArguments::AngleBracketed(args) => args.args.iter().collect(),
                 PathArguments::Parenthesized(_) => return Err(unsupported()),
             };
-            let name = segment.ident.to_string();
+            let name = segment.ident.unraw().to_string();
             let (dim_count, float_arg) = match (name.as_str(), args.len()) {
                 ("f64", 0) => return Ok(scalar(ScalarType::F64, ty)),
                 ("f32", 0) => return Ok(scalar(ScalarType::F32, ty)),
@@ -276,7 +278,7 @@ fn read_type(ty: &Type, whole: &Type, dims: &[String]) -> Result<DslType, syn::E
                 ("Vector", 1 | 2) => (1, args.get(1)),
                 _ => return Err(unsupported()),
             };
-            let mut errors = Errors::default();
+            let mut errors = Ctxt::new();
             let mut shape = Vec::new();
             for arg in &args[..dim_count] {
                 match dim(arg, dims) {
@@ -295,12 +297,12 @@ fn read_type(ty: &Type, whole: &Type, dims: &[String]) -> Result<DslType, syn::E
                     ScalarType::F64
                 }
             };
-            errors.finish()?;
+            errors.check()?;
             let mut shape = shape.into_iter();
             let rows = shape.next().ok_or_else(unsupported)?;
             let cols = shape.next().unwrap_or(Dim::Known(1));
             Ok(DslType {
-                kind: ParamKind::Matrix { rows, cols },
+                shape: Shape::Matrix(rows, cols),
                 by_ref: false,
                 float,
                 span: ty.span(),
@@ -312,7 +314,7 @@ fn read_type(ty: &Type, whole: &Type, dims: &[String]) -> Result<DslType, syn::E
 
 fn scalar(float: ScalarType, ty: &Type) -> DslType {
     DslType {
-        kind: ParamKind::Scalar,
+        shape: Shape::Scalar,
         by_ref: false,
         float,
         span: ty.span(),
@@ -357,12 +359,12 @@ fn dim(arg: &GenericArgument, dims: &[String]) -> Result<Dim, syn::Error> {
         return Err(not_a_dim());
     }
     if let Some(ident) = path.path.get_ident() {
-        if dims.iter().any(|d| ident == d) {
-            return Ok(Dim::Named(ident.to_string()));
+        if dims.iter().any(|d| ident.unraw() == d) {
+            return Ok(Dim::Named(ident.unraw().to_string()));
         }
     }
     let segment = path.path.segments.last().ok_or_else(not_a_dim)?;
-    let name = segment.ident.to_string();
+    let name = segment.ident.unraw().to_string();
     let size = match (&segment.arguments, name.strip_prefix('U')) {
         // `U<17>`: typenum's const-generic alias.
         (PathArguments::AngleBracketed(args), Some("")) if args.args.len() == 1 => {

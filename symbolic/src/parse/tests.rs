@@ -3,8 +3,8 @@
 use syn::parse_quote;
 
 use super::function;
-use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, ParamKind};
-use crate::ir::{Dim, Func, ScalarType};
+use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function};
+use crate::ir::{Dim, Func, ScalarType, Shape};
 
 fn parse(item: syn::ItemFn) -> Function {
     function(&item).unwrap_or_else(|e| panic!("unexpected errors: {:?}", messages_of(e)))
@@ -43,6 +43,8 @@ fn sexp(f: &Function, e: &Expr) -> String {
         ExprKind::Local(i) => format!("{}#{i}", f.lets[*i].name),
         ExprKind::Literal(v) => format!("{v:?}"),
         ExprKind::Constant(c) => format!("{c:?}"),
+        ExprKind::NamedConst(path, None) => format!("const {path}"),
+        ExprKind::NamedConst(path, Some(v)) => format!("{path}={v:?}"),
         ExprKind::Neg(a) => list("neg".into(), &[a]),
         ExprKind::Binary(op, a, b) => {
             let op = match op {
@@ -62,8 +64,8 @@ fn body(item: syn::ItemFn) -> String {
     sexp(&f, &f.body)
 }
 
-fn matrix(rows: Dim, cols: Dim) -> ParamKind {
-    ParamKind::Matrix { rows, cols }
+fn matrix(rows: Dim, cols: Dim) -> Shape {
+    Shape::Matrix(rows, cols)
 }
 
 #[test]
@@ -79,7 +81,7 @@ fn signature_with_known_dims() {
     let summary: Vec<_> = f
         .params
         .iter()
-        .map(|p| (p.name.as_str(), p.kind.clone(), p.by_ref))
+        .map(|p| (p.name.as_str(), p.shape.clone(), p.by_ref))
         .collect();
     assert_eq!(
         summary,
@@ -87,10 +89,10 @@ fn signature_with_known_dims() {
             ("W", matrix(Dim::Known(3), Dim::Known(4)), true),
             ("x", matrix(Dim::Known(4), Dim::Known(1)), true),
             ("y", matrix(Dim::Known(3), Dim::Known(1)), false),
-            ("s", ParamKind::Scalar, false),
+            ("s", Shape::Scalar, false),
         ]
     );
-    assert_eq!(f.returns.map(|r| r.kind), Some(ParamKind::Scalar));
+    assert_eq!(f.returns.map(|r| r.shape), Some(Shape::Scalar));
 }
 
 #[test]
@@ -106,11 +108,11 @@ fn signature_with_generic_dims_and_const_generic_typenum() {
     });
     assert_eq!(f.dims, ["M", "N", "K"]);
     let named = |s: &str| Dim::Named(s.into());
-    assert_eq!(f.params[0].kind, matrix(named("M"), named("K")));
-    assert_eq!(f.params[1].kind, matrix(named("K"), Dim::Known(17)));
-    assert_eq!(f.params[2].kind, matrix(Dim::Known(5), Dim::Known(1)));
+    assert_eq!(f.params[0].shape, matrix(named("M"), named("K")));
+    assert_eq!(f.params[1].shape, matrix(named("K"), Dim::Known(17)));
+    assert_eq!(f.params[2].shape, matrix(Dim::Known(5), Dim::Known(1)));
     assert_eq!(
-        f.returns.map(|r| r.kind),
+        f.returns.map(|r| r.shape),
         Some(matrix(named("M"), Dim::Known(17)))
     );
 }
@@ -272,7 +274,7 @@ fn lets_return_and_shadowing() {
     let names: Vec<_> = f.lets.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["r", "r", "s"]);
     assert_eq!(
-        f.lets[0].declared.as_ref().map(|d| d.kind.clone()),
+        f.lets[0].declared.as_ref().map(|d| d.shape.clone()),
         Some(matrix(Dim::Known(3), Dim::Known(1)))
     );
     assert!(f.lets[2].declared.is_none());
@@ -320,10 +322,25 @@ fn expression_text_and_constants() {
 }
 
 #[test]
+fn constants_are_literals_or_named() {
+    let item = parse_quote! {
+        fn f(s: f64) -> f64 { std::f64::consts::PI * s + E - crate::SCALE * SIGMA }
+    };
+    assert_eq!(
+        body(item),
+        format!(
+            "(- (+ (* std::f64::consts::PI={:?} s) E={:?}) (* const crate::SCALE const SIGMA))",
+            std::f64::consts::PI,
+            std::f64::consts::E
+        )
+    );
+}
+
+#[test]
 fn unknown_names() {
     error(
         parse_quote! { fn f(s: f64) -> f64 { foo(s) } },
-        "unknown function `foo`: the matcalc DSL supports tr, sum, det, logdet, inv, dot, norm, norm_sq, hadamard, elem_div, kron, vec, diag, diagonal, exp, log, sin, cos, tan, tanh, sqrt, abs, sigmoid, softplus, relu, powi, powf, matpow, softmax, logsumexp, eye, ones, zeros",
+        "unknown function `foo`: the matcalc DSL supports tr, sum, mean, det, logdet, inv, dot, norm, norm_sq, hadamard, elem_div, kron, vec, diag, diagonal, exp, log, sin, cos, tan, tanh, sqrt, abs, sigmoid, softplus, relu, log1p, expm1, sinh, cosh, asin, acos, atan, powi, powf, atan2, matpow, softmax, softmax_cols, softmax_rows, logsumexp, logsumexp_cols, logsumexp_rows, solve, cholesky, eye, ones, zeros",
     );
     error(
         parse_quote! { fn f(s: f64) -> f64 { ln(s) } },
@@ -346,8 +363,8 @@ fn unknown_names() {
         "unknown variable `v`: an expression can use the parameters (s, t) and the `let` bindings before it (u)",
     );
     error(
-        parse_quote! { fn f(s: f64) -> f64 { std::f64::consts::PI * s } },
-        "unknown variable `std::f64::consts::PI`",
+        parse_quote! { fn f(s: f64) -> f64 { std::f64::consts::pi * s } },
+        "unknown variable `std::f64::consts::pi`",
     );
     error(
         parse_quote! { fn f(s: f64) -> f64 { s * ones } },

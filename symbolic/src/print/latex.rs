@@ -3,11 +3,9 @@
 
 use super::{Notation, Prec};
 use crate::ir::Dim;
+use crate::table::latex_command as command;
 
 pub(super) struct Latex;
-
-/// Functions LaTeX has a command for; the rest are set with `\operatorname`.
-const COMMANDS: &[&str] = &["exp", "log", "sin", "cos", "tan", "tanh", "det"];
 
 fn dim(d: &Dim) -> String {
     d.to_string().replace('·', r" \cdot ")
@@ -60,10 +58,8 @@ impl Notation for Latex {
         format!("^{{{ring}{exp}}}")
     }
     fn call(&self, func: &str, args: &str) -> String {
-        let func = if func == "sigmoid" {
-            r"\sigma".to_owned()
-        } else if COMMANDS.contains(&func) {
-            format!(r"\{func}")
+        let func = if let Some(command) = command(func) {
+            command.to_string()
         } else {
             format!(r"\operatorname{{{}}}", func.replace('_', r"\_"))
         };
@@ -86,5 +82,16 @@ impl Notation for Latex {
     }
     fn sized_identity(&self, n: &Dim) -> String {
         format!("I_{{{}}}", dim(n))
+    }
+    /// `t_{1}`: a parameter `t_1` prints as `t\_1`, so no parameter reads the same.
+    fn subterm(&self, k: usize) -> String {
+        format!("t_{{{k}}}")
+    }
+    fn where_clause(&self, formula: &str, definitions: &[(String, String)]) -> String {
+        let defs: Vec<String> = definitions
+            .iter()
+            .map(|(name, text)| format!("{name} = {text}"))
+            .collect();
+        format!(r"{formula} \quad \text{{where }} {}", defs.join(r",\; "))
     }
 }

@@ -1,42 +1,41 @@
-//! Formulas for humans: the last stage, beside `emit`. Turns a node of the graph into matrix
-//! notation — `(W x − y) xᵀ`, `det(X) X⁻ᵀ`, `𝟙 Yᵀ` — for the doc comments of generated
-//! functions and the command-line tool, in Unicode ([`unicode`]) or LaTeX ([`latex`]).
+//! Formulas for humans: the last stage, beside `emit`. Turns a node of the readable graph (the
+//! one `diff` and `simplify` build, before `lower` rewrites it for speed) into matrix notation —
+//! `(W x − y) xᵀ`, `det(X) X⁻ᵀ`, `𝟙 Yᵀ` — for the doc comments of generated functions and the
+//! command-line tool, in Unicode ([`unicode`]) or LaTeX ([`latex`]).
 //!
 //! One precedence walk (this module) decides structure and parentheses; the two notations
-//! (`unicode`, `latex` submodules) only supply tokens, so the two outputs always agree.
-//! Shared subexpressions are printed inline: this is a formula, not code.
+//! (`unicode`, `latex` submodules) only supply tokens, so the two outputs always agree. A short
+//! formula is printed inline. A long one names its shared subterms once (`… where t₁ = W y,
+//! t₂ = σ(t₁) + y`, see the `shared` submodule), so its length grows with the graph, never
+//! with the number of paths through it; past [`MAX_CHARS`] it is not shown at all.
 
 mod latex;
+mod shared;
 #[cfg(test)]
 mod tests;
 mod unicode;
 
+use crate::ast::Call;
 use crate::ir::{Dim, Func, Graph, NodeId, Op};
+use crate::table::call_name;
+
+pub use shared::{INLINE_MAX, MAX_CHARS};
 
 /// `id` in Unicode matrix notation, e.g. `(W x − y) xᵀ`.
 pub fn unicode(g: &Graph, id: NodeId) -> String {
-    if let Op::Identity(d) = g.op(id) {
-        return unicode::Unicode.sized_identity(d);
-    }
-    Printer {
-        g,
-        n: &unicode::Unicode,
-    }
-    .expr(id)
-    .0
+    formula(g, id, &unicode::Unicode)
 }
 
 /// `id` in LaTeX, e.g. `(W x - y) x^\top`.
 pub fn latex(g: &Graph, id: NodeId) -> String {
+    formula(g, id, &latex::Latex)
+}
+
+fn formula(g: &Graph, id: NodeId, n: &dyn Notation) -> String {
     if let Op::Identity(d) = g.op(id) {
-        return latex::Latex.sized_identity(d);
+        return n.sized_identity(d);
     }
-    Printer {
-        g,
-        n: &latex::Latex,
-    }
-    .expr(id)
-    .0
+    shared::Plan::new(g, id).render(g, n)
 }
 
 /// How tightly a printed form binds, loosest first. An operand printed at a lower level than its
@@ -90,15 +89,34 @@ trait Notation {
     fn commutation(&self, m: &Dim, n: &Dim) -> String;
     /// The identity with its dimension shown (`I₃`, `I_M`), where the size is not implied.
     fn sized_identity(&self, n: &Dim) -> String;
+    /// The name of the k-th shared subterm (from 1): `t₁`, `t_{1}`.
+    fn subterm(&self, k: usize) -> String;
+    /// `formula where t₁ = …, t₂ = …` for the named subterms `(name, definition)`.
+    fn where_clause(&self, formula: &str, definitions: &[(String, String)]) -> String;
+    /// What is shown instead of a formula of `chars` characters with `names` named subterms.
+    fn too_long(&self, chars: usize, names: usize) -> String {
+        format!("(the formula is too long to show: {chars} characters with {names} named subterms)")
+    }
 }
 
+/// The precedence walk over one node at a time: a node's operands have been printed before it
+/// (`printed`, indexed by node id), as their text or as their name.
 struct Printer<'a> {
     g: &'a Graph,
     n: &'a dyn Notation,
+    printed: Vec<Option<(String, Prec)>>,
 }
 
 impl Printer<'_> {
+    /// Operand `id` as printed (its text, or its name).
     fn expr(&self, id: NodeId) -> (String, Prec) {
+        self.printed[id.index()]
+            .clone()
+            .expect("operands are printed before their users")
+    }
+
+    /// Node `id`, its operands read from `printed`.
+    fn node(&self, id: NodeId) -> (String, Prec) {
         let (g, n) = (self.g, self.n);
         let elementwise = |x: NodeId| !g.shape(x).is_scalar();
         match *g.op(id) {
@@ -146,22 +164,8 @@ impl Printer<'_> {
             Op::Mul(a, b) | Op::Scale(a, b) | Op::MatMul(a, b) => {
                 product(self.expr(a), self.expr(b))
             }
-            // 𝟙 (B 𝟙)ᵀ = 𝟙 𝟙ᵀ Bᵀ = 𝟙 Bᵀ, and (𝟙ᵀ A)ᵀ 𝟙ᵀ = Aᵀ 𝟙: the engine computes the row
-            // (column) sums once and shares them with the value; the reader sees the textbook form.
-            Op::OnesMul(_, b) => match self.ones_sum_transposed(b) {
-                Some(b) => product(
-                    (n.ones().to_owned(), Prec::Atom),
-                    self.postfix(b, n.transpose()),
-                ),
-                None => product((n.ones().to_owned(), Prec::Atom), self.expr(b)),
-            },
-            Op::MulOnes(b, _) => match self.ones_sum_transposed(b) {
-                Some(a) => product(
-                    self.postfix(a, n.transpose()),
-                    (n.ones().to_owned(), Prec::Atom),
-                ),
-                None => product(self.expr(b), (n.ones().to_owned(), Prec::Atom)),
-            },
+            Op::OnesMul(_, b) => product((n.ones().to_owned(), Prec::Atom), self.expr(b)),
+            Op::MulOnes(b, _) => product(self.expr(b), (n.ones().to_owned(), Prec::Atom)),
             Op::Div(a, k) => match n.frac(&self.expr(a).0, &self.expr(k).0) {
                 Some(f) => (f, Prec::Atom),
                 None => (
@@ -208,16 +212,31 @@ impl Printer<'_> {
                 let (exp, prec) = self.expr(p);
                 self.postfix(a, &n.real_power(&exp, prec, elementwise(a)))
             }
-            Op::Trace(a) => self.call("tr", &[a]),
-            Op::Sum(a) => self.call("sum", &[a]),
-            Op::Det(a) => self.call("det", &[a]),
-            Op::Logdet(a) => self.call("logdet", &[a]),
-            Op::Softmax(a) => self.call("softmax", &[a]),
-            Op::Logsumexp(a) => self.call("logsumexp", &[a]),
-            Op::Vec(a) => self.call("vec", &[a]),
+            Op::Trace(a) => self.call(call_name(Call::Trace), &[a]),
+            Op::Sum(a) => self.call(call_name(Call::Sum), &[a]),
+            Op::Det(a) => self.call(call_name(Call::Det), &[a]),
+            Op::Logdet(a) => self.call(call_name(Call::Logdet), &[a]),
+            Op::Atan2(y, x) => self.call(call_name(Call::Atan2), &[y, x]),
+            Op::Softmax(a) => self.call(call_name(Call::Softmax), &[a]),
+            Op::Logsumexp(a) => self.call(call_name(Call::Logsumexp), &[a]),
+            Op::SoftmaxCols(a) => self.call(call_name(Call::SoftmaxCols), &[a]),
+            Op::SoftmaxRows(a) => self.call(call_name(Call::SoftmaxRows), &[a]),
+            Op::LogsumexpCols(a) => self.call(call_name(Call::LogsumexpCols), &[a]),
+            Op::LogsumexpRows(a) => self.call(call_name(Call::LogsumexpRows), &[a]),
+            Op::Solve(a, b) => self.call(call_name(Call::Solve), &[a, b]),
+            Op::Cholesky(a) => self.call("chol", &[a]),
+            Op::Tril(a) => self.call("tril", &[a]),
+            Op::Phi(a) => self.call("Φ", &[a]),
+            // A standard constant by its name (`PI`), a user's by its path as written.
+            Op::Const(ref path, value) => {
+                let short = path.rsplit("::").next().unwrap_or(path);
+                let shown = if value.is_some() { short } else { path };
+                (n.name(shown), Prec::Atom)
+            }
+            Op::Vec(a) => self.call(call_name(Call::Vec), &[a]),
             Op::Unvec(a, ..) => self.call("unvec", &[a]),
-            Op::Diag(a) => self.call("diag", &[a]),
-            Op::Diagonal(a) => self.call("diagonal", &[a]),
+            Op::Diag(a) => self.call(call_name(Call::Diag), &[a]),
+            Op::Diagonal(a) => self.call(call_name(Call::Diagonal), &[a]),
             Op::KronAdjointLeft(a, b) => self.call("kron_adj_left", &[a, b]),
             Op::KronAdjointRight(a, b) => self.call("kron_adj_right", &[a, b]),
             Op::Dot(a, b) => (n.inner(&self.expr(a).0, &self.expr(b).0), Prec::Atom),
@@ -226,27 +245,8 @@ impl Printer<'_> {
                 format!("{}{}", n.norm(&self.expr(a).0), n.squared()),
                 Prec::Postfix,
             ),
-            // The simplifier's form of `sum(A B)`, `(𝟙ᵀ A)(B 𝟙)`, reads as what was written.
-            Op::ToScalar(a) if self.sum_of_product(a).is_some() => {
-                let (x, y) = self.sum_of_product(a).unwrap_or((a, a));
-                let inner = product(self.expr(x), self.expr(y)).0;
-                (n.call("sum", &inner), Prec::Atom)
-            }
             // A 1×1 matrix and a scalar read the same on paper.
             Op::ToScalar(a) | Op::FromScalar(a) => self.expr(a),
-        }
-    }
-
-    /// For `(B 𝟙)ᵀ` or `(𝟙ᵀ A)ᵀ` (a vector of sums, transposed): `B` or `A`, so that the products
-    /// with 𝟙 around it print as `𝟙 Bᵀ` / `Aᵀ 𝟙`.
-    fn ones_sum_transposed(&self, id: NodeId) -> Option<NodeId> {
-        let Op::Transpose(inner) = *self.g.op(id) else {
-            return None;
-        };
-        match *self.g.op(inner) {
-            Op::MulOnes(b, ref k) if k.is_one() => Some(b),
-            Op::OnesMul(ref k, a) if k.is_one() => Some(a),
-            _ => None,
         }
     }
 
@@ -304,17 +304,6 @@ impl Printer<'_> {
             format!("{}{suffix}", self.wrap(a, Prec::Atom)),
             Prec::Postfix,
         )
-    }
-
-    /// `(A, B)` if `id` is `MatMul(OnesMul(1, A), MulOnes(B, 1))`.
-    fn sum_of_product(&self, id: NodeId) -> Option<(NodeId, NodeId)> {
-        let Op::MatMul(l, r) = *self.g.op(id) else {
-            return None;
-        };
-        match (self.g.op(l), self.g.op(r)) {
-            (Op::OnesMul(k, a), Op::MulOnes(b, m)) if k.is_one() && m.is_one() => Some((*a, *b)),
-            _ => None,
-        }
     }
 
     fn call(&self, func: &str, args: &[NodeId]) -> (String, Prec) {

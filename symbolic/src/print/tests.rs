@@ -123,3 +123,59 @@ fn functions_and_atoms() {
     assert_eq!(unicode(&g, sum), "−1.5 v", "like terms combine");
     assert_eq!(unicode(&g, nv), "−2.5 v");
 }
+
+/// `y = σ(W y) + y`, `steps` times over a 3-vector: each step is used twice by the next.
+fn chain(steps: usize) -> (Graph, NodeId) {
+    let m = |r, c| Shape::matrix(Dim::Known(r), Dim::Known(c));
+    let params = [("W", m(3, 3)), ("y", m(3, 1))]
+        .into_iter()
+        .map(|(name, shape)| Param {
+            name: name.into(),
+            shape,
+            span: sp(),
+        })
+        .collect();
+    let mut g = Graph::new(params, ScalarType::F64);
+    let w = g.make(Op::Param(0), sp());
+    let mut y = g.make(Op::Param(1), sp());
+    for _ in 0..steps {
+        let wy = g.matmul(w, y, sp());
+        let s = g.map(Func::Sigmoid, wy, sp());
+        y = g.add(s, y, sp());
+    }
+    (g, y)
+}
+
+#[test]
+fn short_formulas_stay_inline_though_shared() {
+    let (g, y) = chain(2);
+    assert_eq!(unicode(&g, y), "σ(W (σ(W y) + y)) + (σ(W y) + y)");
+}
+
+#[test]
+fn long_formulas_name_shared_subterms_once_in_both_notations() {
+    let (g, y) = chain(6);
+    assert_eq!(
+        unicode(&g, y),
+        "σ(W t₅) + t₅ where t₁ = σ(W y) + y, t₂ = σ(W t₁) + t₁, t₃ = σ(W t₂) + t₂, \
+         t₄ = σ(W t₃) + t₃, t₅ = σ(W t₄) + t₄"
+    );
+    assert_eq!(
+        latex(&g, y),
+        r"\sigma(W t_{5}) + t_{5} \quad \text{where } t_{1} = \sigma(W y) + y,\; t_{2} = \sigma(W t_{1}) + t_{1},\; t_{3} = \sigma(W t_{2}) + t_{2},\; t_{4} = \sigma(W t_{3}) + t_{3},\; t_{5} = \sigma(W t_{4}) + t_{4}"
+    );
+}
+
+#[test]
+fn formulas_past_the_cap_are_not_shown() {
+    // 2¹⁵⁰⁰ characters inline; about 20 per step named, which passes MAX_CHARS.
+    let (g, y) = chain(1_500);
+    let text = unicode(&g, y);
+    assert!(
+        text.starts_with("(the formula is too long to show: "),
+        "{text}"
+    );
+    assert!(text.len() < 200);
+    let (g, y) = chain(300);
+    assert!(unicode(&g, y).contains("t₂₉₉ = "));
+}

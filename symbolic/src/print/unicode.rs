@@ -112,4 +112,15 @@ impl Notation for Unicode {
             Dim::Prod(..) => format!("I_({n})"),
         }
     }
+    /// `t₁`: a subscript cannot be part of a Rust identifier, so no parameter reads the same.
+    fn subterm(&self, k: usize) -> String {
+        format!("t{}", subscript(&k.to_string()))
+    }
+    fn where_clause(&self, formula: &str, definitions: &[(String, String)]) -> String {
+        let defs: Vec<String> = definitions
+            .iter()
+            .map(|(name, text)| format!("{name} = {text}"))
+            .collect();
+        format!("{formula} where {}", defs.join(", "))
+    }
 }

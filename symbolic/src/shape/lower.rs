@@ -1,7 +1,7 @@
 //! ast → shaped `ir::Graph`: the second stage of the pipeline. Every node's shape comes from
 //! `rules::infer`; a `Mismatch` becomes an error in words at the offending sub-expression.
 //!
-//! This is also where the DSL's scalar/matrix conventions are decided (SPEC §2, §4): `*` is a
+//! This is also where the DSL's scalar/matrix conventions are decided (reference §2, §4): `*` is a
 //! matrix product, a scalar product or a scaling depending on its operands; a 1×1 matrix is read
 //! as a scalar (`Op::ToScalar`) wherever a scalar is expected; `eye()`, `ones()` and `zeros()` get
 //! their shape from context (a `Hint`) before their node is created.
@@ -12,10 +12,12 @@
 #[cfg(test)]
 mod tests;
 
-use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, ParamKind, TypeDecl};
+use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, TypeDecl};
+use crate::ctxt::Ctxt;
 use crate::ir::{self, Dim, Graph, NodeId, Op, Shape};
-use crate::parse::{float_name, Errors};
-use crate::shape::rules::{infer, Mismatch};
+use crate::parse::float_name;
+use crate::shape::rules::{call_op, check_softmax_operand, infer, Mismatch};
+use crate::table::call_name;
 
 /// A lowered function: its graph and the node of its value.
 pub struct Lowered {
@@ -30,7 +32,7 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
         .iter()
         .map(|p| ir::Param {
             name: p.name.clone(),
-            shape: kind_shape(&p.kind),
+            shape: p.shape.clone(),
             span: p.span,
         })
         .collect();
@@ -38,17 +40,17 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
         f,
         graph: Graph::new(params, f.scalar),
         locals: Vec::new(),
-        errors: Errors::default(),
+        errors: Ctxt::new(),
     };
     // Parameters first, so that node i is parameter i whatever the body uses.
     for (i, p) in f.params.iter().enumerate() {
-        cx.graph.intern(Op::Param(i), kind_shape(&p.kind), p.span);
+        cx.graph.intern(Op::Param(i), p.shape.clone(), p.span);
     }
     for binding in &f.lets {
         let hint = binding
             .declared
             .as_ref()
-            .map_or(Hint::None, |d| Hint::of(&kind_shape(&d.kind)));
+            .map_or(Hint::None, |d| Hint::of(&d.shape));
         let value = cx
             .expr(&binding.value, &hint)
             .and_then(|id| match &binding.declared {
@@ -66,25 +68,18 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
     let hint = f
         .returns
         .as_ref()
-        .map_or(Hint::None, |d| Hint::of(&kind_shape(&d.kind)));
+        .map_or(Hint::None, |d| Hint::of(&d.shape));
     let value = cx.expr(&f.body, &hint).and_then(|id| match &f.returns {
         Some(declared) => cx.conform(id, &f.body, declared, "the body", "the function returns"),
         None => Some(id),
     });
-    cx.errors.finish()?;
+    cx.errors.check()?;
     // Every failure above pushed an error, so `value` is set here; still no panic if not.
     let value = value.ok_or_else(|| f.body.error("matcalc: could not lower the function body"))?;
     Ok(Lowered {
         graph: cx.graph,
         value,
     })
-}
-
-fn kind_shape(kind: &ParamKind) -> Shape {
-    match kind {
-        ParamKind::Scalar => Shape::Scalar,
-        ParamKind::Matrix { rows, cols } => Shape::matrix(rows.clone(), cols.clone()),
-    }
 }
 
 fn is_one_by_one(shape: &Shape) -> bool {
@@ -148,7 +143,10 @@ fn may_need_context(e: &Expr) -> bool {
         ExprKind::Neg(a) => may_need_context(a),
         ExprKind::Binary(_, a, b) => may_need_context(a) || may_need_context(b),
         ExprKind::Call(_, args) => args.iter().any(may_need_context),
-        ExprKind::Param(_) | ExprKind::Local(_) | ExprKind::Literal(_) => false,
+        ExprKind::Param(_)
+        | ExprKind::Local(_)
+        | ExprKind::Literal(_)
+        | ExprKind::NamedConst(..) => false,
     }
 }
 
@@ -163,14 +161,14 @@ struct Lowering<'a> {
     graph: Graph,
     /// The node of each `let`, or `None` if it failed (uses of it then fail silently).
     locals: Vec<Option<NodeId>>,
-    errors: Errors,
+    errors: Ctxt,
 }
 
 impl Lowering<'_> {
     fn expr(&mut self, e: &Expr, hint: &Hint) -> Option<NodeId> {
         match &e.kind {
             ExprKind::Param(i) => {
-                let shape = kind_shape(&self.f.params.get(*i)?.kind);
+                let shape = self.f.params.get(*i)?.shape.clone();
                 Some(self.graph.intern(Op::Param(*i), shape, e.span))
             }
             ExprKind::Local(i) => self.locals.get(*i).copied().flatten(),
@@ -186,6 +184,11 @@ impl Lowering<'_> {
             }
             ExprKind::Binary(op, a, b) => self.binary(e, *op, a, b, hint),
             ExprKind::Call(call, args) => self.call(e, *call, args, hint),
+            ExprKind::NamedConst(path, value) => Some(self.graph.intern(
+                Op::Const(path.clone(), value.map(f64::to_bits)),
+                Shape::Scalar,
+                e.span,
+            )),
         }
     }
 
@@ -218,7 +221,11 @@ impl Lowering<'_> {
             Mismatch::NotScalar { shape } => ("a scalar (or a 1×1 matrix)", shape),
             Mismatch::NotMatrix { shape } => ("a matrix", shape),
             Mismatch::NotVector { shape } => ("a column vector (n×1)", shape),
-            Mismatch::Inner { .. } | Mismatch::Elementwise { .. } | Mismatch::Reshape { .. } => {
+            Mismatch::Inner { .. }
+            | Mismatch::Elementwise { .. }
+            | Mismatch::Reshape { .. }
+            | Mismatch::SolveRows { .. }
+            | Mismatch::NotSoftmaxVector { .. } => {
                 return format!("shape mismatch in `{}`: {mismatch}", e.text);
             }
         };
@@ -297,12 +304,30 @@ impl Lowering<'_> {
         hint: &Hint,
         what: &str,
         op: fn(NodeId, NodeId) -> Op,
+        broadcast: bool,
     ) -> Option<NodeId> {
         let (x, y) = self.pair((a, b), [hint.clone(), hint.clone()], |other, _| {
             Hint::of(other)
         });
         let (x, y) = self.coerce_pair((x?, a), (y?, b));
+        let (x, y) = if broadcast {
+            (self.broadcast(x, y, e), self.broadcast(y, x, e))
+        } else {
+            (x, y)
+        };
         self.node(e, op(x, y), what, &[a, b])
+    }
+
+    /// `s` as s·𝟙 in the shape of `other` when `s` is a scalar and `other` a matrix: a scalar
+    /// operand of `+` or `-` adds to every entry (`x + 1.0`, `1.0 - A`, `A - s`).
+    fn broadcast(&mut self, s: NodeId, other: NodeId, e: &Expr) -> NodeId {
+        match (self.graph.shape(s), self.graph.shape(other)) {
+            (Shape::Scalar, Shape::Matrix(..)) => {
+                let ones = self.graph.ones_like(other, e.span);
+                self.graph.make(Op::Scale(s, ones), e.span)
+            }
+            _ => s,
+        }
     }
 
     fn binary(
@@ -314,8 +339,8 @@ impl Lowering<'_> {
         hint: &Hint,
     ) -> Option<NodeId> {
         match op {
-            BinaryOp::Add => self.elementwise(e, (a, b), hint, "+", Op::Add),
-            BinaryOp::Sub => self.elementwise(e, (a, b), hint, "-", Op::Sub),
+            BinaryOp::Add => self.elementwise(e, (a, b), hint, "+", Op::Add, true),
+            BinaryOp::Sub => self.elementwise(e, (a, b), hint, "-", Op::Sub, true),
             BinaryOp::Div => {
                 let x = self.expr(a, hint);
                 let y = self.expr(b, &Hint::Scalar);
@@ -368,8 +393,17 @@ impl Lowering<'_> {
                 let (x, y) = self.coerce_pair((x?, a), (y?, b));
                 self.node(e, Op::Dot(x, y), name, &[a, b])
             }
-            (Call::Hadamard, [a, b]) => self.elementwise(e, (a, b), hint, name, Op::Hadamard),
-            (Call::ElemDiv, [a, b]) => self.elementwise(e, (a, b), hint, name, Op::ElemDiv),
+            (Call::Hadamard, [a, b]) => {
+                self.elementwise(e, (a, b), hint, name, Op::Hadamard, false)
+            }
+            (Call::ElemDiv, [a, b]) => self.elementwise(e, (a, b), hint, name, Op::ElemDiv, false),
+            (Call::Atan2, [y, x]) => self.elementwise(e, (y, x), hint, name, Op::Atan2, false),
+            (Call::Solve, [a, b]) => {
+                let (rows, _) = hint.dims();
+                let x = self.expr(a, &Hint::Matrix(rows.clone(), rows));
+                let y = self.expr(b, hint);
+                self.node(e, Op::Solve(x?, y?), name, &[a, b])
+            }
             (Call::Kron, [a, b]) => {
                 let x = self.expr(a, &Hint::None);
                 let y = self.expr(b, &Hint::None);
@@ -385,33 +419,40 @@ impl Lowering<'_> {
                 let (rows, cols) = hint.dims();
                 let arg_hint = match call {
                     Call::Transpose => hint.transpose(),
-                    Call::Map(_) | Call::Inv | Call::MatPow(_) | Call::Softmax => hint.clone(),
+                    Call::Map(_)
+                    | Call::Inv
+                    | Call::MatPow(_)
+                    | Call::Softmax
+                    | Call::SoftmaxCols
+                    | Call::SoftmaxRows
+                    | Call::Cholesky => hint.clone(),
                     Call::Diag => Hint::Matrix(rows.or(cols), Some(Dim::Known(1))),
                     Call::Diagonal => Hint::Matrix(rows.clone(), rows),
                     _ => Hint::None,
                 };
                 let x = self.expr(a, &arg_hint)?;
+                if call == Call::Softmax {
+                    if let Err(mismatch) = check_softmax_operand(&self.graph, self.graph.shape(x)) {
+                        let message =
+                            format!("{mismatch}: `{}` is {}", a.text, self.graph.shape(x));
+                        self.errors.push(e.error(message));
+                        return None;
+                    }
+                }
                 let op = match call {
                     // The transpose of a scalar is the scalar.
                     Call::Transpose if self.graph.shape(x).is_scalar() => return Some(x),
-                    Call::Transpose => Op::Transpose(x),
-                    Call::Trace => Op::Trace(x),
-                    Call::Sum => Op::Sum(x),
-                    Call::Det => Op::Det(x),
-                    Call::Logdet => Op::Logdet(x),
-                    Call::Inv => Op::Inv(x),
-                    Call::Norm => Op::Norm(x),
-                    Call::NormSq => Op::NormSq(x),
-                    Call::Vec => Op::Vec(x),
-                    Call::Diag => Op::Diag(x),
-                    Call::Diagonal => Op::Diagonal(x),
-                    Call::Map(func) => Op::Map(func, x),
-                    Call::MatPow(k) => Op::MatPow(x, k),
-                    Call::Softmax => Op::Softmax(x),
-                    Call::Logsumexp => Op::Logsumexp(x),
-                    Call::Dot | Call::Hadamard | Call::ElemDiv | Call::Kron | Call::Powf => {
-                        return self.arity_error(e, name);
+                    // mean(A) = sum(A) / sum(𝟙): the count folds to a number for known shapes.
+                    Call::Mean => {
+                        let sum = self.node(e, Op::Sum(x), name, &[a])?;
+                        let ones = self.graph.ones_like(x, e.span);
+                        let count = self.graph.make(Op::Sum(ones), e.span);
+                        Op::Div(sum, count)
                     }
+                    _ => match call_op(call, &[x]) {
+                        Some(op) => op,
+                        None => return self.arity_error(e, name),
+                    },
                 };
                 self.node(e, op, name, &[a])
             }
@@ -471,7 +512,7 @@ impl Lowering<'_> {
         subject: &str,
         declared_as: &str,
     ) -> Option<NodeId> {
-        let want = kind_shape(&declared.kind);
+        let want = declared.shape.clone();
         let have = self.graph.shape(id).clone();
         if have == want {
             return Some(id);
@@ -491,31 +532,5 @@ impl Lowering<'_> {
             shape_words(&have)
         )));
         None
-    }
-}
-
-/// The DSL name of a call, for messages.
-fn call_name(call: Call) -> &'static str {
-    match call {
-        Call::Transpose => "t",
-        Call::Trace => "tr",
-        Call::Sum => "sum",
-        Call::Det => "det",
-        Call::Logdet => "logdet",
-        Call::Inv => "inv",
-        Call::Dot => "dot",
-        Call::Norm => "norm",
-        Call::NormSq => "norm_sq",
-        Call::Hadamard => "hadamard",
-        Call::ElemDiv => "elem_div",
-        Call::Kron => "kron",
-        Call::Vec => "vec",
-        Call::Diag => "diag",
-        Call::Diagonal => "diagonal",
-        Call::Map(func) => func.name(),
-        Call::Powf => "powf",
-        Call::MatPow(_) => "matpow",
-        Call::Softmax => "softmax",
-        Call::Logsumexp => "logsumexp",
     }
 }

@@ -5,8 +5,10 @@
 //! between a value and its gradients.
 //!
 //! The rewrites make derivative formulas read like a textbook (`(W x − y) xᵀ`, not
-//! `((1·(W x − y)) (xᵀ ⊗ 1))`) and keep the emitted code cheap (no products with identity or
-//! all-ones matrices, no arithmetic on literals). Every rule maps a term to a term that is
+//! `((1·(W x − y)) (xᵀ ⊗ 1))`) and keep the graph small (no products with the identity, no
+//! arithmetic on literals). The graph they build is the readable one that `print` shows; the
+//! rewrites made only for speed (products with 𝟙 as sums, fused products, shared
+//! factorizations) belong to `lower`, which runs before `emit`. Every rule maps a term to a term that is
 //! smaller in a fixed measure (fewer nodes, fewer `Neg`/`Transpose`/`Scale` wrappers, or literal
 //! coefficients moved outwards), so rewriting terminates; the canonical forms are documented
 //! in `rules`.
@@ -16,6 +18,7 @@ mod rules;
 mod structure;
 #[cfg(test)]
 mod tests;
+mod vecs;
 
 use proc_macro2::Span;
 
@@ -50,6 +53,12 @@ impl Graph {
     pub fn literal(&mut self, value: f64, span: Span) -> NodeId {
         let value = if value == 0.0 { 0.0 } else { value };
         self.make_raw(Op::literal(value), span)
+    }
+
+    /// The literal `value` when it is finite; folding that overflows (`1e308 * 1e308`) or
+    /// divides by zero keeps the expression unfolded instead, as it would evaluate at run time.
+    pub(crate) fn folded(&mut self, value: f64, span: Span) -> Option<NodeId> {
+        value.is_finite().then(|| self.literal(value, span))
     }
 
     /// The zero of `shape`: literal 0 for a scalar, `Zeros(r, c)` for a matrix.

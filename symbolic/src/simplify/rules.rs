@@ -14,8 +14,8 @@
 //!   the two new transposes is not cancelled or absorbed by a symmetric constant (so
 //!   `(xᵀ A)ᵀ → Aᵀ x`, `(A Bᵀ)ᵀ → B Aᵀ`, but `(A B)ᵀ` stays). `inv(Aᵀ) → inv(A)ᵀ`, and the
 //!   transpose of an inverse is never pushed inside, so `X⁻ᵀ` is one node shared by all uses.
-//! - products with ones are never formed: `𝟙 B → OnesMul`, `B 𝟙 → MulOnes`; products of
-//!   powers of one matrix are a power (`A A → A²`).
+//! - products of powers of one matrix are a power (`A A → A²`). Products with 𝟙 and
+//!   `sum(A B)` stay as written; making them cheap (sums instead of products) is `lower`'s job.
 
 use proc_macro2::Span;
 
@@ -23,6 +23,9 @@ use crate::ir::{Graph, NodeId, Op};
 
 impl Graph {
     pub(super) fn rewrite(&mut self, op: &Op, sp: Span) -> Option<NodeId> {
+        if let Some(id) = self.rw_vec_forms(op, sp) {
+            return Some(id);
+        }
         match *op {
             Op::Add(a, b) => self.rw_add(a, b, sp),
             Op::Sub(a, b) => self.rw_sub(a, b, sp),
@@ -30,7 +33,11 @@ impl Graph {
             Op::Mul(a, b) => self.rw_mul(a, b, sp),
             Op::Scale(s, x) => self.rw_scale(s, x, sp),
             Op::Div(a, k) => self.rw_div(a, k, sp),
-            Op::MatMul(a, b) => self.rw_matmul(a, b, sp),
+            Op::MatMul(a, b) => self
+                .rw_inverse_product(a, b, sp)
+                .or_else(|| self.rw_matmul(a, b, sp)),
+            Op::Solve(a, b) => self.rw_solve(a, b, sp),
+            Op::Tril(a) | Op::Phi(a) => self.rw_lower_mask(op, a, sp),
             Op::Transpose(a) => self.rw_transpose(a, sp),
             Op::Trace(a) => self.rw_trace(a, sp),
             Op::Sum(a) => self.rw_sum(a, sp),
@@ -63,6 +70,55 @@ impl Graph {
                 let shape = crate::shape::rules::infer(self, op).ok()?;
                 Some(self.zeros(&shape, sp))
             }
+            _ => None,
+        }
+    }
+
+    /// `inv(A) B → solve(A, B)` whenever the cost model says the solve is cheaper (for every
+    /// size: an LU and two substitutions per column beat an inverse and a product).
+    fn rw_inverse_product(&mut self, a: NodeId, b: NodeId, sp: Span) -> Option<NodeId> {
+        let Op::Inv(m) = *self.op(a) else {
+            return None;
+        };
+        let cols = self.shape(b).cols();
+        if self.shape(b).is_scalar() || !crate::cost::solve_is_cheaper(&self.shape(m).rows(), &cols)
+        {
+            return None;
+        }
+        Some(self.make(Op::Solve(m, b), sp))
+    }
+
+    /// `solve(A, 0) → 0`, `solve(I, B) → B`, `solve(A, I) → A⁻¹` and `solve(Aᵀ, I) → A⁻ᵀ`
+    /// (the inverse is what is asked for; as a node it is shared with every other use).
+    fn rw_solve(&mut self, a: NodeId, b: NodeId, sp: Span) -> Option<NodeId> {
+        if self.is_zero(b) || self.is_identity(a) {
+            return Some(b);
+        }
+        if self.is_identity(b) {
+            return Some(match *self.op(a) {
+                Op::Transpose(m) => {
+                    let inv = self.inv(m, sp);
+                    self.transpose(inv, sp)
+                }
+                _ => self.inv(a, sp),
+            });
+        }
+        if let Op::Neg(x) = *self.op(b) {
+            let s = self.make(Op::Solve(a, x), sp);
+            return Some(self.neg(s, sp));
+        }
+        None
+    }
+
+    /// `tril(0) → 0`, `tril(L) → L` for a Cholesky factor or a lower triangle, and `Φ(tril(A))
+    /// → Φ(A)`, `tril(Φ(A)) → Φ(A)`: the masks are idempotent and nested.
+    fn rw_lower_mask(&mut self, op: &Op, a: NodeId, sp: Span) -> Option<NodeId> {
+        if self.is_zero(a) {
+            return Some(a);
+        }
+        match (op, self.op(a).clone()) {
+            (Op::Tril(_), Op::Cholesky(_) | Op::Tril(_) | Op::Phi(_)) => Some(a),
+            (Op::Phi(_), Op::Tril(x)) => Some(self.make(Op::Phi(x), sp)),
             _ => None,
         }
     }
@@ -140,7 +196,9 @@ impl Graph {
             return Some(a);
         }
         if let (Some(x), Some(y)) = (self.literal_of(a), self.literal_of(b)) {
-            return Some(self.literal(x + y, sp));
+            if let Some(sum) = self.folded(x + y, sp) {
+                return Some(sum);
+            }
         }
         if let Op::Neg(y) = *self.op(b) {
             return Some(self.sub(a, y, sp));
@@ -170,7 +228,9 @@ impl Graph {
             return Some(self.neg(b, sp));
         }
         if let (Some(x), Some(y)) = (self.literal_of(a), self.literal_of(b)) {
-            return Some(self.literal(x - y, sp));
+            if let Some(difference) = self.folded(x - y, sp) {
+                return Some(difference);
+            }
         }
         if let Op::Neg(y) = *self.op(b) {
             return Some(self.add(a, y, sp));
@@ -214,7 +274,7 @@ impl Graph {
             return Some(self.literal(0.0, sp));
         }
         match (self.literal_of(a), self.literal_of(b)) {
-            (Some(x), Some(y)) => return Some(self.literal(x * y, sp)),
+            (Some(x), Some(y)) if (x * y).is_finite() => return Some(self.literal(x * y, sp)),
             (Some(1.0), None) => return Some(b),
             (Some(-1.0), None) => return Some(self.neg(b, sp)),
             (None, Some(_)) => return Some(self.mul(b, a, sp)),
@@ -233,7 +293,10 @@ impl Graph {
         }
         // Literal coefficients gather at the front: c (d z) → (c d) z, a (d z) → d (a z).
         if let Op::Mul(d, z) = *self.op(b) {
-            if let Some(dv) = self.literal_of(d) {
+            if let Some(dv) = self
+                .literal_of(d)
+                .filter(|dv| self.literal_of(a).is_none_or(|cv| (cv * dv).is_finite()))
+            {
                 return Some(match self.literal_of(a) {
                     Some(cv) => {
                         let cd = self.literal(cv * dv, sp);
@@ -302,7 +365,7 @@ impl Graph {
             return None;
         };
         let d = self.literal_of(d)?;
-        (d != 0.0).then(|| self.scale_by(c / d, z, sp))
+        (c / d).is_finite().then(|| self.scale_by(c / d, z, sp))
     }
 
     fn rw_div(&mut self, a: NodeId, k: NodeId, sp: Span) -> Option<NodeId> {
@@ -313,8 +376,8 @@ impl Graph {
             return Some(self.neg(a, sp));
         }
         if let (Some(x), Some(y)) = (self.literal_of(a), self.literal_of(k)) {
-            if y != 0.0 {
-                return Some(self.literal(x / y, sp));
+            if let Some(quotient) = self.folded(x / y, sp) {
+                return Some(quotient);
             }
         }
         if let Op::Neg(x) = *self.op(a) {

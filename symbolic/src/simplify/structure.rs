@@ -18,17 +18,19 @@ impl Graph {
         if self.is_identity(b) {
             return Some(a);
         }
-        if self.is_ones(a) {
-            return Some(self.make(Op::OnesMul(rows, b), sp));
+        // A 1×1 matrix of ones is the identity. Other products with 𝟙 stay products here (they
+        // read `𝟙 Bᵀ`); `lower` turns them into sums for the code.
+        if self.is_ones(a) && self.is_one_by_one(a) {
+            return Some(b);
         }
-        if self.is_ones(b) {
-            return Some(self.make(Op::MulOnes(a, cols), sp));
+        if self.is_ones(b) && self.is_one_by_one(b) {
+            return Some(a);
         }
         // Powers of one matrix merge: A A → A², A² A → A³ (so the adjoint of `matpow` sums like
-        // terms: ∂tr(X³) = 3 (Xᵀ)²).
+        // terms: ∂tr(X³) = 3 (Xᵀ)²). 𝟙 𝟙 is not a power worth computing.
         let (base_a, i) = self.power_base(a);
         let (base_b, j) = self.power_base(b);
-        if base_a == base_b && i > 0 && j > 0 {
+        if base_a == base_b && i > 0 && j > 0 && !self.is_ones(a) {
             if let Some(k) = i.checked_add(j) {
                 return Some(self.make(Op::MatPow(base_a, k), sp));
             }
@@ -120,15 +122,6 @@ impl Graph {
                 }
             }
             Op::Kron(x, y) => self.rw_transpose_kron(x, y, sp),
-            // (𝟙 Cᵀ)ᵀ = C 𝟙 and (Cᵀ 𝟙)ᵀ = 𝟙 C.
-            Op::OnesMul(r, b) => match *self.op(b) {
-                Op::Transpose(c) => Some(self.make(Op::MulOnes(c, r), sp)),
-                _ => None,
-            },
-            Op::MulOnes(b, c) => match *self.op(b) {
-                Op::Transpose(x) => Some(self.make(Op::OnesMul(c, x), sp)),
-                _ => None,
-            },
             _ => None,
         }
     }
@@ -174,18 +167,6 @@ impl Graph {
             Op::Ones(Dim::Known(r), Dim::Known(c)) => Some(self.literal((r * c) as f64, sp)),
             Op::Identity(Dim::Known(n)) => Some(self.literal(n as f64, sp)),
             Op::Transpose(x) => Some(self.make(Op::Sum(x), sp)),
-            // sum(A B) = 𝟙ᵀ A B 𝟙 = (𝟙ᵀ A)(B 𝟙): column sums of A times row sums of B, O(n²)
-            // instead of the O(n³) product. Not for a vector-valued product, which costs no
-            // more than the sums and may be shared with another use.
-            Op::MatMul(x, y)
-                if !self.shape(x).rows().is_one() && !self.shape(y).cols().is_one() =>
-            {
-                let one = Dim::Known(1);
-                let col_sums = self.make(Op::OnesMul(one.clone(), x), sp);
-                let row_sums = self.make(Op::MulOnes(y, one), sp);
-                let product = self.matmul(col_sums, row_sums, sp);
-                Some(self.make(Op::ToScalar(product), sp))
-            }
             _ => self.pull_out(a, Op::Sum, sp),
         }
     }
@@ -266,19 +247,7 @@ impl Graph {
             }
             _ => {}
         }
-        let keeps_zero = matches!(
-            f,
-            Func::Sin
-                | Func::Tan
-                | Func::Tanh
-                | Func::Sqrt
-                | Func::Abs
-                | Func::Relu
-                | Func::Sign
-                | Func::Step
-                | Func::RecipOrZero
-                | Func::LogOrZero
-        ) || matches!(f, Func::Powi(k) if k > 0);
+        let keeps_zero = f.keeps_zero();
         if keeps_zero && self.is_zero(a) {
             return Some(a);
         }

@@ -12,6 +12,7 @@ use std::fmt;
 
 use matcalc_symbolic::ir::{Dim, Func, Graph, NodeId, Op, Param, ScalarType, Shape};
 use matcalc_symbolic::shape::rules::infer;
+use matcalc_symbolic::table::Domain;
 use proc_macro2::Span;
 use proptest::prelude::*;
 
@@ -73,6 +74,11 @@ pub enum U {
     MatPow(i32),
     Softmax,
     Logsumexp,
+    SoftmaxCols,
+    SoftmaxRows,
+    LogsumexpCols,
+    LogsumexpRows,
+    Cholesky,
     ToScalar,
 }
 
@@ -89,6 +95,8 @@ pub enum B {
     ElemDiv,
     Kron,
     Powf,
+    Atan2,
+    Solve,
 }
 
 /// A generated expression. Built into a graph by [`build`].
@@ -243,6 +251,8 @@ enum G {
     Pos,
     Shift,
     Tanh,
+    /// ½ tanh(e), inside [−½, ½].
+    HalfTanh,
     Wc(usize, bool),
 }
 
@@ -252,7 +262,50 @@ fn guard(g: G, e: E, sh: Sh) -> E {
         G::Pos => pos(e, sh),
         G::Shift => shift(e, sh),
         G::Tanh => un(U::Map(Func::Tanh), e),
+        G::HalfTanh => bin(B::Scale, E::Lit(0.5), un(U::Map(Func::Tanh), e)),
         G::Wc(n, gram) => well_conditioned(e, n, gram),
+    }
+}
+
+/// The generator's name for the operation a DSL call becomes: an exhaustive match, so a new
+/// entry of the operation table does not compile until the generator produces it (the coverage
+/// test then checks that it does).
+#[allow(dead_code)] // only `gradient_fd` checks coverage
+pub fn generated_name(call: matcalc_symbolic::ast::Call) -> String {
+    use matcalc_symbolic::ast::Call;
+    let u = |u: U| format!("{u:?}");
+    let b = |b: B| format!("{b:?}");
+    match call {
+        Call::Transpose => u(U::T),
+        Call::Trace => u(U::Trace),
+        Call::Sum => u(U::Sum),
+        // mean(A) = sum(A) / count.
+        Call::Mean => b(B::Div),
+        Call::Det => u(U::Det),
+        Call::Logdet => u(U::Logdet),
+        Call::Inv => u(U::Inv),
+        Call::Dot => b(B::Dot),
+        Call::Norm => u(U::Norm),
+        Call::NormSq => u(U::NormSq),
+        Call::Hadamard => b(B::Hadamard),
+        Call::ElemDiv => b(B::ElemDiv),
+        Call::Kron => b(B::Kron),
+        Call::Vec => u(U::Vec),
+        Call::Diag => u(U::Diag),
+        Call::Diagonal => u(U::Diagonal),
+        Call::Map(Func::Powi(_)) => "Map(powi)".to_string(),
+        Call::Map(f) => u(U::Map(f)),
+        Call::Powf => b(B::Powf),
+        Call::MatPow(_) => "MatPow".to_string(),
+        Call::Softmax => u(U::Softmax),
+        Call::Logsumexp => u(U::Logsumexp),
+        Call::Atan2 => b(B::Atan2),
+        Call::SoftmaxCols => u(U::SoftmaxCols),
+        Call::SoftmaxRows => u(U::SoftmaxRows),
+        Call::LogsumexpCols => u(U::LogsumexpCols),
+        Call::LogsumexpRows => u(U::LogsumexpRows),
+        Call::Solve => b(B::Solve),
+        Call::Cholesky => u(U::Cholesky),
     }
 }
 
@@ -289,27 +342,29 @@ impl Choice {
     }
 }
 
-/// Every elementwise DSL function with the guard its domain needs.
+/// Every elementwise function of the operation table with the guard its domain needs; `powi`
+/// with several exponents (negative ones on positive operands).
 fn maps() -> Vec<(Func, G)> {
-    let mut v = vec![
-        (Func::Exp, G::Tanh),
-        (Func::Log, G::Pos),
-        (Func::Sin, G::No),
-        (Func::Cos, G::No),
-        // |tanh| < 1 < π/2 keeps tan away from its poles.
-        (Func::Tan, G::Tanh),
-        (Func::Tanh, G::No),
-        (Func::Sqrt, G::Pos),
-        (Func::Abs, G::Shift),
-        (Func::Sigmoid, G::No),
-        (Func::Softplus, G::No),
-        (Func::Relu, G::Shift),
-    ];
-    for k in [0, 1, 2, 3] {
-        v.push((Func::Powi(k), G::No));
-    }
-    for k in [-1, -2] {
-        v.push((Func::Powi(k), G::Pos));
+    let mut v = Vec::new();
+    for &f in Func::ALL {
+        if let Func::Powi(_) = f {
+            for k in [0, 1, 2, 3] {
+                v.push((Func::Powi(k), G::No));
+            }
+            for k in [-1, -2] {
+                v.push((Func::Powi(k), G::Pos));
+            }
+            continue;
+        }
+        let guard = match f.info().domain {
+            Domain::Any => G::No,
+            // |tanh| < 1 < π/2 keeps tan away from its poles and exponentials moderate.
+            Domain::Bounded => G::Tanh,
+            Domain::Interior => G::HalfTanh,
+            Domain::Positive => G::Pos,
+            Domain::AwayFromZero => G::Shift,
+        };
+        v.push((f, guard));
     }
     v
 }
@@ -327,6 +382,8 @@ fn choices(sh: Sh) -> Vec<Choice> {
         v.push(C::Un(U::Map(f), sh, g));
     }
     v.push(C::Powf(sh));
+    // atan2(y, x) with x ≥ 1: away from the origin, where it is not differentiable.
+    v.push(C::Bin(B::Atan2, sh, G::No, sh, G::Pos));
     match sh {
         Sh::S => {
             v.push(C::Bin(B::Mul, s, G::No, s, G::No));
@@ -382,7 +439,24 @@ fn choices(sh: Sh) -> Vec<Choice> {
                     v.push(C::Un(U::Diagonal, Sh::M(r, r), G::No));
                 }
             }
+            v.push(C::Un(U::SoftmaxCols, sh, G::No));
+            v.push(C::Un(U::SoftmaxRows, sh, G::No));
+            for k in DIMS {
+                if r == 1 && in_world(k, c) {
+                    v.push(C::Un(U::LogsumexpCols, Sh::M(k, c), G::No));
+                }
+                if c == 1 && in_world(r, k) {
+                    v.push(C::Un(U::LogsumexpRows, Sh::M(r, k), G::No));
+                }
+            }
+            if r <= 3 {
+                v.push(C::Bin(B::Solve, Sh::M(r, r), G::Wc(r, false), sh, G::No));
+                v.push(C::Bin(B::Solve, Sh::M(r, r), G::Wc(r, true), sh, G::No));
+            }
             if r == c {
+                // Only symmetric positive definite operands: e eᵀ + I (see the Cholesky
+                // adjoint's convention in `diff::factor_rules`).
+                v.push(C::Un(U::Cholesky, sh, G::Wc(r, true)));
                 v.push(C::Un(U::Diag, Sh::M(r, 1), G::No));
                 v.push(C::Un(U::Inv, sh, G::Wc(r, false)));
                 v.push(C::Un(U::Inv, sh, G::Wc(r, true)));
@@ -447,6 +521,11 @@ pub fn build(e: &E, g: &mut Graph, simplify: bool) -> NodeId {
                 U::MatPow(k) => Op::MatPow(a, k),
                 U::Softmax => Op::Softmax(a),
                 U::Logsumexp => Op::Logsumexp(a),
+                U::SoftmaxCols => Op::SoftmaxCols(a),
+                U::SoftmaxRows => Op::SoftmaxRows(a),
+                U::LogsumexpCols => Op::LogsumexpCols(a),
+                U::LogsumexpRows => Op::LogsumexpRows(a),
+                U::Cholesky => Op::Cholesky(a),
                 U::ToScalar => Op::ToScalar(a),
             }
         }
@@ -464,6 +543,8 @@ pub fn build(e: &E, g: &mut Graph, simplify: bool) -> NodeId {
                 B::ElemDiv => Op::ElemDiv(x, y),
                 B::Kron => Op::Kron(x, y),
                 B::Powf => Op::Powf(x, y),
+                B::Atan2 => Op::Atan2(x, y),
+                B::Solve => Op::Solve(x, y),
             }
         }
     };

@@ -142,6 +142,31 @@ fn scalar_products_and_scaling() {
 }
 
 #[test]
+fn a_scalar_operand_of_plus_and_minus_adds_to_every_entry() {
+    let cases: Vec<(syn::ItemFn, &str)> = vec![
+        (
+            parse_quote! { fn f(s: f64, A: &Matrix<U3, U2>) -> Matrix<U3, U2> { s - A } },
+            "(Sub (Scale s Ones3×2) A):3×2",
+        ),
+        (
+            parse_quote! { fn f(s: f64, A: &Matrix<U3, U2>) -> Matrix<U3, U2> { A - s } },
+            "(Sub A (Scale s Ones3×2)):3×2",
+        ),
+        (
+            parse_quote! { fn f(x: &Vector<U3>) -> Vector<U3> { x + 1.0 } },
+            "(Add x Ones3×1):3×1",
+        ),
+        (
+            parse_quote! { fn f(A: &Matrix<U2, U2>) -> Matrix<U2, U2> { 1.0 - A } },
+            "(Sub Ones2×2 A):2×2",
+        ),
+    ];
+    for (item, expected) in cases {
+        assert_eq!(show(item), expected);
+    }
+}
+
+#[test]
 fn scalars_and_one_by_one_matrices_mix() {
     let item = parse_quote! { fn f(x: &Vector<U3>, s: f64) -> f64 { x.t() * x + s } };
     assert_eq!(
@@ -231,7 +256,7 @@ fn lets_are_lowered_once() {
 #[test]
 fn constants_take_their_shape_from_context() {
     // Lowering builds through the rewriting constructor, so a constant often shows only in the
-    // simplified form it leaves (`eye() * X → X`, `ones() * X → OnesMul(X)` of the right shape).
+    // simplified form it leaves (`eye() * X → X`, `ones() * X → 𝟙 X` with 𝟙 of the right shape).
     let cases: Vec<(syn::ItemFn, &str)> = vec![
         (
             parse_quote! { fn f(A: &Matrix<U3, U3>) -> Matrix<U3, U3> { A + eye() } },
@@ -247,7 +272,7 @@ fn constants_take_their_shape_from_context() {
         ),
         (
             parse_quote! { fn f(X: &Matrix<U3, U2>) -> Matrix<U4, U2> { ones() * X } },
-            "(OnesMul X):4×2",
+            "(MatMul Ones4×3 X):4×2",
         ),
         (
             parse_quote! { fn f(s: f64) -> Matrix<U2, U3> { s * ones() } },
@@ -275,7 +300,7 @@ fn constants_take_their_shape_from_context() {
         ),
         (
             parse_quote! { fn f(x: &Vector<U3>) -> f64 { x.t() * ones() } },
-            "(ToScalar (MulOnes (Transpose x))):scalar",
+            "(ToScalar (MatMul (Transpose x) Ones3×1)):scalar",
         ),
         (
             parse_quote! { fn f(s: f64) -> f64 { s + ones() - zeros() } },
@@ -340,8 +365,8 @@ fn shape_mismatch_messages() {
             "shape mismatch in `A + B`: left is 3×2, right is 2×3; the shapes must be equal",
         ),
         (
-            parse_quote! { fn f(s: f64, A: &Matrix<U3, U3>) { s - A } },
-            "shape mismatch in `s - A`: left is scalar, right is 3×3; the shapes must be equal",
+            parse_quote! { fn f(s: f64, A: &Matrix<U3, U3>) { hadamard(s, A) } },
+            "shape mismatch in `hadamard(s, A)`: left is scalar, right is 3×3; the shapes must be equal",
         ),
         (parse_quote! { fn f(A: &Matrix<U3, U2>) -> f64 { tr(A) } }, "`tr` needs a square matrix: the operand `A` is 3×2"),
         (parse_quote! { fn f(A: &Matrix<U3, U2>) -> f64 { A.det() } }, "`det` needs a square matrix: the operand `A` is 3×2"),
@@ -414,4 +439,46 @@ fn a_constant_beside_a_failed_operand_adds_no_error() {
         fn f(X: &Matrix<U3, U3>, Y: &Matrix<U2, U3>) { X * Y + ones() }
     };
     assert_eq!(errors(item).len(), 1);
+}
+
+#[test]
+fn softmax_takes_a_vector_and_names_the_batch_forms_otherwise() {
+    let column = parse_quote! { fn f(v: &Vector<U3>) -> Vector<U3> { softmax(v) } };
+    assert_eq!(show(column), "(Softmax v):3×1");
+    let row = parse_quote! { fn f(w: &Matrix<U1, U3>) -> Matrix<U1, U3> { softmax(w) } };
+    assert_eq!(show(row), "(Softmax w):1×3");
+    error(
+        parse_quote! { fn f(X: &Matrix<U3, U2>) -> Matrix<U3, U2> { softmax(X) } },
+        "`softmax` takes a vector, but the operand is 3×2; for a batch use `softmax_cols` (each \
+         column) or `softmax_rows` (each row): `X` is 3×2",
+    );
+    let generic = parse_quote! { fn f<M: Dim, N: Dim>(X: &Matrix<M, N>) { softmax(X) } };
+    assert!(errors(generic)[0].contains("softmax_cols"));
+}
+
+#[test]
+fn new_elementwise_functions_atan2_and_mean() {
+    for name in ["log1p", "expm1", "sinh", "cosh", "asin", "acos", "atan"] {
+        let f: syn::Ident = syn::parse_str(name).unwrap();
+        let item = parse_quote! { fn g(X: &Matrix<U2, U3>) -> Matrix<U2, U3> { #f(X) } };
+        assert_eq!(
+            show(item),
+            format!("({} X):2×3", {
+                let mut c = name.chars();
+                c.next()
+                    .unwrap()
+                    .to_uppercase()
+                    .chain(c)
+                    .collect::<String>()
+            })
+        );
+    }
+    let item = parse_quote! { fn g(Y: &Matrix<U2, U3>, X: &Matrix<U2, U3>) -> Matrix<U2, U3> { atan2(Y, X) } };
+    assert_eq!(show(item), "(Atan2 Y X):2×3");
+    error(
+        parse_quote! { fn g(Y: &Matrix<U2, U3>, X: &Matrix<U3, U2>) { atan2(Y, X) } },
+        "shape mismatch in `atan2(Y, X)`: left is 2×3, right is 3×2; the shapes must be equal",
+    );
+    let item = parse_quote! { fn g(X: &Matrix<U2, U3>) -> f64 { mean(X) } };
+    assert_eq!(show(item), "(Div (Sum X) 6.0):scalar");
 }

@@ -1,0 +1,221 @@
+//! Which kernel computes each node of a lowered graph (for `lower`; `emit` only spells the
+//! choice in tokens):
+//!
+//! - a product `L J` whose left factor is a Kronecker product with an identity, `diag(v)`, the
+//!   commutation matrix or the Kronecker permutation is applied directly (a reshaped product, a
+//!   row scaling, a row permutation) without forming L; a Kronecker product with an identity is
+//!   filled directly;
+//! - a product with a transposed factor is fused (`Aᵀ B → tr_mul`, `A Bᵀ → mul_tr`,
+//!   `x yᵀ → outer`) without forming the transpose;
+//! - a matrix of which more than one of `inv`, `det`, `logdet`, `solve` is computed is
+//!   LU-factored once; a solve with a transpose `solve(Aᵀ, B)` reads A's factors
+//!   (`solve_transpose`), and a solve with a Cholesky factor L or Lᵀ is a triangular
+//!   substitution reading L.
+//!
+//! [`statements`] decides which nodes get a statement at all: a structured or transposed factor
+//! used only as such does not.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Graph, NodeId, Op};
+
+/// How a structured left factor acts on the matrix to its right.
+pub enum Structure {
+    /// `I_n ⊗ A` (`left`) or `A ⊗ I_n`: the factor A, and the identity's node.
+    KronIdentity {
+        /// The factor A.
+        a: NodeId,
+        /// The identity's node.
+        identity: NodeId,
+        /// `I_n ⊗ A` rather than `A ⊗ I_n`.
+        left: bool,
+    },
+    /// `diag(v)`.
+    RowScale(NodeId),
+    /// `K(m,n)`: the commutation node.
+    Commute(NodeId),
+    /// `I ⊗ K ⊗ I` (or its transpose, `inverse`): the permutation node.
+    KronPerm {
+        /// The permutation node.
+        perm: NodeId,
+        /// Apply its transpose.
+        inverse: bool,
+    },
+}
+
+/// A product with a transposed factor, computed without forming the transpose.
+pub enum Fused {
+    /// `x yᵀ`, both column vectors.
+    Outer(NodeId, NodeId),
+    /// `Aᵀ B`: (A, B).
+    TrMul(NodeId, NodeId),
+    /// `A Bᵀ`: (A, B).
+    MulTr(NodeId, NodeId),
+}
+
+/// How the matrix product `l r` is computed.
+pub enum Product {
+    /// The left factor acts by its structure.
+    Structured(Structure),
+    /// A product with a transposed factor.
+    Fused(Fused),
+    /// An ordinary dense product.
+    Plain,
+}
+
+/// How `solve(A, B)` is computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SolveKernel {
+    /// A = L, a Cholesky factor: forward substitution.
+    Lower(NodeId),
+    /// A = Lᵀ, L a Cholesky factor: back substitution reading L.
+    LowerTranspose(NodeId),
+    /// A itself, through its LU.
+    Lu(NodeId),
+    /// A = Mᵀ, through M's LU (`solve_transpose`).
+    LuTranspose(NodeId),
+}
+
+impl SolveKernel {
+    /// The matrix whose values the kernel reads.
+    pub fn matrix(self) -> NodeId {
+        match self {
+            SolveKernel::Lower(m)
+            | SolveKernel::LowerTranspose(m)
+            | SolveKernel::Lu(m)
+            | SolveKernel::LuTranspose(m) => m,
+        }
+    }
+}
+
+/// The kernel of `solve(a, _)` in `g`.
+pub fn solve_kernel(g: &Graph, a: NodeId) -> SolveKernel {
+    match *g.op(a) {
+        Op::Cholesky(_) => SolveKernel::Lower(a),
+        Op::Transpose(m) if matches!(g.op(m), Op::Cholesky(_)) => SolveKernel::LowerTranspose(m),
+        Op::Transpose(m) => SolveKernel::LuTranspose(m),
+        _ => SolveKernel::Lu(a),
+    }
+}
+
+/// The structure of `l` as the left factor of a product, if it has one.
+fn structure(g: &Graph, l: NodeId) -> Option<Structure> {
+    Some(match *g.op(l) {
+        Op::Kron(a, b) if g.is_identity(a) => Structure::KronIdentity {
+            a: b,
+            identity: a,
+            left: true,
+        },
+        Op::Kron(a, b) if g.is_identity(b) => Structure::KronIdentity {
+            a,
+            identity: b,
+            left: false,
+        },
+        Op::Diag(v) => Structure::RowScale(v),
+        Op::Commutation(..) => Structure::Commute(l),
+        Op::KronPerm(..) => Structure::KronPerm {
+            perm: l,
+            inverse: false,
+        },
+        Op::Transpose(p) if matches!(g.op(p), Op::KronPerm(..)) => Structure::KronPerm {
+            perm: p,
+            inverse: true,
+        },
+        _ => return None,
+    })
+}
+
+/// How `l r` is fused, if a factor is a transpose.
+fn fused(g: &Graph, l: NodeId, r: NodeId) -> Option<Fused> {
+    let is_column = |id: NodeId| g.shape(id).cols().is_one();
+    match (g.op(l), g.op(r)) {
+        (_, &Op::Transpose(y)) if is_column(l) && is_column(y) => Some(Fused::Outer(l, y)),
+        (&Op::Transpose(x), _) => Some(Fused::TrMul(x, r)),
+        (_, &Op::Transpose(y)) => Some(Fused::MulTr(l, y)),
+        _ => None,
+    }
+}
+
+/// The kernel of the matrix product `l r` in `g`.
+pub fn product(g: &Graph, l: NodeId, r: NodeId) -> Product {
+    if let Some(s) = structure(g, l) {
+        return Product::Structured(s);
+    }
+    fused(g, l, r).map_or(Product::Plain, Product::Fused)
+}
+
+/// The factor of a Kronecker product with an identity (`a ⊗ b`), filled directly, and whether
+/// the identity is on the left.
+pub fn kron_identity(g: &Graph, a: NodeId, b: NodeId) -> Option<(NodeId, bool)> {
+    if g.is_identity(a) {
+        Some((b, true))
+    } else if g.is_identity(b) {
+        Some((a, false))
+    } else {
+        None
+    }
+}
+
+/// The operands of `id` whose values its statement reads.
+fn used_operands(g: &Graph, id: NodeId) -> Vec<NodeId> {
+    match *g.op(id) {
+        Op::MatMul(l, r) => match product(g, l, r) {
+            Product::Structured(Structure::KronIdentity { a, .. }) => vec![a, r],
+            Product::Structured(Structure::RowScale(v)) => vec![v, r],
+            Product::Structured(_) => vec![r],
+            Product::Fused(Fused::Outer(a, b) | Fused::TrMul(a, b) | Fused::MulTr(a, b)) => {
+                vec![a, b]
+            }
+            Product::Plain => vec![l, r],
+        },
+        Op::Kron(a, b) => match kron_identity(g, a, b) {
+            Some((factor, _)) => vec![factor],
+            None => vec![a, b],
+        },
+        Op::Solve(a, b) => vec![solve_kernel(g, a).matrix(), b],
+        ref op => op.args(),
+    }
+}
+
+/// The nodes that need a statement to compute `roots`, in topological (id) order.
+pub fn statements(g: &Graph, roots: &[NodeId]) -> Vec<NodeId> {
+    let mut seen = vec![false; g.len()];
+    let mut stack: Vec<NodeId> = roots.to_vec();
+    while let Some(id) = stack.pop() {
+        if std::mem::replace(&mut seen[id.index()], true) {
+            continue;
+        }
+        stack.extend(used_operands(g, id));
+    }
+    (0..g.len())
+        .filter(|&i| seen[i])
+        .map(|i| NodeId(i as u32))
+        .collect()
+}
+
+/// The matrices among `nodes` of which more than one of `inv`, `det`, `logdet` and the LU
+/// solves (with the matrix or its transpose) is computed: they are LU-factored once, and each
+/// of those reads the one factorization.
+pub fn shared_factorizations(g: &Graph, nodes: &[NodeId]) -> BTreeSet<NodeId> {
+    let mut users: BTreeMap<NodeId, usize> = BTreeMap::new();
+    for &id in nodes {
+        let factored = match *g.op(id) {
+            Op::Inv(a) | Op::Det(a) | Op::Logdet(a) => Some(a),
+            Op::Solve(a, _) => match solve_kernel(g, a) {
+                SolveKernel::Lu(m) | SolveKernel::LuTranspose(m) => Some(m),
+                SolveKernel::Lower(_) | SolveKernel::LowerTranspose(_) => None,
+            },
+            _ => None,
+        };
+        if let Some(a) = factored {
+            if !g.shape(a).is_scalar() {
+                *users.entry(a).or_default() += 1;
+            }
+        }
+    }
+    users
+        .into_iter()
+        .filter(|&(_, n)| n > 1)
+        .map(|(a, _)| a)
+        .collect()
+}

@@ -1,0 +1,77 @@
+//! Lowering: the stage between `simplify` and `emit`. `diff` and `simplify` build the readable
+//! graph, which `print` shows as it is (`𝟙 yᵀ`, `sum(X y)`). This pass copies the part of it that
+//! some roots need into a new graph in the forms that are cheap to compute, so `emit` translates
+//! node by node and `print` never has to undo a rewrite made for speed:
+//!
+//! - products with a matrix of ones become row or column sums, and `sum(A B)` becomes
+//!   `(𝟙ᵀ A)(B 𝟙)`, O(n²) instead of O(n³) (`ones`);
+//! - each node gets its kernel: structured and fused products, Kronecker products with an
+//!   identity filled directly, one LU per matrix for its `inv`/`det`/`logdet` ([`kernels`]);
+//!   and only the nodes those kernels read get a statement.
+//!
+//! The copy is built with the graph's plain constructor (`make_raw`): the readable graph is
+//! already simplified, and the rewrites here must not be undone by `simplify`'s.
+
+pub mod kernels;
+mod ones;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeSet;
+
+use crate::ir::{Graph, NodeId, Op};
+
+/// The graph `emit` reads: the roots of a readable graph, rewritten for speed, with the
+/// kernel decisions `emit` spells out.
+pub struct Lowered {
+    /// The lowered graph.
+    pub graph: Graph,
+    /// The lowered node of each root, in the order given.
+    pub roots: Vec<NodeId>,
+    /// The nodes that get a statement, in dependency order.
+    pub statements: Vec<NodeId>,
+    /// The matrices LU-factored once for several of `inv`, `det`, `logdet`.
+    pub shared_lu: BTreeSet<NodeId>,
+}
+
+/// Lowers the nodes `roots` need, in one pass over them in topological order.
+pub fn lower(readable: &Graph, roots: &[NodeId]) -> Lowered {
+    let mut graph = Graph::new(readable.params.clone(), readable.scalar);
+    let mut lowered: Vec<Option<NodeId>> = vec![None; readable.len()];
+    for id in readable.reachable(roots) {
+        let op = readable.op(id).map_args(|a| {
+            lowered[a.index()].expect("operands come before their users in id order")
+        });
+        lowered[id.index()] = Some(graph.lower_op(op, readable.span(id)));
+    }
+    let roots = roots
+        .iter()
+        .map(|r| lowered[r.index()].expect("every root is reachable from itself"))
+        .collect::<Vec<_>>();
+    let statements = kernels::statements(&graph, &roots);
+    let shared_lu = kernels::shared_factorizations(&graph, &statements);
+    Lowered {
+        graph,
+        roots,
+        statements,
+        shared_lu,
+    }
+}
+
+impl Graph {
+    /// Adds `op` (whose operands are already lowered) in its cheap form.
+    fn lower_op(&mut self, op: Op, span: proc_macro2::Span) -> NodeId {
+        match op {
+            Op::MatMul(a, b) if self.is_ones(a) => {
+                let rows = self.shape(a).rows();
+                self.ones_mul(rows, b, span)
+            }
+            Op::MatMul(a, b) if self.is_ones(b) => {
+                let cols = self.shape(b).cols();
+                self.mul_ones(a, cols, span)
+            }
+            Op::Sum(ab) => self.sum_lowered(ab, span),
+            op => self.make_raw(op, span),
+        }
+    }
+}
