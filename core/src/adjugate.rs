@@ -34,18 +34,20 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     ///
     /// Exact in structure for n ≤ 4 (cofactors: finite wherever A is, 0 for rank ≤ n−2);
     /// for n > 4 it is `det(A)·A⁻¹`, all NaN where A is singular.
+    #[track_caller]
     pub fn adjugate(&self) -> Self
     where
         R: SquareForAdjugate<C>,
     {
-        let n = R::USIZE;
+        let n = self.nrows();
+        let (r, c) = self.shape_generic();
+        let a = self.as_square("`adjugate`");
         if n > ADJUGATE_COFACTOR_MAX {
-            let lu = Lu::new(self.reshape::<R, R>());
+            let lu = Lu::new(a);
             let det = lu.det();
-            return lu.inverse().map(|x| x * det).reshape();
+            return lu.inverse().map(|x| x * det).reshape_generic(r, c);
         }
-        let a: Matrix<R, R, T> = self.reshape();
-        Matrix::<R, R, T>::from_fn(|i, j| {
+        Matrix::<R, R, T>::from_fn_generic(r, r, |i, j| {
             // Minor of a without row j and column i.
             let skip = |k: usize, gone: usize| if k < gone { k } else { k + 1 };
             let minor = small_det(n - 1, |r, c| a[(skip(r, j), skip(c, i))]);
@@ -55,7 +57,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
                 -minor
             }
         })
-        .reshape()
+        .reshape_generic(r, c)
     }
 }
 

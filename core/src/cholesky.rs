@@ -14,9 +14,11 @@ use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 use crate::shape_errors::{RowsAgreeForSolve, SquareForCholesky, SquareForTriangularSolve};
 
-/// The Cholesky factor, or `None` by the module's criterion.
+/// The Cholesky factor, or `None` by the module's criterion. From 32×32 on (`f64`,
+/// `f32`, with `std`) the factorisation runs in faer and the criterion is applied to its
+/// pivots.
 fn factor<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> Option<Matrix<N, N, T>> {
-    let n = N::USIZE;
+    let n = a.nrows();
     let threshold = singularity_threshold(a)?;
     for j in 0..n {
         for i in j + 1..n {
@@ -25,8 +27,25 @@ fn factor<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> Option<Matrix<N, N, T>> {
             }
         }
     }
+    let (rows, cols) = a.shape_generic();
+    #[cfg(feature = "std")]
+    if n >= crate::linalg::LU_FAER_MIN {
+        let mut l = a.clone();
+        if let Some(ok) = crate::large::cholesky_in_place(l.as_mut_slice(), n) {
+            // d = l_jj² is the j-th pivot of the LU factorisation without pivoting.
+            if !ok || !(0..n).all(|j| pivot_passes(l[(j, j)] * l[(j, j)], threshold)) {
+                return None;
+            }
+            for j in 1..n {
+                for i in 0..j {
+                    l[(i, j)] = T::zero();
+                }
+            }
+            return Some(l);
+        }
+    }
     // Column by column (Cholesky–Crout), reading the lower triangle only.
-    let mut l = Matrix::<N, N, T>::zeros();
+    let mut l = Matrix::<N, N, T>::zeros_generic(rows, cols);
     for j in 0..n {
         let mut d = a[(j, j)];
         for k in 0..j {
@@ -56,9 +75,10 @@ fn triangular_solve<N: Dim, C: Dim, T: Scalar>(
     b: &Matrix<N, C, T>,
     lower: bool,
 ) -> Option<Matrix<N, C, T>> {
-    let n = N::USIZE;
+    let n = t.nrows();
     let in_triangle = |i: usize, j: usize| if lower { i >= j } else { i <= j };
-    let triangle = Matrix::<N, N, T>::from_fn(|i, j| {
+    let (rows, cols) = t.shape_generic();
+    let triangle = Matrix::<N, N, T>::from_fn_generic(rows, cols, |i, j| {
         if in_triangle(i, j) {
             t[(i, j)]
         } else {
@@ -70,7 +90,20 @@ fn triangular_solve<N: Dim, C: Dim, T: Scalar>(
         return None;
     }
     let mut x = b.clone();
-    for j in 0..C::USIZE {
+    let c = b.ncols();
+    #[cfg(feature = "std")]
+    if n >= crate::linalg::LU_FAER_MIN {
+        use crate::large::{triangular_solve_in_place, Triangle};
+        let which = if lower {
+            Triangle::Lower
+        } else {
+            Triangle::Upper
+        };
+        if triangular_solve_in_place(t.as_slice(), n, which, false, x.as_mut_slice(), c) {
+            return Some(x);
+        }
+    }
+    for j in 0..c {
         for step in 0..n {
             let i = if lower { step } else { n - 1 - step };
             let mut s = x[(i, j)];
@@ -90,42 +123,54 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// Every entry is NaN if A is not symmetric within `n·ε·max|a_ij|`, has a non-finite
     /// entry, or a pivot `l_kk²` at or below `n·ε·max|a_ij|` (indefinite, or singular by the
     /// criterion of [`crate::Lu::is_singular`]); see [`try_cholesky`](Self::try_cholesky).
+    #[track_caller]
     pub fn cholesky(&self) -> Self
     where
         R: SquareForCholesky<C>,
     {
+        let (r, c) = self.shape_generic();
         self.try_cholesky()
-            .unwrap_or_else(|| Matrix::from_element(T::NAN))
+            .unwrap_or_else(|| Matrix::from_element_generic(r, c, T::NAN))
     }
 
     /// The Cholesky factor, or `None` where [`cholesky`](Self::cholesky) gives NaN.
+    #[track_caller]
     pub fn try_cholesky(&self) -> Option<Self>
     where
         R: SquareForCholesky<C>,
     {
-        factor(&self.reshape::<R, R>()).map(|l| l.reshape())
+        let (r, c) = self.shape_generic();
+        factor(&self.as_square("`cholesky`")).map(|l| l.reshape_generic(r, c))
     }
 
     /// Solves `L X = B` reading only the lower triangle of `self` (forward substitution).
     /// All NaN if a diagonal entry is at or below `n·ε·max|l_ij|` or an entry is not finite.
+    #[track_caller]
     pub fn solve_lower_triangular<B: MatrixArg<T = T>>(&self, b: B) -> Matrix<R, B::C, T>
     where
         R: SquareForTriangularSolve<C>,
         B::R: RowsAgreeForSolve<R>,
     {
-        triangular_solve(&self.reshape::<R, R>(), &b.as_matrix().reshape(), true)
-            .unwrap_or_else(|| Matrix::from_element(T::NAN))
+        self.triangular(b.as_matrix(), true)
     }
 
     /// Solves `U X = B` reading only the upper triangle of `self` (back substitution).
     /// All NaN under the same condition as [`solve_lower_triangular`](Self::solve_lower_triangular).
+    #[track_caller]
     pub fn solve_upper_triangular<B: MatrixArg<T = T>>(&self, b: B) -> Matrix<R, B::C, T>
     where
         R: SquareForTriangularSolve<C>,
         B::R: RowsAgreeForSolve<R>,
     {
-        triangular_solve(&self.reshape::<R, R>(), &b.as_matrix().reshape(), false)
-            .unwrap_or_else(|| Matrix::from_element(T::NAN))
+        self.triangular(b.as_matrix(), false)
+    }
+
+    #[track_caller]
+    fn triangular<R2: Dim, C2: Dim>(&self, b: &Matrix<R2, C2, T>, lower: bool) -> Matrix<R, C2, T> {
+        let b = b.with_rows_of("a triangular solve", self);
+        let (r, c) = b.shape_generic();
+        triangular_solve(&self.as_square("a triangular solve"), &b, lower)
+            .unwrap_or_else(|| Matrix::from_element_generic(r, c, T::NAN))
     }
 }
 

@@ -66,7 +66,7 @@ impl<R: Dim, C: Dim, T: Scalar> Elementwise for Matrix<R, C, T> {
     }
     #[inline]
     fn zip_entries(self, other: &Self, f: impl FnMut(T, T) -> T) -> Self {
-        self.zip_map_slice(other.as_slice(), f)
+        self.zip_map(other, f)
     }
 }
 
@@ -79,7 +79,7 @@ impl<R: Dim, C: Dim, T: Scalar> Elementwise for &Matrix<R, C, T> {
     }
     #[inline]
     fn zip_entries(self, other: &Matrix<R, C, T>, f: impl FnMut(T, T) -> T) -> Matrix<R, C, T> {
-        self.zip_map_slice(other.as_slice(), f)
+        self.zip_map(other, f)
     }
 }
 

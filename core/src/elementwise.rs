@@ -120,7 +120,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         B::Shape: SameShapeForHadamard<(R, C)>,
     {
-        self.zip_map_slice(other.as_matrix().as_slice(), |a, b| a * b)
+        self.zip_map_checked("`hadamard`", other.as_matrix(), |a, b| a * b)
     }
 
     /// Elementwise quotient `A ⊘ B` of two same-shaped matrices (`B` owned or borrowed).
@@ -129,7 +129,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         B::Shape: SameShapeForElemDiv<(R, C)>,
     {
-        self.zip_map_slice(other.as_matrix().as_slice(), |a, b| a / b)
+        self.zip_map_checked("`elem_div`", other.as_matrix(), |a, b| a / b)
     }
 
     /// `atan2(y, x)` entry by entry, with `self` as y: the angle of each point `(x, y)`.
@@ -138,7 +138,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         B::Shape: SameShapeForHadamard<(R, C)>,
     {
-        self.zip_map_slice(x.as_matrix().as_slice(), |y, x| y.atan2(x))
+        self.zip_map_checked("`atan2`", x.as_matrix(), |y, x| y.atan2(x))
     }
 
     /// The mean of all entries, `sum / (rows · cols)` (NaN for an empty matrix).

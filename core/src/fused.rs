@@ -2,74 +2,54 @@
 //! ([`Matrix::tr_mul`]), `A Bᵀ` ([`Matrix::mul_tr`]) and the outer product `x yᵀ`
 //! ([`Matrix::outer`]).
 //!
-//! Large products go to the blocked `matrixmultiply` kernel with the transposed operand read
-//! through swapped strides ([`Scalar::gemm_t`]); small ones use direct loops that never
-//! allocate: `Aᵀ B` entry by entry (each a dot product of two contiguous columns), `A Bᵀ` as a
-//! sum of outer products of columns.
+//! All three go through the product kernel of [`crate::product`] with the transposed operand
+//! read in place (loops, matrixmultiply or faer by size). Inner dimensions that involve `Dyn`
+//! are checked at run time.
 
+use crate::check;
 use crate::dim::Dim;
 use crate::matrix::{Matrix, Vector};
+use crate::product::{self, Operand};
 use crate::scalar::Scalar;
 use crate::shape_errors::InnerDimsAgree;
 use typenum::U1;
 
-/// The same size thresholds as the plain product (see `ops::matmul`).
-fn use_gemm(m: usize, k: usize, n: usize) -> bool {
-    m.min(k).min(n) >= 8 && m * k * n >= 24 * 24 * 24
-}
-
 impl<K: Dim, M: Dim, T: Scalar> Matrix<K, M, T> {
     /// `selfᵀ · b` without forming `selfᵀ` (`self` is K×M, `b` K×N).
     #[inline]
+    #[track_caller]
     pub fn tr_mul<K2: Dim, N: Dim>(&self, b: &Matrix<K2, N, T>) -> Matrix<M, N, T>
     where
         K: InnerDimsAgree<K2>,
     {
-        let (m, k, n) = (M::USIZE, K::USIZE, N::USIZE);
-        debug_assert_eq!(k, K2::USIZE);
-        let (a, bs) = (self.as_slice(), b.as_slice());
-        if use_gemm(m, k, n) {
-            let mut out = Matrix::<M, N, T>::zeros();
-            if T::gemm_t(m, k, n, a, true, bs, false, out.as_mut_slice()) {
-                return out;
-            }
-        }
-        Matrix::from_fn(|i, j| {
-            let (ai, bj) = (&a[k * i..k * i + k], &bs[k * j..k * j + k]);
-            let mut acc = T::zero();
-            for p in 0..k {
-                acc += ai[p] * bj[p];
-            }
-            acc
-        })
+        let (k, m) = self.shape();
+        check::inner_dims("`tr_mul` (Aᵀ B)", (m, k), b.shape());
+        let mut out = Matrix::zeros_generic(self.shape_generic().1, b.shape_generic().1);
+        product::gemm(
+            Operand::transposed(self.as_slice(), k, m),
+            Operand::plain(b.as_slice(), b.nrows(), b.ncols()),
+            out.as_mut_slice(),
+        );
+        out
     }
 }
 
 impl<M: Dim, K: Dim, T: Scalar> Matrix<M, K, T> {
     /// `self · bᵀ` without forming `bᵀ` (`self` is M×K, `b` N×K).
     #[inline]
+    #[track_caller]
     pub fn mul_tr<N: Dim, K2: Dim>(&self, b: &Matrix<N, K2, T>) -> Matrix<M, N, T>
     where
         K: InnerDimsAgree<K2>,
     {
-        let (m, k, n) = (M::USIZE, K::USIZE, N::USIZE);
-        debug_assert_eq!(k, K2::USIZE);
-        let (a, bs) = (self.as_slice(), b.as_slice());
-        let mut out = Matrix::<M, N, T>::zeros();
-        if use_gemm(m, k, n) && T::gemm_t(m, k, n, a, false, bs, true, out.as_mut_slice()) {
-            return out;
-        }
-        let o = out.as_mut_slice();
-        for p in 0..k {
-            let (ap, bp) = (&a[m * p..m * p + m], &bs[n * p..n * p + n]);
-            for j in 0..n {
-                let b_jp = bp[j];
-                let oj = &mut o[m * j..m * j + m];
-                for i in 0..m {
-                    oj[i] += ap[i] * b_jp;
-                }
-            }
-        }
+        let (n, k) = b.shape();
+        check::inner_dims("`mul_tr` (A Bᵀ)", self.shape(), (k, n));
+        let mut out = Matrix::zeros_generic(self.shape_generic().0, b.shape_generic().0);
+        product::gemm(
+            Operand::plain(self.as_slice(), self.nrows(), self.ncols()),
+            Operand::transposed(b.as_slice(), n, k),
+            out.as_mut_slice(),
+        );
         out
     }
 }
@@ -78,8 +58,10 @@ impl<M: Dim, T: Scalar> Vector<M, T> {
     /// The outer product `self · yᵀ`, entry by entry.
     #[inline]
     pub fn outer<N: Dim>(&self, y: &Matrix<N, U1, T>) -> Matrix<M, N, T> {
-        let (x, y) = (self.as_slice(), y.as_slice());
-        Matrix::from_fn(|i, j| x[i] * y[j])
+        let (x, ys) = (self.as_slice(), y.as_slice());
+        Matrix::from_fn_generic(self.shape_generic().0, y.shape_generic().0, |i, j| {
+            x[i] * ys[j]
+        })
     }
 }
 

@@ -4,32 +4,32 @@
 //! and the Kronecker permutation as row permutations, the Van Loan–Pitsianis rearrangement,
 //! and exact symmetrization of a Hessian. Not DSL functions.
 //!
-//! Output dimensions are type parameters checked against the input sizes at run time (the checks
-//! are on constants and fold away): with generic dimensions the symbolic engine proves
-//! `R·C = C·R`, which typenum cannot.
+//! Output dimensions are type parameters whose values are derived from the input sizes (for a
+//! static type, checked against them; the checks are on constants and fold away): with generic
+//! dimensions the symbolic engine proves `R·C = C·R`, which typenum cannot. Size-only type
+//! parameters (the `N` of `I_N`, the `M, N` of a commutation) cannot be sized at `Dyn`: each
+//! kernel that has them also has a `_generic` variant taking them as dimension values.
 
+use crate::check;
 use crate::dim::Dim;
+use crate::kernels::{exact_quotient, factor_pair, quotient};
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 
-/// Panics with a message naming the kernel when a size relation fails (an engine bug).
-#[inline]
-fn check(ok: bool, what: &str) {
-    assert!(
-        ok,
-        "matcalc: structured kernel `{what}` called with inconsistent sizes"
-    );
-}
-
 impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
-    /// `I_N ⊗ A`, filled directly.
+    /// `I_N ⊗ A`, filled directly. Panics if `N` is `Dyn`: use
+    /// [`kron_identity_left_generic`](Self::kron_identity_left_generic).
+    #[track_caller]
     pub fn kron_identity_left<N: Dim, R2: Dim, C2: Dim>(&self) -> Matrix<R2, C2, T> {
-        let (p, k, n) = (R::USIZE, C::USIZE, N::USIZE);
-        check(
-            R2::USIZE == n * p && C2::USIZE == n * k,
-            "kron_identity_left",
-        );
-        Matrix::from_fn(|i, j| {
+        self.kron_identity_left_generic(N::from_static("kron_identity_left"))
+    }
+
+    /// `I_n ⊗ A`, `n` given as a dimension value.
+    #[track_caller]
+    pub fn kron_identity_left_generic<N: Dim, R2: Dim, C2: Dim>(&self, n: N) -> Matrix<R2, C2, T> {
+        let ((p, k), n) = (self.shape(), n.value());
+        let (r2, c2) = (R2::from_usize(n * p), C2::from_usize(n * k));
+        Matrix::from_fn_generic(r2, c2, |i, j| {
             if i / p == j / k {
                 self[(i % p, j % k)]
             } else {
@@ -38,14 +38,20 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         })
     }
 
-    /// `A ⊗ I_N`, filled directly.
+    /// `A ⊗ I_N`, filled directly. Panics if `N` is `Dyn`: use
+    /// [`kron_identity_right_generic`](Self::kron_identity_right_generic).
+    #[track_caller]
     pub fn kron_identity_right<N: Dim, R2: Dim, C2: Dim>(&self) -> Matrix<R2, C2, T> {
-        let n = N::USIZE;
-        check(
-            R2::USIZE == R::USIZE * n && C2::USIZE == C::USIZE * n,
-            "kron_identity_right",
-        );
-        Matrix::from_fn(|i, j| {
+        self.kron_identity_right_generic(N::from_static("kron_identity_right"))
+    }
+
+    /// `A ⊗ I_n`, `n` given as a dimension value.
+    #[track_caller]
+    pub fn kron_identity_right_generic<N: Dim, R2: Dim, C2: Dim>(&self, n: N) -> Matrix<R2, C2, T> {
+        let n = n.value();
+        let r2 = R2::from_usize(self.nrows() * n);
+        let c2 = C2::from_usize(self.ncols() * n);
+        Matrix::from_fn_generic(r2, c2, |i, j| {
             if i % n == j % n {
                 self[(i / n, j / n)]
             } else {
@@ -54,17 +60,17 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         })
     }
 
-    /// `(I_N ⊗ A) J`: each column of J, read as a C×N matrix M, becomes vec(A M).
+    /// `(I_N ⊗ A) J`: each column of J, read as a C×N matrix M, becomes vec(A M). `N` is
+    /// derived from J's rows, so this works at `Dyn` as is.
+    #[track_caller]
     pub fn kron_identity_left_mul<N: Dim, JR: Dim, JC: Dim, R2: Dim>(
         &self,
         j: &Matrix<JR, JC, T>,
     ) -> Matrix<R2, JC, T> {
-        let (p, k, n) = (R::USIZE, C::USIZE, N::USIZE);
-        check(
-            JR::USIZE == n * k && R2::USIZE == n * p,
-            "kron_identity_left_mul",
-        );
-        Matrix::from_fn(|row, col| {
+        let (p, k) = self.shape();
+        let n: N = quotient(j.nrows(), k, "kron_identity_left_mul");
+        let r2 = R2::from_usize(n.value() * p);
+        Matrix::from_fn_generic(r2, j.shape_generic().1, |row, col| {
             let (i, s) = (row % p, row / p);
             let mut total = T::zero();
             for t in 0..k {
@@ -74,17 +80,18 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         })
     }
 
-    /// `(A ⊗ I_N) J`: each column of J, read as an N×C matrix M, becomes vec(M Aᵀ).
+    /// `(A ⊗ I_N) J`: each column of J, read as an N×C matrix M, becomes vec(M Aᵀ). `N` is
+    /// derived from J's rows, so this works at `Dyn` as is.
+    #[track_caller]
     pub fn kron_identity_right_mul<N: Dim, JR: Dim, JC: Dim, R2: Dim>(
         &self,
         j: &Matrix<JR, JC, T>,
     ) -> Matrix<R2, JC, T> {
-        let (p, k, n) = (R::USIZE, C::USIZE, N::USIZE);
-        check(
-            JR::USIZE == k * n && R2::USIZE == p * n,
-            "kron_identity_right_mul",
-        );
-        Matrix::from_fn(|row, col| {
+        let (p, k) = self.shape();
+        let n: N = quotient(j.nrows(), k, "kron_identity_right_mul");
+        let n = n.value();
+        let r2 = R2::from_usize(p * n);
+        Matrix::from_fn_generic(r2, j.shape_generic().1, |row, col| {
             let (r, i) = (row % n, row / n);
             let mut total = T::zero();
             for t in 0..k {
@@ -94,35 +101,69 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         })
     }
 
-    /// `diag(v) J` for this J: row i scaled by v[i].
+    /// `diag(v) J` for this J: row i scaled by `v[i]`.
+    #[track_caller]
     pub fn row_scale<V: Dim, R2: Dim>(
         &self,
         v: &Matrix<V, crate::typenum::U1, T>,
     ) -> Matrix<R2, C, T> {
-        check(V::USIZE == R::USIZE && R2::USIZE == R::USIZE, "row_scale");
-        Matrix::from_fn(|i, j| v[(i, 0)] * self[(i, j)])
+        check::kernel(v.nrows() == self.nrows(), "row_scale");
+        let r2 = R2::from_usize(self.nrows());
+        Matrix::from_fn_generic(r2, self.shape_generic().1, |i, j| v[(i, 0)] * self[(i, j)])
     }
 
     /// `K(M,N) J` for this J: the commutation matrix as a row permutation
-    /// (row `i + M·j` of J goes to row `j + N·i`).
+    /// (row `i + M·j` of J goes to row `j + N·i`). One of `M`, `N` may be `Dyn` (derived from
+    /// J's rows); for both use [`commute_rows_generic`](Self::commute_rows_generic).
+    #[track_caller]
     pub fn commute_rows<M: Dim, N: Dim, R2: Dim>(&self) -> Matrix<R2, C, T> {
-        let (m, n) = (M::USIZE, N::USIZE);
-        check(R::USIZE == m * n && R2::USIZE == m * n, "commute_rows");
-        Matrix::from_fn(|row, col| {
+        let (m, n) = factor_pair::<M, N>(self.nrows(), "commute_rows");
+        self.commute_rows_generic(m, n)
+    }
+
+    /// `K(m,n) J`, the sizes given as dimension values.
+    #[track_caller]
+    pub fn commute_rows_generic<M: Dim, N: Dim, R2: Dim>(&self, m: M, n: N) -> Matrix<R2, C, T> {
+        let (m, n) = (m.value(), n.value());
+        check::kernel(self.nrows() == m * n, "commute_rows");
+        let r2 = R2::from_usize(m * n);
+        Matrix::from_fn_generic(r2, self.shape_generic().1, |row, col| {
             let (j, i) = (row % n, row / n);
             self[(i + m * j, col)]
         })
     }
 
     /// `P J` (or `Pᵀ J` when `inverse`) for the Kronecker permutation
-    /// `P = I_N ⊗ K(Q,M) ⊗ I_P`, `P (vec A ⊗ vec B) = vec(A ⊗ B)` for A M×N, B P×Q.
+    /// `P = I_N ⊗ K(Q,M) ⊗ I_P`, `P (vec A ⊗ vec B) = vec(A ⊗ B)` for A M×N, B P×Q. Panics if
+    /// a size is `Dyn`: use [`kron_perm_rows_generic`](Self::kron_perm_rows_generic).
+    #[track_caller]
     pub fn kron_perm_rows<M: Dim, N: Dim, P: Dim, Q: Dim, R2: Dim>(
         &self,
         inverse: bool,
     ) -> Matrix<R2, C, T> {
-        let (m, n, p, q) = (M::USIZE, N::USIZE, P::USIZE, Q::USIZE);
+        let what = "kron_perm_rows";
+        self.kron_perm_rows_generic(
+            M::from_static(what),
+            N::from_static(what),
+            P::from_static(what),
+            Q::from_static(what),
+            inverse,
+        )
+    }
+
+    /// [`kron_perm_rows`](Self::kron_perm_rows) with the sizes given as dimension values.
+    #[track_caller]
+    pub fn kron_perm_rows_generic<M: Dim, N: Dim, P: Dim, Q: Dim, R2: Dim>(
+        &self,
+        m: M,
+        n: N,
+        p: P,
+        q: Q,
+        inverse: bool,
+    ) -> Matrix<R2, C, T> {
+        let (m, n, p, q) = (m.value(), n.value(), p.value(), q.value());
         let len = m * n * p * q;
-        check(R::USIZE == len && R2::USIZE == len, "kron_perm_rows");
+        check::kernel(self.nrows() == len, "kron_perm_rows");
         // The row of vec(A ⊗ B) holding the entry at `source` of vec A ⊗ vec B, and back.
         let forward = |source: usize| {
             let (a, b) = (source / (p * q), source % (p * q));
@@ -134,22 +175,35 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
             let (i, k, j, l) = (r / p, r % p, c / q, c % q);
             (i + m * j) * p * q + k + p * l
         };
-        Matrix::from_fn(|row, col| {
+        Matrix::from_fn_generic(R2::from_usize(len), self.shape_generic().1, |row, col| {
             let from = if inverse { forward(row) } else { backward(row) };
             self[(from, col)]
         })
     }
 
     /// The Van Loan–Pitsianis rearrangement of this G ((M·p)×(N·q)):
-    /// `R[i + M·j, k + p·l] = G[i·p + k, j·q + l]`.
+    /// `R[i + M·j, k + p·l] = G[i·p + k, j·q + l]`. Panics if `M` or `N` is `Dyn`: use
+    /// [`kron_rearrange_generic`](Self::kron_rearrange_generic).
+    #[track_caller]
     pub fn kron_rearrange<M: Dim, N: Dim, R2: Dim, C2: Dim>(&self) -> Matrix<R2, C2, T> {
-        let (m, n) = (M::USIZE, N::USIZE);
-        let (p, q) = (R::USIZE / m, C::USIZE / n);
-        check(
-            R2::USIZE == m * n && C2::USIZE == p * q && R::USIZE == m * p && C::USIZE == n * q,
-            "kron_rearrange",
-        );
-        Matrix::from_fn(|r, c| {
+        self.kron_rearrange_generic(
+            M::from_static("kron_rearrange"),
+            N::from_static("kron_rearrange"),
+        )
+    }
+
+    /// [`kron_rearrange`](Self::kron_rearrange) with `m`, `n` given as dimension values.
+    #[track_caller]
+    pub fn kron_rearrange_generic<M: Dim, N: Dim, R2: Dim, C2: Dim>(
+        &self,
+        m: M,
+        n: N,
+    ) -> Matrix<R2, C2, T> {
+        let (m, n) = (m.value(), n.value());
+        let p = exact_quotient(self.nrows(), m, None, "kron_rearrange");
+        let q = exact_quotient(self.ncols(), n, None, "kron_rearrange");
+        let (r2, c2) = (R2::from_usize(m * n), C2::from_usize(p * q));
+        Matrix::from_fn_generic(r2, c2, |r, c| {
             let (i, j, k, l) = (r % m, r / m, c % p, c / p);
             self[(i * p + k, j * q + l)]
         })
@@ -159,20 +213,36 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
 impl<L: Dim, T: Scalar> Matrix<L, L, T> {
     /// ½(H + Hᵀ), exactly symmetric in floating point (each entry and its mirror are the same
     /// sum).
+    #[track_caller]
     pub fn symmetrize(&self) -> Self {
+        check::square("symmetrize", self.shape());
         let half = T::one() / (T::one() + T::one());
-        Matrix::from_fn(|i, j| {
+        let (r, c) = self.shape_generic();
+        Matrix::from_fn_generic(r, c, |i, j| {
             let (a, b) = if i <= j { (i, j) } else { (j, i) };
             (self[(a, b)] + self[(b, a)]) * half
         })
     }
 
-    /// The Kronecker permutation `I_N ⊗ K(Q,M) ⊗ I_P` itself (M·N·P·Q square).
+    /// The Kronecker permutation `I_N ⊗ K(Q,M) ⊗ I_P` itself (M·N·P·Q square). Panics if a
+    /// size is `Dyn`: use [`kron_perm_generic`](Self::kron_perm_generic).
+    #[track_caller]
     pub fn kron_perm<M: Dim, N: Dim, P: Dim, Q: Dim>() -> Self {
-        let len = M::USIZE * N::USIZE * P::USIZE * Q::USIZE;
-        check(L::USIZE == len, "kron_perm");
-        let eye: Self = Matrix::identity();
-        eye.kron_perm_rows::<M, N, P, Q, L>(false)
+        let what = "kron_perm";
+        Self::kron_perm_generic(
+            M::from_static(what),
+            N::from_static(what),
+            P::from_static(what),
+            Q::from_static(what),
+        )
+    }
+
+    /// [`kron_perm`](Self::kron_perm) with the sizes given as dimension values.
+    #[track_caller]
+    pub fn kron_perm_generic<M: Dim, N: Dim, P: Dim, Q: Dim>(m: M, n: N, p: P, q: Q) -> Self {
+        let l = L::from_usize(m.value() * n.value() * p.value() * q.value());
+        let eye: Self = Matrix::identity_generic(l, l);
+        eye.kron_perm_rows_generic::<M, N, P, Q, L>(m, n, p, q, false)
     }
 }
 

@@ -1,7 +1,8 @@
 //! matcalc-core: statically sized matrices whose dimensions are typenum numbers, and every
 //! run-time operation the matcalc DSL uses (see `docs/reference.md` §3–4).
 //!
-//! Shapes are checked by the type system. A mismatched product, sum, trace or inverse does not
+//! Dimensions are typenum numbers (`U3`) or [`Dyn`] (a size known only at run time, as in
+//! nalgebra; needs `alloc`). Static shapes are checked by the type system. A mismatched product, sum, trace or inverse does not
 //! compile, and the first line of the error says what is wrong in words (see [`shape_errors`]).
 //!
 //! ```
@@ -15,7 +16,7 @@
 //!
 //! `no_std` when the default `std` feature is off (float functions then come from `libm`).
 //! Matrices larger than 16×16 live on the heap, which needs the `alloc` feature (implied by
-//! `std`); with neither, every matrix is stored inline (see [`storage`](crate::storage)).
+//! `std`); with neither, every matrix is stored inline (see the `storage` module).
 #![no_std]
 #![warn(missing_docs)]
 
@@ -30,6 +31,7 @@ pub use typenum;
 mod adjugate;
 mod arg;
 mod batch;
+mod check;
 mod cholesky;
 mod constant;
 mod dim;
@@ -39,12 +41,15 @@ mod elementwise;
 mod fused;
 mod jacobian_kernels;
 mod kernels;
+#[cfg(feature = "std")]
+mod large;
 mod linalg;
 mod literal;
 mod matrix;
 #[cfg(feature = "nalgebra")]
 mod nalgebra;
 mod ops;
+mod product;
 mod reduce;
 mod scalar;
 pub mod shape_errors;
@@ -57,7 +62,9 @@ mod views;
 
 pub use adjugate::ADJUGATE_COFACTOR_MAX;
 pub use constant::{float_constant, FloatConstant};
-pub use dim::Dim;
+#[cfg(feature = "alloc")]
+pub use dim::Dyn;
+pub use dim::{Dim, StaticDim};
 pub use linalg::Lu;
 pub use matrix::{Matrix, Vector};
 pub use scalar::Scalar;
@@ -67,6 +74,8 @@ pub use scalar::Scalar;
 pub mod prelude {
     pub use crate::dsl::*;
     pub use crate::matrix;
+    #[cfg(feature = "alloc")]
+    pub use crate::Dyn;
     pub use crate::{Dim, Lu, Matrix, Scalar, Vector};
     pub use typenum::consts::*;
     pub use typenum::{Prod, U};

@@ -22,17 +22,21 @@
 //! A matrix whose rows differ in scale by more than ~1/(n·ε) (e.g. `diag(1, 1e-20)`) counts as
 //! singular too: rescale such a matrix first.
 
-use generic_array::sequence::GenericSequence;
-use generic_array::GenericArray;
-
 use crate::arg::MatrixArg;
+use crate::check;
 use crate::dim::Dim;
-use crate::matrix::Matrix;
+use crate::matrix::{Matrix, Vector};
 use crate::scalar::Scalar;
 use crate::shape_errors::{
     RowsAgreeForSolve, SquareForDet, SquareForInverse, SquareForLogdet, SquareForLu,
     SquareForMatpow, SquareForSolve,
 };
+use typenum::U1;
+
+/// From this size on, LU and its solves run in faer (blocked, vectorised); below it the
+/// unblocked loops here, which need no allocation and win for small sizes.
+#[cfg(feature = "std")]
+pub(crate) const LU_FAER_MIN: usize = 32;
 
 /// The pivot threshold `n · ε · max |a_ij|` of the module's singularity criterion, or `None`
 /// if some entry is not finite (then the matrix counts as singular whatever its pivots).
@@ -44,7 +48,7 @@ pub(crate) fn singularity_threshold<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> O
         }
         scale = scale.max(x.abs());
     }
-    Some(T::from_f64(N::USIZE as f64) * T::EPSILON * scale)
+    Some(T::from_f64(a.nrows() as f64) * T::EPSILON * scale)
 }
 
 /// Whether a pivot passes the criterion: `|pivot| > threshold` (false for a NaN pivot).
@@ -55,18 +59,19 @@ pub(crate) fn pivot_passes<T: Scalar>(pivot: T, threshold: T) -> bool {
 /// LU factorisation `P·A = L·U` of a square matrix, with partial (row) pivoting.
 ///
 /// `L` (unit lower triangular) and `U` (upper triangular) share one matrix. The factorisation
-/// never fails: a pivot at or below `n·ε·‖A‖_max` (see the [module docs](self)) marks the
+/// never fails: a pivot at or below `n·ε·‖A‖_max` (see the module docs of `linalg`) marks the
 /// matrix [singular](Self::is_singular), and the results derived from it are the documented
 /// non-finite values (`inverse`, `solve`: all NaN) or `None` (`try_inverse`, `try_solve`)
 /// rather than a panic or large garbage.
 ///
 /// Factorise once and reuse: `let lu = a.lu();` then `lu.inverse()`, `lu.det()`,
 /// `lu.logdet()`, `lu.solve(&b)`, `lu.solve_transpose(&b)` share the O(n³) work.
+/// From 32×32 on (`f64`, `f32`, with `std`) the factorisation and the solves run in faer.
 #[derive(Clone, Debug)]
 pub struct Lu<N: Dim, T = f64> {
     lu: Matrix<N, N, T>,
     /// Row `i` of `P·A` is row `perm[i]` of `A`.
-    perm: GenericArray<usize, N>,
+    perm: Vector<N, usize>,
     /// Whether `P` is an odd permutation (flips the sign of the determinant).
     odd: bool,
     /// The module's singularity criterion, decided while factorising.
@@ -76,11 +81,23 @@ pub struct Lu<N: Dim, T = f64> {
 impl<N: Dim, T: Scalar> Lu<N, T> {
     /// Factorises `a`.
     pub fn new(mut a: Matrix<N, N, T>) -> Self {
-        let n = N::USIZE;
+        let n = a.nrows();
         let threshold = singularity_threshold(&a);
         let mut singular = threshold.is_none();
         let threshold = threshold.unwrap_or(T::zero());
-        let mut perm = GenericArray::<usize, N>::generate(|i| i);
+        let mut perm = Matrix::from_fn_generic(a.shape_generic().0, U1::new(), |i, _| i);
+        #[cfg(feature = "std")]
+        if n >= LU_FAER_MIN {
+            if let Some(odd) = crate::large::lu_in_place(a.as_mut_slice(), n, perm.as_mut_slice()) {
+                singular |= (0..n).any(|k| !pivot_passes(a[(k, k)], threshold));
+                return Lu {
+                    lu: a,
+                    perm,
+                    odd,
+                    singular,
+                };
+            }
+        }
         let mut odd = false;
         for k in 0..n {
             // Largest |a_ik| at or below the diagonal bounds the multipliers by 1.
@@ -96,7 +113,7 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
                     a[(k, j)] = a[(p, j)];
                     a[(p, j)] = tmp;
                 }
-                perm.swap(k, p);
+                perm.as_mut_slice().swap(k, p);
                 odd = !odd;
             }
             let pivot = a[(k, k)];
@@ -128,16 +145,16 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
         }
     }
 
-    /// Whether the matrix is singular by the [module's criterion](self): a non-finite entry,
+    /// Whether the matrix is singular by the module's criterion: a non-finite entry,
     /// or a pivot `|u_kk| <= n·ε·max|a_ij|`. Exactly singular matrices, numerically singular
-    /// ones such as [[1,2,3],[4,5,6],[7,8,9]], and scaled copies of either are all reported;
+    /// ones such as `[[1,2,3],[4,5,6],[7,8,9]]`, and scaled copies of either are all reported;
     /// ill-conditioned but regular ones (condition up to ~1/(n·ε)) are not.
     pub fn is_singular(&self) -> bool {
         self.singular
     }
 
     /// Determinant: `±Π u_ii`, whatever [`is_singular`](Self::is_singular) says (a singular
-    /// matrix may give 0 or a tiny value such as 6.7e-16 for [[1,2,3],[4,5,6],[7,8,9]]). Can
+    /// matrix may give 0 or a tiny value such as 6.7e-16 for `[[1,2,3],[4,5,6],[7,8,9]]`). Can
     /// under- or overflow for large or small matrices; see [`logdet`](Self::logdet).
     pub fn det(&self) -> T {
         let prod = self.pivots().fold(T::one(), |acc, u| acc * u);
@@ -158,13 +175,31 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
     /// Solves `A X = B` with the factors (A⁻¹ is never formed): O(n²) per column of B.
     ///
     /// If the matrix [is singular](Self::is_singular) every entry of the result is NaN.
+    ///
+    /// # Panics
+    /// If B's rows differ from A's (possible only with a `Dyn` dimension).
+    #[track_caller]
     pub fn solve<C: Dim>(&self, b: &Matrix<N, C, T>) -> Matrix<N, C, T> {
+        check::rows_agree("`Lu::solve`", self.lu.shape(), b.shape());
+        let (rows, cols) = b.shape_generic();
         if self.singular {
-            return Matrix::from_element(T::NAN);
+            return Matrix::from_element_generic(rows, cols, T::NAN);
         }
-        let n = N::USIZE;
-        let mut x = Matrix::from_fn(|i, j| b[(self.perm[i], j)]);
-        for j in 0..C::USIZE {
+        let (n, c) = b.shape();
+        let perm = self.perm.as_slice();
+        let mut x = Matrix::from_fn_generic(rows, cols, |i, j| b[(perm[i], j)]);
+        #[cfg(feature = "std")]
+        if n >= LU_FAER_MIN {
+            use crate::large::{triangular_solve_in_place, Triangle};
+            let lu = self.lu.as_slice();
+            let x_mut = x.as_mut_slice();
+            if triangular_solve_in_place(lu, n, Triangle::UnitLower, false, x_mut, c)
+                && triangular_solve_in_place(lu, n, Triangle::Upper, false, x_mut, c)
+            {
+                return x;
+            }
+        }
+        for j in 0..c {
             // Forward substitution with the unit lower triangle.
             for i in 0..n {
                 let mut s = x[(i, j)];
@@ -188,47 +223,66 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
     /// Solves `Aᵀ X = B` with the same factors: `Aᵀ = Uᵀ Lᵀ P`, so solve `Uᵀ Y = B` forward,
     /// `Lᵀ Z = Y` backward and un-permute `X = Pᵀ Z`. All NaN if the matrix
     /// [is singular](Self::is_singular).
+    #[track_caller]
     pub fn solve_transpose<C: Dim>(&self, b: &Matrix<N, C, T>) -> Matrix<N, C, T> {
+        check::rows_agree("`Lu::solve_transpose`", self.lu.shape(), b.shape());
+        let (rows, cols) = b.shape_generic();
         if self.singular {
-            return Matrix::from_element(T::NAN);
+            return Matrix::from_element_generic(rows, cols, T::NAN);
         }
-        let n = N::USIZE;
+        let (n, c) = b.shape();
         let mut z = b.clone();
-        for j in 0..C::USIZE {
-            // Uᵀ is lower triangular with U's diagonal.
-            for i in 0..n {
-                let mut s = z[(i, j)];
-                for k in 0..i {
-                    s -= self.lu[(k, i)] * z[(k, j)];
+        // Uᵀ is the lower triangle of the transposed view, Lᵀ the unit upper one.
+        #[cfg(feature = "std")]
+        let solved = n >= LU_FAER_MIN && {
+            use crate::large::{triangular_solve_in_place, Triangle};
+            let lu = self.lu.as_slice();
+            let z_mut = z.as_mut_slice();
+            triangular_solve_in_place(lu, n, Triangle::Lower, true, z_mut, c)
+                && triangular_solve_in_place(lu, n, Triangle::UnitUpper, true, z_mut, c)
+        };
+        #[cfg(not(feature = "std"))]
+        let solved = false;
+        if !solved {
+            for j in 0..c {
+                // Uᵀ is lower triangular with U's diagonal.
+                for i in 0..n {
+                    let mut s = z[(i, j)];
+                    for k in 0..i {
+                        s -= self.lu[(k, i)] * z[(k, j)];
+                    }
+                    z[(i, j)] = s / self.lu[(i, i)];
                 }
-                z[(i, j)] = s / self.lu[(i, i)];
-            }
-            // Lᵀ is unit upper triangular.
-            for i in (0..n).rev() {
-                let mut s = z[(i, j)];
-                for k in i + 1..n {
-                    s -= self.lu[(k, i)] * z[(k, j)];
+                // Lᵀ is unit upper triangular.
+                for i in (0..n).rev() {
+                    let mut s = z[(i, j)];
+                    for k in i + 1..n {
+                        s -= self.lu[(k, i)] * z[(k, j)];
+                    }
+                    z[(i, j)] = s;
                 }
-                z[(i, j)] = s;
             }
         }
         let mut x = z.clone();
+        let perm = self.perm.as_slice();
         for i in 0..n {
-            for j in 0..C::USIZE {
-                x[(self.perm[i], j)] = z[(i, j)];
+            for j in 0..c {
+                x[(perm[i], j)] = z[(i, j)];
             }
         }
         x
     }
 
     /// `A X = B`, or `None` if the matrix [is singular](Self::is_singular).
+    #[track_caller]
     pub fn try_solve<C: Dim>(&self, b: &Matrix<N, C, T>) -> Option<Matrix<N, C, T>> {
         (!self.singular).then(|| self.solve(b))
     }
 
     /// `A⁻¹`; every entry NaN if the matrix [is singular](Self::is_singular).
     pub fn inverse(&self) -> Matrix<N, N, T> {
-        self.solve(&Matrix::identity())
+        let (r, c) = self.lu.shape_generic();
+        self.solve(&Matrix::identity_generic(r, c))
     }
 
     /// `A⁻¹`, or `None` if the matrix [is singular](Self::is_singular).
@@ -237,35 +291,38 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
     }
 
     fn pivots(&self) -> impl Iterator<Item = T> + '_ {
-        (0..N::USIZE).map(move |i| self.lu[(i, i)])
+        (0..self.lu.nrows()).map(move |i| self.lu[(i, i)])
     }
 }
 
 impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// LU factorisation with partial pivoting (square matrices only).
+    #[track_caller]
     pub fn lu(&self) -> Lu<R, T>
     where
         R: SquareForLu<C>,
     {
-        Lu::new(self.reshape())
+        Lu::new(self.as_square("the LU factorisation `lu`"))
     }
 
     /// Determinant (square matrices only). Under- or overflows like the product of the pivots
     /// it is; use [`logdet`](Self::logdet) for large or badly scaled matrices.
+    #[track_caller]
     pub fn det(&self) -> T
     where
         R: SquareForDet<C>,
     {
-        Lu::new(self.reshape::<R, R>()).det()
+        Lu::new(self.as_square("the determinant `det`")).det()
     }
 
     /// `ln |det A|`, summed from the LU pivots as `Σ ln |u_ii|` — finite for e.g.
     /// `diag(1e-200, …)` where `det` underflows to 0. `-∞` for a singular matrix.
+    #[track_caller]
     pub fn logdet(&self) -> T
     where
         R: SquareForLogdet<C>,
     {
-        Lu::new(self.reshape::<R, R>()).logdet()
+        Lu::new(self.as_square("`logdet`")).logdet()
     }
 
     /// Inverse (square matrices only).
@@ -274,54 +331,64 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// [`Lu::is_singular`]) **every entry of the result is NaN**. Use [`try_inv`](Self::try_inv)
     /// to get `None` instead. Ill-conditioned but regular matrices (condition number below
     /// ~1/(n·ε)) are inverted, with the accuracy their conditioning allows.
+    #[track_caller]
     pub fn inv(&self) -> Self
     where
         R: SquareForInverse<C>,
     {
-        Lu::new(self.reshape::<R, R>()).inverse().reshape()
+        let (r, c) = self.shape_generic();
+        Lu::new(self.as_square("the inverse `inv`"))
+            .inverse()
+            .reshape_generic(r, c)
     }
 
     /// Inverse, or `None` if the matrix is singular (the criterion of [`Lu::is_singular`]).
+    #[track_caller]
     pub fn try_inv(&self) -> Option<Self>
     where
         R: SquareForInverse<C>,
     {
-        Lu::new(self.reshape::<R, R>())
+        let (r, c) = self.shape_generic();
+        Lu::new(self.as_square("the inverse `inv`"))
             .try_inverse()
-            .map(|m| m.reshape())
+            .map(|m| m.reshape_generic(r, c))
     }
 
     /// `A⁻¹ B` through one LU factorisation (A⁻¹ is never formed). If A is singular (the
     /// criterion of [`Lu::is_singular`]) every entry is NaN; see [`try_solve`](Self::try_solve).
+    #[track_caller]
     pub fn solve<B: MatrixArg<T = T>>(&self, b: B) -> Matrix<R, B::C, T>
     where
         R: SquareForSolve<C>,
         B::R: RowsAgreeForSolve<R>,
     {
-        let b: Matrix<R, B::C, T> = b.as_matrix().reshape();
-        Lu::new(self.reshape::<R, R>()).solve(&b)
+        let b = b.as_matrix().with_rows_of("`solve(A, B)`", self);
+        Lu::new(self.as_square("`solve(A, B)`")).solve(&b)
     }
 
     /// `A⁻¹ B`, or `None` if A is singular (the criterion of [`Lu::is_singular`]).
+    #[track_caller]
     pub fn try_solve<B: MatrixArg<T = T>>(&self, b: B) -> Option<Matrix<R, B::C, T>>
     where
         R: SquareForSolve<C>,
         B::R: RowsAgreeForSolve<R>,
     {
-        let b: Matrix<R, B::C, T> = b.as_matrix().reshape();
-        Lu::new(self.reshape::<R, R>()).try_solve(&b)
+        let b = b.as_matrix().with_rows_of("`solve(A, B)`", self);
+        Lu::new(self.as_square("`solve(A, B)`")).try_solve(&b)
     }
 
     /// Matrix power `Aᵏ` by repeated squaring: `k = 0` gives `I`, negative `k` the power of the
     /// inverse (all NaN if `A` is singular, as [`inv`](Self::inv)).
+    #[track_caller]
     pub fn matpow(&self, k: i32) -> Self
     where
         R: SquareForMatpow<C>,
     {
-        let base: Matrix<R, R, T> = self.reshape();
+        let (r, c) = self.shape_generic();
+        let base = self.as_square("the matrix power `matpow`");
         let mut base = if k < 0 { Lu::new(base).inverse() } else { base };
         let mut e = k.unsigned_abs();
-        let mut acc = Matrix::<R, R, T>::identity();
+        let mut acc = Matrix::<R, R, T>::identity_generic(r, r);
         while e > 0 {
             if e & 1 == 1 {
                 acc = &acc * &base;
@@ -331,7 +398,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
                 base = &base * &base;
             }
         }
-        acc.reshape()
+        acc.reshape_generic(r, c)
     }
 }
 

@@ -8,8 +8,10 @@
 
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
+use crate::check;
 use crate::dim::Dim;
 use crate::matrix::Matrix;
+use crate::product::{self, Operand};
 use crate::scalar::Scalar;
 use crate::shape_errors::{InnerDimsAgree, SameShapeForAdd, SameShapeForSub};
 
@@ -73,50 +75,32 @@ fn add_kernel<R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar>(
     a: &Matrix<R, C, T>,
     b: &Matrix<R2, C2, T>,
 ) -> Matrix<R, C, T> {
-    a.zip_map_slice(b.as_slice(), |x, y| x + y)
+    a.zip_map_checked("matrix addition", b, |x, y| x + y)
 }
 
 fn sub_kernel<R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar>(
     a: &Matrix<R, C, T>,
     b: &Matrix<R2, C2, T>,
 ) -> Matrix<R, C, T> {
-    a.zip_map_slice(b.as_slice(), |x, y| x - y)
+    a.zip_map_checked("matrix subtraction", b, |x, y| x - y)
 }
 
-/// Products at least this large (`m·k·n` multiply-adds, with no dimension below
-/// [`GEMM_MIN_DIM`]) go to the blocked kernel; smaller ones use plain loops, which the
-/// compiler unrolls and vectorises for concrete sizes and which never allocate.
-const GEMM_MIN_WORK: usize = 24 * 24 * 24;
-/// Thin products (matrix·vector, outer products) stay with the loops: the kernel's packing
-/// costs more than it saves when a dimension is this small.
-const GEMM_MIN_DIM: usize = 8;
-
-/// `(R×K)·(K×C)`; `K2 == K` is guaranteed by the `InnerDimsAgree` bound at the call sites.
-///
-/// Large products (chosen at run time by size, see [`GEMM_MIN_WORK`]) call the blocked,
-/// vectorised `matrixmultiply` kernel through [`Scalar::gemm`]. The rest use loops in j-p-i
-/// order, which walks both `b` and the output column by column and `a` down its columns: the
-/// cache-friendly order for column-major storage.
+/// `(R×K)·(K2×C)`; `K2 == K` is proved by the `InnerDimsAgree` bound at the call sites, or
+/// checked here when one of them is `Dyn`. The kernel (loops, blocked, faer) is chosen by size
+/// in [`crate::product`].
+#[inline]
+#[track_caller]
 pub(crate) fn matmul<R: Dim, K: Dim, K2: Dim, C: Dim, T: Scalar>(
     a: &Matrix<R, K, T>,
     b: &Matrix<K2, C, T>,
 ) -> Matrix<R, C, T> {
-    let (m, k, n) = (R::USIZE, K::USIZE, C::USIZE);
-    debug_assert_eq!(k, K2::USIZE);
-    let (a, b) = (a.as_slice(), b.as_slice());
-    let mut out = Matrix::<R, C, T>::zeros();
-    let o = out.as_mut_slice();
-    if m.min(k).min(n) >= GEMM_MIN_DIM && m * k * n >= GEMM_MIN_WORK && T::gemm(m, k, n, a, b, o) {
-        return out;
-    }
-    for j in 0..n {
-        for p in 0..k {
-            let b_pj = b[p + k * j];
-            for i in 0..m {
-                o[i + m * j] += a[i + m * p] * b_pj;
-            }
-        }
-    }
+    check::inner_dims("matrix product", a.shape(), b.shape());
+    let mut out = Matrix::zeros_generic(a.shape_generic().0, b.shape_generic().1);
+    product::gemm(
+        Operand::plain(a.as_slice(), a.nrows(), a.ncols()),
+        Operand::plain(b.as_slice(), b.nrows(), b.ncols()),
+        out.as_mut_slice(),
+    );
     out
 }
 
@@ -186,7 +170,7 @@ impl<R: Dim, C: Dim, T: Scalar> Neg for &Matrix<R, C, T> {
 
 /// Implements an in-place matrix-by-matrix operator for an owned and a borrowed right side.
 macro_rules! matrix_assign_op {
-    ($Trait:ident::$method:ident, $Check:ident, |$x:ident, $y:ident| $body:expr) => {
+    ($Trait:ident::$method:ident, $Check:ident, $what:literal, |$x:ident, $y:ident| $body:expr) => {
         impl<R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar> $Trait<Matrix<R2, C2, T>>
             for Matrix<R, C, T>
         where
@@ -203,9 +187,10 @@ macro_rules! matrix_assign_op {
             (R, C): $Check<(R2, C2)>,
         {
             #[inline]
+            #[track_caller]
             fn $method(&mut self, rhs: &'r Matrix<R2, C2, T>) {
+                check::same_shape($what, self.shape(), rhs.shape());
                 let rhs = rhs.as_slice();
-                assert_eq!(rhs.len(), self.as_slice().len(), "shape-checked operands");
                 for ($x, &$y) in self.iter_mut().zip(rhs) {
                     $body;
                 }
@@ -214,8 +199,18 @@ macro_rules! matrix_assign_op {
     };
 }
 
-matrix_assign_op!(AddAssign::add_assign, SameShapeForAdd, |x, y| *x += y);
-matrix_assign_op!(SubAssign::sub_assign, SameShapeForSub, |x, y| *x -= y);
+matrix_assign_op!(
+    AddAssign::add_assign,
+    SameShapeForAdd,
+    "matrix addition",
+    |x, y| *x += y
+);
+matrix_assign_op!(
+    SubAssign::sub_assign,
+    SameShapeForSub,
+    "matrix subtraction",
+    |x, y| *x -= y
+);
 
 impl<R: Dim, C: Dim, T: Scalar> MulAssign<T> for Matrix<R, C, T> {
     #[inline]

@@ -4,6 +4,7 @@
 use typenum::consts::U1;
 
 use crate::arg::MatrixArg;
+use crate::check;
 use crate::dim::Dim;
 use crate::matrix::{Matrix, Vector};
 use crate::scalar::Scalar;
@@ -22,20 +23,21 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         R: SquareForTrace<C>,
     {
-        (0..R::USIZE).map(|i| self[(i, i)]).sum()
+        check::square("the trace `tr`", self.shape());
+        (0..self.nrows()).map(|i| self[(i, i)]).sum()
     }
 
     /// Frobenius inner product `A : B = Σ A_ij B_ij` of two same-shaped matrices (`B` owned or
     /// borrowed).
     #[inline]
+    #[track_caller]
     pub fn dot<B: MatrixArg<T = T>>(&self, other: B) -> T
     where
         B::Shape: SameShapeForDot<(R, C)>,
     {
-        self.iter()
-            .zip(other.as_matrix().iter())
-            .map(|(&a, &b)| a * b)
-            .sum()
+        let other = other.as_matrix();
+        check::same_shape("`dot` (A:B)", self.shape(), other.shape());
+        self.iter().zip(other.iter()).map(|(&a, &b)| a * b).sum()
     }
 
     /// Squared Frobenius (for vectors: Euclidean) norm `Σ A_ij²`.
@@ -64,16 +66,29 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
 
     /// Sum of each column, as a `1 × C` row.
     pub fn col_sums(&self) -> Matrix<U1, C, T> {
-        Matrix::from_fn(|_, j| (0..R::USIZE).map(|i| self[(i, j)]).sum())
+        let (s, rows) = (self.as_slice(), self.nrows());
+        Matrix::from_fn_generic(U1::new(), self.shape_generic().1, |_, j| {
+            s[rows * j..rows * (j + 1)].iter().copied().sum()
+        })
     }
 
     /// Sum of each row, as an `R × 1` column.
     pub fn row_sums(&self) -> Vector<R, T> {
-        Matrix::from_fn(|i, _| (0..C::USIZE).map(|j| self[(i, j)]).sum())
+        // Column by column, so the inner loop runs down contiguous entries.
+        let mut sums = Matrix::zeros_generic(self.shape_generic().0, U1::new());
+        let rows = self.nrows();
+        for column in self.as_slice().chunks_exact(rows.max(1)) {
+            for (total, &x) in sums.iter_mut().zip(column) {
+                *total += x;
+            }
+        }
+        sums
     }
 
     /// Largest `|a_ij - b_ij|` (NaN if any entry of either is NaN; 0 for empty matrices).
+    #[track_caller]
     pub fn max_abs_diff(&self, other: &Self) -> T {
+        check::same_shape("`max_abs_diff`", self.shape(), other.shape());
         self.iter()
             .zip(other.iter())
             .map(|(&a, &b)| (a - b).abs())
@@ -89,9 +104,10 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// Every pair of entries satisfies `|a - b| <= max(abs_tol, rel_tol · max(|a|, |b|))`
     /// (equal infinities count as equal; NaN is never equal).
     pub fn approx_eq(&self, other: &Self, rel_tol: T, abs_tol: T) -> bool {
-        self.iter()
-            .zip(other.iter())
-            .all(|(&a, &b)| a == b || (a - b).abs() <= abs_tol.max(rel_tol * a.abs().max(b.abs())))
+        self.shape() == other.shape()
+            && self.iter().zip(other.iter()).all(|(&a, &b)| {
+                a == b || (a - b).abs() <= abs_tol.max(rel_tol * a.abs().max(b.abs()))
+            })
     }
 }
 

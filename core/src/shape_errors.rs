@@ -8,10 +8,21 @@
 //!
 //! Generic code never needs to name these traits: for `M: Dim` the blanket impls already prove
 //! `M: SquareForTrace<M>` and friends.
+//!
+//! A [`Dyn`] dimension of the known operand (the left of `+ - *`, the receiver of `dot`,
+//! `hadamard`, `solve`) agrees with any dimension of the other; such shapes are checked at run
+//! time by the operation itself (see `crate::check`). A static known operand needs the other to
+//! match exactly, which keeps `x + zeros()` inferring: to combine a static left operand with a
+//! `Dyn` right one, put the `Dyn` one first or convert with `reshape_generic(Dyn(n), ..)`.
+//! The impls that say so name `Dyn` literally and bound the other side by [`StaticDim`], so a
+//! mismatch between static dimensions still finds no impl and reports the message above;
+//! `#[diagnostic::do_not_recommend]` keeps them out of it.
 
 use typenum::consts::U1;
 
 use crate::dim::Dim;
+#[cfg(feature = "alloc")]
+use crate::dim::{Dyn, StaticDim};
 
 /// Declares a trait satisfied when two dimensions (or two shapes) are equal.
 macro_rules! equality_trait {
@@ -179,6 +190,76 @@ equality_trait! {
     note = "requested rows × columns: `{Self}`, vector length: `{Rhs}`"
 }
 
+/// Lets `Dyn` agree with a static dimension, on the side(s) named: `self` (the trait's `Self`
+/// may be `Dyn` against a static `Rhs`), `rhs`, or `both`. Only the operand that is known when
+/// the other is still being inferred (the left one of `+`, `*`; the receiver of `dot`,
+/// `hadamard`, `solve`) may be `Dyn` against a static other: a static known operand then
+/// admits exactly one impl, so `x + zeros()` still infers the shape of `zeros()`.
+macro_rules! dyn_dims {
+    (self: $($name:ident),*) => {$(
+        #[cfg(feature = "alloc")]
+        #[diagnostic::do_not_recommend]
+        impl<D: StaticDim> $name<D> for Dyn {}
+    )*};
+    (rhs: $($name:ident),*) => {$(
+        #[cfg(feature = "alloc")]
+        #[diagnostic::do_not_recommend]
+        impl<D: StaticDim> $name<Dyn> for D {}
+    )*};
+    (both: $($name:ident),*) => {
+        dyn_dims!(self: $($name),*);
+        dyn_dims!(rhs: $($name),*);
+    };
+}
+
+dyn_dims!(self: InnerDimsAgree);
+dyn_dims!(rhs: RowsAgreeForSolve);
+dyn_dims!(
+    both: SquareForTrace,
+    SquareForDet,
+    SquareForLogdet,
+    SquareForInverse,
+    SquareForLu,
+    SquareForMatpow,
+    SquareForDiagonal,
+    SquareForSolve,
+    SquareForCholesky,
+    SquareForTriangularSolve,
+    SquareForAdjugate,
+    UnvecLength
+);
+
+/// [`dyn_dims!`] for a trait on shapes `(R, C)`: each coordinate equal, or `Dyn` on the named
+/// side against a static dimension on the other.
+macro_rules! dyn_shapes {
+    (self: $($name:ident),*) => {$(
+        #[cfg(feature = "alloc")]
+        const _: () = {
+            #[diagnostic::do_not_recommend]
+            impl<R: StaticDim, C> $name<(R, C)> for (Dyn, C) {}
+            #[diagnostic::do_not_recommend]
+            impl<R, C: StaticDim> $name<(R, C)> for (R, Dyn) {}
+            #[diagnostic::do_not_recommend]
+            impl<R: StaticDim, C: StaticDim> $name<(R, C)> for (Dyn, Dyn) {}
+        };
+    )*};
+    (rhs: $($name:ident),*) => {$(
+        #[cfg(feature = "alloc")]
+        const _: () = {
+            #[diagnostic::do_not_recommend]
+            impl<R: StaticDim, C> $name<(Dyn, C)> for (R, C) {}
+            #[diagnostic::do_not_recommend]
+            impl<R, C: StaticDim> $name<(R, Dyn)> for (R, C) {}
+            #[diagnostic::do_not_recommend]
+            impl<R: StaticDim, C: StaticDim> $name<(Dyn, Dyn)> for (R, C) {}
+        };
+    )*};
+}
+
+// `Self` is the left operand of `+`/`-`, but the right operand of `dot`, `hadamard`, `elem_div`.
+dyn_shapes!(self: SameShapeForAdd, SameShapeForSub);
+dyn_shapes!(rhs: SameShapeForHadamard, SameShapeForElemDiv, SameShapeForDot);
+
 /// Declares a trait satisfied only by `U1` (a single row or column).
 macro_rules! is_one_trait {
     ($(#[$doc:meta])* $name:ident, message = $msg:literal, label = $label:literal) => {
@@ -186,6 +267,10 @@ macro_rules! is_one_trait {
         #[diagnostic::on_unimplemented(message = $msg, label = $label)]
         pub trait $name: Dim {}
         impl $name for U1 {}
+        // Checked at run time.
+        #[cfg(feature = "alloc")]
+        #[diagnostic::do_not_recommend]
+        impl $name for Dyn {}
     };
 }
 
@@ -210,6 +295,16 @@ is_one_trait! {
 )]
 pub trait OneByOne {}
 impl OneByOne for (U1, U1) {}
+// Checked at run time.
+#[cfg(feature = "alloc")]
+#[diagnostic::do_not_recommend]
+impl OneByOne for (Dyn, U1) {}
+#[cfg(feature = "alloc")]
+#[diagnostic::do_not_recommend]
+impl OneByOne for (U1, Dyn) {}
+#[cfg(feature = "alloc")]
+#[diagnostic::do_not_recommend]
+impl OneByOne for (Dyn, Dyn) {}
 
 /// Guarantees the impls exist so the `Dim`-generic blanket claims above stay true.
 #[cfg(test)]

@@ -11,15 +11,21 @@
 //! bounds hold for every flag, so `Matrix<R, C, T>` stays well-formed under `R: Dim, C: Dim`
 //! alone: generic code needs no extra bounds.
 //!
+//! A matrix with a [`Dyn`](crate::Dyn) dimension is always on the heap; its size comes from
+//! the dimension values the matrix carries, not from its type.
+//!
 //! Heap storage needs the `alloc` feature (on with the default `std` feature). Without it every
-//! matrix is stored inline, as in a `no_std` build without an allocator.
+//! matrix is stored inline, as in a `no_std` build without an allocator (and `Dyn` does not
+//! exist).
 
 #[cfg(feature = "alloc")]
 use alloc::boxed::Box;
 
 use generic_array::sequence::GenericSequence;
-use generic_array::{ArrayLength, GenericArray};
+use generic_array::GenericArray;
 use typenum::{Bit, B0, B1};
+
+use crate::dim::Dim;
 
 /// A type-level boolean that selects a storage.
 #[doc(hidden)]
@@ -27,25 +33,25 @@ pub trait Flag: Bit {
     /// Logical and with another flag.
     type And<Other: Flag>: Flag;
     /// The storage of an `R × C` matrix of `T` when this flag says whether it is small.
-    type Store<T, R: ArrayLength, C: ArrayLength>: Storage<T, R, C>;
+    type Store<T, R: Dim, C: Dim>: Storage<T, R, C>;
 }
 
 impl Flag for B1 {
     type And<Other: Flag> = Other;
-    type Store<T, R: ArrayLength, C: ArrayLength> = Inline<T, R, C>;
+    type Store<T, R: Dim, C: Dim> = Inline<T, R, C>;
 }
 
 impl Flag for B0 {
     type And<Other: Flag> = B0;
     #[cfg(feature = "alloc")]
-    type Store<T, R: ArrayLength, C: ArrayLength> = Heap<T>;
+    type Store<T, R: Dim, C: Dim> = Heap<T>;
     #[cfg(not(feature = "alloc"))]
-    type Store<T, R: ArrayLength, C: ArrayLength> = Inline<T, R, C>;
+    type Store<T, R: Dim, C: Dim> = Inline<T, R, C>;
 }
 
 /// Inline storage: `C` columns of length `R`, contiguous.
 #[doc(hidden)]
-pub type Inline<T, R, C> = GenericArray<GenericArray<T, R>, C>;
+pub type Inline<T, R, C> = GenericArray<GenericArray<T, <R as Dim>::Len>, <C as Dim>::Len>;
 
 /// Heap storage: exactly `R·C` entries in column-major order.
 #[cfg(feature = "alloc")]
@@ -54,18 +60,19 @@ pub type Heap<T> = Box<[T]>;
 
 /// What a storage must do: be built entry by entry and be seen as one column-major slice.
 #[doc(hidden)]
-pub trait Storage<T, R: ArrayLength, C: ArrayLength>: Sized {
-    /// Builds the storage from `f(i, j)`, called in column-major order.
-    fn build(f: impl FnMut(usize, usize) -> T) -> Self;
+pub trait Storage<T, R: Dim, C: Dim>: Sized {
+    /// Builds the storage of a `rows × cols` matrix from `f(i, j)`, called in column-major
+    /// order. (Inline storage has its sizes in its type and ignores the values.)
+    fn build(rows: usize, cols: usize, f: impl FnMut(usize, usize) -> T) -> Self;
     /// The entries, column-major.
     fn entries(&self) -> &[T];
     /// The entries, column-major, mutable.
     fn entries_mut(&mut self) -> &mut [T];
 }
 
-impl<T, R: ArrayLength, C: ArrayLength> Storage<T, R, C> for Inline<T, R, C> {
+impl<T, R: Dim, C: Dim> Storage<T, R, C> for Inline<T, R, C> {
     #[inline(always)]
-    fn build(mut f: impl FnMut(usize, usize) -> T) -> Self {
+    fn build(_rows: usize, _cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
         GenericArray::generate(|j| GenericArray::generate(|i| f(i, j)))
     }
 
@@ -81,13 +88,12 @@ impl<T, R: ArrayLength, C: ArrayLength> Storage<T, R, C> for Inline<T, R, C> {
 }
 
 #[cfg(feature = "alloc")]
-impl<T, R: ArrayLength, C: ArrayLength> Storage<T, R, C> for Heap<T> {
+impl<T, R: Dim, C: Dim> Storage<T, R, C> for Heap<T> {
     #[inline]
-    fn build(mut f: impl FnMut(usize, usize) -> T) -> Self {
+    fn build(rows: usize, cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
         // Built in place on the heap: never a stack temporary of the whole matrix. Written
         // through an uninitialised slice rather than `Vec::push`, which re-checks capacity per
         // entry and keeps the loop from vectorising.
-        let (rows, cols) = (R::USIZE, C::USIZE);
         let mut entries = Box::<[T]>::new_uninit_slice(rows * cols);
         for j in 0..cols {
             let column = &mut entries[rows * j..rows * (j + 1)];

@@ -6,7 +6,9 @@ use core::ops::Mul;
 use typenum::consts::U1;
 use typenum::Prod;
 
+use crate::check;
 use crate::dim::Dim;
+use crate::kernels::factor_pair;
 use crate::matrix::{Matrix, Vector};
 use crate::scalar::Scalar;
 use crate::shape_errors::{
@@ -17,7 +19,8 @@ impl<R: Dim, C: Dim, T: Copy> Matrix<R, C, T> {
     /// Transpose `Aᵀ`.
     #[inline]
     pub fn t(&self) -> Matrix<C, R, T> {
-        Matrix::from_fn(|i, j| self[(j, i)])
+        let (r, c) = self.shape_generic();
+        Matrix::from_fn_generic(c, r, |i, j| self[(j, i)])
     }
 
     /// `vec(A)`: the columns stacked into one column (the column-major entry order).
@@ -27,11 +30,17 @@ impl<R: Dim, C: Dim, T: Copy> Matrix<R, C, T> {
         R: Mul<C>,
         Prod<R, C>: Dim,
     {
-        self.reshape()
+        self.reshape_generic(
+            Prod::<R, C>::from_usize(self.nrows() * self.ncols()),
+            U1::new(),
+        )
     }
 
     /// Inverse of [`vec`](Self::vec): reads this `N × 1` vector as the columns of an
-    /// `R2 × C2` matrix. `R2 · C2 = N` is checked at compile time.
+    /// `R2 × C2` matrix. `R2 · C2 = N` is checked at compile time (at run time where a size is
+    /// `Dyn`; one of `R2`, `C2` may be `Dyn` and is then derived from the length, or 0 when the
+    /// other is 0; for both use
+    /// [`unvec_generic`](Self::unvec_generic)).
     ///
     /// ```
     /// use matcalc_core::prelude::*;
@@ -45,7 +54,20 @@ impl<R: Dim, C: Dim, T: Copy> Matrix<R, C, T> {
         R2: Dim + Mul<C2>,
         Prod<R2, C2>: Dim + UnvecLength<R>,
     {
-        self.reshape()
+        let (r2, c2) = factor_pair::<R2, C2>(self.nrows(), "unvec");
+        self.unvec_generic(r2, c2)
+    }
+
+    /// Reads this vector as the columns of an `nrows × ncols` matrix (the sizes given as
+    /// dimension values).
+    ///
+    /// # Panics
+    /// If this is not a column vector of `nrows · ncols` entries.
+    #[inline]
+    #[track_caller]
+    pub fn unvec_generic<R2: Dim, C2: Dim>(&self, nrows: R2, ncols: C2) -> Matrix<R2, C2, T> {
+        check::exact("`unvec`", self.shape(), (nrows.value() * ncols.value(), 1));
+        self.reshape_generic(nrows, ncols)
     }
 
     /// The diagonal of a square matrix, as a vector.
@@ -54,7 +76,8 @@ impl<R: Dim, C: Dim, T: Copy> Matrix<R, C, T> {
     where
         R: SquareForDiagonal<C>,
     {
-        Matrix::from_fn(|i, _| self[(i, i)])
+        check::square("`diagonal`", self.shape());
+        Matrix::from_fn_generic(self.shape_generic().0, U1::new(), |i, _| self[(i, i)])
     }
 
     /// The entry of a 1×1 matrix (a 1×1 matrix counts as a scalar: `x.t() * A * x`).
@@ -63,6 +86,7 @@ impl<R: Dim, C: Dim, T: Copy> Matrix<R, C, T> {
     where
         (R, C): OneByOne,
     {
+        check::exact("`to_scalar`", self.shape(), (1, 1));
         self[(0, 0)]
     }
 }
@@ -81,9 +105,13 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         Prod<R, R2>: Dim,
         Prod<C, C2>: Dim,
     {
-        let (p, q) = (R2::USIZE, C2::USIZE);
+        let (p, q) = other.shape();
+        let rows = Prod::<R, R2>::from_usize(self.nrows() * p);
+        let cols = Prod::<C, C2>::from_usize(self.ncols() * q);
         // Only called when the product has rows and columns, so `p, q > 0` here.
-        Matrix::from_fn(|r, c| self[(r / p, c / q)] * other[(r % p, c % q)])
+        Matrix::from_fn_generic(rows, cols, |r, c| {
+            self[(r / p, c / q)] * other[(r % p, c % q)]
+        })
     }
 
     /// `diag(v)`: the square matrix with this column vector on its diagonal.
@@ -92,7 +120,9 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         C: ColumnVectorForDiag,
     {
-        Matrix::from_fn(|i, j| if i == j { self[(i, 0)] } else { T::zero() })
+        check::exact("`diag`", self.shape(), (self.nrows(), 1));
+        let n = self.shape_generic().0;
+        Matrix::from_fn_generic(n, n, |i, j| if i == j { self[(i, 0)] } else { T::zero() })
     }
 }
 

@@ -44,14 +44,16 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         R: SquareForTriangularSolve<C>,
         B::R: RowsAgreeForSolve<R>,
     {
-        let l: Matrix<R, R, T> = self.tril().reshape();
-        let mut x: Matrix<R, B::C, T> = b.as_matrix().reshape();
+        let (r, _) = self.shape_generic();
+        let l: Matrix<R, R, T> = self.tril().reshape_generic(r, r);
+        let b = b.as_matrix();
+        let mut x: Matrix<R, B::C, T> = b.reshape_generic(r, b.shape_generic().1);
         let n = l.nrows();
         let usable = singularity_threshold(&l)
             .is_some_and(|t| (0..n).all(|i| pivot_passes(l[(i, i)], t)))
             && x.iter().all(|v| v.is_finite());
         if !usable {
-            return Matrix::from_element(T::NAN);
+            return Matrix::from_element_generic(r, x.shape_generic().1, T::NAN);
         }
         for j in 0..x.ncols() {
             for i in (0..n).rev() {

@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 
 use matcalc_symbolic::generate::{self, Derivative, Request};
+use matcalc_symbolic::parse::nesting;
 use proc_macro2::TokenStream;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
@@ -169,7 +170,25 @@ pub fn run(source: &str) -> Outcome {
 }
 
 fn run_stages(source: &str, stage: &RefCell<&'static str>) -> Outcome {
-    let Ok(mut item) = syn::parse_str::<syn::ItemFn>(source) else {
+    // As the macro does: refuse absurd bracket nesting before syn's recursive descent sees it.
+    let Ok(tokens) = source.parse::<TokenStream>() else {
+        return Outcome::NotAFunction;
+    };
+    if let Some(error) = nesting::too_deep(&tokens) {
+        let errors = error.clone().into_iter().count();
+        let unlocated = error
+            .clone()
+            .into_iter()
+            .filter(|m| m.span().source_text().is_none())
+            .map(|m| m.to_string().chars().take(120).collect())
+            .collect();
+        return Outcome::Rejected {
+            errors,
+            first: error.to_string().chars().take(200).collect(),
+            unlocated,
+        };
+    }
+    let Ok(mut item) = syn::parse2::<syn::ItemFn>(tokens) else {
         return Outcome::NotAFunction;
     };
     let (requests, request_errors) = take_requests(&mut item);
@@ -274,6 +293,9 @@ fn matcalc_attribute(attr: &syn::Attribute) -> Option<Derivative> {
         "grad" => Some(Derivative::Grad),
         "jacobian" => Some(Derivative::Jacobian),
         "hessian" => Some(Derivative::Hessian),
+        "vjp" => Some(Derivative::Vjp),
+        "jvp" => Some(Derivative::Jvp),
+        "hvp" => Some(Derivative::Hvp),
         _ => None,
     }
 }

@@ -11,14 +11,9 @@ use syn::spanned::Spanned;
 use matcalc_symbolic::ctxt::Ctxt;
 pub use matcalc_symbolic::generate::Derivative;
 use matcalc_symbolic::generate::{self, Request};
-use matcalc_symbolic::parse::MAX_DEPTH;
+use matcalc_symbolic::parse::nesting::too_deep;
 
 use crate::panic_guard;
-
-/// Bracket nesting deeper than this is refused before syn parses the item: syn's recursive
-/// descent (built without optimisation in a dev profile) could otherwise overflow the
-/// compiler's stack. It sits above the engine's `MAX_DEPTH`, which reports the precise error.
-const MAX_TOKEN_NESTING: usize = MAX_DEPTH + 16;
 
 pub fn expand(kind: Derivative, args: TokenStream, item: TokenStream) -> TokenStream {
     let original = item.clone();
@@ -101,33 +96,6 @@ fn first_span(tokens: &TokenStream) -> Span {
         .map_or_else(Span::call_site, |t| t.span())
 }
 
-/// An error at the first bracket nested deeper than `MAX_TOKEN_NESTING`, found without
-/// recursion.
-fn too_deep(tokens: &TokenStream) -> Option<syn::Error> {
-    let mut stack = vec![tokens.clone().into_iter()];
-    while let Some(top) = stack.last_mut() {
-        match top.next() {
-            Some(TokenTree::Group(group)) => {
-                if stack.len() > MAX_TOKEN_NESTING {
-                    return Some(syn::Error::new(
-                        group.span_open(),
-                        format!(
-                            "brackets nested more than {MAX_TOKEN_NESTING} deep: matcalc refuses \
-                             expressions nested deeper than {MAX_DEPTH} operations"
-                        ),
-                    ));
-                }
-                stack.push(group.stream().into_iter());
-            }
-            Some(_) => {}
-            None => {
-                stack.pop();
-            }
-        }
-    }
-    None
-}
-
 /// The item with its body (the last brace group) replaced by an empty one, so the signature
 /// can still be parsed for the fallback.
 fn without_body(item: TokenStream) -> TokenStream {
@@ -197,6 +165,9 @@ fn matcalc_attribute(attr: &syn::Attribute) -> Option<Derivative> {
         "grad" => Some(Derivative::Grad),
         "jacobian" => Some(Derivative::Jacobian),
         "hessian" => Some(Derivative::Hessian),
+        "vjp" => Some(Derivative::Vjp),
+        "jvp" => Some(Derivative::Jvp),
+        "hvp" => Some(Derivative::Hvp),
         _ => None,
     }
 }

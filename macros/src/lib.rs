@@ -3,6 +3,7 @@
 //! The first matcalc attribute on a function handles every matcalc attribute on it (the later
 //! ones are still in the item's attribute list when the first expands), so `#[grad(X)]
 //! #[hessian(X)]` derives both from the function as the user wrote it.
+#![warn(missing_docs)]
 
 use proc_macro::TokenStream;
 
@@ -26,4 +27,29 @@ pub fn jacobian(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn hessian(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(entry::Derivative::Hessian, args.into(), item.into()).into()
+}
+
+/// Derives `NAME_vjp(<same parameters>, cotangent: &<output type>) -> (value, X̄)`, the
+/// vector–Jacobian product X̄ = ∂⟨cotangent, F⟩/∂X in closed form (reverse mode; the Jacobian
+/// is never formed). If a parameter is already called `cotangent`, the direction is
+/// `cotangent_1` (then `_2`, ..).
+#[proc_macro_attribute]
+pub fn vjp(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(entry::Derivative::Vjp, args.into(), item.into()).into()
+}
+
+/// Derives `NAME_jvp(<same parameters>, tangent: &<X's type>) -> (value, dF)`, the derivative
+/// of F at X in the direction `tangent` in closed form (forward mode; the Jacobian is never
+/// formed). If a parameter is already called `tangent`, the direction is `tangent_1` (..).
+#[proc_macro_attribute]
+pub fn jvp(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(entry::Derivative::Jvp, args.into(), item.into()).into()
+}
+
+/// Derives `NAME_hvp(<same parameters>, v: &<x's type>) -> (value, ∇φ, H v)` for a scalar
+/// body, H v reshaped like x (forward over reverse; the Hessian is never formed). If a
+/// parameter is already called `v`, the direction is `v_1` (then `v_2`, ..).
+#[proc_macro_attribute]
+pub fn hvp(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(entry::Derivative::Hvp, args.into(), item.into()).into()
 }

@@ -6,7 +6,7 @@ use std::fmt::Display;
 
 use proc_macro2::{Punct, Spacing, Span, TokenStream, TokenTree};
 
-use crate::ir::{Dim, Func, ScalarType};
+use crate::ir::{Dim, Func, ScalarType, Shape};
 
 /// A parsed DSL function.
 #[derive(Clone, Debug)]
@@ -31,7 +31,7 @@ pub struct Function {
 /// its dimensions. The float type is checked by `parse` and lives in `Function::scalar`.
 #[derive(Clone, Debug)]
 pub struct TypeDecl {
-    pub kind: ParamKind,
+    pub shape: Shape,
     pub span: Span,
 }
 
@@ -39,15 +39,9 @@ pub struct TypeDecl {
 pub struct Param {
     pub name: String,
     pub span: Span,
-    pub kind: ParamKind,
+    pub shape: Shape,
     /// `X: &Matrix<..>` rather than `X: Matrix<..>`.
     pub by_ref: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ParamKind {
-    Scalar,
-    Matrix { rows: Dim, cols: Dim },
 }
 
 #[derive(Clone, Debug)]
@@ -153,7 +147,7 @@ pub enum Assembly {
 pub struct Outside {
     pub name: String,
     pub span: Span,
-    pub kind: ParamKind,
+    pub shape: Shape,
     /// The type as written.
     pub ty: TokenStream,
     /// The expression as written.

@@ -9,6 +9,7 @@
 //! dimension counts as `GENERIC_DIM`.
 
 use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
+use crate::lower::kernels::{self, Product, Structure};
 use crate::table::Cost;
 
 /// What a generic dimension (`M`, `N`) counts as.
@@ -135,11 +136,22 @@ fn node_cost(g: &Graph, id: NodeId) -> u64 {
             n.saturating_pow(3).div_ceil(3) + 4 * n
         }
         Op::Solve(a, b) => solve_cost(g, a, own(a).0, own(b).1),
-        // m×k times k×n: each of the m·n entries takes k products and k − 1 sums.
-        Op::MatMul(a, _) => {
-            let k = own(a).1;
-            entries.saturating_mul((2 * k).saturating_sub(1))
-        }
+        // A structured left factor is applied, not multiplied (`lower::kernels`): a row
+        // scaling costs one product per entry, a permutation nothing, and a Kronecker product
+        // with an identity is a reshaped product with its small factor.
+        Op::MatMul(a, b) => match kernels::product(g, a, b) {
+            Product::Structured(Structure::RowScale(_)) => entries,
+            Product::Structured(Structure::Commute(_) | Structure::KronPerm { .. }) => 0,
+            Product::Structured(Structure::KronIdentity { a: factor, .. }) => {
+                let k = own(factor).1;
+                entries.saturating_mul((2 * k).saturating_sub(1))
+            }
+            // m×k times k×n: each of the m·n entries takes k products and k − 1 sums.
+            Product::Fused(_) | Product::Plain => {
+                let k = own(a).1;
+                entries.saturating_mul((2 * k).saturating_sub(1))
+            }
+        },
         Op::Trace(a) => own(a).0,
         Op::Sum(a) => {
             let (ar, ac) = own(a);

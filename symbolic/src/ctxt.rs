@@ -22,6 +22,7 @@ impl Default for Ctxt {
 }
 
 impl Ctxt {
+    /// A context with no errors recorded.
     pub fn new() -> Self {
         Ctxt {
             errors: Some(Vec::new()),
@@ -45,6 +46,7 @@ impl Ctxt {
         result.map_err(|e| self.push(e)).ok()
     }
 
+    /// Whether any error has been recorded.
     pub fn has_errors(&self) -> bool {
         self.errors.as_ref().is_some_and(|e| !e.is_empty())
     }

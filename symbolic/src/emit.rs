@@ -14,12 +14,16 @@ use crate::ir::{Dim, Func, Graph, NodeId, Op, ScalarType, Shape};
 use crate::lower::kernels::{self, Product, SolveKernel};
 use crate::lower::Lowered;
 
+mod bounds;
 mod structured;
 mod views;
+
+pub use bounds::Bounds;
 
 /// How a parameter is reachable from the generated body.
 #[derive(Clone, Debug)]
 pub struct ParamAccess {
+    /// The parameter's identifier in the generated function.
     pub name: Ident,
     /// The parameter is a reference (`X: &Matrix<..>`); otherwise the body borrows it.
     pub by_ref: bool,
@@ -42,7 +46,7 @@ pub fn emit(lowered: &Lowered, params: &[ParamAccess]) -> Emitted {
         graph,
         params,
         statements: TokenStream::new(),
-        bounds: BTreeSet::new(),
+        bounds: Bounds::default(),
         scalar: scalar_type(graph.scalar),
         shared_lu: &lowered.shared_lu,
         lu_done: BTreeSet::new(),
@@ -54,11 +58,7 @@ pub fn emit(lowered: &Lowered, params: &[ParamAccess]) -> Emitted {
     Emitted {
         statements: emitter.statements,
         roots,
-        bounds: emitter
-            .bounds
-            .into_iter()
-            .map(|b| b.parse().expect("bounds are built from valid tokens"))
-            .collect(),
+        bounds: emitter.bounds.into_tokens(),
     }
 }
 
@@ -125,6 +125,7 @@ pub fn shape_type(shape: &Shape, scalar: ScalarType) -> TokenStream {
     }
 }
 
+/// `f32` or `f64`.
 pub fn scalar_type(scalar: ScalarType) -> TokenStream {
     match scalar {
         ScalarType::F32 => quote!(f32),
@@ -136,7 +137,7 @@ struct Emitter<'a> {
     graph: &'a Graph,
     params: &'a [ParamAccess],
     statements: TokenStream,
-    bounds: BTreeSet<String>,
+    bounds: Bounds,
     scalar: TokenStream,
     /// Matrices factored once for several of `inv`, `det`, `logdet`.
     shared_lu: &'a BTreeSet<NodeId>,
@@ -191,33 +192,6 @@ impl Emitter<'_> {
         }
     }
 
-    /// Records that `product` (a `Dim::Prod`) must be a dimension, if it involves generics.
-    fn need_product(&mut self, a: &Dim, b: &Dim) {
-        let product = Dim::product(a, b);
-        if is_generic(&product) {
-            let (ta, tb, tp) = (dim_type(a), dim_type(b), dim_type(&product));
-            self.bounds
-                .insert(quote!(#ta: ::core::ops::Mul<#tb>).to_string());
-            self.bounds.insert(quote!(#tp: ::matcalc::Dim).to_string());
-        }
-    }
-
-    /// Records the bounds every product dimension in `shape` needs (Jacobians have shapes like
-    /// (r·c)×(m·n) whatever their ops are).
-    fn need_shape(&mut self, shape: &Shape) {
-        fn walk(e: &mut Emitter<'_>, d: &Dim) {
-            if let Dim::Prod(a, b) = d {
-                walk(e, a);
-                walk(e, b);
-                e.need_product(a, b);
-            }
-        }
-        if let Shape::Matrix(r, c) = shape {
-            walk(self, r);
-            walk(self, c);
-        }
-    }
-
     fn statement(&mut self, id: NodeId) {
         // Parameters are used where they are; literals are written inline.
         if matches!(self.graph.op(id), Op::Param(_) | Op::Literal(_)) {
@@ -225,7 +199,7 @@ impl Emitter<'_> {
         }
         let value = self.expression(id);
         let shape = self.graph.shape(id).clone();
-        self.need_shape(&shape);
+        self.bounds.need_shape(&shape);
         let temp = Self::temp(id);
         let ty = shape_type(self.graph.shape(id), self.graph.scalar);
         self.statements.extend(quote!(let #temp: #ty = #value;));
@@ -363,20 +337,20 @@ impl Emitter<'_> {
             }
             Op::Kron(a, b) => {
                 let (sa, sb) = (self.graph.shape(a).clone(), self.graph.shape(b).clone());
-                self.need_product(&sa.rows(), &sb.rows());
-                self.need_product(&sa.cols(), &sb.cols());
+                self.bounds.need_product(&sa.rows(), &sb.rows());
+                self.bounds.need_product(&sa.cols(), &sb.cols());
                 let b = o(self, b);
                 self.method(a, quote!(kron(#b)))
             }
             Op::Vec(a) => {
                 let s = self.graph.shape(a).clone();
-                self.need_product(&s.rows(), &s.cols());
+                self.bounds.need_product(&s.rows(), &s.cols());
                 self.method(a, quote!(vec()))
             }
             Op::Unvec(a, r, c) => {
                 // core checks `Prod<R, C>` against the vector's length; with generic dimensions
                 // the product must exist and be a dimension.
-                self.need_product(&r, &c);
+                self.bounds.need_product(&r, &c);
                 let (tr, tc) = (dim_type(&r), dim_type(&c));
                 self.method(a, quote!(unvec::<#tr, #tc>()))
             }
@@ -528,13 +502,5 @@ impl Emitter<'_> {
             let name = format_ident!("{}", func.name());
             self.method(a, quote!(#name(#args)))
         }
-    }
-}
-
-fn is_generic(dim: &Dim) -> bool {
-    match dim {
-        Dim::Known(_) => false,
-        Dim::Named(_) => true,
-        Dim::Prod(a, b) => is_generic(a) || is_generic(b),
     }
 }

@@ -4,6 +4,7 @@
 //! comment. The macro crate only turns tokens into a `Request` list and back. Checks of the
 //! attributes and the item live in `valid`; what to emit beside an error, in `fallback`.
 
+mod derive;
 mod fallback;
 #[cfg(test)]
 mod tests;
@@ -13,11 +14,11 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::ext::IdentExt;
 
+pub use derive::{derive, Derivation, Misuse, Output, Role};
 pub use fallback::fallback;
-use valid::{missing_return_type, require_scalar_body};
+use valid::{missing_return_type, misuse};
 
 use crate::ast;
-use crate::diff;
 use crate::emit::{self, ParamAccess};
 use crate::ir::{Graph, NodeId};
 use crate::lower;
@@ -28,17 +29,30 @@ use crate::shape;
 /// Which derivative an attribute asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Derivative {
+    /// Gradient of a scalar.
     Grad,
+    /// ∂vec F/∂(vec X)ᵀ.
     Jacobian,
+    /// Gradient and Hessian of a scalar.
     Hessian,
+    /// Vector–Jacobian product.
+    Vjp,
+    /// Jacobian–vector product.
+    Jvp,
+    /// Hessian–vector product.
+    Hvp,
 }
 
 impl Derivative {
+    /// The attribute's name, which is also the generated function's suffix.
     pub fn attribute(self) -> &'static str {
         match self {
             Derivative::Grad => "grad",
             Derivative::Jacobian => "jacobian",
             Derivative::Hessian => "hessian",
+            Derivative::Vjp => "vjp",
+            Derivative::Jvp => "jvp",
+            Derivative::Hvp => "hvp",
         }
     }
 }
@@ -46,6 +60,7 @@ impl Derivative {
 /// One attribute on the function: `#[grad(X, Y)]`.
 #[derive(Clone, Debug)]
 pub struct Request {
+    /// What the attribute asks for.
     pub kind: Derivative,
     /// The parameters to differentiate with respect to, as written.
     pub wrt: Vec<syn::Ident>,
@@ -78,7 +93,7 @@ fn param_access(function: &ast::Function) -> Vec<ParamAccess> {
     let outside = function.outside.iter().map(|o| ParamAccess {
         name: emit::user_ident(&o.name, o.span),
         // Bound by reference (`outside_data`), except a float.
-        by_ref: o.kind != ast::ParamKind::Scalar,
+        by_ref: !o.shape.is_scalar(),
     });
     function
         .params
@@ -101,7 +116,7 @@ fn outside_data(function: &ast::Function) -> TokenStream {
         .map(|o| {
             let name = emit::user_ident(&o.name, o.span);
             let (ty, value) = (&o.ty, &o.tokens);
-            if o.kind == ast::ParamKind::Scalar {
+            if o.shape.is_scalar() {
                 quote!(let #name: #ty = #value;)
             } else {
                 quote!(let #name: &#ty = &(#value);)
@@ -138,16 +153,20 @@ fn assemble_original(
     }
 }
 
-/// One derivative to return, with how the doc comment names it.
-struct Output {
-    node: NodeId,
-    label: String,
-    /// The Rust type as the user wrote it, where there is one (a gradient has its
-    /// parameter's type); otherwise the type is built from the node's shape.
-    written_type: Option<TokenStream>,
+/// The text naming output `o` in the doc comment: `∂f/∂X`, `∂⟨cotangent, f⟩/∂X`, ...
+fn label(o: &Output, name: &str, x: &str, direction: &str) -> String {
+    match o.role {
+        Role::Gradient => format!("∂{name}/∂{x}"),
+        Role::Jacobian => format!("∂vec({name})/∂(vec {x})ᵀ"),
+        Role::Hessian => format!("∂²{name}/∂(vec {x}) ∂(vec {x})ᵀ"),
+        Role::Vjp => format!("∂⟨{direction}, {name}⟩/∂{x}"),
+        Role::Jvp => format!("d{name}[d{x} = {direction}]"),
+        Role::HessianVector => format!("(∂²{name}/∂(vec {x}) ∂(vec {x})ᵀ) {direction}"),
+    }
 }
 
-/// `NAME_grad`, `NAME_jacobian` or `NAME_hessian` for one request.
+/// `NAME_grad`, `NAME_jacobian`, `NAME_hessian`, `NAME_vjp`, `NAME_jvp` or `NAME_hvp` for one
+/// request.
 fn derived_function(
     item: &syn::ItemFn,
     function: &ast::Function,
@@ -157,97 +176,108 @@ fn derived_function(
     wrt: &[usize],
 ) -> Result<TokenStream, syn::Error> {
     let name = &function.name;
-    let written = |i: usize| param_type(item, &function.params[i].name);
-    let outputs: Vec<Output> = match request.kind {
-        Derivative::Grad => {
-            require_scalar_body(function, graph, value, request.kind)?;
-            let gradients = diff::gradient(graph, value, wrt);
-            wrt.iter()
-                .zip(gradients)
-                .map(|(&i, node)| Output {
-                    node,
-                    label: format!("∂{name}/∂{}", function.params[i].name),
-                    written_type: written(i),
-                })
-                .collect()
-        }
-        Derivative::Jacobian => wrt
-            .iter()
-            .map(|&i| {
-                let node = diff::jacobian(graph, value, i);
-                Output {
-                    node,
-                    label: format!("∂vec({name})/∂(vec {})ᵀ", function.params[i].name),
-                    written_type: None,
-                }
-            })
-            .collect(),
-        Derivative::Hessian => {
-            require_scalar_body(function, graph, value, request.kind)?;
-            let [i] = wrt[..] else {
-                // Point at the first parameter too many.
-                let span = request
-                    .wrt
-                    .get(1)
-                    .map_or(request.span, |extra| extra.span());
-                return Err(syn::Error::new(
-                    span,
-                    format!(
-                        "`#[hessian]` takes exactly one parameter (the Hessian is over vec of it), but {} were given",
-                        wrt.len()
-                    ),
-                ));
-            };
-            let (gradient, hessian) = diff::hessian(graph, value, i);
-            let x = &function.params[i].name;
-            vec![
-                Output {
-                    node: gradient,
-                    label: format!("∂{name}/∂{x}"),
-                    written_type: written(i),
-                },
-                Output {
-                    node: hessian,
-                    label: format!("∂²{name}/∂(vec {x}) ∂(vec {x})ᵀ"),
-                    written_type: None,
-                },
-            ]
-        }
-    };
-
-    let mut roots = vec![value];
-    roots.extend(outputs.iter().map(|o| o.node));
-    let lowered = lower::lower(graph, &roots);
-    let code = emit::emit(&lowered, &param_access(function));
     let value_type = match &item.sig.output {
         syn::ReturnType::Type(_, ty) => ty.to_token_stream(),
         syn::ReturnType::Default => return Err(missing_return_type(function, item, request.kind)),
     };
-    let mut types = vec![value_type];
-    types.extend(outputs.iter().map(|o| {
-        o.written_type
-            .clone()
-            .unwrap_or_else(|| emit::shape_type(graph.shape(o.node), graph.scalar))
+    let derivation =
+        derive(graph, value, request.kind, wrt).map_err(|m| misuse(function, request, m))?;
+    let written = |i: usize| param_type(item, &function.params[i].name);
+    // The direction parameter of a product: its name, its type as written where there is
+    // one, and whether it is passed by reference (matrices) or by value (scalars).
+    let direction = derivation.direction.map(|d| {
+        let param = &graph.params[d];
+        let ty = match request.kind {
+            Derivative::Vjp => Some(value_type.clone()),
+            _ => written(wrt[0]),
+        }
+        .unwrap_or_else(|| emit::shape_type(&param.shape, graph.scalar));
+        let ident = emit::user_ident(&param.name, request.span);
+        let scalar = param.shape.is_scalar();
+        let input = if scalar {
+            quote!(#ident: #ty)
+        } else {
+            quote!(#ident: &#ty)
+        };
+        (
+            param.name.clone(),
+            input,
+            ParamAccess {
+                name: ident,
+                by_ref: !scalar,
+            },
+        )
+    });
+    let direction_name = direction.as_ref().map_or("", |d| d.0.as_str()).to_string();
+
+    let mut roots = vec![value];
+    roots.extend(derivation.outputs.iter().map(|o| o.node));
+    let lowered = lower::lower(graph, &roots);
+    // Every graph parameter has an access: the user's, then the directions that requests
+    // before this one added to the shared graph (unused here), then this request's.
+    let mut access = param_access(function);
+    for (i, param) in graph.params.iter().enumerate().skip(access.len()) {
+        access.push(match &direction {
+            Some((_, _, own)) if derivation.direction == Some(i) => own.clone(),
+            _ => ParamAccess {
+                name: emit::user_ident(&param.name, request.span),
+                by_ref: !param.shape.is_scalar(),
+            },
+        });
+    }
+    let code = emit::emit(&lowered, &access);
+    let mut types = vec![value_type.clone()];
+    types.extend(derivation.outputs.iter().map(|o| {
+        let as_written = match o.role {
+            Role::Gradient | Role::Vjp | Role::HessianVector => written(o.param),
+            Role::Jvp => Some(value_type.clone()),
+            Role::Jacobian | Role::Hessian => None,
+        };
+        as_written.unwrap_or_else(|| emit::shape_type(graph.shape(o.node), graph.scalar))
     }));
-    let signature = generated_signature(item, request, &types, &code.bounds);
+    let extra: Vec<TokenStream> = direction.iter().map(|d| d.1.clone()).collect();
+    let signature = generated_signature(item, request, &types, &extra, &code.bounds);
 
     let what = match request.kind {
-        Derivative::Grad => "gradient",
-        Derivative::Jacobian => "Jacobian (∂vec F/∂(vec X)ᵀ, Magnus–Neudecker layout)",
-        Derivative::Hessian => "gradient and Hessian (over column-major vec X)",
+        Derivative::Grad => "gradient".to_string(),
+        Derivative::Jacobian => "Jacobian (∂vec F/∂(vec X)ᵀ, Magnus–Neudecker layout)".to_string(),
+        Derivative::Hessian => "gradient and Hessian (over column-major vec X)".to_string(),
+        Derivative::Vjp => format!(
+            "vector–Jacobian product (the gradient of ⟨{direction_name}, F⟩, derived in reverse \
+             mode; the Jacobian is never formed)"
+        ),
+        Derivative::Jvp => format!(
+            "Jacobian–vector product (the derivative of F in the direction \
+             `{direction_name}`, derived in forward mode; the Jacobian is never formed)"
+        ),
+        Derivative::Hvp => format!(
+            "gradient and Hessian–vector product (H vec({direction_name}) reshaped like the \
+             parameter, forward over reverse; the Hessian is never formed)"
+        ),
     };
     let mut doc =
         format!("Value and {what} of [`{name}`], derived by matcalc at compile time.\n\n");
+    if derivation.direction.is_some() {
+        doc.push_str(&format!(
+            "The direction is the last parameter, `{direction_name}` (named so unless a \
+             parameter of [`{name}`] already is; then `{direction_name}` carries a suffix).\n\n"
+        ));
+    }
+    let labels: Vec<String> = derivation
+        .outputs
+        .iter()
+        .map(|o| label(o, name, &function.params[o.param].name, &direction_name))
+        .collect();
     // `print` names shared subterms and caps the length, so every formula can be printed.
-    let unicode: Vec<String> = outputs
+    let unicode: Vec<String> = derivation
+        .outputs
         .iter()
         .map(|o| print::unicode(graph, o.node))
         .collect();
-    for (output, formula) in outputs.iter().zip(&unicode) {
+    for ((output, formula), label) in derivation.outputs.iter().zip(&unicode).zip(&labels) {
         let shape = graph.shape(output.node);
         doc.push_str(&format!(
-            "- {} = {formula}  ({shape})\n\n  LaTeX: `{}`\n",
-            output.label,
+            "- {label} = {formula}  ({shape})\n\n  LaTeX: `{}`\n",
             print::latex(graph, output.node)
         ));
     }
@@ -255,10 +285,12 @@ fn derived_function(
     let outside = outside_data(function);
     let statements = &code.statements;
     let results = &code.roots;
-    let formulas: Vec<String> = outputs
+    let formulas: Vec<String> = derivation
+        .outputs
         .iter()
         .zip(&unicode)
-        .map(|(o, formula)| format!("{} = {formula}  ({})", o.label, graph.shape(o.node)))
+        .zip(&labels)
+        .map(|((o, formula), label)| format!("{label} = {formula}  ({})", graph.shape(o.node)))
         .collect();
     let formula_const = formula_const(item, request, &formulas.join("\n"));
     Ok(quote! {
@@ -310,14 +342,21 @@ pub(super) fn param_type(item: &syn::ItemFn, name: &str) -> Option<TokenStream> 
     })
 }
 
-/// `fn NAME_kind(<same parameters>) -> (outputs..)` with the same generics plus `bounds`.
+/// `fn NAME_kind(<same parameters>, <extra>) -> (outputs..)` with the same generics plus
+/// `bounds`; `extra` is a product's direction parameter (`cotangent: &Matrix<..>`).
 pub(super) fn generated_signature(
     item: &syn::ItemFn,
     request: &Request,
     outputs: &[TokenStream],
+    extra: &[TokenStream],
     bounds: &[TokenStream],
 ) -> TokenStream {
     let mut sig = item.sig.clone();
+    for input in extra {
+        if let Ok(arg) = syn::parse2::<syn::FnArg>(input.clone()) {
+            sig.inputs.push(arg);
+        }
+    }
     sig.ident = format_ident!(
         "{}_{}",
         sig.ident,

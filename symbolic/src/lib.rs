@@ -8,7 +8,10 @@
 //! `eval` evaluates a graph numerically and `check` takes finite-difference derivatives with it,
 //! for tests and the command-line tool's `--check`. `request` turns a bare expression with
 //! declared shapes into a DSL function, for the command-line tool.
+#![warn(missing_docs)]
 
+// `allow(missing_docs)`: modules whose node, variant and field types are not all documented yet.
+#[allow(missing_docs)]
 pub mod ast;
 pub mod check;
 pub mod cost;
@@ -17,13 +20,17 @@ pub mod diff;
 pub mod emit;
 pub mod eval;
 pub mod generate;
+#[allow(missing_docs)]
 pub mod ir;
 pub mod lower;
 pub mod parse;
 pub mod print;
 pub mod request;
+#[allow(missing_docs)]
 pub mod shape;
+#[allow(missing_docs)]
 pub mod simplify;
+#[allow(missing_docs)]
 pub mod table;
 #[cfg(test)]
 mod testing;

@@ -7,6 +7,11 @@
 //!
 //! As in `gradient_fd`, the reference is the expression built verbatim, the derivative is taken
 //! of the expression built through the rewriting constructor.
+//!
+//! The products (`diff::vjp`, `diff::jvp`, `diff::hvp`, issue 11) are checked on the same
+//! expressions against the full Jacobian and Hessian applied to a random direction (vᵀJ, J t,
+//! H v): every operation's forward rule, seeded with vec(T), and the `vecs` rewrites that keep
+//! it at matrix level, must give the same numbers.
 
 mod exprgen;
 
@@ -14,8 +19,9 @@ use exprgen::{build, new_graph, param_len, Sh, PARAMS};
 use matcalc_symbolic::check::{fd_hessian, fd_jacobian};
 use matcalc_symbolic::diff;
 use matcalc_symbolic::eval::{evaluate, Bindings, Value};
-use matcalc_symbolic::ir::Graph;
+use matcalc_symbolic::ir::{Graph, Shape};
 use matcalc_symbolic::print;
+use proc_macro2::Span;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -133,6 +139,93 @@ fn check_hessians(e: &exprgen::E, params: &[Value]) -> Result<bool, String> {
     Ok(true)
 }
 
+/// `a` and `b` agree to rounding, relative to `scale`.
+fn same_numbers(what: &str, a: &[f64], b: &[f64], scale: f64) -> Result<(), String> {
+    if a.len() != b.len() {
+        return Err(format!("{what}: {} entries, expected {}", a.len(), b.len()));
+    }
+    for (k, (&x, &y)) in a.iter().zip(b).enumerate() {
+        let within = (x - y).abs() <= 1e-9 * (1.0 + y.abs() + scale);
+        if !within {
+            return Err(format!(
+                "{what}: entry {k}: product {x}, from the full matrix {y}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// M vec(d).
+fn times(m: &Value, d: &Value) -> Vec<f64> {
+    (0..m.rows)
+        .map(|i| (0..m.cols).map(|k| m.get(i, k) * d.data[k]).sum())
+        .collect()
+}
+
+/// Every parameter's vjp and jvp of `e` against its full Jacobian, and for a scalar `e` its
+/// hvp against its Hessian, with directions drawn from `directions`.
+fn check_products(e: &exprgen::E, params: &[Value], directions: &[f64]) -> Result<bool, String> {
+    let dims = Bindings::new();
+    let mut raw = new_graph();
+    let raw_root = build(e, &mut raw, false);
+    let Some(scale) = scale_of(&raw, raw_root, params) else {
+        return Ok(false);
+    };
+    let mut g = new_graph();
+    let root = build(e, &mut g, true);
+    let out_shape = g.shape(root).clone();
+    let mut values = params.to_vec();
+    let direction = |g: &mut Graph, shape: Shape, values: &mut Vec<Value>| {
+        let (index, node) = diff::add_direction(g, "d", shape.clone(), Span::call_site());
+        let value = match shape {
+            Shape::Scalar => Value::scalar(directions[index % directions.len()]),
+            Shape::Matrix(r, c) => {
+                let (r, c) = (r.known().unwrap(), c.known().unwrap());
+                Value::from_fn(r, c, |i, j| {
+                    directions[(index + i + r * j) % directions.len()]
+                })
+            }
+        };
+        values.push(value);
+        node
+    };
+    let u = direction(&mut g, out_shape, &mut values);
+    for (i, (name, _)) in PARAMS.iter().enumerate() {
+        let param_shape = g.params[i].shape.clone();
+        let t = direction(&mut g, param_shape, &mut values);
+        let bar = diff::vjp(&mut g, root, u, &[i])[0];
+        let df = diff::jvp(&mut g, root, i, t);
+        let j = diff::jacobian(&mut g, root, i);
+        let got = evaluate(&g, &[bar, df, j, u, t], &values, &dims).map_err(|e| e.to_string())?;
+        let jt = got[2].clone();
+        let ut_j: Vec<f64> = (0..jt.cols)
+            .map(|k| (0..jt.rows).map(|r| got[3].data[r] * jt.get(r, k)).sum())
+            .collect();
+        same_numbers(&format!("vjp ∂/∂{name}"), &got[0].data, &ut_j, scale)
+            .map_err(|m| format!("{m}\n  X̄ = {}", print::unicode(&g, bar)))?;
+        same_numbers(
+            &format!("jvp ∂/∂{name}"),
+            &got[1].data,
+            &times(&jt, &got[4]),
+            scale,
+        )
+        .map_err(|m| format!("{m}\n  dF = {}", print::unicode(&g, df)))?;
+        if g.shape(root).is_scalar() {
+            let (_, hv) = diff::hvp(&mut g, root, i, t);
+            let (_, h) = diff::hessian(&mut g, root, i);
+            let got = evaluate(&g, &[hv, h, t], &values, &dims).map_err(|e| e.to_string())?;
+            same_numbers(
+                &format!("hvp ∂²/∂{name}²"),
+                &got[0].data,
+                &times(&got[1], &got[2]),
+                1e2 * scale,
+            )
+            .map_err(|m| format!("{m}\n  H v = {}", print::unicode(&g, hv)))?;
+        }
+    }
+    Ok(true)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 256,
@@ -149,6 +242,21 @@ proptest! {
         flat in inputs(),
     ) {
         let usable = check_jacobians(&e, &values_from(&flat))
+            .map_err(|msg| TestCaseError::fail(format!("F = {e}\n{msg}")))?;
+        prop_assume!(usable, "non-finite or huge value");
+    }
+
+    /// Random expressions of every shape, depth ≤ 3: vjp and jvp (and hvp of the scalar ones)
+    /// with respect to each parameter equal the full Jacobian (Hessian) applied to a random
+    /// direction.
+    #[test]
+    fn products_match_the_full_jacobian_and_hessian(
+        e in proptest::sample::select(exprgen::all_shapes())
+            .prop_flat_map(|sh| exprgen::expr(sh, 3)),
+        flat in inputs(),
+        directions in prop::collection::vec(-1.0..1.0f64, 17),
+    ) {
+        let usable = check_products(&e, &values_from(&flat), &directions)
             .map_err(|msg| TestCaseError::fail(format!("F = {e}\n{msg}")))?;
         prop_assume!(usable, "non-finite or huge value");
     }

@@ -45,14 +45,12 @@ fn expand(source: &str, kind: Derivative, wrt: &str) -> Sizes {
         .iter()
         .position(|p| p.name == wrt)
         .expect("wrt is a parameter");
-    let outputs: Vec<NodeId> = match kind {
-        Derivative::Grad => diff::gradient(&mut g, value, &[i]),
-        Derivative::Hessian => {
-            let (gradient, hessian) = diff::hessian(&mut g, value, i);
-            vec![gradient, hessian]
-        }
-        Derivative::Jacobian => vec![diff::jacobian(&mut g, value, i)],
-    };
+    let outputs: Vec<NodeId> = generate::derive(&mut g, value, kind, &[i])
+        .expect("the request suits the body")
+        .outputs
+        .iter()
+        .map(|o| o.node)
+        .collect();
     let formula = outputs
         .iter()
         .map(|&o| print::unicode(&g, o).len() + print::latex(&g, o).len())

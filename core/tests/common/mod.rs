@@ -13,13 +13,19 @@ pub fn random<R: Dim, C: Dim>(rng: &mut Rng) -> Matrix<R, C> {
     Matrix::from_fn(|_, _| rng.uniform())
 }
 
-/// `Σ_p a[i][p] b[p][j]` with explicit loops.
+/// An `nrows × ncols` matrix (any dimension types, `Dyn` included) with entries uniform in
+/// `[-1, 1)`.
+pub fn random_dyn<R: Dim, C: Dim>(rng: &mut Rng, nrows: usize, ncols: usize) -> Matrix<R, C> {
+    Matrix::from_fn_dyn(nrows, ncols, |_, _| rng.uniform())
+}
+
+/// `Σ_p a[i][p] b[p][j]` with explicit loops (any dimension types, `Dyn` included).
 pub fn naive_product<R: Dim, K: Dim, C: Dim>(a: &Matrix<R, K>, b: &Matrix<K, C>) -> Matrix<R, C> {
-    let mut out = Matrix::zeros();
-    for i in 0..R::USIZE {
-        for j in 0..C::USIZE {
+    let mut out = Matrix::zeros_generic(a.shape_generic().0, b.shape_generic().1);
+    for i in 0..a.nrows() {
+        for j in 0..b.ncols() {
             let mut s = 0.0;
-            for p in 0..K::USIZE {
+            for p in 0..a.ncols() {
                 s += a[(i, p)] * b[(p, j)];
             }
             out[(i, j)] = s;
@@ -31,7 +37,7 @@ pub fn naive_product<R: Dim, K: Dim, C: Dim>(a: &Matrix<R, K>, b: &Matrix<K, C>)
 /// Gauss–Jordan inverse with full pivoting on a `Vec<Vec<f64>>`: an implementation independent
 /// of the crate's LU, for cross-checking.
 pub fn gauss_jordan_inverse<N: Dim>(a: &Matrix<N, N>) -> Option<Matrix<N, N>> {
-    let n = N::USIZE;
+    let n = a.nrows();
     let mut m: Vec<Vec<f64>> = (0..n)
         .map(|i| {
             (0..2 * n)
@@ -67,5 +73,6 @@ pub fn gauss_jordan_inverse<N: Dim>(a: &Matrix<N, N>) -> Option<Matrix<N, N>> {
             }
         }
     }
-    Some(Matrix::from_fn(|i, j| m[i][j + n]))
+    let (r, c) = a.shape_generic();
+    Some(Matrix::from_fn_generic(r, c, |i, j| m[i][j + n]))
 }

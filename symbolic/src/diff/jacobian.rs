@@ -29,14 +29,23 @@ pub fn jacobian(g: &mut Graph, output: NodeId, wrt: usize) -> NodeId {
     );
     let span = g.span(output);
     let cols = g.params[wrt].shape.len();
+    let eye = g.identity(cols, span);
+    forward(g, output, wrt, eye)
+}
+
+/// ∂vec(output)/∂(vec param)ᵀ · `seed` for parameter index `wrt`, propagated forward from the
+/// parameter with `seed` ((len param)×k) in place of the identity. With `seed = vec(T)` this is
+/// the directional derivative vec(dF) along T, and the Kronecker rewrites of `simplify` turn
+/// every rule into its matrix-level differential (`(Bᵀ ⊗ I) vec T → vec(T B)`), so the
+/// Jacobian is never formed.
+pub(super) fn forward(g: &mut Graph, output: NodeId, wrt: usize, seed: NodeId) -> NodeId {
+    let span = g.span(output);
+    let cols = g.shape(seed).cols();
     let order = g.reachable(&[output]);
     let mut fwd = Forward::new(cols.clone());
     for id in order {
         match *g.op(id) {
-            Op::Param(i) if i == wrt => {
-                let eye = g.identity(cols.clone(), span);
-                fwd.set(g, id, eye);
-            }
+            Op::Param(i) if i == wrt => fwd.set(g, id, seed),
             ref op if op.args().iter().any(|&a| fwd.has(a)) => {
                 let j = fwd.rule(g, id);
                 fwd.set(g, id, j);

@@ -12,19 +12,18 @@
 //! | `A ⊗ B` (A m×n, B p×q) | `P [(I_mn ⊗ vec B) J_A + (vec A ⊗ I_pq) J_B]`, P = `KronPerm` |
 //! | `softmax(A)` = s | `(diag(vec s) − vec(s) vec(s)ᵀ) J_A` |
 //!
-//! Elementwise derivatives f′ are the adjoint module's (`map_adjoint` with a unit seed), so the
-//! two modes cannot disagree on them.
+//! The operations with more than a one-line rule (elementwise functions and reductions, the
+//! inverse family, solves and factorizations) have their Jacobian rule in `rules`, next to
+//! their adjoint rule and sharing its factor (f′ for elementwise functions, adj(A)ᵀ for det),
+//! so the two modes cannot disagree on it.
 
 use std::collections::HashMap;
 
 use proc_macro2::Span;
 
-use super::adjoint::{
-    atan2_partials, inverse_transpose, map_adjoint, power, small_adjugate_transpose, SUMMED_POWERS,
-};
-use super::factor_rules as factor;
+use super::rules::{elementwise as ew, factor, inverse};
 use super::view_rules as views;
-use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
+use crate::ir::{Dim, Graph, NodeId, Op, Shape};
 
 /// The Jacobians known so far (absent = zero) and the number of columns (len of the
 /// parameter).
@@ -168,88 +167,38 @@ impl Ctx<'_> {
                 let len = g.shape(a).len();
                 g.ones(&Shape::matrix(Dim::Known(1), len), sp)
             }),
-            // d det = vec(adj(A)ᵀ)ᵀ d vec A, as in reverse mode (`small_adjugate_transpose`),
-            // else det(A) vec(A⁻ᵀ)ᵀ d vec A.
-            Op::Det(a) => self.term(a, |g, ja, sp| match small_adjugate_transpose(g, a, sp) {
-                Some(adj_t) => {
-                    let r = row(g, adj_t, sp);
-                    g.matmul(r, ja, sp)
-                }
-                None => {
-                    let it = inverse_transpose(g, a, sp);
-                    let r = row(g, it, sp);
-                    let p = g.matmul(r, ja, sp);
-                    g.scale(n, p, sp)
-                }
-            }),
+            Op::Det(a) => self.term(a, |g, ja, sp| inverse::det_jacobian(g, a, n, ja, sp)),
             Op::Logdet(a) => self.left(a, |g, sp| {
-                let it = inverse_transpose(g, a, sp);
+                let it = inverse::logdet_gradient(g, a, sp);
                 row(g, it, sp)
             }),
-            Op::Inv(a) => self.term(a, |g, ja, sp| {
-                let k = inverse_kron(g, n, sp);
-                let p = g.matmul(k, ja, sp);
-                g.neg(p, sp)
-            }),
+            Op::Inv(a) => self.term(a, |g, ja, sp| inverse::inv_jacobian(g, n, ja, sp)),
             Op::Dot(a, b) => {
                 self.left(a, |g, sp| row(g, b, sp));
                 self.left(b, |g, sp| row(g, a, sp));
             }
-            // 1/‖A‖ read as 0 at A = 0, as in the gradient (adjoint.rs).
-            Op::Norm(a) => self.term(a, |g, ja, sp| {
-                let r = row(g, a, sp);
-                let p = g.matmul(r, ja, sp);
-                let inv = g.map(Func::RecipOrZero, n, sp);
-                g.scale(inv, p, sp)
-            }),
-            Op::NormSq(a) => self.term(a, |g, ja, sp| {
-                let r = row(g, a, sp);
-                let p = g.matmul(r, ja, sp);
-                g.scale_by(2.0, p, sp)
-            }),
+            Op::Norm(a) => self.term(a, |g, ja, sp| ew::norm_jacobian(g, a, n, ja, sp)),
+            Op::NormSq(a) => self.term(a, |g, ja, sp| ew::norm_sq_jacobian(g, a, ja, sp)),
             Op::Hadamard(a, b) => {
                 self.term(a, |g, ja, sp| elementwise(g, b, ja, sp));
                 self.term(b, |g, jb, sp| elementwise(g, a, jb, sp));
             }
-            // n = a ⊘ b: J = diag(1 ⊘ b) J_a − diag(n ⊘ b) J_b.
             Op::ElemDiv(a, b) => {
-                self.term(a, |g, ja, sp| {
-                    let r = g.map(Func::Recip, b, sp);
-                    elementwise(g, r, ja, sp)
-                });
-                self.term(b, |g, jb, sp| {
-                    let q = g.elem_div(n, b, sp);
-                    let t = elementwise(g, q, jb, sp);
-                    g.neg(t, sp)
-                });
+                self.term(a, |g, ja, sp| ew::elem_div_jacobian_left(g, b, ja, sp));
+                self.term(b, |g, jb, sp| ew::elem_div_jacobian_right(g, b, n, jb, sp));
             }
-            Op::Map(f, a) => self.term(a, |g, ja, sp| {
-                let one = g.ones_like(a, sp);
-                let d = map_adjoint(g, f, a, n, one, sp);
-                elementwise(g, d, ja, sp)
-            }),
-            // n = a^∘p: J = diag(p a^∘(p−1)) J_a + vec(n ⊙ log a) J_p.
+            Op::Map(f, a) => self.term(a, |g, ja, sp| ew::map_jacobian(g, f, a, n, ja, sp)),
             Op::Powf(a, p) => {
-                self.term(a, |g, ja, sp| {
-                    let one = g.literal(1.0, sp);
-                    let pm1 = g.sub(p, one, sp);
-                    let pow = g.make(Op::Powf(a, pm1), sp);
-                    let d = g.scale(p, pow, sp);
-                    elementwise(g, d, ja, sp)
-                });
-                self.left(p, |g, sp| {
-                    let log = g.map(Func::LogOrZero, a, sp);
-                    let d = g.hadamard(n, log, sp);
-                    column(g, d, sp)
-                });
+                self.term(a, |g, ja, sp| ew::powf_jacobian_base(g, a, p, ja, sp));
+                self.left(p, |g, sp| ew::powf_jacobian_exponent(g, a, n, sp));
             }
             Op::Atan2(y, x) => {
                 self.term(y, |g, jy, sp| {
-                    let (dy, _) = atan2_partials(g, y, x, sp);
+                    let (dy, _) = ew::atan2_partials(g, y, x, sp);
                     elementwise(g, dy, jy, sp)
                 });
                 self.term(x, |g, jx, sp| {
-                    let (_, dx) = atan2_partials(g, y, x, sp);
+                    let (_, dx) = ew::atan2_partials(g, y, x, sp);
                     elementwise(g, dx, jx, sp)
                 });
             }
@@ -265,20 +214,14 @@ impl Ctx<'_> {
                 let (sel, spread) = diagonal_selection(g, len, sp);
                 g.matmul(spread, sel, sp)
             }),
-            Op::MatPow(a, k) => self.term(a, |g, ja, sp| matpow(g, a, k, ja, sp)),
-            Op::Softmax(a) => self.left(a, |g, sp| {
-                let col = column(g, n, sp);
-                let d = g.make(Op::Diag(col), sp);
-                let r = g.transpose(col, sp);
-                let outer = g.matmul(col, r, sp);
-                g.sub(d, outer, sp)
-            }),
+            Op::MatPow(a, k) => self.term(a, |g, ja, sp| inverse::matpow_jacobian(g, a, k, ja, sp)),
+            Op::Softmax(a) => self.left(a, |g, sp| ew::softmax_jacobian(g, n, sp)),
             Op::Logsumexp(a) => {
                 if self.g.shape(a).is_scalar() {
                     self.term(a, |_, ja, _| ja);
                 } else {
                     self.left(a, |g, sp| {
-                        let s = g.make(Op::Softmax(a), sp);
+                        let s = ew::logsumexp_gradient(g, a, sp);
                         row(g, s, sp)
                     });
                 }
@@ -446,7 +389,7 @@ impl Ctx<'_> {
 }
 
 /// vec(x) as a column (a scalar as a 1×1 matrix).
-fn column(g: &mut Graph, x: NodeId, sp: Span) -> NodeId {
+pub(in crate::diff) fn column(g: &mut Graph, x: NodeId, sp: Span) -> NodeId {
     if g.shape(x).is_scalar() {
         g.make(Op::FromScalar(x), sp)
     } else {
@@ -455,25 +398,19 @@ fn column(g: &mut Graph, x: NodeId, sp: Span) -> NodeId {
 }
 
 /// vec(x)ᵀ.
-fn row(g: &mut Graph, x: NodeId, sp: Span) -> NodeId {
+pub(in crate::diff) fn row(g: &mut Graph, x: NodeId, sp: Span) -> NodeId {
     let c = column(g, x, sp);
     g.transpose(c, sp)
 }
 
 /// diag(vec d) J, or d J for a scalar d.
-pub(super) fn elementwise(g: &mut Graph, d: NodeId, j: NodeId, sp: Span) -> NodeId {
+pub(in crate::diff) fn elementwise(g: &mut Graph, d: NodeId, j: NodeId, sp: Span) -> NodeId {
     if g.shape(d).is_scalar() {
         return g.scale(d, j, sp);
     }
     let col = column(g, d, sp);
     let diag = g.make(Op::Diag(col), sp);
     g.matmul(diag, j, sp)
-}
-
-/// `Nᵀ ⊗ N` for N = A⁻¹ (the node itself, so X⁻ᵀ and X⁻¹ are shared with the value).
-fn inverse_kron(g: &mut Graph, inv: NodeId, sp: Span) -> NodeId {
-    let t = g.transpose(inv, sp);
-    g.make(Op::Kron(t, inv), sp)
 }
 
 /// The selection vec(diag v) = diag(vec I) (𝟙 ⊗ I) v, as (diag(vec I_n), 𝟙ᵀ ⊗ I_n); its
@@ -485,64 +422,4 @@ fn diagonal_selection(g: &mut Graph, n: Dim, sp: Span) -> (NodeId, NodeId) {
     let ones = g.ones(&Shape::matrix(Dim::Known(1), n), sp);
     let spread = g.make(Op::Kron(ones, eye), sp);
     (sel, spread)
-}
-
-/// J(Aᵏ) = Σᵢ ((Aᵀ)^(k−1−i) ⊗ Aⁱ) J_A for k > 0; for k < 0 the same sum over B = A⁻¹ applied
-/// to J_B = −(B ᵀ ⊗ B) J_A.
-fn matpow(g: &mut Graph, a: NodeId, k: i32, ja: NodeId, sp: Span) -> NodeId {
-    if k == 0 {
-        let rows = g.shape(a).len();
-        let cols = g.shape(ja).cols();
-        return g.zeros(&Shape::matrix(rows, cols), sp);
-    }
-    let (base, jb) = if k > 0 {
-        (a, ja)
-    } else {
-        let b = g.inv(a, sp);
-        let kr = inverse_kron(g, b, sp);
-        let p = g.matmul(kr, ja, sp);
-        (b, g.neg(p, sp))
-    };
-    power_jacobian(g, base, k.unsigned_abs(), jb, sp)
-}
-
-/// J(Bᵐ) from J_B = `jb`, m ≥ 1. Above `SUMMED_POWERS` by repeated squaring (O(log m) terms):
-/// J((Bʰ)²) = (Xᵀ ⊗ I + I ⊗ X) J(X) with X = Bʰ; J(Bᵐ⁻¹ B) = (Bᵀ ⊗ I) J(Bᵐ⁻¹) + (I ⊗ Bᵐ⁻¹) J_B.
-fn power_jacobian(g: &mut Graph, base: NodeId, m: u32, jb: NodeId, sp: Span) -> NodeId {
-    if m > SUMMED_POWERS {
-        let n = g.shape(base).rows();
-        let eye = g.identity(n, sp);
-        if m.is_multiple_of(2) {
-            let jx = power_jacobian(g, base, m / 2, jb, sp);
-            let x = power(g, base, m / 2, sp);
-            let xt = g.transpose(x, sp);
-            let left = g.make(Op::Kron(xt, eye), sp);
-            let right = g.make(Op::Kron(eye, x), sp);
-            let factor = g.add(left, right, sp);
-            return g.matmul(factor, jx, sp);
-        }
-        let jy = power_jacobian(g, base, m - 1, jb, sp);
-        let y = power(g, base, m - 1, sp);
-        let bt = g.transpose(base, sp);
-        let left = g.make(Op::Kron(bt, eye), sp);
-        let right = g.make(Op::Kron(eye, y), sp);
-        let through_rest = g.matmul(left, jy, sp);
-        let direct = g.matmul(right, jb, sp);
-        return g.add(through_rest, direct, sp);
-    }
-    let bt = g.transpose(base, sp);
-    let mut total: Option<NodeId> = None;
-    for i in 0..m {
-        let left = power(g, bt, m - 1 - i, sp);
-        let right = power(g, base, i, sp);
-        let kr = g.make(Op::Kron(left, right), sp);
-        total = Some(match total {
-            Some(t) => g.add(t, kr, sp),
-            None => kr,
-        });
-    }
-    match total {
-        Some(sum) => g.matmul(sum, jb, sp),
-        None => jb,
-    }
 }

@@ -3,13 +3,14 @@
 //! of `simplify`, so the derivative shares subexpressions with the value (`X⁻¹`, `W x − y`) and
 //! comes out in closed form, ready for `emit` and `print`.
 //!
-//! `adjoint` holds the one adjoint rule per operation. Jacobians are derived forward, in
-//! Magnus–Neudecker Kronecker/vec form (`jacobian`, rules in `jacobian_rules`); a Hessian is the
-//! Jacobian of the reverse-mode gradient, which is why the adjoint-only ops (`OnesMul`,
+//! `adjoint` dispatches the one adjoint rule per operation, `jacobian_rules` the one forward
+//! Jacobian rule (Magnus–Neudecker Kronecker/vec form, driven by `jacobian`). Linear one-liners
+//! are written in the dispatch; every other operation has its two rules side by side in a family
+//! file of `rules`, sharing their common factor, with the rule's text for `--steps`. A Hessian
+//! is the Jacobian of the reverse-mode gradient, which is why the adjoint-only ops (`OnesMul`,
 //! Kronecker adjoints) have Jacobian rules too.
 
 mod adjoint;
-mod factor_rules;
 mod jacobian;
 mod jacobian_rules;
 #[cfg(test)]
@@ -18,6 +19,10 @@ mod jacobian_tests;
 mod matpow_tests;
 #[cfg(test)]
 mod numerics_tests;
+mod products;
+#[cfg(test)]
+mod products_tests;
+mod rules;
 mod steps;
 #[cfg(test)]
 mod tests;
@@ -26,6 +31,7 @@ mod view_rules;
 mod view_tests;
 
 pub use jacobian::{exactly_symmetric, hessian, jacobian};
+pub use products::{add_direction, fresh_name, hvp, jvp};
 
 use std::collections::HashMap;
 
@@ -33,6 +39,7 @@ use proc_macro2::Span;
 
 use crate::ir::{Graph, NodeId, Op};
 
+pub use adjoint::adjoint_text;
 pub use steps::adjoint_chain;
 
 /// ∂output/∂param for each parameter index in `wrt`, in that order. `output` must be a scalar

@@ -10,10 +10,12 @@ pub fn matmul(a: &Value, b: &Value) -> Value {
     Value::from_fn(r, c, |i, j| (0..k).map(|t| a.get(i, t) * b.get(t, j)).sum())
 }
 
+/// Aᵀ.
 pub fn transpose(a: &Value) -> Value {
     Value::from_fn(a.cols, a.rows, |i, j| a.get(j, i))
 }
 
+/// The n×n identity.
 pub fn identity(n: usize) -> Value {
     Value::from_fn(n, n, |i, j| if i == j { 1.0 } else { 0.0 })
 }
@@ -188,14 +190,17 @@ impl Lu {
     }
 }
 
+/// det A, from an LU factorization.
 pub fn det(a: &Value) -> f64 {
     Lu::new(a).det()
 }
 
+/// ln|det A|, from the LU factors.
 pub fn logdet(a: &Value) -> f64 {
     Lu::new(a).logdet()
 }
 
+/// A⁻¹, from an LU factorization.
 pub fn inverse(a: &Value) -> Value {
     Lu::new(a).inverse()
 }

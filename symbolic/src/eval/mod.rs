@@ -19,14 +19,18 @@ use crate::ir::{Dim, Func, Graph, NodeId, Op, Shape};
 /// which one the graph meant.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Value {
+    /// Number of rows.
     pub rows: usize,
+    /// Number of columns.
     pub cols: usize,
     /// Entry (i, j) is at `i + rows·j`.
     pub data: Vec<f64>,
+    /// A scalar rather than a 1×1 matrix.
     pub scalar: bool,
 }
 
 impl Value {
+    /// The scalar x.
     pub fn scalar(x: f64) -> Value {
         Value {
             rows: 1,
@@ -36,10 +40,12 @@ impl Value {
         }
     }
 
+    /// A rows×cols matrix of zeros.
     pub fn zeros(rows: usize, cols: usize) -> Value {
         Value::filled(rows, cols, 0.0)
     }
 
+    /// A rows×cols matrix with every entry x.
     pub fn filled(rows: usize, cols: usize, x: f64) -> Value {
         Value {
             rows,
@@ -91,10 +97,12 @@ impl Value {
         }
     }
 
+    /// Entry (i, j).
     pub fn get(&self, i: usize, j: usize) -> f64 {
         self.data[i + self.rows * j]
     }
 
+    /// Sets entry (i, j) to x.
     pub fn set(&mut self, i: usize, j: usize, x: f64) {
         self.data[i + self.rows * j] = x;
     }
@@ -104,14 +112,17 @@ impl Value {
         self.data[0]
     }
 
+    /// The number of entries.
     pub fn len(&self) -> usize {
         self.data.len()
     }
 
+    /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
 
+    /// Whether every entry is finite.
     pub fn is_finite(&self) -> bool {
         self.data.iter().all(|x| x.is_finite())
     }
@@ -160,11 +171,19 @@ pub enum EvalError {
     /// A `Dim::Named` with no number in the bindings.
     UnboundDim(String),
     /// Fewer parameter values than the graph's parameters.
-    MissingParam { index: usize, count: usize },
+    MissingParam {
+        /// The first parameter without a value.
+        index: usize,
+        /// How many values were given.
+        count: usize,
+    },
     /// A parameter value whose shape differs from the parameter's (after binding dims).
     ParamShape {
+        /// The parameter's index.
         index: usize,
+        /// Its shape, as `r×c`.
         expected: String,
+        /// The value's shape.
         got: String,
     },
     /// A root that is not a node of the graph.
@@ -172,8 +191,11 @@ pub enum EvalError {
     /// An interpreter result whose size disagrees with its node's shape: a bug in `eval` or
     /// in a shape rule, reported rather than hidden.
     Inconsistent {
+        /// The node evaluated.
         node: NodeId,
+        /// Its shape in the graph.
         expected: String,
+        /// The shape the interpreter produced.
         got: String,
     },
     /// A finite-difference helper was asked for the gradient of a non-scalar output.

@@ -11,7 +11,7 @@ use syn::ext::IdentExt;
 use super::{formula_const, generated_attrs, generated_signature, param_type, Derivative, Request};
 use crate::ast;
 use crate::emit;
-use crate::ir::{Dim, Shape};
+use crate::ir::Shape;
 use crate::parse;
 
 /// The fallback items for `item` and `requests`.
@@ -42,10 +42,10 @@ pub fn fallback(item: &syn::ItemFn, requests: &[Request]) -> TokenStream {
             continue;
         }
         seen.push(request.kind);
-        let Some((outputs, bounds)) = output_types(item, function.as_ref(), request) else {
+        let Some((outputs, extra, bounds)) = output_types(item, function.as_ref(), request) else {
             continue;
         };
-        let signature = generated_signature(item, request, &outputs, &bounds);
+        let signature = generated_signature(item, request, &outputs, &extra, &bounds);
         let attrs = generated_attrs(item, "");
         items.extend(quote! {
             #attrs
@@ -60,73 +60,63 @@ pub fn fallback(item: &syn::ItemFn, requests: &[Request]) -> TokenStream {
 
 /// The output types of a generated function when the engine failed: from the signature alone
 /// (and, for Jacobians and Hessians, from the parsed shapes), or `None` if they cannot be known;
-/// with the bounds their generic product dimensions (`Prod<M, N>`) need.
+/// with a product's direction parameter and the bounds their generic product dimensions
+/// (`Prod<M, N>`) need.
 fn output_types(
     item: &syn::ItemFn,
     function: Option<&ast::Function>,
     request: &Request,
-) -> Option<(Vec<TokenStream>, Vec<TokenStream>)> {
+) -> Option<(Vec<TokenStream>, Vec<TokenStream>, Vec<TokenStream>)> {
     let syn::ReturnType::Type(_, value_type) = &item.sig.output else {
         return None;
     };
     let mut types = vec![value_type.to_token_stream()];
-    let len = |kind: &ast::ParamKind| match kind {
-        ast::ParamKind::Scalar => Dim::Known(1),
-        ast::ParamKind::Matrix { rows, cols } => Dim::product(rows, cols),
-    };
     let scalar = function.map(|f| f.scalar).unwrap_or_default();
-    let mut bounds = Vec::new();
+    let mut bounds = emit::Bounds::default();
     let mut shaped = |shape: Shape| {
-        shape_bounds(&shape, &mut bounds);
+        bounds.need_shape(&shape);
         emit::shape_type(&shape, scalar)
     };
     for ident in &request.wrt {
         let name = ident.unraw().to_string();
         let written = param_type(item, &name)?;
-        let kind = || {
+        let param_len = || {
             function?
                 .params
                 .iter()
                 .find(|p| p.name == name)
-                .map(|p| p.kind.clone())
+                .map(|p| p.shape.len())
         };
         match request.kind {
             Derivative::Grad => types.push(written),
             Derivative::Hessian => {
                 types.push(written);
-                let n = len(&kind()?);
+                let n = param_len()?;
                 types.push(shaped(Shape::matrix(n.clone(), n)));
             }
             Derivative::Jacobian => {
-                let rows = len(&function?.returns.as_ref()?.kind);
-                types.push(shaped(Shape::matrix(rows, len(&kind()?))));
+                let rows = function?.returns.as_ref()?.shape.len();
+                types.push(shaped(Shape::matrix(rows, param_len()?)));
             }
+            Derivative::Vjp => types.push(written),
+            Derivative::Jvp => types.push(value_type.to_token_stream()),
+            Derivative::Hvp => types.extend([written.clone(), written]),
         }
     }
-    Some((types, bounds))
-}
-
-/// Appends the bounds the product dimensions in `shape` need (`M: Mul<N>`, `Prod<M, N>: Dim`),
-/// as the emitter does for generated code. Products of known sizes are folded, so only generic
-/// products appear.
-fn shape_bounds(shape: &Shape, bounds: &mut Vec<TokenStream>) {
-    fn walk(d: &Dim, bounds: &mut Vec<TokenStream>) {
-        if let Dim::Prod(a, b) = d {
-            walk(a, bounds);
-            walk(b, bounds);
-            let (ta, tb, tp) = (emit::dim_type(a), emit::dim_type(b), emit::dim_type(d));
-            for bound in [
-                quote!(#ta: ::core::ops::Mul<#tb>),
-                quote!(#tp: ::matcalc::Dim),
-            ] {
-                if !bounds.iter().any(|b| b.to_string() == bound.to_string()) {
-                    bounds.push(bound);
-                }
-            }
-        }
+    let mut extra = Vec::new();
+    if let (Some(base), [x]) = (request.kind.direction_name(), &request.wrt[..]) {
+        let ty = match request.kind {
+            Derivative::Vjp => value_type.to_token_stream(),
+            _ => param_type(item, &x.unraw().to_string())?,
+        };
+        let name = crate::diff::fresh_name(base, |n| param_type(item, n).is_some());
+        let ident = emit::user_ident(&name, request.span);
+        let float = ["f64", "f32"].contains(&ty.to_string().as_str());
+        extra.push(if float {
+            quote!(#ident: #ty)
+        } else {
+            quote!(#ident: &#ty)
+        });
     }
-    if let Shape::Matrix(r, c) = shape {
-        walk(r, bounds);
-        walk(c, bounds);
-    }
+    Some((types, extra, bounds.into_tokens()))
 }

@@ -5,10 +5,9 @@
 
 use syn::ext::IdentExt;
 
-use super::{Derivative, Request};
+use super::{Derivative, Misuse, Request};
 use crate::ast;
 use crate::ctxt::Ctxt;
-use crate::ir::{Graph, NodeId};
 use crate::parse;
 
 /// Problems of the item as a whole and of the attribute list.
@@ -148,20 +147,37 @@ fn list(names: &[&str]) -> String {
         .join(", ")
 }
 
-pub(super) fn require_scalar_body(
-    function: &ast::Function,
-    graph: &Graph,
-    value: NodeId,
-    kind: Derivative,
-) -> Result<(), syn::Error> {
-    if graph.shape(value).is_scalar() {
-        return Ok(());
+/// The error for a request `derive` refused, at the user's token: the body for a scalar
+/// requirement, the first parameter too many for a one-parameter kind.
+pub(super) fn misuse(function: &ast::Function, request: &Request, misuse: Misuse) -> syn::Error {
+    let kind = request.kind.attribute();
+    match misuse {
+        Misuse::NotScalar(shape) => {
+            let instead = match request.kind {
+                Derivative::Hvp => "`#[jvp]` or `#[vjp]`",
+                _ => "`#[jacobian]`",
+            };
+            function.body.error(format!(
+                "`#[{kind}]` needs a scalar body, but this body is {shape}; use {instead} for a matrix-valued function"
+            ))
+        }
+        Misuse::NotOneParameter(n) => {
+            let span = request
+                .wrt
+                .get(1)
+                .map_or(request.span, |extra| extra.span());
+            let why = match request.kind {
+                Derivative::Hessian => "the Hessian is over vec of it",
+                Derivative::Vjp => "the product has its shape",
+                Derivative::Jvp => "the tangent has its shape",
+                _ => "v has its shape",
+            };
+            syn::Error::new(
+                span,
+                format!("`#[{kind}]` takes exactly one parameter ({why}), but {n} were given"),
+            )
+        }
     }
-    Err(function.body.error(format!(
-        "`#[{}]` needs a scalar body, but this body is {}; use `#[jacobian]` for a matrix-valued function",
-        kind.attribute(),
-        graph.shape(value)
-    )))
 }
 
 pub(super) fn missing_return_type(
@@ -171,8 +187,8 @@ pub(super) fn missing_return_type(
 ) -> syn::Error {
     let float = parse::float_name(function.scalar);
     let what = match kind {
-        Derivative::Jacobian => format!("`-> {float}` or the matrix type the body computes"),
-        Derivative::Grad | Derivative::Hessian => format!("`-> {float}` (the scalar it computes)"),
+        _ if kind.needs_scalar() => format!("`-> {float}` (the scalar it computes)"),
+        _ => format!("`-> {float}` or the matrix type the body computes"),
     };
     syn::Error::new(
         item.sig.ident.span(),

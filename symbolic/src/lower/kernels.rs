@@ -23,8 +23,11 @@ use crate::ir::{Graph, NodeId, Op};
 pub enum Structure {
     /// `I_n ⊗ A` (`left`) or `A ⊗ I_n`: the factor A, and the identity's node.
     KronIdentity {
+        /// The factor A.
         a: NodeId,
+        /// The identity's node.
         identity: NodeId,
+        /// `I_n ⊗ A` rather than `A ⊗ I_n`.
         left: bool,
     },
     /// `diag(v)`.
@@ -32,7 +35,12 @@ pub enum Structure {
     /// `K(m,n)`: the commutation node.
     Commute(NodeId),
     /// `I ⊗ K ⊗ I` (or its transpose, `inverse`): the permutation node.
-    KronPerm { perm: NodeId, inverse: bool },
+    KronPerm {
+        /// The permutation node.
+        perm: NodeId,
+        /// Apply its transpose.
+        inverse: bool,
+    },
 }
 
 /// A product with a transposed factor, computed without forming the transpose.
@@ -47,8 +55,11 @@ pub enum Fused {
 
 /// How the matrix product `l r` is computed.
 pub enum Product {
+    /// The left factor acts by its structure.
     Structured(Structure),
+    /// A product with a transposed factor.
     Fused(Fused),
+    /// An ordinary dense product.
     Plain,
 }
 

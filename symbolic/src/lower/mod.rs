@@ -25,6 +25,7 @@ use crate::ir::{Graph, NodeId, Op};
 /// The graph `emit` reads: the roots of a readable graph, rewritten for speed, with the
 /// kernel decisions `emit` spells out.
 pub struct Lowered {
+    /// The lowered graph.
     pub graph: Graph,
     /// The lowered node of each root, in the order given.
     pub roots: Vec<NodeId>,

@@ -347,7 +347,7 @@ impl Scope<'_, '_> {
                 None
             }
             Ok(found) => Some(TypeDecl {
-                kind: found.kind,
+                shape: found.shape,
                 span: found.span,
             }),
             Err(error) => {

@@ -9,9 +9,9 @@ use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, GenericParam, Pat, PathArguments, ReturnType, Type};
 
 use super::{float_name, tokens_text};
-use crate::ast::{Param, ParamKind, TypeDecl};
+use crate::ast::{Param, TypeDecl};
 use crate::ctxt::Ctxt;
-use crate::ir::{Dim, ScalarType};
+use crate::ir::{Dim, ScalarType, Shape};
 
 const SUPPORTED_TYPES: &str = "the matcalc DSL supports `&Matrix<R, C>`, `&Vector<N>` (also by \
      value, optionally with `f32` as the last type argument) and the scalars `f64` and `f32`";
@@ -30,10 +30,10 @@ pub(super) struct Signature {
     pub returns: Option<TypeDecl>,
 }
 
-/// A DSL type as written: its shape kind, whether it was behind `&`, and its float type
+/// A DSL type as written: its shape, whether it was behind `&`, and its float type
 /// (a matrix without a third type argument is `f64`).
 pub(super) struct DslType {
-    pub kind: ParamKind,
+    pub shape: Shape,
     pub by_ref: bool,
     pub float: ScalarType,
     pub span: Span,
@@ -87,8 +87,8 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Ctxt) -> Signature {
         let Some((name, span)) = param_name(&typed.pat, errors) else {
             continue;
         };
-        let kind = match dsl_type(&typed.ty, &dims) {
-            Ok(ty) if ty.by_ref && ty.kind == ParamKind::Scalar => {
+        let shape = match dsl_type(&typed.ty, &dims) {
+            Ok(ty) if ty.by_ref && ty.shape == Shape::Scalar => {
                 errors.push(syn::Error::new(
                     ty.span,
                     format!(
@@ -96,27 +96,27 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Ctxt) -> Signature {
                         float_name(ty.float)
                     ),
                 ));
-                ParamKind::Scalar
+                Shape::Scalar
             }
             Ok(ty) => {
                 agree(ty.float, format!("`{name}`"), &typed.ty, errors);
                 params.push(Param {
                     name,
                     span,
-                    kind: ty.kind,
+                    shape: ty.shape,
                     by_ref: ty.by_ref,
                 });
                 continue;
             }
             Err(error) => {
                 errors.push(error);
-                ParamKind::Scalar
+                Shape::Scalar
             }
         };
         params.push(Param {
             name,
             span,
-            kind,
+            shape,
             by_ref: false,
         });
     }
@@ -135,7 +135,7 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Ctxt) -> Signature {
             Ok(ty) => {
                 agree(ty.float, "the return type".to_string(), written, errors);
                 Some(TypeDecl {
-                    kind: ty.kind,
+                    shape: ty.shape,
                     span: ty.span,
                 })
             }
@@ -303,7 +303,7 @@ fn read_type(ty: &Type, whole: &Type, dims: &[String]) -> Result<DslType, syn::E
             let rows = shape.next().ok_or_else(unsupported)?;
             let cols = shape.next().unwrap_or(Dim::Known(1));
             Ok(DslType {
-                kind: ParamKind::Matrix { rows, cols },
+                shape: Shape::Matrix(rows, cols),
                 by_ref: false,
                 float,
                 span: ty.span(),
@@ -315,7 +315,7 @@ fn read_type(ty: &Type, whole: &Type, dims: &[String]) -> Result<DslType, syn::E
 
 fn scalar(float: ScalarType, ty: &Type) -> DslType {
     DslType {
-        kind: ParamKind::Scalar,
+        shape: Shape::Scalar,
         by_ref: false,
         float,
         span: ty.span(),

@@ -3,8 +3,8 @@
 use syn::parse_quote;
 
 use super::function;
-use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, ParamKind};
-use crate::ir::{Dim, Func, ScalarType};
+use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function};
+use crate::ir::{Dim, Func, ScalarType, Shape};
 
 fn parse(item: syn::ItemFn) -> Function {
     function(&item).unwrap_or_else(|e| panic!("unexpected errors: {:?}", messages_of(e)))
@@ -111,8 +111,8 @@ fn body(item: syn::ItemFn) -> String {
     sexp(&f, &f.body)
 }
 
-fn matrix(rows: Dim, cols: Dim) -> ParamKind {
-    ParamKind::Matrix { rows, cols }
+fn matrix(rows: Dim, cols: Dim) -> Shape {
+    Shape::Matrix(rows, cols)
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn signature_with_known_dims() {
     let summary: Vec<_> = f
         .params
         .iter()
-        .map(|p| (p.name.as_str(), p.kind.clone(), p.by_ref))
+        .map(|p| (p.name.as_str(), p.shape.clone(), p.by_ref))
         .collect();
     assert_eq!(
         summary,
@@ -136,10 +136,10 @@ fn signature_with_known_dims() {
             ("W", matrix(Dim::Known(3), Dim::Known(4)), true),
             ("x", matrix(Dim::Known(4), Dim::Known(1)), true),
             ("y", matrix(Dim::Known(3), Dim::Known(1)), false),
-            ("s", ParamKind::Scalar, false),
+            ("s", Shape::Scalar, false),
         ]
     );
-    assert_eq!(f.returns.map(|r| r.kind), Some(ParamKind::Scalar));
+    assert_eq!(f.returns.map(|r| r.shape), Some(Shape::Scalar));
 }
 
 #[test]
@@ -155,11 +155,11 @@ fn signature_with_generic_dims_and_const_generic_typenum() {
     });
     assert_eq!(f.dims, ["M", "N", "K"]);
     let named = |s: &str| Dim::Named(s.into());
-    assert_eq!(f.params[0].kind, matrix(named("M"), named("K")));
-    assert_eq!(f.params[1].kind, matrix(named("K"), Dim::Known(17)));
-    assert_eq!(f.params[2].kind, matrix(Dim::Known(5), Dim::Known(1)));
+    assert_eq!(f.params[0].shape, matrix(named("M"), named("K")));
+    assert_eq!(f.params[1].shape, matrix(named("K"), Dim::Known(17)));
+    assert_eq!(f.params[2].shape, matrix(Dim::Known(5), Dim::Known(1)));
     assert_eq!(
-        f.returns.map(|r| r.kind),
+        f.returns.map(|r| r.shape),
         Some(matrix(named("M"), Dim::Known(17)))
     );
 }
@@ -317,7 +317,7 @@ fn lets_return_and_shadowing() {
     let names: Vec<_> = f.lets.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["r", "r", "s"]);
     assert_eq!(
-        f.lets[0].declared.as_ref().map(|d| d.kind.clone()),
+        f.lets[0].declared.as_ref().map(|d| d.shape.clone()),
         Some(matrix(Dim::Known(3), Dim::Known(1)))
     );
     assert!(f.lets[2].declared.is_none());

@@ -2,23 +2,10 @@
 //! `\lVert A \rVert^2`, `\operatorname{tr}(A)`, `\frac{a}{b}`.
 
 use super::{Notation, Prec};
-use crate::ir::{Dim, Func};
+use crate::ir::Dim;
+use crate::table::latex_command as command;
 
 pub(super) struct Latex;
-
-/// The LaTeX command of a function, where it has one (the elementwise ones say so in the
-/// operation table); the rest are set with `\operatorname`.
-fn command(func: &str) -> Option<&'static str> {
-    match func {
-        "det" => return Some(r"\det"),
-        "Φ" => return Some(r"\Phi"),
-        _ => {}
-    }
-    Func::ALL
-        .iter()
-        .find(|f| f.name() == func)
-        .and_then(|f| f.info().latex)
-}
 
 fn dim(d: &Dim) -> String {
     d.to_string().replace('·', r" \cdot ")

@@ -6,8 +6,8 @@
 //! One precedence walk (this module) decides structure and parentheses; the two notations
 //! (`unicode`, `latex` submodules) only supply tokens, so the two outputs always agree. A short
 //! formula is printed inline. A long one names its shared subterms once (`… where t₁ = W y,
-//! t₂ = σ(t₁) + y`, see [`shared`]), so its length grows with the graph, never with the number of
-//! paths through it; past [`MAX_CHARS`] it is not shown at all.
+//! t₂ = σ(t₁) + y`, see the `shared` submodule), so its length grows with the graph, never
+//! with the number of paths through it; past [`MAX_CHARS`] it is not shown at all.
 
 mod latex;
 mod shared;
@@ -16,7 +16,9 @@ mod tests;
 mod unicode;
 mod views;
 
+use crate::ast::Call;
 use crate::ir::{Dim, Func, Graph, NodeId, Op};
+use crate::table::call_name;
 
 pub use shared::{INLINE_MAX, MAX_CHARS};
 
@@ -217,18 +219,18 @@ impl Printer<'_> {
                 let (exp, prec) = self.expr(p);
                 self.postfix(a, &n.real_power(&exp, prec, elementwise(a)))
             }
-            Op::Trace(a) => self.call("tr", &[a]),
-            Op::Sum(a) => self.call("sum", &[a]),
-            Op::Det(a) => self.call("det", &[a]),
-            Op::Logdet(a) => self.call("logdet", &[a]),
-            Op::Atan2(y, x) => self.call("atan2", &[y, x]),
-            Op::Softmax(a) => self.call("softmax", &[a]),
-            Op::Logsumexp(a) => self.call("logsumexp", &[a]),
-            Op::SoftmaxCols(a) => self.call("softmax_cols", &[a]),
-            Op::SoftmaxRows(a) => self.call("softmax_rows", &[a]),
-            Op::LogsumexpCols(a) => self.call("logsumexp_cols", &[a]),
-            Op::LogsumexpRows(a) => self.call("logsumexp_rows", &[a]),
-            Op::Solve(a, b) => self.call("solve", &[a, b]),
+            Op::Trace(a) => self.call(call_name(Call::Trace), &[a]),
+            Op::Sum(a) => self.call(call_name(Call::Sum), &[a]),
+            Op::Det(a) => self.call(call_name(Call::Det), &[a]),
+            Op::Logdet(a) => self.call(call_name(Call::Logdet), &[a]),
+            Op::Atan2(y, x) => self.call(call_name(Call::Atan2), &[y, x]),
+            Op::Softmax(a) => self.call(call_name(Call::Softmax), &[a]),
+            Op::Logsumexp(a) => self.call(call_name(Call::Logsumexp), &[a]),
+            Op::SoftmaxCols(a) => self.call(call_name(Call::SoftmaxCols), &[a]),
+            Op::SoftmaxRows(a) => self.call(call_name(Call::SoftmaxRows), &[a]),
+            Op::LogsumexpCols(a) => self.call(call_name(Call::LogsumexpCols), &[a]),
+            Op::LogsumexpRows(a) => self.call(call_name(Call::LogsumexpRows), &[a]),
+            Op::Solve(a, b) => self.call(call_name(Call::Solve), &[a, b]),
             Op::Cholesky(a) => self.call("chol", &[a]),
             Op::Tril(a) => self.call("tril", &[a]),
             Op::Phi(a) => self.call("Φ", &[a]),
@@ -238,13 +240,13 @@ impl Printer<'_> {
                 let shown = if value.is_some() { short } else { path };
                 (n.name(shown), Prec::Atom)
             }
-            Op::Vec(a) => self.call("vec", &[a]),
+            Op::Vec(a) => self.call(call_name(Call::Vec), &[a]),
             Op::Unvec(a, ..) => self.call("unvec", &[a]),
             Op::Entry(a, i, j) => self.entry(a, i, j),
             Op::View(a, i, j, ref r, ref c) => self.view(a, i, j, r, c),
             Op::Blocks(ref r, ref c, ref blocks) => self.blocks(r, c, blocks),
-            Op::Diag(a) => self.call("diag", &[a]),
-            Op::Diagonal(a) => self.call("diagonal", &[a]),
+            Op::Diag(a) => self.call(call_name(Call::Diag), &[a]),
+            Op::Diagonal(a) => self.call(call_name(Call::Diagonal), &[a]),
             Op::KronAdjointLeft(a, b) => self.call("kron_adj_left", &[a, b]),
             Op::KronAdjointRight(a, b) => self.call("kron_adj_right", &[a, b]),
             Op::Dot(a, b) => (n.inner(&self.expr(a).0, &self.expr(b).0), Prec::Atom),

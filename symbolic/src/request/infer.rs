@@ -1,29 +1,27 @@
 //! Shape inference for variables whose shape nobody declared. Each such variable starts as a
-//! matrix with two fresh dimensions (`X_rows × X_cols`); a walk over the parsed expression
-//! unifies dimensions wherever an operation constrains them (`X * Y` makes `X_cols = Y_rows`,
-//! `tr(X)` makes `X_rows = X_cols`, a scalar result makes a 1×1 matrix).
+//! matrix with two fresh dimensions (`X_rows × X_cols`); a walk over the parsed expression runs
+//! each operation's shape rule (`shape::rules`, the one the checker uses) with dimensions that
+//! unify, so `X * Y` makes `X_cols = Y_rows`, `tr(X)` makes `X_rows = X_cols`, and a scalar
+//! result makes a 1×1 matrix. What the walk adds is only the DSL's own reading before lowering:
+//! a scalar operand of `+`, `-`, `*` broadcasts, the transpose of a scalar is the scalar, and
+//! `eye()`, `ones()`, `zeros()` take fresh dimensions that their context binds.
 //!
-//! This is best effort and never reports anything: a constraint it cannot satisfy is skipped,
-//! and `shape::lower`, which checks the resolved shapes for real, reports the mismatch in words.
+//! This is best effort and never reports anything: a rule that fails is skipped, and
+//! `shape::lower`, which checks the resolved shapes for real, reports the mismatch in words.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::ast::{Assembly, BinaryOp, Call, Expr, ExprKind, Function, ParamKind, Part};
-use crate::ir::Dim;
-
-/// What the walk knows about an expression's shape.
-#[derive(Clone, Debug)]
-enum S {
-    Scalar,
-    Mat(Dim, Dim),
-    /// `eye()`, `ones()`, `zeros()`: shaped by their context, which the walk does not track.
-    Unknown,
-}
+use crate::ast::{Assembly, BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, Part};
+use crate::ir::{Dim, NodeId, Op, Shape};
+use crate::shape::rules::{self, call_op, Dims};
 
 /// Fresh dimensions and what they have been unified with.
 pub(super) struct Unifier {
     flex: HashSet<String>,
     subst: HashMap<String, Dim>,
+    /// Dimensions made up for constants (`?0`, `?1`, ..: no user can spell them). They are bound
+    /// before a variable's, so that a variable never ends up with one.
+    anonymous: usize,
 }
 
 const ONE: Dim = Dim::Known(1);
@@ -35,34 +33,24 @@ impl Unifier {
         let mut u = Unifier {
             flex,
             subst: HashMap::new(),
+            anonymous: 0,
         };
-        let params: Vec<S> = f
-            .params
-            .iter()
-            .map(|p| match &p.kind {
-                ParamKind::Scalar => S::Scalar,
-                ParamKind::Matrix { rows, cols } => S::Mat(rows.clone(), cols.clone()),
-            })
-            .collect();
+        let params: Vec<Shape> = f.params.iter().map(|p| p.shape.clone()).collect();
         let mut locals = Vec::new();
         for binding in &f.lets {
             let mut s = u.expr(&binding.value, &params, &locals);
             if let Some(declared) = &binding.declared {
-                let d = match &declared.kind {
-                    ParamKind::Scalar => S::Scalar,
-                    ParamKind::Matrix { rows, cols } => S::Mat(rows.clone(), cols.clone()),
-                };
-                u.same(&s, &d);
+                u.conform(&s, &declared.shape);
                 // Outside data has only its declared shape.
-                if matches!(s, S::Unknown) {
-                    s = d;
+                if matches!(binding.value.kind, ExprKind::Outside(_)) {
+                    s = declared.shape.clone();
                 }
             }
             locals.push(s);
         }
         let result = u.expr(&f.body, &params, &locals);
         if want_scalar {
-            u.scalar(&result);
+            u.conform(&result, &Shape::Scalar);
         }
         u
     }
@@ -79,155 +67,179 @@ impl Unifier {
         }
     }
 
-    fn unify(&mut self, a: &Dim, b: &Dim) {
+    /// Makes `a` and `b` equal where fresh dimensions allow; whether they are.
+    fn unify(&mut self, a: &Dim, b: &Dim) -> bool {
         let (a, b) = (self.resolve(a), self.resolve(b));
-        if a == b {
-            return;
+        if a.equiv(&b) {
+            return true;
         }
-        // Bind the second to the first when both are fresh, so `tr(X)` keeps `X_rows` and
-        // `X * Y` makes Y `X_cols × Y_cols`.
+        let is_anonymous = |d: &Dim| matches!(d, Dim::Named(n) if n.starts_with('?'));
+        // A constant's dimension first; then bind the second to the first when both are fresh,
+        // so `tr(X)` keeps `X_rows` and `X * Y` makes Y `X_cols × Y_cols`.
+        let (a, b) = if is_anonymous(&a) { (b, a) } else { (a, b) };
         match (&a, &b) {
             (other, Dim::Named(n)) | (Dim::Named(n), other)
                 if self.flex.contains(n) && bindable(other, n) =>
             {
                 self.subst.insert(n.clone(), other.clone());
+                true
             }
             (Dim::Prod(a1, a2), Dim::Prod(b1, b2)) => {
-                self.unify(a1, b1);
-                self.unify(a2, b2);
+                let (a1, a2, b1, b2) = (a1.clone(), a2.clone(), b1.clone(), b2.clone());
+                self.unify(&a1, &b1) & self.unify(&a2, &b2)
             }
-            _ => {}
+            _ => false,
         }
     }
 
-    fn same(&mut self, a: &S, b: &S) {
-        match (a, b) {
-            (S::Mat(r1, c1), S::Mat(r2, c2)) => {
+    /// Makes `shape` what a place declared as `want` accepts (a 1×1 matrix where a scalar is
+    /// wanted).
+    fn conform(&mut self, shape: &Shape, want: &Shape) {
+        match (shape, want) {
+            (Shape::Matrix(r1, c1), Shape::Matrix(r2, c2)) => {
                 self.unify(r1, r2);
                 self.unify(c1, c2);
             }
-            (S::Mat(..), S::Scalar) => self.scalar(a),
-            (S::Scalar, S::Mat(..)) => self.scalar(b),
+            (Shape::Matrix(r, c), Shape::Scalar) => {
+                self.unify(r, &ONE);
+                self.unify(c, &ONE);
+            }
             _ => {}
         }
     }
 
-    fn scalar(&mut self, s: &S) {
-        if let S::Mat(r, c) = s {
-            self.unify(r, &ONE);
-            self.unify(c, &ONE);
-        }
+    /// A dimension nothing is known about yet.
+    fn fresh(&mut self) -> Dim {
+        let name = format!("?{}", self.anonymous);
+        self.anonymous += 1;
+        self.flex.insert(name.clone());
+        Dim::Named(name)
     }
 
-    fn square(&mut self, s: &S) {
-        if let S::Mat(r, c) = s {
-            self.unify(r, c);
-        }
+    /// A matrix nothing is known about: a constant's shape, or what a failed rule leaves.
+    fn unknown(&mut self) -> Shape {
+        Shape::Matrix(self.fresh(), self.fresh())
     }
 
-    fn column(&mut self, s: &S) {
-        if let S::Mat(_, c) = s {
-            self.unify(c, &ONE);
-        }
+    /// The shape rule of `op`, whose operand `NodeId(i)` has shape `operands[i]`.
+    fn rule(&mut self, op: &Op, operands: &[Shape], params: &[Shape]) -> Option<Shape> {
+        rules::rule(
+            op,
+            &mut Inference {
+                u: self,
+                operands,
+                params,
+            },
+        )
+        .ok()
     }
 
-    fn expr(&mut self, e: &Expr, params: &[S], locals: &[S]) -> S {
+    fn expr(&mut self, e: &Expr, params: &[Shape], locals: &[Shape]) -> Shape {
         let sub = |u: &mut Unifier, e: &Expr| u.expr(e, params, locals);
-        match &e.kind {
-            ExprKind::Param(i) => params.get(*i).cloned().unwrap_or(S::Unknown),
-            ExprKind::Local(i) => locals.get(*i).cloned().unwrap_or(S::Unknown),
-            ExprKind::Literal(_) | ExprKind::NamedConst(..) => S::Scalar,
-            ExprKind::Constant(_) => S::Unknown,
-            ExprKind::Neg(a) => sub(self, a),
+        let (x, y) = (NodeId(0), NodeId(1));
+        let shape = match &e.kind {
+            ExprKind::Param(i) => params.get(*i).cloned(),
+            ExprKind::Local(i) => locals.get(*i).cloned(),
+            ExprKind::Literal(_) | ExprKind::NamedConst(..) => Some(Shape::Scalar),
+            ExprKind::Constant(ConstantKind::Eye) => {
+                let n = self.fresh();
+                Some(Shape::Matrix(n.clone(), n))
+            }
+            ExprKind::Constant(ConstantKind::Ones | ConstantKind::Zeros) => None,
+            ExprKind::Neg(a) => Some(sub(self, a)),
             ExprKind::Binary(op, a, b) => {
                 let (a, b) = (sub(self, a), sub(self, b));
-                match op {
-                    // A scalar operand adds to every entry (`x + 1.0`): no constraint.
-                    BinaryOp::Add | BinaryOp::Sub => {
-                        match (&a, &b) {
-                            (S::Scalar, S::Mat(..)) => return b,
-                            (S::Mat(..), S::Scalar) => return a,
-                            _ => self.same(&a, &b),
-                        }
-                        if matches!(a, S::Unknown) {
-                            b
-                        } else {
-                            a
-                        }
-                    }
-                    BinaryOp::Mul => match (a, b) {
-                        (S::Scalar, other) | (other, S::Scalar) => other,
-                        (S::Mat(r, k1), S::Mat(k2, c)) => {
-                            self.unify(&k1, &k2);
-                            S::Mat(r, c)
-                        }
-                        _ => S::Unknown,
-                    },
-                    BinaryOp::Div => {
-                        self.scalar(&b);
-                        a
-                    }
+                match (op, &a, &b) {
+                    // A scalar operand broadcasts (`x + 1.0`, `2.0 * X`).
+                    (BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul, Shape::Scalar, _) => Some(b),
+                    (BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul, _, Shape::Scalar) => Some(a),
+                    (BinaryOp::Add | BinaryOp::Sub, ..) => self
+                        .rule(&Op::Add(x, y), &[a.clone(), b], params)
+                        .or(Some(a)),
+                    (BinaryOp::Mul, ..) => self.rule(&Op::MatMul(x, y), &[a, b], params),
+                    (BinaryOp::Div, ..) => self
+                        .rule(&Op::Div(x, y), &[a.clone(), b], params)
+                        .or(Some(a)),
                 }
             }
             ExprKind::Call(call, args) => {
-                let shapes: Vec<S> = args.iter().map(|a| sub(self, a)).collect();
-                let a = shapes.first().cloned().unwrap_or(S::Unknown);
-                self.call(*call, a, shapes.get(1))
+                let shapes: Vec<Shape> = args.iter().map(|a| sub(self, a)).collect();
+                match (call, shapes.as_slice()) {
+                    (Call::Transpose, [Shape::Scalar]) => Some(Shape::Scalar),
+                    (Call::Softmax, [s]) => {
+                        let _ = rules::softmax_operand(
+                            s,
+                            &mut Inference {
+                                u: self,
+                                operands: &shapes,
+                                params,
+                            },
+                        );
+                        Some(s.clone())
+                    }
+                    _ => {
+                        let ids: Vec<NodeId> = (0..shapes.len() as u32).map(NodeId).collect();
+                        call_op(*call, &ids).and_then(|op| self.rule(&op, &shapes, params))
+                    }
+                }
             }
-            ExprKind::Outside(_) => S::Unknown,
+            ExprKind::Outside(_) => None,
             ExprKind::Part(a, part) => {
                 let a = sub(self, a);
-                self.part(a, part)
+                Some(self.part(a, part))
             }
             ExprKind::Assemble(kind, rows) => {
-                let shapes: Vec<Vec<S>> = rows
+                let shapes: Vec<Vec<Shape>> = rows
                     .iter()
                     .map(|row| row.iter().map(|e| sub(self, e)).collect())
                     .collect();
                 self.assemble(*kind, &shapes)
             }
-        }
+        };
+        shape.unwrap_or_else(|| self.unknown())
     }
 
-    /// `x[i]` makes x a column unless it is known to be a row; a view has its sizes, all
-    /// of the operand's where a size is not given.
-    fn part(&mut self, a: S, part: &Part) -> S {
+    /// `x[i]` makes x a column unless it is known to be a row; a view has its sizes, all of
+    /// the operand's where a size is not given.
+    fn part(&mut self, a: Shape, part: &Part) -> Shape {
         match part {
             Part::Entry(_) => {
-                if let S::Mat(r, _) = &a {
+                if let Shape::Matrix(r, c) = &a {
                     if !self.resolve(r).is_one() {
-                        self.column(&a);
+                        self.unify(c, &ONE);
                     }
                 }
-                S::Scalar
+                Shape::Scalar
             }
-            Part::EntryAt(..) => S::Scalar,
+            Part::EntryAt(..) => Shape::Scalar,
             Part::Block { rows, cols, .. } => match a {
-                S::Mat(r, c) => S::Mat(rows.clone().unwrap_or(r), cols.clone().unwrap_or(c)),
+                Shape::Matrix(r, c) => {
+                    Shape::Matrix(rows.clone().unwrap_or(r), cols.clone().unwrap_or(c))
+                }
                 other => other,
             },
         }
     }
 
     /// Blocks of one block row share their height, of one block column their width; the
-    /// total is known where every block's size is.
-    fn assemble(&mut self, kind: Assembly, rows: &[Vec<S>]) -> S {
+    /// total is known where every block's size along the stacking direction is.
+    fn assemble(&mut self, kind: Assembly, rows: &[Vec<Shape>]) -> Option<Shape> {
         if kind == Assembly::Grid {
-            rows.iter().flatten().for_each(|s| self.scalar(s));
+            for s in rows.iter().flatten() {
+                self.conform(s, &Shape::Scalar);
+            }
             let width = rows.first().map_or(0, Vec::len);
-            return S::Mat(Dim::Known(rows.len()), Dim::Known(width));
+            return Some(Shape::Matrix(Dim::Known(rows.len()), Dim::Known(width)));
         }
         let blocks: Vec<(Dim, Dim)> = rows
             .iter()
             .flatten()
             .map(|s| match s {
-                S::Mat(r, c) => (self.resolve(r), self.resolve(c)),
-                _ => (ONE, ONE),
+                Shape::Matrix(r, c) => (self.resolve(r), self.resolve(c)),
+                Shape::Scalar => (ONE, ONE),
             })
             .collect();
-        let Some((r0, c0)) = blocks.first().cloned() else {
-            return S::Unknown;
-        };
+        let (r0, c0) = blocks.first().cloned()?;
         let vertical = kind == Assembly::VStack;
         for (r, c) in &blocks[1..] {
             if vertical {
@@ -240,104 +252,40 @@ impl Unifier {
             .iter()
             .map(|(r, c)| if vertical { r.known() } else { c.known() })
             .sum();
-        match (along, vertical) {
-            (Some(n), true) => S::Mat(Dim::Known(n), self.resolve(&c0)),
-            (Some(n), false) => S::Mat(self.resolve(&r0), Dim::Known(n)),
-            (None, _) => S::Unknown,
+        match (along?, vertical) {
+            (n, true) => Some(Shape::Matrix(Dim::Known(n), self.resolve(&c0))),
+            (n, false) => Some(Shape::Matrix(self.resolve(&r0), Dim::Known(n))),
         }
     }
+}
 
-    fn call(&mut self, call: Call, a: S, b: Option<&S>) -> S {
-        match call {
-            Call::Transpose => match a {
-                S::Mat(r, c) => S::Mat(c, r),
-                other => other,
-            },
-            Call::Trace | Call::Det | Call::Logdet => {
-                self.square(&a);
-                S::Scalar
-            }
-            Call::Sum | Call::Mean | Call::Norm | Call::NormSq | Call::Logsumexp => S::Scalar,
-            Call::Inv | Call::MatPow(_) => {
-                self.square(&a);
-                a
-            }
-            Call::Dot => {
-                if let Some(b) = b {
-                    self.same(&a, b);
-                }
-                S::Scalar
-            }
-            Call::Hadamard | Call::ElemDiv | Call::Atan2 => {
-                if let Some(b) = b {
-                    self.same(&a, b);
-                }
-                a
-            }
-            Call::Kron => match (a, b) {
-                (S::Mat(ra, ca), Some(S::Mat(rb, cb))) => S::Mat(
-                    Dim::product(&self.resolve(&ra), &self.resolve(rb)),
-                    Dim::product(&self.resolve(&ca), &self.resolve(cb)),
-                ),
-                _ => S::Unknown,
-            },
-            Call::Vec => match a {
-                S::Mat(r, c) => S::Mat(Dim::product(&self.resolve(&r), &self.resolve(&c)), ONE),
-                other => other,
-            },
-            Call::Diag => {
-                self.column(&a);
-                match a {
-                    S::Mat(r, _) => S::Mat(r.clone(), r),
-                    other => other,
-                }
-            }
-            Call::Diagonal => {
-                self.square(&a);
-                match a {
-                    S::Mat(r, _) => S::Mat(r, ONE),
-                    other => other,
-                }
-            }
-            // `shape::rules::softmax_operand`: a vector. A row stays a row; anything not yet
-            // known to be one becomes a column.
-            Call::Softmax => {
-                if let S::Mat(r, c) = &a {
-                    if !self.resolve(r).is_one() && !self.resolve(c).is_one() {
-                        self.column(&a);
-                    }
-                }
-                a
-            }
-            Call::Map(_) | Call::SoftmaxCols | Call::SoftmaxRows => a,
-            Call::LogsumexpCols => match a {
-                S::Mat(_, c) => S::Mat(ONE, c),
-                other => other,
-            },
-            Call::LogsumexpRows => match a {
-                S::Mat(r, _) => S::Mat(r, ONE),
-                other => other,
-            },
-            Call::Cholesky => {
-                self.square(&a);
-                a
-            }
-            Call::Solve => {
-                self.square(&a);
-                match (&a, b) {
-                    (S::Mat(r, _), Some(S::Mat(rb, _))) => {
-                        self.unify(r, rb);
-                        b.cloned().unwrap_or(S::Unknown)
-                    }
-                    _ => b.cloned().unwrap_or(S::Unknown),
-                }
-            }
-            Call::Powf => {
-                if let Some(p) = b {
-                    self.scalar(p);
-                }
-                a
-            }
+/// The rules' view of the walk: operands by position, dimensions that unify.
+struct Inference<'a> {
+    u: &'a mut Unifier,
+    operands: &'a [Shape],
+    params: &'a [Shape],
+}
+
+impl Dims for Inference<'_> {
+    fn shape(&self, id: NodeId) -> Shape {
+        self.operands
+            .get(id.0 as usize)
+            .cloned()
+            .unwrap_or(Shape::Scalar)
+    }
+    fn param(&self, i: usize) -> Shape {
+        self.params.get(i).cloned().unwrap_or(Shape::Scalar)
+    }
+    fn same(&mut self, a: &Dim, b: &Dim) -> bool {
+        self.u.unify(a, b)
+    }
+    fn resolve(&self, d: &Dim) -> Dim {
+        self.u.resolve(d)
+    }
+    fn scalar(&mut self, shape: &Shape) -> bool {
+        match shape {
+            Shape::Scalar => true,
+            Shape::Matrix(r, c) => self.u.unify(r, &ONE) & self.u.unify(c, &ONE),
         }
     }
 }

@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use syn::visit::Visit;
 
-use crate::ast::{self, ParamKind};
+use crate::ast;
 use crate::ir::{Dim, Graph, NodeId, Shape};
 use crate::{parse, shape};
 
@@ -26,9 +26,11 @@ use crate::{parse, shape};
 /// appearance in the expression, then declared variables the expression does not use.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Variable {
+    /// Its name in the expression.
     pub name: String,
     /// The shape used: as declared, or as inferred (possibly with generic dimensions left).
-    pub kind: ParamKind,
+    pub shape: Shape,
+    /// Its shape was declared (`--shape`) rather than inferred.
     pub declared: bool,
 }
 
@@ -38,9 +40,13 @@ pub struct Prepared {
     /// a matcalc attribute, so it can be fed to `generate::generate`. The return type is the
     /// value's type (`f64` for a scalar or, when a scalar was asked for, a 1×1 result).
     pub item: syn::ItemFn,
+    /// `item` parsed.
     pub function: ast::Function,
+    /// The shaped graph of the function.
     pub graph: Graph,
+    /// The node of the expression's value.
     pub value: NodeId,
+    /// The variables, in the function's parameter order.
     pub variables: Vec<Variable>,
     /// Generic dimensions, declared ones first, then those left over from inference.
     pub dims: Vec<String>,
@@ -50,7 +56,9 @@ pub struct Prepared {
 /// the synthetic signature rather than the expression).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The message, in words.
     pub message: String,
+    /// The byte range in the expression it points at.
     pub range: Option<Range<usize>>,
 }
 
@@ -60,7 +68,7 @@ pub struct Diagnostic {
 /// (a gradient or Hessian): inference then takes a matrix result to be 1×1.
 pub fn prepare(
     expr: &str,
-    declared: &[(String, ParamKind)],
+    declared: &[(String, Shape)],
     name: &str,
     want_scalar: bool,
 ) -> Result<Prepared, Vec<Diagnostic>> {
@@ -68,23 +76,23 @@ pub fn prepare(
     let block: syn::Block =
         syn::parse_str(&block_src).map_err(|e| diagnostics(e, 2, expr.len()))?;
     let mut variables: Vec<Variable> = Vec::new();
-    let mut push = |name: &str, kind: Option<&ParamKind>| {
+    let mut push = |name: &str, shape: Option<&Shape>| {
         if variables.iter().any(|v| v.name == name) {
             return;
         }
-        let (kind, declared) = match kind {
-            Some(kind) => (kind.clone(), true),
+        let (shape, declared) = match shape {
+            Some(shape) => (shape.clone(), true),
             None => (
-                ParamKind::Matrix {
-                    rows: Dim::Named(format!("{name}_rows")),
-                    cols: Dim::Named(format!("{name}_cols")),
-                },
+                Shape::Matrix(
+                    Dim::Named(format!("{name}_rows")),
+                    Dim::Named(format!("{name}_cols")),
+                ),
                 false,
             ),
         };
         variables.push(Variable {
             name: name.to_string(),
-            kind,
+            shape,
             declared,
         });
     };
@@ -94,19 +102,19 @@ pub fn prepare(
             declared.iter().find(|(n, _)| *n == free).map(|d| &d.1),
         );
     }
-    for (n, kind) in declared {
-        push(n, Some(kind));
+    for (n, shape) in declared {
+        push(n, Some(shape));
     }
     let mut declared_dims = Vec::new();
     for v in variables.iter().filter(|v| v.declared) {
-        named_dims(&v.kind, &mut declared_dims);
+        named_dims(&v.shape, &mut declared_dims);
     }
     let fresh: HashSet<String> = variables
         .iter()
         .filter(|v| !v.declared)
         .flat_map(|v| {
             let mut dims = Vec::new();
-            named_dims(&v.kind, &mut dims);
+            named_dims(&v.shape, &mut dims);
             dims
         })
         .collect();
@@ -115,14 +123,14 @@ pub fn prepare(
     let all_dims = |variables: &[Variable]| {
         let mut dims = declared_dims.clone();
         for v in variables {
-            named_dims(&v.kind, &mut dims);
+            named_dims(&v.shape, &mut dims);
         }
         dims
     };
     let first = build(name, &all_dims(&variables), &variables, None, expr)?;
     let unifier = infer::Unifier::infer(&first.function, fresh, want_scalar);
     for v in variables.iter_mut().filter(|v| !v.declared) {
-        if let ParamKind::Matrix { rows, cols } = &mut v.kind {
+        if let Shape::Matrix(rows, cols) = &mut v.shape {
             *rows = unifier.resolve(rows);
             *cols = unifier.resolve(cols);
         }
@@ -176,19 +184,19 @@ pub fn dim_type(d: &Dim) -> String {
 }
 
 /// The Rust spelling of a variable's type: `f64`, `&Vector<U3>`, `&Matrix<M, N>`.
-pub fn param_type(kind: &ParamKind) -> String {
-    match kind {
-        ParamKind::Scalar => "f64".to_string(),
-        ParamKind::Matrix { rows, cols } if cols.is_one() => {
+pub fn param_type(shape: &Shape) -> String {
+    match shape {
+        Shape::Scalar => "f64".to_string(),
+        Shape::Matrix(rows, cols) if cols.is_one() => {
             format!("&Vector<{}>", dim_type(rows))
         }
-        ParamKind::Matrix { rows, cols } => {
+        Shape::Matrix(rows, cols) => {
             format!("&Matrix<{}, {}>", dim_type(rows), dim_type(cols))
         }
     }
 }
 
-fn named_dims(kind: &ParamKind, out: &mut Vec<String>) {
+fn named_dims(shape: &Shape, out: &mut Vec<String>) {
     fn walk(d: &Dim, out: &mut Vec<String>) {
         match d {
             Dim::Named(n) if !out.contains(n) => out.push(n.clone()),
@@ -199,7 +207,7 @@ fn named_dims(kind: &ParamKind, out: &mut Vec<String>) {
             _ => {}
         }
     }
-    if let ParamKind::Matrix { rows, cols } = kind {
+    if let Shape::Matrix(rows, cols) = shape {
         walk(rows, out);
         walk(cols, out);
     }
@@ -220,7 +228,7 @@ fn source(
     }
     let params: Vec<String> = variables
         .iter()
-        .map(|v| format!("{}: {}", v.name, param_type(&v.kind)))
+        .map(|v| format!("{}: {}", v.name, param_type(&v.shape)))
         .collect();
     let _ = write!(s, "({})", params.join(", "));
     if let Some(ret) = returns {

@@ -1,20 +1,16 @@
 use super::*;
-use crate::ast::ParamKind;
 use crate::print;
 
-fn matrix(r: usize, c: usize) -> ParamKind {
-    ParamKind::Matrix {
-        rows: Dim::Known(r),
-        cols: Dim::Known(c),
-    }
+fn matrix(r: usize, c: usize) -> Shape {
+    Shape::Matrix(Dim::Known(r), Dim::Known(c))
 }
 
-fn shape_of(p: &Prepared, name: &str) -> ParamKind {
+fn shape_of(p: &Prepared, name: &str) -> Shape {
     p.variables
         .iter()
         .find(|v| v.name == name)
         .unwrap()
-        .kind
+        .shape
         .clone()
 }
 
@@ -38,10 +34,7 @@ fn undeclared_shapes_are_inferred_from_the_expression() {
     let p = prepare("sum(X * Y)", &declared, "f", true).unwrap();
     assert_eq!(
         shape_of(&p, "Y"),
-        ParamKind::Matrix {
-            rows: Dim::Known(3),
-            cols: Dim::Named("Y_cols".into())
-        }
+        Shape::Matrix(Dim::Known(3), Dim::Named("Y_cols".into()))
     );
     assert_eq!(p.dims, vec!["Y_cols".to_string()]);
     assert!(!p.variables[1].declared);
@@ -123,10 +116,7 @@ fn softmax_inference_follows_the_checkers_vector_rule() {
     let p = prepare("sum(softmax(x))", &[], "f", true).unwrap();
     assert_eq!(
         shape_of(&p, "x"),
-        ParamKind::Matrix {
-            rows: Dim::Named("x_rows".into()),
-            cols: Dim::Known(1)
-        }
+        Shape::Matrix(Dim::Named("x_rows".into()), Dim::Known(1))
     );
     // A declared row stays a row; a declared matrix is the checker's error.
     let p = prepare(
@@ -146,4 +136,17 @@ fn softmax_inference_follows_the_checkers_vector_rule() {
     .err()
     .unwrap();
     assert!(errors[0].message.contains("softmax_cols"), "{errors:?}");
+}
+
+#[test]
+fn inference_runs_the_checkers_rules_so_solve_and_constants_shape_their_operands() {
+    // solve(A, b): the rule makes A square with b's row count.
+    let declared = [("b".to_string(), matrix(4, 1))];
+    let p = prepare("sum(solve(A, b))", &declared, "f", true).unwrap();
+    assert_eq!(shape_of(&p, "A"), matrix(4, 4));
+    // `eye()` is square, so an undeclared matrix multiplied entrywise by it is square too.
+    let p = prepare("sum(hadamard(X, eye()))", &[], "f", true).unwrap();
+    let (rows, cols) = shape_of(&p, "X").dims();
+    assert_eq!(rows, cols);
+    assert_eq!(p.dims.len(), 1, "{:?}", p.dims);
 }

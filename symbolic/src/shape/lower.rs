@@ -13,11 +13,11 @@
 mod tests;
 mod views;
 
-use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, ParamKind, TypeDecl};
+use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, TypeDecl};
 use crate::ctxt::Ctxt;
 use crate::ir::{self, Dim, Graph, NodeId, Op, Shape};
 use crate::parse::float_name;
-use crate::shape::rules::{infer, softmax_operand, Mismatch};
+use crate::shape::rules::{call_op, check_softmax_operand, infer, Mismatch};
 use crate::table::call_name;
 
 /// A lowered function: its graph and the node of its value.
@@ -33,14 +33,14 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
         .iter()
         .map(|p| ir::Param {
             name: p.name.clone(),
-            shape: kind_shape(&p.kind),
+            shape: p.shape.clone(),
             span: p.span,
         })
         // Outside data are constant inputs after the parameters (never differentiated: the
         // attributes name parameters only).
         .chain(f.outside.iter().map(|o| ir::Param {
             name: o.name.clone(),
-            shape: kind_shape(&o.kind),
+            shape: o.shape.clone(),
             span: o.span,
         }))
         .collect();
@@ -52,17 +52,17 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
     };
     // Parameters first, so that node i is parameter i whatever the body uses.
     for (i, p) in f.params.iter().enumerate() {
-        cx.graph.intern(Op::Param(i), kind_shape(&p.kind), p.span);
+        cx.graph.intern(Op::Param(i), p.shape.clone(), p.span);
     }
     for (i, o) in f.outside.iter().enumerate() {
         cx.graph
-            .intern(Op::Param(f.params.len() + i), kind_shape(&o.kind), o.span);
+            .intern(Op::Param(f.params.len() + i), o.shape.clone(), o.span);
     }
     for binding in &f.lets {
         let hint = binding
             .declared
             .as_ref()
-            .map_or(Hint::None, |d| Hint::of(&kind_shape(&d.kind)));
+            .map_or(Hint::None, |d| Hint::of(&d.shape));
         let value = cx
             .expr(&binding.value, &hint)
             .and_then(|id| match &binding.declared {
@@ -80,7 +80,7 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
     let hint = f
         .returns
         .as_ref()
-        .map_or(Hint::None, |d| Hint::of(&kind_shape(&d.kind)));
+        .map_or(Hint::None, |d| Hint::of(&d.shape));
     let value = cx.expr(&f.body, &hint).and_then(|id| match &f.returns {
         Some(declared) => cx.conform(id, &f.body, declared, "the body", "the function returns"),
         None => Some(id),
@@ -92,13 +92,6 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
         graph: cx.graph,
         value,
     })
-}
-
-fn kind_shape(kind: &ParamKind) -> Shape {
-    match kind {
-        ParamKind::Scalar => Shape::Scalar,
-        ParamKind::Matrix { rows, cols } => Shape::matrix(rows.clone(), cols.clone()),
-    }
 }
 
 fn is_one_by_one(shape: &Shape) -> bool {
@@ -212,7 +205,7 @@ impl Lowering<'_> {
     fn expr(&mut self, e: &Expr, hint: &Hint) -> Option<NodeId> {
         match &e.kind {
             ExprKind::Param(i) => {
-                let shape = kind_shape(&self.f.params.get(*i)?.kind);
+                let shape = self.f.params.get(*i)?.shape.clone();
                 Some(self.graph.intern(Op::Param(*i), shape, e.span))
             }
             ExprKind::Local(i) => self.locals.get(*i).copied().flatten(),
@@ -233,7 +226,7 @@ impl Lowering<'_> {
             ExprKind::Outside(i) => {
                 let o = self.f.outside.get(*i)?;
                 let id = Op::Param(self.f.params.len() + i);
-                Some(self.graph.intern(id, kind_shape(&o.kind), e.span))
+                Some(self.graph.intern(id, o.shape.clone(), e.span))
             }
             ExprKind::NamedConst(path, value) => Some(self.graph.intern(
                 Op::Const(path.clone(), value.map(f64::to_bits)),
@@ -491,7 +484,7 @@ impl Lowering<'_> {
                 };
                 let x = self.expr(a, &arg_hint)?;
                 if call == Call::Softmax {
-                    if let Err(mismatch) = softmax_operand(self.graph.shape(x)) {
+                    if let Err(mismatch) = check_softmax_operand(&self.graph, self.graph.shape(x)) {
                         let message =
                             format!("{mismatch}: `{}` is {}", a.text, self.graph.shape(x));
                         self.errors.push(e.error(message));
@@ -501,26 +494,6 @@ impl Lowering<'_> {
                 let op = match call {
                     // The transpose of a scalar is the scalar.
                     Call::Transpose if self.graph.shape(x).is_scalar() => return Some(x),
-                    Call::Transpose => Op::Transpose(x),
-                    Call::Trace => Op::Trace(x),
-                    Call::Sum => Op::Sum(x),
-                    Call::Det => Op::Det(x),
-                    Call::Logdet => Op::Logdet(x),
-                    Call::Inv => Op::Inv(x),
-                    Call::Norm => Op::Norm(x),
-                    Call::NormSq => Op::NormSq(x),
-                    Call::Vec => Op::Vec(x),
-                    Call::Diag => Op::Diag(x),
-                    Call::Diagonal => Op::Diagonal(x),
-                    Call::Map(func) => Op::Map(func, x),
-                    Call::MatPow(k) => Op::MatPow(x, k),
-                    Call::Softmax => Op::Softmax(x),
-                    Call::Logsumexp => Op::Logsumexp(x),
-                    Call::SoftmaxCols => Op::SoftmaxCols(x),
-                    Call::SoftmaxRows => Op::SoftmaxRows(x),
-                    Call::LogsumexpCols => Op::LogsumexpCols(x),
-                    Call::LogsumexpRows => Op::LogsumexpRows(x),
-                    Call::Cholesky => Op::Cholesky(x),
                     // mean(A) = sum(A) / sum(𝟙): the count folds to a number for known shapes.
                     Call::Mean => {
                         let sum = self.node(e, Op::Sum(x), name, &[a])?;
@@ -528,15 +501,10 @@ impl Lowering<'_> {
                         let count = self.graph.make(Op::Sum(ones), e.span);
                         Op::Div(sum, count)
                     }
-                    Call::Dot
-                    | Call::Hadamard
-                    | Call::ElemDiv
-                    | Call::Kron
-                    | Call::Powf
-                    | Call::Solve
-                    | Call::Atan2 => {
-                        return self.arity_error(e, name);
-                    }
+                    _ => match call_op(call, &[x]) {
+                        Some(op) => op,
+                        None => return self.arity_error(e, name),
+                    },
                 };
                 self.node(e, op, name, &[a])
             }
@@ -596,7 +564,7 @@ impl Lowering<'_> {
         subject: &str,
         declared_as: &str,
     ) -> Option<NodeId> {
-        let want = kind_shape(&declared.kind);
+        let want = declared.shape.clone();
         let have = self.graph.shape(id).clone();
         if have == want {
             return Some(id);

@@ -18,6 +18,7 @@ mod rules;
 mod structure;
 #[cfg(test)]
 mod tests;
+mod vecs;
 mod views;
 
 use proc_macro2::Span;

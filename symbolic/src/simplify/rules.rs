@@ -23,6 +23,9 @@ use crate::ir::{Graph, NodeId, Op};
 
 impl Graph {
     pub(super) fn rewrite(&mut self, op: &Op, sp: Span) -> Option<NodeId> {
+        if let Some(id) = self.rw_vec_forms(op, sp) {
+            return Some(id);
+        }
         match *op {
             Op::Add(a, b) => self.rw_add(a, b, sp),
             Op::Sub(a, b) => self.rw_sub(a, b, sp),

@@ -224,6 +224,21 @@ pub fn call_name(call: Call) -> &'static str {
     }
 }
 
+/// The LaTeX command of a printed function name, where LaTeX has one: the elementwise
+/// functions' from their rows, `det` and `Φ` (the Cholesky mask) here; the printer sets the
+/// rest with `\operatorname`.
+pub fn latex_command(printed: &str) -> Option<&'static str> {
+    match printed {
+        "det" => return Some(r"\det"),
+        "Φ" => return Some(r"\Phi"),
+        _ => {}
+    }
+    Func::ALL
+        .iter()
+        .find(|f| f.name() == printed)
+        .and_then(|f| f.info().latex)
+}
+
 /// The DSL spelling of names people reach for from nalgebra, ndarray or maths.
 pub fn did_you_mean(name: &str, form: Form) -> Option<&'static str> {
     Some(match name {

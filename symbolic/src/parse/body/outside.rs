@@ -132,7 +132,7 @@ impl Scope<'_, '_> {
         self.outside.push(Outside {
             name: ident.unraw().to_string(),
             span: ident.span(),
-            kind: decl.kind.clone(),
+            shape: decl.shape.clone(),
             ty: ty.to_token_stream(),
             tokens,
             params,

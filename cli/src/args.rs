@@ -1,8 +1,7 @@
 //! The command line: subcommands, flags, help texts with examples, and the `--shape` syntax.
 
 use clap::{Args, Parser, Subcommand};
-use matcalc_symbolic::ast::ParamKind;
-use matcalc_symbolic::ir::Dim;
+use matcalc_symbolic::ir::{Dim, Shape};
 use matcalc_symbolic::table;
 
 const EXAMPLES: &str = "\
@@ -82,8 +81,8 @@ fn wrap(text: &str, width: usize) -> String {
 #[command(
     name = "matcalc",
     version,
-    about = "Matrix calculus in the terminal: gradients, Jacobians and Hessians of matrix \
-             expressions in closed form, with shapes checked",
+    about = "Matrix calculus in the terminal: gradients, Jacobians, Hessians and their \
+             products of matrix expressions in closed form, with shapes checked",
     long_about = None,
     after_help = EXAMPLES,
     arg_required_else_help = true
@@ -104,6 +103,42 @@ pub enum Command {
     /// The Hessian ∂²φ/∂(vec X)∂(vec X)ᵀ of a scalar expression φ ((m·n)×(m·n)), with the gradient
     #[command(after_help = hessian_help())]
     Hessian(Options),
+    /// The vector–Jacobian product ∂⟨U, F⟩/∂X for a symbolic cotangent U shaped like F (shaped
+    /// like X; the Jacobian is never formed)
+    #[command(after_help = vjp_help())]
+    Vjp(Options),
+    /// The Jacobian–vector product dF along a symbolic tangent T shaped like X (shaped like F;
+    /// the Jacobian is never formed)
+    #[command(after_help = jvp_help())]
+    Jvp(Options),
+    /// The Hessian–vector product H v of a scalar φ for a symbolic v shaped like X (shaped like
+    /// X; the Hessian is never formed), with the gradient
+    #[command(after_help = hvp_help())]
+    Hvp(Options),
+}
+
+fn vjp_help() -> String {
+    format!(
+        "Examples:\n  matcalc vjp 'tanh(W * x + b)' --wrt W --shape W=4x3\n  \
+         matcalc vjp 'inv(X) * Y' --wrt X --shape X=3x3 --shape Y=3x2 --check\n\n\
+         {SUBCOMMAND_EXAMPLES}"
+    )
+}
+
+fn jvp_help() -> String {
+    format!(
+        "Examples:\n  matcalc jvp 'X * X.t()' --wrt X --shape X='m x n'\n  \
+         matcalc jvp 'softmax(W * x)' --wrt W --shape W=4x3 --check\n\n\
+         {SUBCOMMAND_EXAMPLES}"
+    )
+}
+
+fn hvp_help() -> String {
+    format!(
+        "Examples:\n  matcalc hvp 'sum(softplus(A * w)) - dot(y, A * w)' --wrt w --shape A=10x3\n  \
+         matcalc hvp 'logdet(X)' --wrt X --shape X=3x3 --check\n\n\
+         {SUBCOMMAND_EXAMPLES}"
+    )
 }
 
 fn grad_help() -> String {
@@ -144,7 +179,7 @@ pub struct Options {
 
     /// The shape of a variable: X=3x3, y=3, s=scalar, W='m x n'; repeat for each variable
     #[arg(long, short = 's', value_name = "VAR=SHAPE", value_parser = parse_shape_arg)]
-    pub shape: Vec<(String, ParamKind)>,
+    pub shape: Vec<(String, Shape)>,
 
     /// Print the formulas in LaTeX instead of Unicode
     #[arg(long)]
@@ -198,7 +233,7 @@ fn parse_ident(s: &str) -> Result<String, String> {
 }
 
 /// `X=3x3` → (`X`, its shape).
-pub fn parse_shape_arg(arg: &str) -> Result<(String, ParamKind), String> {
+pub fn parse_shape_arg(arg: &str) -> Result<(String, Shape), String> {
     let (name, shape) = arg
         .split_once('=')
         .ok_or_else(|| "expected VAR=SHAPE, e.g. X=3x3, y=3, s=scalar or W='m x n'".to_string())?;
@@ -213,10 +248,10 @@ const SHAPE_FORMS: &str =
     "a shape is 3x3 or 3×3 (a matrix), 3 (a vector), scalar or 1x1, or generic: 'm x n', mxn, M×N";
 
 /// `3x3`, `3×3`, `3`, `scalar`, `1x1`, `m x n`, `mxn`, `M×N`.
-pub fn parse_shape(shape: &str) -> Result<ParamKind, String> {
+pub fn parse_shape(shape: &str) -> Result<Shape, String> {
     let s = shape.trim();
     if s == "scalar" {
-        return Ok(ParamKind::Scalar);
+        return Ok(Shape::Scalar);
     }
     let words: Vec<&str> = s.split_whitespace().collect();
     let parts: Vec<&str> = if s.contains('×') {
@@ -247,9 +282,9 @@ pub fn parse_shape(shape: &str) -> Result<ParamKind, String> {
     let rows = dims[0].clone();
     let cols = dims.get(1).cloned().unwrap_or(Dim::Known(1));
     if rows.is_one() && cols.is_one() {
-        return Ok(ParamKind::Scalar);
+        return Ok(Shape::Scalar);
     }
-    Ok(ParamKind::Matrix { rows, cols })
+    Ok(Shape::Matrix(rows, cols))
 }
 
 fn dim(part: &str, whole: &str) -> Result<Dim, String> {
@@ -283,8 +318,8 @@ fn dim(part: &str, whole: &str) -> Result<Dim, String> {
 mod tests {
     use super::*;
 
-    fn m(r: Dim, c: Dim) -> ParamKind {
-        ParamKind::Matrix { rows: r, cols: c }
+    fn m(r: Dim, c: Dim) -> Shape {
+        Shape::Matrix(r, c)
     }
     fn k(n: usize) -> Dim {
         Dim::Known(n)
@@ -298,8 +333,8 @@ mod tests {
         assert_eq!(parse_shape("3x3"), Ok(m(k(3), k(3))));
         assert_eq!(parse_shape("3×2"), Ok(m(k(3), k(2))));
         assert_eq!(parse_shape("3"), Ok(m(k(3), k(1))));
-        assert_eq!(parse_shape("scalar"), Ok(ParamKind::Scalar));
-        assert_eq!(parse_shape("1x1"), Ok(ParamKind::Scalar));
+        assert_eq!(parse_shape("scalar"), Ok(Shape::Scalar));
+        assert_eq!(parse_shape("1x1"), Ok(Shape::Scalar));
         assert_eq!(parse_shape("m x n"), Ok(m(n("m"), n("n"))));
         assert_eq!(parse_shape("mxn"), Ok(m(n("m"), n("n"))));
         assert_eq!(parse_shape("M×N"), Ok(m(n("M"), n("N"))));

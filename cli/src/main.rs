@@ -1,4 +1,5 @@
-//! `matcalc`: ask for a gradient, Jacobian or Hessian of a matrix expression and get the closed
+//! `matcalc`: ask for a gradient, Jacobian, Hessian or one of their products (vjp, jvp, hvp) of
+//! a matrix expression and get the closed
 //! form with its shape, in Unicode or LaTeX, the Rust code the attribute macros would generate,
 //! a numeric check or the derivation. The engine is `matcalc-symbolic`; this binary only
 //! assembles its stages (see `derive`).
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use args::{Cli, Command};
-use derive::Kind;
+use matcalc_symbolic::generate::Derivative;
 
 /// How a run ended, besides success.
 pub enum Failure {
@@ -27,9 +28,12 @@ pub enum Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (kind, options) = match &cli.command {
-        Command::Grad(o) => (Kind::Grad, o),
-        Command::Jacobian(o) => (Kind::Jacobian, o),
-        Command::Hessian(o) => (Kind::Hessian, o),
+        Command::Grad(o) => (Derivative::Grad, o),
+        Command::Jacobian(o) => (Derivative::Jacobian, o),
+        Command::Hessian(o) => (Derivative::Hessian, o),
+        Command::Vjp(o) => (Derivative::Vjp, o),
+        Command::Jvp(o) => (Derivative::Jvp, o),
+        Command::Hvp(o) => (Derivative::Hvp, o),
     };
     match derive::run(kind, options) {
         Ok(()) => ExitCode::SUCCESS,

@@ -101,6 +101,45 @@ fn compare(p: &Prepared, derived: &[(usize, Derived)], o: &Options) -> Result<bo
                     o.tolerance.unwrap_or(1e-4),
                 ));
             }
+            // A product against the finite-difference Jacobian (Hessian) applied numerically
+            // to the random direction: an independent computation of the same number.
+            Derived::Vjp { product, direction } => {
+                let j = fd_jacobian(g, p.value, i, &params, &dims, h)?;
+                cases.push((
+                    format!("vjp in {x}"),
+                    product,
+                    left_times(&params[direction], &j),
+                    o.tolerance.unwrap_or(1e-6),
+                ));
+            }
+            Derived::Jvp { product, direction } => {
+                let j = fd_jacobian(g, p.value, i, &params, &dims, h)?;
+                cases.push((
+                    format!("jvp in {x}"),
+                    product,
+                    times(&j, &params[direction]),
+                    o.tolerance.unwrap_or(1e-6),
+                ));
+            }
+            Derived::Hvp {
+                gradient,
+                product,
+                direction,
+            } => {
+                cases.push((
+                    format!("∂/∂{x}"),
+                    gradient,
+                    fd_gradient(g, p.value, i, &params, &dims, h)?,
+                    o.tolerance.unwrap_or(1e-6),
+                ));
+                let hessian = fd_hessian(g, p.value, i, &params, &dims, 1e-4)?;
+                cases.push((
+                    format!("H v in {x}"),
+                    product,
+                    times(&hessian, &params[direction]),
+                    o.tolerance.unwrap_or(1e-4),
+                ));
+            }
         }
         for (what, node, numeric, tol) in cases {
             let derived = evaluate(g, &[node], &params, &dims)?.remove(0);
@@ -124,6 +163,20 @@ fn compare(p: &Prepared, derived: &[(usize, Derived)], o: &Options) -> Result<bo
         }
     );
     Ok(passed)
+}
+
+/// M vec(d), as a column.
+fn times(m: &Value, d: &Value) -> Value {
+    Value::from_fn(m.rows, 1, |i, _| {
+        (0..m.cols).map(|k| m.get(i, k) * d.data[k]).sum::<f64>()
+    })
+}
+
+/// vec(u)ᵀ M, as a column.
+fn left_times(u: &Value, m: &Value) -> Value {
+    Value::from_fn(m.cols, 1, |k, _| {
+        (0..m.rows).map(|i| u.data[i] * m.get(i, k)).sum::<f64>()
+    })
 }
 
 /// The largest absolute difference and the largest difference relative to 1 + |numeric| (NaN

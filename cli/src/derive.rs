@@ -4,8 +4,7 @@
 
 use clap::error::ErrorKind;
 use clap::CommandFactory;
-use matcalc_symbolic::ast::ParamKind;
-use matcalc_symbolic::generate::{self, Derivative};
+use matcalc_symbolic::generate::{self, Derivation, Derivative, Role};
 use matcalc_symbolic::ir::{Graph, NodeId, Shape};
 use matcalc_symbolic::print;
 use matcalc_symbolic::request::{self, Prepared};
@@ -14,31 +13,66 @@ use proc_macro2::Span;
 use crate::args::{Cli, Options};
 use crate::report::{self, Problem};
 use crate::{check, steps, Failure};
-use matcalc_symbolic::diff;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Grad,
-    Jacobian,
-    Hessian,
-}
-
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Grad => "grad",
-            Kind::Jacobian => "jacobian",
-            Kind::Hessian => "hessian",
-        }
-    }
-}
-
-/// What was derived for one `--wrt` variable (by parameter index).
+/// What was derived for one `--wrt` variable (by parameter index). A product's `direction`
+/// is the graph parameter (cotangent U, tangent T or v) it added.
 #[derive(Clone, Copy)]
 pub enum Derived {
     Gradient(NodeId),
     Jacobian(NodeId),
-    Hessian { gradient: NodeId, hessian: NodeId },
+    Hessian {
+        gradient: NodeId,
+        hessian: NodeId,
+    },
+    Vjp {
+        product: NodeId,
+        direction: usize,
+    },
+    Jvp {
+        product: NodeId,
+        direction: usize,
+    },
+    Hvp {
+        gradient: NodeId,
+        product: NodeId,
+        direction: usize,
+    },
+}
+
+impl Derived {
+    /// The CLI's view of what `generate::derive` returned for one variable.
+    fn from_derivation(d: &Derivation) -> Derived {
+        let node = |role: Role| {
+            d.outputs
+                .iter()
+                .find(|o| o.role == role)
+                .map(|o| o.node)
+                .expect("the derivation has this output")
+        };
+        let direction = d.direction.unwrap_or_default();
+        let roles: Vec<Role> = d.outputs.iter().map(|o| o.role).collect();
+        match roles[..] {
+            [Role::Gradient] => Derived::Gradient(node(Role::Gradient)),
+            [Role::Jacobian] => Derived::Jacobian(node(Role::Jacobian)),
+            [Role::Gradient, Role::Hessian] => Derived::Hessian {
+                gradient: node(Role::Gradient),
+                hessian: node(Role::Hessian),
+            },
+            [Role::Vjp] => Derived::Vjp {
+                product: node(Role::Vjp),
+                direction,
+            },
+            [Role::Jvp] => Derived::Jvp {
+                product: node(Role::Jvp),
+                direction,
+            },
+            _ => Derived::Hvp {
+                gradient: node(Role::Gradient),
+                product: node(Role::HessianVector),
+                direction,
+            },
+        }
+    }
 }
 
 /// Formulas in the notation the user asked for.
@@ -58,30 +92,30 @@ impl Notation {
 }
 
 /// A usage error, formatted by clap with the subcommand's usage line; exit status 2.
-fn usage(kind: Kind, message: String) -> Failure {
+fn usage(kind: Derivative, message: String) -> Failure {
     let mut cli = Cli::command();
     cli.build();
-    let error = match cli.find_subcommand_mut(kind.name()) {
+    let error = match cli.find_subcommand_mut(kind.attribute()) {
         Some(sub) => sub.error(ErrorKind::ValueValidation, message),
         None => cli.error(ErrorKind::ValueValidation, message),
     };
     Failure::Usage(error)
 }
 
-fn shape_words(kind: &ParamKind) -> String {
-    match kind {
-        ParamKind::Scalar => "a scalar".to_string(),
-        ParamKind::Matrix { rows, cols } => Shape::Matrix(rows.clone(), cols.clone()).to_string(),
+fn shape_words(shape: &Shape) -> String {
+    match shape {
+        Shape::Scalar => "a scalar".to_string(),
+        Shape::Matrix(..) => shape.to_string(),
     }
 }
 
-pub fn run(kind: Kind, o: &Options) -> Result<(), Failure> {
+pub fn run(kind: Derivative, o: &Options) -> Result<(), Failure> {
     for (i, (name, _)) in o.shape.iter().enumerate() {
         if o.shape[..i].iter().any(|(n, _)| n == name) {
             return Err(usage(kind, format!("`--shape {name}=..` is given twice")));
         }
     }
-    let want_scalar = kind != Kind::Jacobian;
+    let want_scalar = kind.needs_scalar();
     let mut p = request::prepare(&o.expr, &o.shape, &o.name, want_scalar).map_err(|errors| {
         let declared: Vec<String> = o
             .shape
@@ -129,17 +163,22 @@ pub fn run(kind: Kind, o: &Options) -> Result<(), Failure> {
             &o.expr,
             &[Problem::new(format!(
                 "`matcalc {}` needs a scalar expression, but `{}` is {value_shape}",
-                kind.name(),
+                kind.attribute(),
                 p.function.body.text
             ))
             .at(
                 Some(start..start + text.len()),
                 format!("this is {value_shape}"),
             )
-            .note(
-                "use `matcalc jacobian` for a matrix-valued expression, or reduce it to a \
-                 scalar with sum, tr, dot or norm_sq",
-            )],
+            .note(format!(
+                "use {} for a matrix-valued expression, or reduce it to a scalar with sum, tr, \
+                 dot or norm_sq",
+                if kind == Derivative::Hvp {
+                    "`matcalc jvp` or `matcalc vjp`"
+                } else {
+                    "`matcalc jacobian`"
+                }
+            ))],
         );
         return Err(Failure::User);
     }
@@ -148,17 +187,24 @@ pub fn run(kind: Kind, o: &Options) -> Result<(), Failure> {
         return rust(kind, &p, &wrt);
     }
 
+    if kind.direction_name().is_some() && wrt.len() > 1 {
+        return Err(usage(
+            kind,
+            format!(
+                "`matcalc {}` takes one --wrt variable (the product has one direction), but {} \
+                 were given",
+                kind.attribute(),
+                wrt.len()
+            ),
+        ));
+    }
     let mut derived = Vec::new();
     for &i in &wrt {
-        let d = match kind {
-            Kind::Grad => Derived::Gradient(diff::gradient(&mut p.graph, p.value, &[i])[0]),
-            Kind::Jacobian => Derived::Jacobian(diff::jacobian(&mut p.graph, p.value, i)),
-            Kind::Hessian => {
-                let (gradient, hessian) = diff::hessian(&mut p.graph, p.value, i);
-                Derived::Hessian { gradient, hessian }
-            }
-        };
-        derived.push((i, d));
+        // The expression is scalar where the kind needs it (checked above) and each call has
+        // one variable, so `derive` accepts every request here.
+        let derivation = generate::derive(&mut p.graph, p.value, kind, &[i])
+            .expect("a scalar body and one variable per call");
+        derived.push((i, Derived::from_derivation(&derivation)));
     }
 
     let notation = Notation { latex: o.latex };
@@ -209,7 +255,9 @@ fn print_result(p: &Prepared, i: usize, d: Derived, n: Notation) {
     let phi = n.formula(g, p.value);
     let shape = |id: NodeId| g.shape(id).to_string();
     match (d, n.latex) {
-        (Derived::Gradient(grad), false) | (Derived::Hessian { gradient: grad, .. }, false) => {
+        (Derived::Gradient(grad), false)
+        | (Derived::Hessian { gradient: grad, .. }, false)
+        | (Derived::Hvp { gradient: grad, .. }, false) => {
             println!(
                 "∂/∂{x} {} = {}  ({})",
                 group(&phi),
@@ -217,7 +265,9 @@ fn print_result(p: &Prepared, i: usize, d: Derived, n: Notation) {
                 shape(grad)
             );
         }
-        (Derived::Gradient(grad), true) | (Derived::Hessian { gradient: grad, .. }, true) => {
+        (Derived::Gradient(grad), true)
+        | (Derived::Hessian { gradient: grad, .. }, true)
+        | (Derived::Hvp { gradient: grad, .. }, true) => {
             println!(
                 r"\frac{{\partial}}{{\partial {x}}} {} = {}",
                 group(&phi),
@@ -233,6 +283,45 @@ fn print_result(p: &Prepared, i: usize, d: Derived, n: Notation) {
             r"\frac{{\partial \operatorname{{vec}}({phi})}}{{\partial (\operatorname{{vec}} {x})^\top}} = {}",
             n.formula(g, j)
         ),
+        (Derived::Vjp { .. } | Derived::Jvp { .. }, _) => {}
+    }
+    if let Some((product, direction)) = match d {
+        Derived::Vjp { product, direction }
+        | Derived::Jvp { product, direction }
+        | Derived::Hvp {
+            product, direction, ..
+        } => Some((product, direction)),
+        _ => None,
+    } {
+        let dir = &g.params[direction].name;
+        let lhs = match (d, n.latex) {
+            (Derived::Vjp { .. }, false) => format!("∂⟨{dir}, {}⟩/∂{x}", phi),
+            (Derived::Vjp { .. }, true) => {
+                format!(r"\frac{{\partial \langle {dir}, {phi} \rangle}}{{\partial {x}}}")
+            }
+            (Derived::Jvp { .. }, false) => format!("d{}[d{x} = {dir}]", group(&phi)),
+            (Derived::Jvp { .. }, true) => format!(r"d{}[d{x} = {dir}]", group(&phi)),
+            (_, false) => format!("(∂²{}/∂(vec {x})∂(vec {x})ᵀ) {dir}", group(&phi)),
+            (_, true) => format!(
+                r"\frac{{\partial^2 {}}}{{\partial (\operatorname{{vec}} {x}) \, \partial (\operatorname{{vec}} {x})^\top}} {dir}",
+                group(&phi)
+            ),
+        };
+        if n.latex {
+            println!("{lhs} = {}", n.formula(g, product));
+        } else {
+            println!(
+                "{lhs} = {}  ({})\nwhere {dir} is {}, a free direction (the {} is never formed)",
+                n.formula(g, product),
+                shape(product),
+                g.params[direction].shape,
+                if matches!(d, Derived::Hvp { .. }) {
+                    "Hessian"
+                } else {
+                    "Jacobian"
+                }
+            );
+        }
     }
     if let Derived::Hessian { hessian, .. } = d {
         if n.latex {
@@ -258,7 +347,7 @@ fn print_inferred(p: &Prepared, n: Notation) {
         .variables
         .iter()
         .filter(|v| !v.declared)
-        .map(|v| format!("{} is {}", v.name, shape_words(&v.kind)))
+        .map(|v| format!("{} is {}", v.name, shape_words(&v.shape)))
         .collect();
     if inferred.is_empty() {
         return;
@@ -272,19 +361,14 @@ fn print_inferred(p: &Prepared, n: Notation) {
 }
 
 /// `--rust`: the function `#[grad(..)]` (or `#[jacobian]`, `#[hessian]`) would generate.
-fn rust(kind: Kind, p: &Prepared, wrt: &[usize]) -> Result<(), Failure> {
-    let derivative = match kind {
-        Kind::Grad => Derivative::Grad,
-        Kind::Jacobian => Derivative::Jacobian,
-        Kind::Hessian => Derivative::Hessian,
-    };
+fn rust(kind: Derivative, p: &Prepared, wrt: &[usize]) -> Result<(), Failure> {
     let idents: Vec<syn::Ident> = wrt
         .iter()
         .map(|&i| syn::Ident::new(&p.variables[i].name, Span::call_site()))
         .collect();
     let names: Vec<String> = idents.iter().map(|i| i.to_string()).collect();
     let request = generate::Request {
-        kind: derivative,
+        kind,
         wrt: idents,
         span: Span::call_site(),
     };
@@ -299,7 +383,7 @@ fn rust(kind: Kind, p: &Prepared, wrt: &[usize]) -> Result<(), Failure> {
             });
             println!(
                 "// Generated by matcalc: what `#[{}({})]` derives from\n{}//\nuse matcalc::prelude::*;\n\n{}",
-                kind.name(),
+                kind.attribute(),
                 names.join(", "),
                 original
                     .lines()

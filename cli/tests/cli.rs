@@ -322,13 +322,23 @@ fn rust_output_compiles() {
 #[test]
 fn entries_and_assembly() {
     matcalc()
-        .args(["jacobian", "matrix![-p[0] / p[2]; -p[1] / p[2]]", "--wrt", "p"])
+        .args([
+            "jacobian",
+            "matrix![-p[0] / p[2]; -p[1] / p[2]]",
+            "--wrt",
+            "p",
+        ])
         .args(["--shape", "p=3x1"])
         .assert()
         .success()
         .stdout(contains("(2×3)"));
     matcalc()
-        .args(["grad", "-p[0] / p[2] + sum(vstack(p, p).row(4))", "--wrt", "p"])
+        .args([
+            "grad",
+            "-p[0] / p[2] + sum(vstack(p, p).row(4))",
+            "--wrt",
+            "p",
+        ])
         .args(["--shape", "p=3x1", "--check"])
         .assert()
         .success()
@@ -338,4 +348,108 @@ fn entries_and_assembly() {
         .assert()
         .code(1)
         .stderr(contains("index 3 is out of range"));
+}
+
+// ---- products: vjp, jvp, hvp (the Jacobian or Hessian is never formed) ----
+
+#[test]
+fn vjp_of_a_layer_is_a_matrix_expression() {
+    matcalc()
+        .args([
+            "vjp",
+            "tanh(W * x + b)",
+            "--wrt",
+            "W",
+            "--shape",
+            "W=4x3",
+            "--shape",
+            "x=3",
+            "--check",
+        ])
+        .assert()
+        .success()
+        .stdout(contains(
+            "∂⟨cotangent, tanh(W x + b)⟩/∂W = (cotangent ⊙ (𝟙 − tanh(W x + b)∘²)) xᵀ  (4×3)",
+        ))
+        .stdout(contains("where cotangent is 4×1, a free direction"))
+        .stdout(contains("vjp in W: largest").and(contains("check passed")));
+}
+
+#[test]
+fn jvp_with_generic_shapes() {
+    matcalc()
+        .args([
+            "jvp",
+            "X * X.t()",
+            "--wrt",
+            "X",
+            "--shape",
+            "X=m x n",
+            "--check",
+        ])
+        .assert()
+        .success()
+        .stdout(contains(
+            "d(X Xᵀ)[dX = tangent] = tangent Xᵀ + X tangentᵀ  (m×m)",
+        ))
+        .stdout(contains("jvp in X: largest").and(contains("check passed")));
+}
+
+#[test]
+fn hvp_of_the_logistic_loss() {
+    matcalc()
+        .args([
+            "hvp",
+            "sum(softplus(A * w)) - dot(y, A * w)",
+            "--wrt",
+            "w",
+            "--shape",
+            "A=10x3",
+            "--shape",
+            "w=3",
+            "--check",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("= Aᵀ (σ(A w) ⊙ (𝟙 − σ(A w)) ⊙ (A v))  (3×1)"))
+        .stdout(contains("H v in w: largest").and(contains("check passed")));
+}
+
+#[test]
+fn product_misuse_is_reported() {
+    // H v needs a scalar expression.
+    matcalc()
+        .args(["hvp", "W * x", "--wrt", "x", "--shape", "W=2x3"])
+        .assert()
+        .code(1)
+        .stderr(contains("`matcalc hvp` needs a scalar expression"));
+    // One direction: one --wrt.
+    matcalc()
+        .args([
+            "vjp", "W * x", "--wrt", "x", "--wrt", "W", "--shape", "W=2x3",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("`matcalc vjp` takes one --wrt variable"));
+}
+
+#[test]
+fn product_rust_code_has_the_direction_parameter() {
+    matcalc()
+        .args([
+            "jvp",
+            "inv(X) * Y",
+            "--wrt",
+            "X",
+            "--shape",
+            "X=3x3",
+            "--shape",
+            "Y=3x2",
+            "--rust",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("fn f_jvp("))
+        .stdout(contains("tangent: &Matrix<U3, U3>"))
+        .stdout(contains("const F_JVP_FORMULA"));
 }

@@ -1,0 +1,186 @@
+//! faer kernels for large sizes (feature `std`): products, LU with partial pivoting, Cholesky
+//! and triangular solves, run on faer views over matcalc's own column-major storage (no copy).
+//!
+//! faer is generic over its own scalar traits, which `Scalar` does not name (so that `no_std`
+//! builds need no faer at all); these functions take any `T: Scalar` and run only when `T` is
+//! `f64` or `f32`, seen through a `TypeId` check that folds away at compile time. They return
+//! `false` / `None` for any other type, and callers keep their own loops for that case.
+//!
+//! Threads: one, unless the `parallel` feature is on (then rayon's global pool).
+
+use core::any::TypeId;
+
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::linalg::{cholesky, lu, matmul, triangular_solve};
+use faer::{Accum, MatMut, MatRef, Par};
+
+use crate::scalar::Scalar;
+
+fn par() -> Par {
+    #[cfg(feature = "parallel")]
+    {
+        Par::rayon(0)
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        Par::Seq
+    }
+}
+
+/// `s` as a slice of `U` when `T` is `U`.
+fn cast<T: 'static, U: 'static>(s: &[T]) -> Option<&[U]> {
+    // SAFETY: `T` and `U` are the same type.
+    (TypeId::of::<T>() == TypeId::of::<U>())
+        .then(|| unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<U>(), s.len()) })
+}
+
+/// `s` as a mutable slice of `U` when `T` is `U`.
+fn cast_mut<T: 'static, U: 'static>(s: &mut [T]) -> Option<&mut [U]> {
+    // SAFETY: `T` and `U` are the same type; the borrow is moved into the result.
+    (TypeId::of::<T>() == TypeId::of::<U>())
+        .then(|| unsafe { core::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<U>(), s.len()) })
+}
+
+/// A column-major `rows × cols` operand, read as its transpose when `transposed`.
+fn view<F>(data: &[F], rows: usize, cols: usize, transposed: bool) -> MatRef<'_, F> {
+    let m = MatRef::from_column_major_slice(data, rows, cols);
+    if transposed {
+        m.transpose()
+    } else {
+        m
+    }
+}
+
+/// Runs `$body` with `$F` the concrete float type `T` is, binding each `$s` (a slice of `T`) to
+/// the same slice at that type; evaluates to `true` if `T` was `f64` or `f32`.
+macro_rules! with_float {
+    ($T:ty; $F:ident; [$($s:ident),*], [$($m:ident),*] => $body:block) => {{
+        macro_rules! run {
+            ($ty:ty) => {
+                if let ($(Some($s),)* $(Some($m),)*) =
+                    ($(cast::<$T, $ty>($s),)* $(cast_mut::<$T, $ty>($m),)*)
+                {
+                    #[allow(dead_code)]
+                    type $F = $ty;
+                    $body
+                    return true;
+                }
+            };
+        }
+        run!(f64);
+        run!(f32);
+        false
+    }};
+}
+
+/// `c = op(a) · op(b)` with `op(a)` `m × k` (`a` stored `k × m` when `a_t`) and `op(b)` `k × n`.
+// Out of line: keeps the always-inlined product dispatch small.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn gemm<T: Scalar>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[T],
+    a_t: bool,
+    b: &[T],
+    b_t: bool,
+    c: &mut [T],
+) -> bool {
+    let (ar, ac) = if a_t { (k, m) } else { (m, k) };
+    let (br, bc) = if b_t { (n, k) } else { (k, n) };
+    with_float!(T; F; [a, b], [c] => {
+        let dst = MatMut::from_column_major_slice_mut(c, m, n);
+        matmul::matmul(dst, Accum::Replace, view(a, ar, ac, a_t), view(b, br, bc, b_t), 1.0 as F, par());
+    })
+}
+
+/// LU with partial pivoting of the `n × n` matrix `a`, in place (L unit lower and U upper in
+/// one matrix); `perm[i]` receives the row of A that is row `i` of `P·A`. `Some(odd)` (whether
+/// P is an odd permutation) when run.
+#[inline(never)]
+pub(crate) fn lu_in_place<T: Scalar>(a: &mut [T], n: usize, perm: &mut [usize]) -> Option<bool> {
+    let mut odd = false;
+    let ran = (|| {
+        with_float!(T; F; [], [a] => {
+            let mut forward = alloc::vec![0usize; n];
+            let mut inverse = alloc::vec![0usize; n];
+            let req = lu::partial_pivoting::factor::lu_in_place_scratch::<usize, F>(
+                n,
+                n,
+                par(),
+                Default::default(),
+            );
+            let mut buffer = MemBuffer::new(req);
+            let (info, p) = lu::partial_pivoting::factor::lu_in_place(
+                MatMut::from_column_major_slice_mut(a, n, n),
+                &mut forward,
+                &mut inverse,
+                par(),
+                MemStack::new(&mut buffer),
+                Default::default(),
+            );
+            perm.copy_from_slice(p.arrays().0);
+            odd = info.transposition_count % 2 == 1;
+        })
+    })();
+    ran.then_some(odd)
+}
+
+/// Cholesky factor in place: the lower triangle of `a` becomes L (the strict upper triangle is
+/// left as it was). `Some(ok)` when run, `ok` false if faer found A not positive definite.
+#[inline(never)]
+pub(crate) fn cholesky_in_place<T: Scalar>(a: &mut [T], n: usize) -> Option<bool> {
+    let mut ok = false;
+    let ran = (|| {
+        with_float!(T; F; [], [a] => {
+            let req = cholesky::llt::factor::cholesky_in_place_scratch::<F>(n, par(), Default::default());
+            let mut buffer = MemBuffer::new(req);
+            ok = cholesky::llt::factor::cholesky_in_place(
+                MatMut::from_column_major_slice_mut(a, n, n),
+                Default::default(),
+                par(),
+                MemStack::new(&mut buffer),
+                Default::default(),
+            )
+            .is_ok();
+        })
+    })();
+    ran.then_some(ok)
+}
+
+/// Which triangle of an `n × n` matrix a triangular solve reads.
+#[derive(Clone, Copy)]
+pub(crate) enum Triangle {
+    /// The lower triangle, diagonal included.
+    Lower,
+    /// The strict lower triangle, with ones on the diagonal.
+    UnitLower,
+    /// The upper triangle, diagonal included.
+    Upper,
+    /// The strict upper triangle, with ones on the diagonal.
+    UnitUpper,
+}
+
+/// Solves `op(T) X = B` in place (`b` is `n × cols` and becomes X), `op(T)` the `triangle` of
+/// `t` (of `tᵀ` when `transposed`).
+#[inline(never)]
+pub(crate) fn triangular_solve_in_place<T: Scalar>(
+    t: &[T],
+    n: usize,
+    triangle: Triangle,
+    transposed: bool,
+    b: &mut [T],
+    cols: usize,
+) -> bool {
+    with_float!(T; F; [t], [b] => {
+        let t = view(t, n, n, transposed);
+        let x = MatMut::from_column_major_slice_mut(b, n, cols);
+        match triangle {
+            Triangle::Lower => triangular_solve::solve_lower_triangular_in_place(t, x, par()),
+            Triangle::UnitLower => triangular_solve::solve_unit_lower_triangular_in_place(t, x, par()),
+            Triangle::Upper => triangular_solve::solve_upper_triangular_in_place(t, x, par()),
+            Triangle::UnitUpper => triangular_solve::solve_unit_upper_triangular_in_place(t, x, par()),
+        }
+    })
+}

@@ -1,0 +1,157 @@
+//! The one matrix-product kernel behind `*`, `tr_mul` (`Aᵀ B`), `mul_tr` (`A Bᵀ`) and
+//! matrix–vector products, choosing by size between plain loops, the blocked
+//! `matrixmultiply` kernel and faer.
+//!
+//! Thresholds (measured on one core, see `core/benches/kernels.rs`): loops below
+//! [`BLOCKED_MIN_WORK`] multiply-adds (they unroll and vectorise for concrete sizes and never
+//! allocate); faer from [`FAER_MIN_WORK`]; matrixmultiply in between, where its lighter
+//! packing still wins.
+
+use crate::scalar::Scalar;
+
+/// Products with at least this many multiply-adds (and every dimension at least
+/// [`BLOCKED_MIN_DIM`]) leave the loops.
+pub(crate) const BLOCKED_MIN_WORK: usize = 24 * 24 * 24;
+/// Thin products (outer products, matrix·vector) stay with the loops or go to faer: the blocked
+/// kernel's packing costs more than it saves when a dimension is this small.
+pub(crate) const BLOCKED_MIN_DIM: usize = 8;
+/// Products with at least this many multiply-adds go to faer (with `std`), matrix–vector ones
+/// included.
+#[cfg(feature = "std")]
+pub(crate) const FAER_MIN_WORK: usize = 48 * 48 * 48;
+
+/// One operand of a product: `data` holds a column-major `rows × cols` matrix, used as is or
+/// transposed.
+#[derive(Clone, Copy)]
+pub(crate) struct Operand<'a, T> {
+    data: &'a [T],
+    rows: usize,
+    cols: usize,
+    transposed: bool,
+}
+
+impl<'a, T> Operand<'a, T> {
+    /// The stored `rows × cols` matrix itself.
+    pub(crate) fn plain(data: &'a [T], rows: usize, cols: usize) -> Self {
+        Operand {
+            data,
+            rows,
+            cols,
+            transposed: false,
+        }
+    }
+
+    /// The transpose of the stored `rows × cols` matrix.
+    pub(crate) fn transposed(data: &'a [T], rows: usize, cols: usize) -> Self {
+        Operand {
+            data,
+            rows,
+            cols,
+            transposed: true,
+        }
+    }
+
+    /// (rows, columns) of the operand as multiplied.
+    fn shape(&self) -> (usize, usize) {
+        if self.transposed {
+            (self.cols, self.rows)
+        } else {
+            (self.rows, self.cols)
+        }
+    }
+}
+
+/// `out = a · b`; `out` (`m × n`, column-major) must be all zeros on entry. The shapes were
+/// checked by the caller.
+///
+/// Always inlined: with static dimensions the sizes are then constants, so the choice of kernel
+/// folds away and the loops unroll and vectorise as if written for that size.
+#[inline(always)]
+pub(crate) fn gemm<T: Scalar>(a: Operand<'_, T>, b: Operand<'_, T>, out: &mut [T]) {
+    let ((m, k), (k2, n)) = (a.shape(), b.shape());
+    debug_assert!(k == k2 && out.len() == m * n);
+    let work = m * k * n;
+    #[cfg(feature = "std")]
+    if work >= FAER_MIN_WORK
+        && crate::large::gemm(m, k, n, a.data, a.transposed, b.data, b.transposed, out)
+    {
+        return;
+    }
+    if m.min(k).min(n) >= BLOCKED_MIN_DIM
+        && work >= BLOCKED_MIN_WORK
+        && T::gemm_t(m, k, n, a.data, a.transposed, b.data, b.transposed, out)
+    {
+        return;
+    }
+    loops(m, k, n, a, b, out);
+}
+
+/// The product by loops in the cache-friendly order for each storage case.
+#[inline(always)]
+fn loops<T: Scalar>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    o: &mut [T],
+) {
+    let (ad, bd) = (a.data, b.data);
+    match (a.transposed, b.transposed) {
+        // j-p-i: walks b and the output column by column and a down its columns.
+        // Slices rather than indices, so that the inner loop has no bounds checks and
+        // vectorises when `m` is only known at run time (`Dyn`).
+        (false, false) => {
+            for (oj, bj) in o
+                .chunks_exact_mut(m.max(1))
+                .zip(bd.chunks_exact(k.max(1)))
+                .take(n)
+            {
+                for (ap, &b_pj) in ad.chunks_exact(m.max(1)).zip(bj).take(k) {
+                    for (o_ij, &a_ip) in oj.iter_mut().zip(ap) {
+                        *o_ij += a_ip * b_pj;
+                    }
+                }
+            }
+        }
+        // Aᵀ B: each entry a dot product of two contiguous columns.
+        (true, false) => {
+            for j in 0..n {
+                let bj = &bd[k * j..k * j + k];
+                for i in 0..m {
+                    let ai = &ad[k * i..k * i + k];
+                    let mut acc = T::zero();
+                    for p in 0..k {
+                        acc += ai[p] * bj[p];
+                    }
+                    o[i + m * j] = acc;
+                }
+            }
+        }
+        // A Bᵀ: a sum of outer products of columns.
+        (false, true) => {
+            for p in 0..k {
+                let (ap, bp) = (&ad[m * p..m * p + m], &bd[n * p..n * p + n]);
+                for j in 0..n {
+                    let b_jp = bp[j];
+                    let oj = &mut o[m * j..m * j + m];
+                    for i in 0..m {
+                        oj[i] += ap[i] * b_jp;
+                    }
+                }
+            }
+        }
+        // Aᵀ Bᵀ = (B A)ᵀ, entry by entry.
+        (true, true) => {
+            for j in 0..n {
+                for i in 0..m {
+                    let mut acc = T::zero();
+                    for p in 0..k {
+                        acc += ad[p + k * i] * bd[j + n * p];
+                    }
+                    o[i + m * j] = acc;
+                }
+            }
+        }
+    }
+}
