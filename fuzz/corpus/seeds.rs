@@ -208,3 +208,41 @@ pub fn public_method_forms(X: &Matrix<U3, U3>) -> f64 {
 fn method_maps(x: &Vector<U2>) -> Vector<U2> {
     x.sin() + x.cos() + x.tanh() + x.sigmoid() + x.softplus() + x.relu() + x.abs() + x.sqrt()
 }
+
+#[grad(x)]
+fn newer_elementwise(x: &Vector<U3>, y: &Vector<U3>) -> f64 {
+    let u = log1p(sigmoid(x)) + expm1(0.1 * x) + sinh(0.5 * x) + cosh(0.5 * x);
+    let v = asin(0.5 * tanh(x)) + acos(0.5 * tanh(x)) + atan(x) + atan2(y, exp(x));
+    mean(u) + sum(v)
+}
+
+#[hessian(S)]
+fn factorizations(S: &Matrix<U3, U3>, B: &Matrix<U3, U2>) -> f64 {
+    let K = S * S.t() + eye();
+    let L = cholesky(K);
+    tr(solve(K, B).t() * B) + sum(log(diagonal(L)))
+}
+
+#[grad(A)]
+fn batches(A: &Matrix<U3, U4>) -> f64 {
+    sum(softmax_cols(A)) + sum(softmax_rows(A)) + sum(logsumexp_cols(A)) + sum(logsumexp_rows(A))
+        + logsumexp(A) + sum(softmax(A.column(0)))
+}
+
+#[jacobian(p)]
+fn entries_and_views(p: &Vector<U3>, A: &Matrix<U3, U3>) -> Vector<U2> {
+    let q = A * p;
+    let top = q.fixed_rows::<2>(0) + A.fixed_view::<2, 1>(1, 2) + A.row(0).t().fixed_rows::<2>(1);
+    vstack(matrix![-q[0] / q[2]], A.fixed_columns::<1>(1).fixed_rows::<1>(0)) + top
+}
+
+#[vjp(W)]
+#[jvp(W)]
+fn products(W: &Matrix<U3, U2>, x: &Vector<U2>, b: &Vector<U3>) -> Vector<U3> {
+    tanh(W * x + b)
+}
+
+#[hvp(x)]
+fn hessian_vector(x: &Vector<U3>, A: &Matrix<U3, U3>) -> f64 {
+    x.t() * A * x + hstack(x, x).sum() + A[(0, 1)] * x[1]
+}
