@@ -6,12 +6,10 @@
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 
-use matcalc_symbolic::generate::{self, Derivative, Request};
+use matcalc_symbolic::ctxt::Ctxt;
+use matcalc_symbolic::generate::{self, Request};
 use matcalc_symbolic::parse::nesting;
 use proc_macro2::TokenStream;
-use syn::parse::Parser;
-use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 
 /// What the engine did with one input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -246,58 +244,12 @@ pub fn without_matcalc_attributes(source: &str) -> Option<String> {
 }
 
 /// The matcalc attributes of `item`, removed from it, as requests (the macro gets the first
-/// one from rustc and the others from `item.attrs`; the requests are the same). Mirrors
-/// `take_sibling_requests` and `matcalc_attribute` in macros/src/entry.rs.
+/// one from rustc and the others from `item.attrs`; the requests are the same), read by the
+/// engine's own `take_sibling_requests`, as the macro reads them.
 fn take_requests(item: &mut syn::ItemFn) -> (Vec<Request>, Option<syn::Error>) {
-    let mut requests = Vec::new();
-    let mut errors: Option<syn::Error> = None;
-    let mut kept = Vec::new();
-    for attr in std::mem::take(&mut item.attrs) {
-        let Some(kind) = matcalc_attribute(&attr) else {
-            kept.push(attr);
-            continue;
-        };
-        let args = match &attr.meta {
-            syn::Meta::List(list) => list.tokens.clone(),
-            _ => TokenStream::new(),
-        };
-        let parser = Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated;
-        match parser.parse2(args) {
-            Ok(wrt) => requests.push(Request {
-                kind,
-                wrt: wrt.into_iter().collect(),
-                span: attr.span(),
-            }),
-            Err(e) => match &mut errors {
-                Some(all) => all.combine(e),
-                None => errors = Some(e),
-            },
-        }
-    }
-    item.attrs = kept;
-    (requests, errors)
-}
-
-fn matcalc_attribute(attr: &syn::Attribute) -> Option<Derivative> {
-    let path = attr.path();
-    let last = path.segments.last()?.ident.to_string();
-    let qualified_elsewhere = path.segments.len() > 1
-        && !path
-            .segments
-            .iter()
-            .any(|s| s.ident == "matcalc" || s.ident == "matcalc_macros");
-    if qualified_elsewhere {
-        return None;
-    }
-    match last.as_str() {
-        "grad" => Some(Derivative::Grad),
-        "jacobian" => Some(Derivative::Jacobian),
-        "hessian" => Some(Derivative::Hessian),
-        "vjp" => Some(Derivative::Vjp),
-        "jvp" => Some(Derivative::Jvp),
-        "hvp" => Some(Derivative::Hvp),
-        _ => None,
-    }
+    let mut cx = Ctxt::new();
+    let requests = generate::take_sibling_requests(item, &mut cx);
+    (requests, cx.check().err())
 }
 
 #[cfg(test)]

@@ -4,13 +4,11 @@
 //! fallback items beside the error so only the real problem is shown.
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
-use syn::parse::Parser;
-use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 
 use matcalc_symbolic::ctxt::Ctxt;
 pub use matcalc_symbolic::generate::Derivative;
-use matcalc_symbolic::generate::{self, Request};
+use matcalc_symbolic::generate::{self, parse_wrt, take_sibling_requests, Request};
 use matcalc_symbolic::parse::nesting::too_deep;
 
 use crate::panic_guard;
@@ -108,66 +106,4 @@ fn without_body(item: TokenStream) -> TokenStream {
         }
     }
     trees.into_iter().collect()
-}
-
-/// `X, Y` → the identifiers.
-fn parse_wrt(args: TokenStream) -> Result<Vec<syn::Ident>, syn::Error> {
-    let parser = Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated;
-    parser
-        .parse2(args)
-        .map(|names| names.into_iter().collect())
-        .map_err(|e| {
-            syn::Error::new(
-                e.span(),
-                "expected the names of parameters to differentiate with respect to, e.g. `#[grad(X, y)]`",
-            )
-        })
-}
-
-/// Removes the other matcalc attributes from `item` and returns their requests.
-fn take_sibling_requests(item: &mut syn::ItemFn, cx: &mut Ctxt) -> Vec<Request> {
-    let mut requests = Vec::new();
-    let mut kept = Vec::new();
-    for attr in std::mem::take(&mut item.attrs) {
-        let Some(kind) = matcalc_attribute(&attr) else {
-            kept.push(attr);
-            continue;
-        };
-        let args = match &attr.meta {
-            syn::Meta::List(list) => list.tokens.clone(),
-            _ => TokenStream::new(),
-        };
-        if let Some(wrt) = cx.absorb(parse_wrt(args)) {
-            requests.push(Request {
-                kind,
-                wrt,
-                span: attr.span(),
-            });
-        }
-    }
-    item.attrs = kept;
-    requests
-}
-
-/// `#[grad(..)]`, `#[matcalc::grad(..)]`, ... → the derivative it asks for.
-fn matcalc_attribute(attr: &syn::Attribute) -> Option<Derivative> {
-    let path = attr.path();
-    let last = path.segments.last()?.ident.to_string();
-    let qualified_elsewhere = path.segments.len() > 1
-        && !path
-            .segments
-            .iter()
-            .any(|s| s.ident == "matcalc" || s.ident == "matcalc_macros");
-    if qualified_elsewhere {
-        return None;
-    }
-    match last.as_str() {
-        "grad" => Some(Derivative::Grad),
-        "jacobian" => Some(Derivative::Jacobian),
-        "hessian" => Some(Derivative::Hessian),
-        "vjp" => Some(Derivative::Vjp),
-        "jvp" => Some(Derivative::Jvp),
-        "hvp" => Some(Derivative::Hvp),
-        _ => None,
-    }
 }

@@ -4,6 +4,7 @@
 //! comment. The macro crate only turns tokens into a `Request` list and back. Checks of the
 //! attributes and the item live in `valid`; what to emit beside an error, in `fallback`.
 
+mod attributes;
 mod derive;
 mod fallback;
 #[cfg(test)]
@@ -14,6 +15,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::ext::IdentExt;
 
+pub use attributes::{matcalc_attribute, parse_wrt, take_sibling_requests};
 pub use derive::{derive, Derivation, Misuse, Output, Role};
 pub use fallback::fallback;
 use valid::{missing_return_type, misuse};
