@@ -309,15 +309,13 @@ fn table() -> Vec<(&'static str, E, Sh)> {
 /// The solves, the Cholesky factor and the batch normalisations, one case each (A built
 /// symmetric positive definite where the factorization needs it).
 fn factor_and_batch_cases() -> Vec<(&'static str, E, Sh)> {
-    let (x, a, v) = (E::Param(0), E::Param(1), E::Param(2));
+    let (x, v) = (E::Param(0), E::Param(2));
     let t = |e| un(U::T, e);
-    let spd = bin(B::Add, bin(B::MatMul, a.clone(), t(a.clone())), E::Eye(3));
-    let dominant = bin(
-        B::Add,
-        bin(B::Scale, E::Lit(4.0), E::Eye(3)),
-        un(U::Map(Func::Tanh), a.clone()),
-    );
-    let chol = un(U::Cholesky, spd.clone());
+    let exprgen::FactorOperands {
+        spd,
+        dominant,
+        chol,
+    } = exprgen::factor_operands();
     vec![
         ("softmax_cols", un(U::SoftmaxCols, x.clone()), Sh::M(2, 3)),
         ("softmax_rows", un(U::SoftmaxRows, x.clone()), Sh::M(2, 3)),

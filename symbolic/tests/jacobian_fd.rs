@@ -279,15 +279,13 @@ fn factorizations_and_batches_by_name() {
     use matcalc_symbolic::ir::Func;
     let un = |u, a| E::Un(u, Box::new(a));
     let bin = |b, x, y| E::Bin(b, Box::new(x), Box::new(y));
-    let (x, a, v) = (E::Param(0), E::Param(1), E::Param(2));
+    let (x, v) = (E::Param(0), E::Param(2));
     let t = |e| un(U::T, e);
-    let spd = bin(B::Add, bin(B::MatMul, a.clone(), t(a.clone())), E::Eye(3));
-    let dominant = bin(
-        B::Add,
-        bin(B::Scale, E::Lit(4.0), E::Eye(3)),
-        un(U::Map(Func::Tanh), a.clone()),
-    );
-    let chol = un(U::Cholesky, spd.clone());
+    let exprgen::FactorOperands {
+        spd,
+        dominant,
+        chol,
+    } = exprgen::factor_operands();
     let cases = [
         ("softmax_cols", un(U::SoftmaxCols, x.clone())),
         ("softmax_rows", un(U::SoftmaxRows, x.clone())),

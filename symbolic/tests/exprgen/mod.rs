@@ -215,6 +215,34 @@ fn well_conditioned(e: E, n: usize, gram: bool) -> E {
 // ---- the strategy ----
 
 /// Expressions of shape `sh` whose operands nest at most `depth` operations deep.
+/// Operands the factorization cases need, built from parameter 1 (A, 3×3): A Aᵀ + I (symmetric
+/// positive definite), 4I + tanh(A) (diagonally dominant, so regular) and cholesky(A Aᵀ + I).
+pub struct FactorOperands {
+    pub spd: E,
+    pub dominant: E,
+    pub chol: E,
+}
+
+pub fn factor_operands() -> FactorOperands {
+    let a = E::Param(1);
+    let spd = bin(
+        B::Add,
+        bin(B::MatMul, a.clone(), un(U::T, a.clone())),
+        E::Eye(3),
+    );
+    let dominant = bin(
+        B::Add,
+        bin(B::Scale, E::Lit(4.0), E::Eye(3)),
+        un(U::Map(Func::Tanh), a),
+    );
+    let chol = un(U::Cholesky, spd.clone());
+    FactorOperands {
+        spd,
+        dominant,
+        chol,
+    }
+}
+
 pub fn expr(sh: Sh, depth: u32) -> BoxedStrategy<E> {
     if depth == 0 {
         return leaf(sh);
