@@ -69,7 +69,8 @@ fn factor<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> Option<Matrix<N, N, T>> {
 }
 
 /// Solves `T X = B` for the triangle of `t` given by `lower`, or `None` by the criterion
-/// (applied to the triangle that is read).
+/// (applied to the triangle that is read). `Matrix::solve_lower_triangular` uses the in-place
+/// kernels of `spd` instead; this is the upper-triangular path.
 fn triangular_solve<N: Dim, C: Dim, T: Scalar>(
     t: &Matrix<N, N, T>,
     b: &Matrix<N, C, T>,
@@ -167,6 +168,10 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
 
     #[track_caller]
     fn triangular<R2: Dim, C2: Dim>(&self, b: &Matrix<R2, C2, T>, lower: bool) -> Matrix<R, C2, T> {
+        if lower {
+            // Forward substitution in place along the columns of L (`spd`).
+            return self.lower_substitution(b, false);
+        }
         let b = b.with_rows_of("a triangular solve", self);
         let (r, c) = b.shape_generic();
         triangular_solve(&self.as_square("a triangular solve"), &b, lower)

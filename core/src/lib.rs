@@ -57,6 +57,7 @@ mod storage;
 mod structure;
 #[cfg(test)]
 mod testutil;
+mod spd;
 mod triangle;
 mod views;
 
