@@ -286,6 +286,10 @@ impl Emitter<'_> {
             Op::Transpose(a) => self.method(a, quote!(t())),
             Op::Trace(a) => self.method(a, quote!(tr())),
             Op::Sum(a) => self.reduce(a, quote!(sum())),
+            Op::Inv(a) if kernels::cholesky_factor(self.graph, a).is_some() => {
+                let l = kernels::cholesky_factor(self.graph, a).expect("matched above");
+                self.method(l, quote!(cholesky_inverse()))
+            }
             Op::Det(a) | Op::Logdet(a) | Op::Inv(a) if self.shared_lu.contains(&a) => {
                 let lu = self.shared_factorization(a);
                 match op {
@@ -445,6 +449,7 @@ impl Emitter<'_> {
             SolveKernel::LowerTranspose(l) => {
                 self.method(l, quote!(solve_lower_triangular_transpose(#rhs)))
             }
+            SolveKernel::Cholesky(l) => self.method(l, quote!(cholesky_solve(#rhs))),
             SolveKernel::Lu(m) | SolveKernel::LuTranspose(m) => {
                 let call = if matches!(kernels::solve_kernel(self.graph, a), SolveKernel::Lu(_)) {
                     quote!(solve(#rhs))

@@ -10,7 +10,10 @@
 //! - a matrix of which more than one of `inv`, `det`, `logdet`, `solve` is computed is
 //!   LU-factored once; a solve with a transpose `solve(Aᵀ, B)` reads A's factors
 //!   (`solve_transpose`), and a solve with a Cholesky factor L or Lᵀ is a triangular
-//!   substitution reading L.
+//!   substitution reading L;
+//! - a matrix A whose Cholesky factor L the graph computes is never factored again: `solve(A,
+//!   B)` (or with Aᵀ, the same matrix) is two substitutions with L and `inv(A)` is
+//!   `cholesky_inverse` of L ([`cholesky_factor`]).
 //!
 //! [`statements`] decides which nodes get a statement at all: a structured or transposed factor
 //! used only as such does not.
@@ -74,6 +77,8 @@ pub enum SolveKernel {
     Lu(NodeId),
     /// A = Mᵀ, through M's LU (`solve_transpose`).
     LuTranspose(NodeId),
+    /// A (or Aᵀ) with Cholesky factor L in the graph: both substitutions reading L.
+    Cholesky(NodeId),
 }
 
 impl SolveKernel {
@@ -83,7 +88,8 @@ impl SolveKernel {
             SolveKernel::Lower(m)
             | SolveKernel::LowerTranspose(m)
             | SolveKernel::Lu(m)
-            | SolveKernel::LuTranspose(m) => m,
+            | SolveKernel::LuTranspose(m)
+            | SolveKernel::Cholesky(m) => m,
         }
     }
 }
@@ -93,9 +99,22 @@ pub fn solve_kernel(g: &Graph, a: NodeId) -> SolveKernel {
     match *g.op(a) {
         Op::Cholesky(_) => SolveKernel::Lower(a),
         Op::Transpose(m) if matches!(g.op(m), Op::Cholesky(_)) => SolveKernel::LowerTranspose(m),
-        Op::Transpose(m) => SolveKernel::LuTranspose(m),
-        _ => SolveKernel::Lu(a),
+        Op::Transpose(m) => match cholesky_factor(g, m) {
+            Some(l) => SolveKernel::Cholesky(l),
+            None => SolveKernel::LuTranspose(m),
+        },
+        _ => match cholesky_factor(g, a) {
+            Some(l) => SolveKernel::Cholesky(l),
+            None => SolveKernel::Lu(a),
+        },
     }
+}
+
+/// The Cholesky factor of `a` if `g` computes one (`cholesky(a)` is a node): `inv(a)` and
+/// `solve(a, _)` read it instead of an LU. Where `a` is not symmetric positive definite the
+/// factor is NaN and so is every result of the function that reads it.
+pub fn cholesky_factor(g: &Graph, a: NodeId) -> Option<NodeId> {
+    g.find(&Op::Cholesky(a), g.shape(a))
 }
 
 /// The structure of `l` as the left factor of a product, if it has one.
@@ -173,6 +192,7 @@ fn used_operands(g: &Graph, id: NodeId) -> Vec<NodeId> {
             None => vec![a, b],
         },
         Op::Solve(a, b) => vec![solve_kernel(g, a).matrix(), b],
+        Op::Inv(a) => vec![cholesky_factor(g, a).unwrap_or(a)],
         ref op => op.args(),
     }
 }
@@ -200,10 +220,13 @@ pub fn shared_factorizations(g: &Graph, nodes: &[NodeId]) -> BTreeSet<NodeId> {
     let mut users: BTreeMap<NodeId, usize> = BTreeMap::new();
     for &id in nodes {
         let factored = match *g.op(id) {
+            Op::Inv(a) if cholesky_factor(g, a).is_some() => None,
             Op::Inv(a) | Op::Det(a) | Op::Logdet(a) => Some(a),
             Op::Solve(a, _) => match solve_kernel(g, a) {
                 SolveKernel::Lu(m) | SolveKernel::LuTranspose(m) => Some(m),
-                SolveKernel::Lower(_) | SolveKernel::LowerTranspose(_) => None,
+                SolveKernel::Lower(_)
+                | SolveKernel::LowerTranspose(_)
+                | SolveKernel::Cholesky(_) => None,
             },
             _ => None,
         };
