@@ -170,3 +170,97 @@ fn reciprocal_diagonal(g: &mut Graph, l: NodeId, t: NodeId, sp: Span) -> Option<
     }
     Some(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diff::gradient;
+    use crate::eval::{evaluate, Bindings, Value};
+    use crate::ir::{Func, Graph, NodeId, Op};
+    use crate::lower::{kernels, lower};
+    use crate::testing::{graph, m, op, sp};
+
+    /// The GP evidence ½ yᵀ solve(Lᵀ, solve(L, y)) + Σ log L_ii, L = chol(X Xᵀ + I), and its
+    /// gradient in X: (graph, value, gradient).
+    fn evidence() -> (Graph, NodeId, NodeId) {
+        let (mut g, p) = graph(&[("X", m(5, 2)), ("y", m(5, 1))]);
+        let (x, y) = (p[0], p[1]);
+        let xt = g.transpose(x, sp());
+        let xxt = g.matmul(x, xt, sp());
+        let eye = g.identity(crate::ir::Dim::Known(5), sp());
+        let k = g.add(xxt, eye, sp());
+        let l = op(&mut g, Op::Cholesky(k));
+        let z = op(&mut g, Op::Solve(l, y));
+        let lt = g.transpose(l, sp());
+        let alpha = op(&mut g, Op::Solve(lt, z));
+        let yt = g.transpose(y, sp());
+        let quad = g.matmul(yt, alpha, sp());
+        let quad = op(&mut g, Op::ToScalar(quad));
+        let half = g.scale_by(0.5, quad, sp());
+        let d = op(&mut g, Op::Diagonal(l));
+        let logs = g.map(Func::Log, d, sp());
+        let logdet = op(&mut g, Op::Sum(logs));
+        let value = g.add(half, logdet, sp());
+        let grad = gradient(&mut g, value, &[0])[0];
+        (g, value, grad)
+    }
+
+    /// What the emitted code computes: one Cholesky factorization, K⁻¹ from it, substitutions
+    /// with L, and nothing of Murray's general adjoint (no Φ, no tril, no LU). Before the
+    /// shortcuts the gradient had Φ(Lᵀ tril(L̄)) and two n×n triangular solves.
+    #[test]
+    fn evidence_gradient_reads_one_factorization() {
+        let (g, value, grad) = evidence();
+        let lowered = lower(&g, &[value, grad]);
+        let lg = &lowered.graph;
+        let ops: Vec<&Op> = lowered.statements.iter().map(|&id| lg.op(id)).collect();
+        let count = |f: fn(&Op) -> bool| ops.iter().filter(|o| f(o)).count();
+        assert_eq!(count(|o| matches!(o, Op::Cholesky(_))), 1);
+        assert_eq!(count(|o| matches!(o, Op::Inv(_))), 1);
+        assert_eq!(count(|o| matches!(o, Op::Phi(_) | Op::Tril(_))), 0);
+        assert_eq!(count(|o| matches!(o, Op::Solve(..))), 2, "z and α only");
+        assert!(lowered.shared_lu.is_empty());
+        for &id in &lowered.statements {
+            match *lg.op(id) {
+                Op::Inv(a) => assert!(kernels::cholesky_factor(lg, a).is_some()),
+                Op::Solve(a, _) => assert!(!matches!(
+                    kernels::solve_kernel(lg, a),
+                    kernels::SolveKernel::Lu(_) | kernels::SolveKernel::LuTranspose(_)
+                )),
+                _ => {}
+            }
+        }
+        // The lowered graph computes what the readable one does.
+        let vals = [
+            Value::from_rows(5, 2, &[0.3, -0.2, 0.5, 0.1, -0.4, 0.7, 0.2, 0.9, -0.6, 0.05]),
+            Value::from_rows(5, 1, &[1.0, -0.5, 0.25, 0.8, -0.3]),
+        ];
+        let dims = Bindings::new();
+        let readable = evaluate(&g, &[value, grad], &vals, &dims).expect("evaluates");
+        let low = evaluate(lg, &lowered.roots, &vals, &dims).expect("evaluates");
+        for (a, b) in readable.iter().zip(&low) {
+            crate::check::compare(a, b, 1e-12).expect("same values");
+        }
+    }
+
+    /// L̄ = s·diag(L)⁻¹ is recognised through scalar factors and signs, and nothing else is.
+    #[test]
+    fn log_diagonal_terms_are_recognised() {
+        let (mut g, p) = graph(&[("K", m(3, 3)), ("s", crate::ir::Shape::Scalar)]);
+        let l = op(&mut g, Op::Cholesky(p[0]));
+        let d = op(&mut g, Op::Diagonal(l));
+        let r = g.map(Func::Recip, d, sp());
+        let dg = op(&mut g, Op::Diag(r));
+        let scaled = g.scale(p[1], dg, sp());
+        let other = g.matmul(l, l, sp());
+        let bar = g.sub(other, scaled, sp());
+        let (s, rest) = super::split_log_diagonal(&mut g, l, bar, sp());
+        assert!(s.is_some());
+        assert_eq!(rest, Some(other));
+        let (s, rest) = super::split_log_diagonal(&mut g, l, other, sp());
+        assert_eq!((s, rest), (None, Some(other)));
+        let not_l = op(&mut g, Op::Diagonal(p[0]));
+        let r = g.map(Func::Recip, not_l, sp());
+        let dg = op(&mut g, Op::Diag(r));
+        assert_eq!(super::split_log_diagonal(&mut g, l, dg, sp()).0, None);
+    }
+}
