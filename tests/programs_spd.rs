@@ -147,28 +147,13 @@ fn generic_sizes_and_f32() {
     let x = rand::<U5, U2, f64>(9);
     let y = rand::<U5, U1, f64>(10);
     let (_, g) = generic_evidence_grad(&x, &y);
-    assert_close(
-        "n = 5",
-        &g,
-        &fd_grad(|x| generic_evidence(x, &y), &x),
-        TOL,
-    );
+    assert_close("n = 5", &g, &fd_grad(|x| generic_evidence(x, &y), &x), TOL);
     let x = rand::<U40, U2, f64>(11);
     let y = rand::<U40, U1, f64>(12);
     let (_, g) = generic_evidence_grad(&x, &y);
-    assert_close(
-        "n = 40",
-        &g,
-        &fd_grad(|x| generic_evidence(x, &y), &x),
-        TOL,
-    );
+    assert_close("n = 40", &g, &fd_grad(|x| generic_evidence(x, &y), &x), TOL);
     let x = rand::<U4, U2, f32>(13);
     let y = rand::<U4, U1, f32>(14);
     let (_, g) = evidence_f32_grad(&x, &y);
-    assert_close(
-        "f32",
-        &g,
-        &fd_grad(|x| evidence_f32(x, &y), &x),
-        TOL_F32,
-    );
+    assert_close("f32", &g, &fd_grad(|x| evidence_f32(x, &y), &x), TOL_F32);
 }

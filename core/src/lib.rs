@@ -53,11 +53,11 @@ mod product;
 mod reduce;
 mod scalar;
 pub mod shape_errors;
+mod spd;
 mod storage;
 mod structure;
 #[cfg(test)]
 mod testutil;
-mod spd;
 mod triangle;
 mod views;
 

@@ -41,22 +41,19 @@ pub(crate) const LU_FAER_MIN: usize = 32;
 /// The pivot threshold `n · ε · max |a_ij|` of the module's singularity criterion, or `None`
 /// if some entry is not finite (then the matrix counts as singular whatever its pivots).
 pub(crate) fn singularity_threshold<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> Option<T> {
-    singularity_threshold_of(a.iter().copied(), a.nrows())
-}
-
-/// The same threshold over the given entries of an `n × n` matrix (a triangle, read in place).
-pub(crate) fn singularity_threshold_of<T: Scalar>(
-    entries: impl Iterator<Item = T>,
-    n: usize,
-) -> Option<T> {
     let mut scale = T::zero();
-    for x in entries {
+    for &x in a.iter() {
         if !x.is_finite() {
             return None;
         }
         scale = scale.max(x.abs());
     }
-    Some(T::from_f64(n as f64) * T::EPSILON * scale)
+    Some(threshold_for(a.nrows(), scale))
+}
+
+/// `n · ε · scale`: the threshold for an `n × n` matrix whose largest entry is `scale`.
+pub(crate) fn threshold_for<T: Scalar>(n: usize, scale: T) -> T {
+    T::from_f64(n as f64) * T::EPSILON * scale
 }
 
 /// Whether a pivot passes the criterion: `|pivot| > threshold` (false for a NaN pivot).

@@ -12,15 +12,30 @@
 use crate::arg::MatrixArg;
 use crate::check;
 use crate::dim::Dim;
-use crate::linalg::{pivot_passes, singularity_threshold_of};
+use crate::linalg::{pivot_passes, threshold_for};
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 use crate::shape_errors::{RowsAgreeForSolve, SquareForTriangularSolve};
 
-/// Whether the lower triangle of the `n × n` column-major `l` passes the criterion.
+/// Whether the lower triangle of the `n × n` column-major `l` passes the criterion (one pass
+/// over the contiguous column segments, so it stays O(n²) with a small constant).
 pub(crate) fn lower_usable<T: Scalar>(l: &[T], n: usize) -> bool {
-    let lower = (0..n).flat_map(|j| l[j * n + j..(j + 1) * n].iter().copied());
-    singularity_threshold_of(lower, n).is_some_and(|t| (0..n).all(|i| pivot_passes(l[i * n + i], t)))
+    let mut scale = T::zero();
+    let mut finite = true;
+    for j in 0..n {
+        for &x in &l[j * n + j..(j + 1) * n] {
+            finite &= x.is_finite();
+            let a = x.abs();
+            if a > scale {
+                scale = a;
+            }
+        }
+    }
+    if !finite {
+        return false;
+    }
+    let threshold = threshold_for(n, scale);
+    (0..n).all(|i| pivot_passes(l[i * n + i], threshold))
 }
 
 /// `L X = B` in place (`x` is `n × cols`, column-major): per column, each solved entry is
@@ -224,11 +239,19 @@ mod tests {
             noisy[(0, j)] = 99.0;
         }
         let inv = noisy.cholesky_inverse();
-        assert!(inv.approx_eq(&a.inv(), 1e-9, 1e-9), "inverse at n = {}", N::USIZE);
+        assert!(
+            inv.approx_eq(&a.inv(), 1e-9, 1e-9),
+            "inverse at n = {}",
+            N::USIZE
+        );
         assert_eq!(inv, inv.t(), "exactly symmetric");
         let b = Matrix::<N, U3>::from_fn(|_, _| rng.uniform());
         let x = noisy.cholesky_solve(&b);
-        assert!(x.approx_eq(&a.solve(&b), 1e-9, 1e-9), "solve at n = {}", N::USIZE);
+        assert!(
+            x.approx_eq(&a.solve(&b), 1e-9, 1e-9),
+            "solve at n = {}",
+            N::USIZE
+        );
         let y = noisy.solve_lower_triangular(&b);
         assert!((&l * y).approx_eq(&b, 1e-10, 1e-10));
         let z = noisy.solve_lower_triangular_transpose(&b);

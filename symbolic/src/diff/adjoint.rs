@@ -175,7 +175,9 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
         Op::Solve(m, inner) if spd::spd_solve(c.g, m, inner).is_some() => {
             let s = spd::spd_solve(c.g, m, inner).expect("matched above");
             c.give(s.rhs, |g, sp| spd::spd_solve_adjoint_rhs(g, s, bar, sp));
-            c.give(s.a, |g, sp| spd::spd_solve_adjoint_matrix(g, s, id, bar, sp));
+            c.give(s.a, |g, sp| {
+                spd::spd_solve_adjoint_matrix(g, s, id, bar, sp)
+            });
         }
         Op::Solve(a, b) => {
             c.give(b, |g, sp| factor::solve_adjoint_rhs(g, a, bar, sp));

@@ -231,7 +231,11 @@ mod tests {
         }
         // The lowered graph computes what the readable one does.
         let vals = [
-            Value::from_rows(5, 2, &[0.3, -0.2, 0.5, 0.1, -0.4, 0.7, 0.2, 0.9, -0.6, 0.05]),
+            Value::from_rows(
+                5,
+                2,
+                &[0.3, -0.2, 0.5, 0.1, -0.4, 0.7, 0.2, 0.9, -0.6, 0.05],
+            ),
             Value::from_rows(5, 1, &[1.0, -0.5, 0.25, 0.8, -0.3]),
         ];
         let dims = Bindings::new();
