@@ -46,6 +46,10 @@ impl Unifier {
                     s = declared.shape.clone();
                 }
             }
+            // An assignment in a loop keeps its `let mut` binding's shape.
+            if let Some(origin) = binding.assigns.and_then(|i| locals.get(i).cloned()) {
+                u.conform(&s, &origin);
+            }
             locals.push(s);
         }
         let result = u.expr(&f.body, &params, &locals);
