@@ -170,9 +170,10 @@ impl Scope<'_, '_> {
 
     /// A loop or an assignment as a statement of the body (`is_last`: the body ends with it).
     pub(super) fn loop_statement(&mut self, e: &syn::Expr, is_last: bool) {
-        if is_last {
+        // `while` and `loop` are refused as such, wherever they are.
+        if is_last && !matches!(e, syn::Expr::While(_) | syn::Expr::Loop(_)) {
             let what = match e {
-                syn::Expr::ForLoop(_) | syn::Expr::While(_) | syn::Expr::Loop(_) => "a loop",
+                syn::Expr::ForLoop(_) => "a loop",
                 _ => "an assignment",
             };
             self.error(
