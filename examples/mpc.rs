@@ -98,14 +98,22 @@ fn main() {
     let newton_step = solve(&h, &g.t());
     u -= newton_step.t();
     let (after, g) = cost_grad(&u, &x0, &a, &b, &q, r);
-    println!("Newton step: cost {before:.6} -> {after:.6}, |∇J| = {:.2e}", g.norm());
+    println!(
+        "Newton step: cost {before:.6} -> {after:.6}, |∇J| = {:.2e}",
+        g.norm()
+    );
     assert!(g.norm() < 1e-9, "the Newton step reaches the optimum");
 
     let reference = normal_equations(&x0, &a, &b, &q, r);
     let gap = u.max_abs_diff(&reference);
     println!("largest |U − normal-equations solution| = {gap:.1e}");
     assert!(gap < 1e-9, "the optimum agrees with the normal equations");
-    println!("first inputs: {:.4} {:.4} {:.4}", u[(0, 0)], u[(0, 1)], u[(0, 2)]);
+    println!(
+        "first inputs: {:.4} {:.4} {:.4}",
+        u[(0, 0)],
+        u[(0, 1)],
+        u[(0, 2)]
+    );
     // The derived gradient is the adjoint recursion λₜ = Aᵀ λₜ₊₁ + (Q + Qᵀ) xₜ, once per step.
     let formula = COST_GRAD_FORMULA.lines().next().unwrap_or_default();
     let head: String = formula.chars().take(90).collect();

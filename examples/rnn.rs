@@ -34,7 +34,9 @@ fn loss(
 /// One sequence of the task and its target.
 fn sample(rng: &mut Rng) -> (Matrix<U1, T>, f64) {
     let xs = Matrix::<U1, T>::from_fn(|_, _| rng.uniform(-1.0, 1.0));
-    let target = (0..8).map(|t| 0.1 * (t + 1) as f64 * xs[(0, t)]).sum::<f64>();
+    let target = (0..8)
+        .map(|t| 0.1 * (t + 1) as f64 * xs[(0, t)])
+        .sum::<f64>();
     (xs, target)
 }
 
@@ -51,7 +53,10 @@ fn main() {
     check_gradient("∂loss/∂W", &gw, |w| loss(w, &u, &b, &v, xs, *target), &w);
 
     let mean_loss = |w: &Matrix<H, H>, u: &Vector<H>, b: &Vector<H>, v: &Vector<H>| {
-        data.iter().map(|(xs, y)| loss(w, u, b, v, xs, *y)).sum::<f64>() / data.len() as f64
+        data.iter()
+            .map(|(xs, y)| loss(w, u, b, v, xs, *y))
+            .sum::<f64>()
+            / data.len() as f64
     };
     let first = mean_loss(&w, &u, &b, &v);
     println!("epoch   0: mean loss {first:.5}");
@@ -84,7 +89,10 @@ fn main() {
         }
     }
     let last = mean_loss(&w, &u, &b, &v);
-    assert!(last < 0.1 * first, "training must reduce the loss: {first} -> {last}");
+    assert!(
+        last < 0.1 * first,
+        "training must reduce the loss: {first} -> {last}"
+    );
     let (xs, y) = sample(&mut rng);
     let h = (0..8).fold(Matrix::<H, U1>::zeros(), |h, t| {
         (w * h + u * xs[(0, t)] + b).map(f64::tanh)

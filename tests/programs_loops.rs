@@ -27,12 +27,7 @@ fn horizon(U: &Matrix<U1, U4>, x0: &Vector<U2>, A: &Matrix<U2, U2>, B: &Vector<U
 
 #[grad(U)]
 #[hessian(U)]
-fn horizon_by_hand(
-    U: &Matrix<U1, U4>,
-    x0: &Vector<U2>,
-    A: &Matrix<U2, U2>,
-    B: &Vector<U2>,
-) -> f64 {
+fn horizon_by_hand(U: &Matrix<U1, U4>, x0: &Vector<U2>, A: &Matrix<U2, U2>, B: &Vector<U2>) -> f64 {
     let x1 = A * x0 + B * U[(0, 0)];
     let x2 = A * x1 + B * U[(0, 1)];
     let x3 = A * x2 + B * U[(0, 2)];
@@ -49,14 +44,7 @@ fn horizon_cost_gradient_and_hessian() {
     let (v, g) = horizon_grad(&u, &x0, &a, &b);
     let (v_hand, g_hand) = horizon_by_hand_grad(&u, &x0, &a, &b);
     check_value("horizon", v, horizon(&u, &x0, &a, &b), v_hand, TOL);
-    check_grad(
-        "∂/∂U",
-        &g,
-        &g_hand,
-        |u| horizon(u, &x0, &a, &b),
-        &u,
-        TOL,
-    );
+    check_grad("∂/∂U", &g, &g_hand, |u| horizon(u, &x0, &a, &b), &u, TOL);
     let (_, g2, h) = horizon_hessian(&u, &x0, &a, &b);
     assert_close("gradient of #[hessian]", &g2, &g, TOL);
     let (_, _, h_hand) = horizon_by_hand_hessian(&u, &x0, &a, &b);
@@ -156,7 +144,10 @@ fn recurrent_loss_gradient_hessian_and_hvp() {
     let d = entries(&dir);
     for (k, got) in entries(&hv).iter().enumerate() {
         let want: f64 = (0..9).map(|l| h[(k, l)] * d[l]).sum();
-        assert!((got - want).abs() <= 1e-10, "H v entry {k}: {got} vs {want}");
+        assert!(
+            (got - want).abs() <= 1e-10,
+            "H v entry {k}: {got} vs {want}"
+        );
     }
 }
 

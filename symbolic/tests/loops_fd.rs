@@ -63,7 +63,12 @@ fn program(state: usize, body: &E, reduce: bool) -> String {
             let w: Vec<String> = weights(r * c).iter().map(|x| format!("{x:?}")).collect();
             // Rows of the weight matrix from the column-major list.
             let rows: Vec<String> = (0..r)
-                .map(|i| (0..c).map(|j| w[i + r * j].clone()).collect::<Vec<_>>().join(", "))
+                .map(|i| {
+                    (0..c)
+                        .map(|j| w[i + r * j].clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
                 .collect();
             source.prelude.push(format!(
                 "let weights: Matrix<U{r}, U{c}> = matrix![{}];",
@@ -87,7 +92,8 @@ fn reference(state: usize, raw: &Graph, root: NodeId, params: &[Value]) -> Value
     let original = params;
     let mut params = params.to_vec();
     for t in 0..STEPS {
-        let mut next = evaluate(raw, &[root], &params, &Bindings::new()).expect("evaluates")[0].clone();
+        let mut next =
+            evaluate(raw, &[root], &params, &Bindings::new()).expect("evaluates")[0].clone();
         // `v[t]` is the parameter v, also when v is the state.
         let shift = 0.25 * original[2].data[t];
         for x in &mut next.data {
@@ -99,12 +105,21 @@ fn reference(state: usize, raw: &Graph, root: NodeId, params: &[Value]) -> Value
 }
 
 fn weighted(v: &Value) -> f64 {
-    v.data.iter().zip(weights(v.data.len())).map(|(x, w)| x * w).sum()
+    v.data
+        .iter()
+        .zip(weights(v.data.len()))
+        .map(|(x, w)| x * w)
+        .sum()
 }
 
 /// Central differences of `f` (a vector of outputs) in every entry of parameter `i`, at step h:
 /// column k is ∂f/∂(vec Pᵢ)ₖ.
-fn differences(f: &dyn Fn(&[Value]) -> Vec<f64>, params: &[Value], i: usize, h: f64) -> Vec<Vec<f64>> {
+fn differences(
+    f: &dyn Fn(&[Value]) -> Vec<f64>,
+    params: &[Value],
+    i: usize,
+    h: f64,
+) -> Vec<Vec<f64>> {
     (0..params[i].data.len())
         .map(|k| {
             let (mut plus, mut minus) = (params.to_vec(), params.to_vec());
@@ -120,9 +135,18 @@ fn differences(f: &dyn Fn(&[Value]) -> Vec<f64>, params: &[Value], i: usize, h: 
 }
 
 /// Compares `derived` (column-major, outputs × entries) with finite differences.
-fn compare(what: &str, derived: &Value, f: &dyn Fn(&[Value]) -> Vec<f64>, params: &[Value], i: usize) -> Result<(), String> {
+fn compare(
+    what: &str,
+    derived: &Value,
+    f: &dyn Fn(&[Value]) -> Vec<f64>,
+    params: &[Value],
+    i: usize,
+) -> Result<(), String> {
     let h = 1e-6;
-    let (fd, fd2) = (differences(f, params, i, h), differences(f, params, i, 2.0 * h));
+    let (fd, fd2) = (
+        differences(f, params, i, h),
+        differences(f, params, i, 2.0 * h),
+    );
     let outputs = fd.first().map_or(0, Vec::len);
     for (k, (col, col2)) in fd.iter().zip(&fd2).enumerate() {
         for (o, (&b, &b2)) in col.iter().zip(col2).enumerate() {
@@ -156,7 +180,11 @@ fn check(state: usize, body: &E, params: &[Value]) -> Result<bool, String> {
         let value = evaluate(&g, &[lowered.value], params, &Bindings::new())
             .map_err(|e| e.to_string())?[0]
             .clone();
-        let expected = if reduce { vec![weighted(&want)] } else { want.data.clone() };
+        let expected = if reduce {
+            vec![weighted(&want)]
+        } else {
+            want.data.clone()
+        };
         for (a, b) in value.data.iter().zip(&expected) {
             if (a - b).abs() > 1e-9 * (1.0 + b.abs()) {
                 return Err(format!("{source}\nunrolled value {a} ≠ reference {b}"));
@@ -173,10 +201,12 @@ fn check(state: usize, body: &E, params: &[Value]) -> Result<bool, String> {
         for i in 0..PARAMS.len() {
             let derived = if reduce {
                 let grad = diff::gradient(&mut g, lowered.value, &[i])[0];
-                evaluate(&g, &[grad], params, &Bindings::new()).map_err(|e| e.to_string())?[0].clone()
+                evaluate(&g, &[grad], params, &Bindings::new()).map_err(|e| e.to_string())?[0]
+                    .clone()
             } else {
                 let jac = diff::jacobian(&mut g, lowered.value, i);
-                evaluate(&g, &[jac], params, &Bindings::new()).map_err(|e| e.to_string())?[0].clone()
+                evaluate(&g, &[jac], params, &Bindings::new()).map_err(|e| e.to_string())?[0]
+                    .clone()
             };
             let what = if reduce { "gradient" } else { "Jacobian" };
             compare(what, &derived, &f, params, i).map_err(|m| format!("{source}\n{m}"))?;

@@ -124,8 +124,14 @@ fn assert_linear(what: &str, ks: &[usize], source: impl Fn(usize) -> String, req
     println!(
         "fitted exponents: time {e_time:.3}, statements {e_stmts:.3}, characters {e_chars:.3}\n"
     );
-    assert!(e_stmts <= 1.15, "{what}: statements grow like K^{e_stmts:.2}");
-    assert!(e_chars <= 1.15, "{what}: generated code grows like K^{e_chars:.2}");
+    assert!(
+        e_stmts <= 1.15,
+        "{what}: statements grow like K^{e_stmts:.2}"
+    );
+    assert!(
+        e_chars <= 1.15,
+        "{what}: generated code grows like K^{e_chars:.2}"
+    );
 }
 
 #[test]
@@ -147,6 +153,9 @@ fn rnn_expansion_is_linear_in_the_sequence_length() {
         "RNN loss, #[grad(W)] and #[hvp(W)]",
         &[4, 8, 16, 32, 48],
         rnn,
-        &[request(Derivative::Grad, "W"), request(Derivative::Hvp, "W")],
+        &[
+            request(Derivative::Grad, "W"),
+            request(Derivative::Hvp, "W"),
+        ],
     );
 }

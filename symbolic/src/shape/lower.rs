@@ -65,14 +65,10 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
         let statement = binding.repeats.unwrap_or(index);
         // An assignment in a loop keeps the shape of its `let mut` binding.
         let assigned = binding.assigns.map(|origin| {
-            cx.locals
-                .get(origin)
-                .copied()
-                .flatten()
-                .map(|id| TypeDecl {
-                    shape: cx.graph.shape(id).clone(),
-                    span: f.lets[origin].span,
-                })
+            cx.locals.get(origin).copied().flatten().map(|id| TypeDecl {
+                shape: cx.graph.shape(id).clone(),
+                span: f.lets[origin].span,
+            })
         });
         let declared = match &assigned {
             Some(Some(decl)) => Some(decl),

@@ -140,7 +140,9 @@ fn block_nodes(block: &syn::Block) -> usize {
             Stmt::Expr(syn::Expr::ForLoop(inner), _) => {
                 let count = match &*inner.expr {
                     syn::Expr::Range(syn::ExprRange { end: Some(end), .. }) => {
-                        fold_index(end, &|_| None).ok().and_then(|k| usize::try_from(k).ok())
+                        fold_index(end, &|_| None)
+                            .ok()
+                            .and_then(|k| usize::try_from(k).ok())
                     }
                     _ => None,
                 };
@@ -195,10 +197,9 @@ impl Scope<'_, '_> {
                 &w.while_token,
                 format!("`while` loops are not supported: {FORM}"),
             ),
-            syn::Expr::Loop(l) => self.error(
-                &l.loop_token,
-                format!("`loop` is not supported: {FORM}"),
-            ),
+            syn::Expr::Loop(l) => {
+                self.error(&l.loop_token, format!("`loop` is not supported: {FORM}"))
+            }
             syn::Expr::Assign(a) => self.assign(&a.left, &a.right, None),
             syn::Expr::Binary(b) if compound(&b.op).is_some() => {
                 self.assign(&b.left, &b.right, compound(&b.op))
@@ -281,7 +282,10 @@ impl Scope<'_, '_> {
         let total = count.saturating_mul(per_iteration);
         if total > MAX_UNROLLED.saturating_sub(self.loops.unrolled) {
             let before = if self.loops.unrolled > 0 {
-                format!(", after {} unrolled by the loops before it", self.loops.unrolled)
+                format!(
+                    ", after {} unrolled by the loops before it",
+                    self.loops.unrolled
+                )
             } else {
                 String::new()
             };
@@ -341,10 +345,7 @@ impl Scope<'_, '_> {
         let syn::Expr::Range(r) = range else {
             self.error(
                 range,
-                format!(
-                    "unsupported loop range `{}`: {FORM}",
-                    tokens_text(range)
-                ),
+                format!("unsupported loop range `{}`: {FORM}", tokens_text(range)),
             );
             return None;
         };
@@ -393,7 +394,10 @@ impl Scope<'_, '_> {
                 Err(_) => {
                     self.error(
                         end,
-                        format!("the loop bound `{}` is {k}: it must not be negative", tokens_text(end)),
+                        format!(
+                            "the loop bound `{}` is {k}: it must not be negative",
+                            tokens_text(end)
+                        ),
                     );
                     None
                 }

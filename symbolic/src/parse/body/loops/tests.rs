@@ -21,7 +21,11 @@ fn error(item: syn::ItemFn, expected: &[&str]) {
     let all = messages(&item);
     assert_eq!(all.len(), 1, "{all:#?}");
     for part in expected {
-        assert!(all[0].contains(part), "`{}` does not contain `{part}`", all[0]);
+        assert!(
+            all[0].contains(part),
+            "`{}` does not contain `{part}`",
+            all[0]
+        );
     }
 }
 
@@ -34,7 +38,10 @@ fn value_and_gradient(item: &syn::ItemFn, params: &[Value]) -> (f64, Vec<Value>)
     let grads = diff::gradient(&mut g, lowered.value, &wrt);
     let dims = Bindings::new();
     let value = evaluate(&g, &[lowered.value], params, &dims).expect("evaluates")[0].as_scalar();
-    (value, evaluate(&g, &grads, params, &dims).expect("evaluates"))
+    (
+        value,
+        evaluate(&g, &grads, params, &dims).expect("evaluates"),
+    )
 }
 
 fn assert_same(looped: syn::ItemFn, by_hand: syn::ItemFn, params: &[Value]) {
@@ -247,14 +254,20 @@ fn an_error_in_the_body_is_reported_once() {
         fn f(x: &Vector<U3>) -> f64 { let mut s = 0.0; for t in 0..5 { s = s + x[t]; } s }
     });
     assert_eq!(all.len(), 1, "{all:#?}");
-    assert!(all[0].contains("out of range") || all[0].contains("3"), "{all:?}");
+    assert!(
+        all[0].contains("out of range") || all[0].contains("3"),
+        "{all:?}"
+    );
 }
 
 #[test]
 fn the_unrolled_size_is_capped_with_the_numbers() {
     error(
         parse_quote! { fn f(x: f64) -> f64 { let mut s = x; for _ in 0..1000000000 { s = x * x; } s } },
-        &["1000000000 iterations", "above matcalc's limit of 20000 unrolled nodes"],
+        &[
+            "1000000000 iterations",
+            "above matcalc's limit of 20000 unrolled nodes",
+        ],
     );
     // Nested loops multiply.
     error(
@@ -271,6 +284,9 @@ fn the_unrolled_size_is_capped_with_the_numbers() {
 fn deep_recurrences_hit_the_depth_limit_with_a_note() {
     error(
         parse_quote! { fn f(x: f64) -> f64 { let mut s = x; for _ in 0..1000 { s = sin(s); } s } },
-        &["above matcalc's limit of 256", "of a loop of 1000 iterations"],
+        &[
+            "above matcalc's limit of 256",
+            "of a loop of 1000 iterations",
+        ],
     );
 }
