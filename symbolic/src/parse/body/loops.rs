@@ -194,11 +194,11 @@ impl Scope<'_, '_> {
         match e {
             syn::Expr::ForLoop(f) => self.for_loop(f),
             syn::Expr::While(w) => self.error(
-                &w.while_token,
+                w.while_token,
                 format!("`while` loops are not supported: {FORM}"),
             ),
             syn::Expr::Loop(l) => {
-                self.error(&l.loop_token, format!("`loop` is not supported: {FORM}"))
+                self.error(l.loop_token, format!("`loop` is not supported: {FORM}"))
             }
             syn::Expr::Assign(a) => self.assign(&a.left, &a.right, None),
             syn::Expr::Binary(b) if compound(&b.op).is_some() => {
