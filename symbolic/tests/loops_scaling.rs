@@ -159,3 +159,36 @@ fn rnn_expansion_is_linear_in_the_sequence_length() {
         ],
     );
 }
+
+/// A function just under the unroll cap (60 steps of a recurrence whose body has ~160
+/// expression nodes): it expands, and the time is printed (README "Programs with loops").
+#[test]
+fn a_program_at_the_unroll_cap_expands() {
+    let terms: Vec<String> = (0..8)
+        .map(|i| format!("sin(s[{i}]) * cos(s[{}]) * x[{i}]", (i + 1) % 8))
+        .collect();
+    let source = format!(
+        "fn f(x: &Vector<U8>, A: &Matrix<U8, U8>) -> f64 {{
+            let mut s = x;
+            let mut acc = 0.0;
+            for t in 0..60 {{
+                s = tanh(A * s);
+                acc = acc + ({});
+            }}
+            acc
+        }}",
+        terms.join(" + ")
+    );
+    for requests in [
+        vec![request(Derivative::Grad, "A")],
+        vec![request(Derivative::Hvp, "A")],
+    ] {
+        let run = expand(&source, &requests);
+        println!(
+            "at the cap, {:?}: {:.1} ms, {} statements",
+            requests[0].kind,
+            run.micros / 1000.0,
+            run.statements
+        );
+    }
+}

@@ -27,8 +27,9 @@ use crate::ir::Dim;
 
 /// The most expression nodes a function may unroll over all its loops (iterations × nodes of
 /// the body). Expansion time and generated code grow linearly with this count; at the limit a
-/// gradient expands in well under a second (README "Loops").
-pub const MAX_UNROLLED: usize = 20_000;
+/// gradient expands in about 0.3 s and an hvp in about 1 s in a debug build (README "Programs
+/// with loops"). Realistic recurrences reach the depth limit (`MAX_DEPTH`) first.
+pub const MAX_UNROLLED: usize = 10_000;
 
 const FORM: &str = "matcalc unrolls loops of the form `for t in 0..K { NAME = EXPR; .. }` at \
      expansion, K an integer literal or a typenum constant (`U10`), the body `let` bindings and \

@@ -266,7 +266,7 @@ fn the_unrolled_size_is_capped_with_the_numbers() {
         parse_quote! { fn f(x: f64) -> f64 { let mut s = x; for _ in 0..1000000000 { s = x * x; } s } },
         &[
             "1000000000 iterations",
-            "above matcalc's limit of 20000 unrolled nodes",
+            "above matcalc's limit of 10000 unrolled nodes",
         ],
     );
     // Nested loops multiply.
