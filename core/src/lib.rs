@@ -48,6 +48,8 @@ mod literal;
 mod matrix;
 #[cfg(feature = "nalgebra")]
 mod nalgebra;
+#[cfg(feature = "nalgebra")]
+pub mod nalgebra_boundary;
 mod ops;
 mod product;
 mod reduce;
