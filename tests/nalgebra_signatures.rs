@@ -91,3 +91,163 @@ fn least_squares_gradient_through_smatrix() {
         1e-7,
     );
 }
+
+// ------------------------------------------------------------ tr(AX), const generics, f32
+
+#[grad(X)]
+fn trace_ax<const M: usize, const N: usize>(A: &SMatrix<f32, M, N>, X: &SMatrix<f32, N, M>) -> f32 {
+    tr(A * X)
+}
+
+/// Cookbook (100): ∂tr(AX)/∂X = Aᵀ, at two sizes of one const-generic function, in f32.
+#[test]
+fn trace_gradient_with_const_generic_sizes_in_f32() {
+    // A caller generic over the sizes would need the same `typenum` bounds, so each size is
+    // spelled out.
+    macro_rules! at {
+        ($m:literal, $n:literal, $seed:literal) => {{
+            let a: SMatrix<f32, $m, $n> = srand::<$m, $n>($seed).cast();
+            let x: SMatrix<f32, $n, $m> = srand::<$n, $m>($seed + 1).cast();
+            let (value, gradient): (f32, SMatrix<f32, $n, $m>) = trace_ax_grad(&a, &x);
+            assert!((value - (a * x).trace()).abs() < 1e-5);
+            assert!((trace_ax(&a, &x) - value).abs() < 1e-6);
+            assert_eq!(gradient, a.transpose());
+        }};
+    }
+    at!(2, 3, 10);
+    at!(4, 4, 20);
+    at!(1, 5, 30);
+}
+
+// ------------------------------------------------------------ logdet, by value
+
+#[grad(X)]
+fn log_det(X: SMatrix<f64, 3, 3>) -> f64 {
+    logdet(X)
+}
+
+/// Cookbook (57): ∂ log det X/∂X = X⁻ᵀ.
+#[test]
+fn logdet_gradient_of_a_matrix_passed_by_value() {
+    let x = srand::<3, 3>(4) + SMatrix::<f64, 3, 3>::identity() * 3.0;
+    let (value, gradient) = log_det_grad(x);
+    assert!((value - x.determinant().ln()).abs() < 1e-12);
+    let inverse_transpose = x.try_inverse().unwrap().transpose();
+    close("closed form", &gradient, &inverse_transpose, 1e-12);
+    close("finite differences", &gradient, &fd_gradient(|x| log_det(*x), &x), 1e-7);
+}
+
+// ------------------------------------------------------------ quadratic form, Hessian
+
+#[hessian(x)]
+fn quadratic<const N: usize>(x: &SVector<f64, N>, A: &SMatrix<f64, N, N>) -> f64 {
+    x.t() * A * x
+}
+
+/// ∇ xᵀAx = (A + Aᵀ) x, H = A + Aᵀ; the Hessian of a const-generic function is a `DMatrix`
+/// (stable Rust cannot spell N·N as a size).
+#[test]
+fn quadratic_form_hessian_with_a_const_generic_size() {
+    let (x, a) = (srand::<4, 1>(5), srand::<4, 4>(6));
+    let (value, gradient, hessian): (f64, SVector<f64, 4>, DMatrix<f64>) = quadratic_hessian(&x, &a);
+    assert!((value - (x.transpose() * a * x)[(0, 0)]).abs() < 1e-12);
+    let symmetric = a + a.transpose();
+    close("gradient", &gradient, &(symmetric * x), 1e-12);
+    close("Hessian", &hessian, &DMatrix::from_column_slice(4, 4, symmetric.as_slice()), 1e-12);
+    close(
+        "finite differences",
+        &gradient,
+        &fd_gradient(|x| quadratic(x, &a), &x),
+        1e-7,
+    );
+}
+
+#[hessian(x)]
+fn quadratic_3(x: &SVector<f64, 3>, A: &SMatrix<f64, 3, 3>) -> f64 {
+    x.t() * A * x
+}
+
+/// At literal sizes the Hessian is an `SMatrix`.
+#[test]
+fn quadratic_form_hessian_at_a_literal_size_is_an_smatrix() {
+    let (x, a) = (srand::<3, 1>(7), srand::<3, 3>(8));
+    let (_, _, hessian): (f64, SVector<f64, 3>, SMatrix<f64, 3, 3>) = quadratic_3_hessian(&x, &a);
+    close("Hessian", &hessian, &(a + a.transpose()), 1e-12);
+}
+
+// ------------------------------------------------------------ X Y Jacobian
+
+#[jacobian(X)]
+fn product(X: &SMatrix<f64, 3, 3>, Y: &SMatrix<f64, 3, 2>) -> SMatrix<f64, 3, 2> {
+    X * Y
+}
+
+/// The seed question: ∂vec(XY)/∂(vec X)ᵀ = Yᵀ ⊗ I₃ (6×9), checked entry by entry against the
+/// Kronecker product and against finite differences.
+#[test]
+fn product_jacobian_is_the_kronecker_product() {
+    let (x, y) = (srand::<3, 3>(9), srand::<3, 2>(10));
+    let (value, jacobian): (SMatrix<f64, 3, 2>, SMatrix<f64, 6, 9>) = product_jacobian(&x, &y);
+    close("value", &value, &(x * y), 1e-12);
+    close("original", &product(&x, &y), &(x * y), 1e-12);
+    close("Yᵀ ⊗ I₃", &jacobian, &y.transpose().kronecker(&SMatrix::<f64, 3, 3>::identity()), 1e-12);
+    let h = 1e-6;
+    for k in 0..9 {
+        let (mut plus, mut minus) = (x, x);
+        plus[k] += h;
+        minus[k] -= h;
+        let column = (product(&plus, &y) - product(&minus, &y)) / (2.0 * h);
+        for i in 0..6 {
+            assert!((jacobian[(i, k)] - column[i]).abs() < 1e-8, "entry ({i}, {k})");
+        }
+    }
+}
+
+// ------------------------------------------------------------ products, mixed types
+
+#[vjp(W)]
+#[jvp(W)]
+fn layer(W: &SMatrix<f64, 2, 3>, x: &SVector<f64, 3>) -> SVector<f64, 2> {
+    tanh(W * x)
+}
+
+#[hvp(w)]
+fn logistic(w: &SVector<f64, 2>, A: &Matrix<U3, U2>, y: &Vector<U3>) -> f64 {
+    sum(softplus(A * w)) - dot(y, A * w)
+}
+
+/// vjp and jvp through nalgebra types: W̄ = (u ⊙ s) xᵀ and dF = s ⊙ (T x), s = 𝟙 − tanh(Wx)∘².
+#[test]
+fn products_take_and_return_nalgebra_types() {
+    let (w, x) = (srand::<2, 3>(11), srand::<3, 1>(12));
+    let (u, t) = (srand::<2, 1>(13), srand::<2, 3>(14));
+    let (value, w_bar): (SVector<f64, 2>, SMatrix<f64, 2, 3>) = layer_vjp(&w, &x, &u);
+    let (_, d_value): (SVector<f64, 2>, SVector<f64, 2>) = layer_jvp(&w, &x, &t);
+    let activation = (w * x).map(f64::tanh);
+    close("value", &value, &activation, 1e-12);
+    let s = activation.map(|a| 1.0 - a * a);
+    close("vjp", &w_bar, &(u.component_mul(&s) * x.transpose()), 1e-12);
+    close("jvp", &d_value, &s.component_mul(&(t * x)), 1e-12);
+}
+
+/// A parameter of matcalc's own type beside a nalgebra one: both are read as they are, and the
+/// results follow the written types. H v = Aᵀ (σ(Aw) ⊙ (𝟙 − σ(Aw)) ⊙ (A v)).
+#[test]
+fn hvp_with_a_mixture_of_nalgebra_and_matcalc_parameters() {
+    let a: Matrix<U3, U2> = matrix![1.0, 0.5; -1.0, 2.0; 0.0, 1.0];
+    let y: Vector<U3> = matrix![1.0; 0.0; 1.0];
+    let (w, v) = (SVector::<f64, 2>::new(0.3, -0.2), SVector::<f64, 2>::new(1.0, 2.0));
+    let (_, gradient, hv): (f64, SVector<f64, 2>, SVector<f64, 2>) = logistic_hvp(&w, &a, &y, &v);
+    let na = SMatrix::<f64, 3, 2>::from_column_slice(a.as_slice());
+    let ny = SVector::<f64, 3>::from_column_slice(y.as_slice());
+    let p = (na * w).map(|z| 1.0 / (1.0 + (-z).exp()));
+    close("gradient", &gradient, &(na.transpose() * (p - ny)), 1e-12);
+    let weights = p.component_mul(&p.map(|q| 1.0 - q));
+    close("H v", &hv, &(na.transpose() * weights.component_mul(&(na * v))), 1e-12);
+    close(
+        "finite differences",
+        &gradient,
+        &fd_gradient(|w| logistic(w, &a, &y), &w),
+        1e-7,
+    );
+}
