@@ -251,3 +251,127 @@ fn hvp_with_a_mixture_of_nalgebra_and_matcalc_parameters() {
         1e-7,
     );
 }
+
+// ------------------------------------------------------------ DMatrix / DVector (Dyn)
+
+#[grad(W, x)]
+fn least_squares_dyn(W: &DMatrix<f64>, x: &DVector<f64>, y: &DVector<f64>) -> f64 {
+    0.5 * norm_sq(W * x - y)
+}
+
+/// The same least squares over run-time sizes: W's columns and x's rows, W's rows and y's rows
+/// are merged into one dimension each and checked at entry.
+#[test]
+fn least_squares_gradient_through_dmatrix() {
+    for (m, n, seed) in [(3, 4, 40), (7, 2, 41), (20, 20, 42)] {
+        let (w, x, y) = (drand(seed, m, n), drand(seed + 1, n, 1), drand(seed + 2, m, 1));
+        let (x, y) = (x.column(0).into_owned(), y.column(0).into_owned());
+        let (value, gw, gx): (f64, DMatrix<f64>, DVector<f64>) = least_squares_dyn_grad(&w, &x, &y);
+        let r = &w * &x - &y;
+        assert!((value - 0.5 * r.norm_squared()).abs() < 1e-12);
+        assert!((least_squares_dyn(&w, &x, &y) - value).abs() < 1e-12);
+        close("∂/∂W closed form", &gw, &(&r * x.transpose()), 1e-12);
+        close("∂/∂x closed form", &gx, &(w.transpose() * &r), 1e-12);
+        close(
+            "∂/∂W finite differences",
+            &gw,
+            &fd_gradient_dyn(|w| least_squares_dyn(w, &x, &y), &w),
+            1e-7,
+        );
+    }
+}
+
+#[grad(X)]
+fn trace_ax_dyn(A: &DMatrix<f64>, X: &DMatrix<f64>) -> f64 {
+    tr(A * X)
+}
+
+#[grad(X)]
+fn logdet_dyn(X: &DMatrix<f64>) -> f64 {
+    logdet(X)
+}
+
+/// ∂tr(AX)/∂X = Aᵀ and ∂ log det X/∂X = X⁻ᵀ at run-time sizes.
+#[test]
+fn trace_and_logdet_gradients_through_dmatrix() {
+    let (a, x) = (drand(50, 2, 5), drand(51, 5, 2));
+    let (value, gradient) = trace_ax_dyn_grad(&a, &x);
+    assert!((value - (&a * &x).trace()).abs() < 1e-12);
+    close("Aᵀ", &gradient, &a.transpose(), 1e-12);
+
+    let x = drand(52, 4, 4) + DMatrix::<f64>::identity(4, 4) * 3.0;
+    let (value, gradient) = logdet_dyn_grad(&x);
+    assert!((value - x.determinant().ln()).abs() < 1e-12);
+    close("X⁻ᵀ", &gradient, &x.clone().try_inverse().unwrap().transpose(), 1e-12);
+    close(
+        "finite differences",
+        &gradient,
+        &fd_gradient_dyn(|x| logdet_dyn(x), &x),
+        1e-7,
+    );
+}
+
+#[jacobian(X)]
+fn product_dyn(X: &DMatrix<f64>, Y: &DMatrix<f64>) -> DMatrix<f64> {
+    X * Y
+}
+
+/// ∂vec(XY)/∂(vec X)ᵀ = Yᵀ ⊗ I at run-time sizes, returned as a `DMatrix`.
+#[test]
+#[ignore = "needs the Dyn emit fix (sized constants and Kronecker kernels at Dyn) of branch a3"]
+fn product_jacobian_through_dmatrix() {
+    let (x, y) = (drand(60, 3, 3), drand(61, 3, 2));
+    let (value, jacobian) = product_dyn_jacobian(&x, &y);
+    close("value", &value, &(&x * &y), 1e-12);
+    close("Yᵀ ⊗ I₃", &jacobian, &y.transpose().kronecker(&DMatrix::<f64>::identity(3, 3)), 1e-12);
+}
+
+#[hessian(x)]
+fn quadratic_dyn(x: &DVector<f64>, A: &DMatrix<f64>) -> f64 {
+    x.t() * A * x
+}
+
+/// H(xᵀAx) = A + Aᵀ at a run-time size.
+#[test]
+fn quadratic_form_hessian_through_dmatrix() {
+    let (x, a) = (drand(70, 5, 1).column(0).into_owned(), drand(71, 5, 5));
+    let (value, gradient, hessian): (f64, DVector<f64>, DMatrix<f64>) = quadratic_dyn_hessian(&x, &a);
+    assert!((value - (x.transpose() * &a * &x)[(0, 0)]).abs() < 1e-12);
+    close("gradient", &gradient, &((&a + a.transpose()) * &x), 1e-12);
+    close("Hessian", &hessian, &(&a + a.transpose()), 1e-12);
+}
+
+#[grad(X)]
+fn mixed_dyn(X: &DMatrix<f64>, B: &SMatrix<f64, 3, 2>) -> f64 {
+    sum(X * B)
+}
+
+/// A `DMatrix` times an `SMatrix`: X's column count is bound to 3 and checked at entry.
+/// ∂sum(XB)/∂X = 𝟙 Bᵀ.
+#[test]
+#[ignore = "needs the Dyn emit fix (sized constants and Kronecker kernels at Dyn) of branch a3"]
+fn dmatrix_beside_smatrix() {
+    let (x, b) = (drand(80, 4, 3), srand::<3, 2>(81));
+    let (value, gradient) = mixed_dyn_grad(&x, &b);
+    let bd = DMatrix::from_column_slice(3, 2, b.as_slice());
+    assert!((value - (&x * &bd).sum()).abs() < 1e-12);
+    close("𝟙 Bᵀ", &gradient, &(DMatrix::from_element(4, 2, 1.0) * bd.transpose()), 1e-12);
+}
+
+/// Sizes that disagree panic at entry, naming the parameters and sizes, before any arithmetic.
+#[test]
+#[should_panic(
+    expected = "`least_squares_dyn` needs these sizes to be equal, but the column count of `W` is 4, the row count of `x` is 3"
+)]
+fn disagreeing_run_time_sizes_panic_at_entry() {
+    let (w, x, y) = (drand(90, 3, 4), DVector::<f64>::zeros(3), DVector::<f64>::zeros(3));
+    let _ = least_squares_dyn_grad(&w, &x, &y);
+}
+
+#[test]
+#[should_panic(
+    expected = "`mixed_dyn` needs these sizes to be equal, but the size fixed at compile time is 3, the column count of `X` is 2"
+)]
+fn a_run_time_size_that_differs_from_a_static_one_panics_at_entry() {
+    let _ = mixed_dyn(&drand(91, 4, 2), &srand::<3, 2>(92));
+}
