@@ -10,7 +10,9 @@ use nalgebra::{DMatrix, DVector, SMatrix, SVector};
 
 /// Deterministic entries in [-1, 1] (no randomness crate needed).
 fn entries(seed: u64, n: usize) -> Vec<f64> {
-    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     (0..n)
         .map(|_| {
             state = state
@@ -64,7 +66,10 @@ fn close<R: nalgebra::Dim, C: nalgebra::Dim, S, S2>(
 {
     assert_eq!(a.shape(), b.shape(), "{what}: shapes");
     let scale = 1.0 + b.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let diff = a.iter().zip(b.iter()).fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
+    let diff = a
+        .iter()
+        .zip(b.iter())
+        .fold(0.0f64, |m, (x, y)| m.max((x - y).abs()));
     assert!(diff <= tol * scale, "{what}: differ by {diff}\n{a}\n{b}");
 }
 
@@ -134,7 +139,12 @@ fn logdet_gradient_of_a_matrix_passed_by_value() {
     assert!((value - x.determinant().ln()).abs() < 1e-12);
     let inverse_transpose = x.try_inverse().unwrap().transpose();
     close("closed form", &gradient, &inverse_transpose, 1e-12);
-    close("finite differences", &gradient, &fd_gradient(|x| log_det(*x), &x), 1e-7);
+    close(
+        "finite differences",
+        &gradient,
+        &fd_gradient(|x| log_det(*x), &x),
+        1e-7,
+    );
 }
 
 // ------------------------------------------------------------ quadratic form, Hessian
@@ -149,11 +159,17 @@ fn quadratic<const N: usize>(x: &SVector<f64, N>, A: &SMatrix<f64, N, N>) -> f64
 #[test]
 fn quadratic_form_hessian_with_a_const_generic_size() {
     let (x, a) = (srand::<4, 1>(5), srand::<4, 4>(6));
-    let (value, gradient, hessian): (f64, SVector<f64, 4>, DMatrix<f64>) = quadratic_hessian(&x, &a);
+    let (value, gradient, hessian): (f64, SVector<f64, 4>, DMatrix<f64>) =
+        quadratic_hessian(&x, &a);
     assert!((value - (x.transpose() * a * x)[(0, 0)]).abs() < 1e-12);
     let symmetric = a + a.transpose();
     close("gradient", &gradient, &(symmetric * x), 1e-12);
-    close("Hessian", &hessian, &DMatrix::from_column_slice(4, 4, symmetric.as_slice()), 1e-12);
+    close(
+        "Hessian",
+        &hessian,
+        &DMatrix::from_column_slice(4, 4, symmetric.as_slice()),
+        1e-12,
+    );
     close(
         "finite differences",
         &gradient,
@@ -190,7 +206,12 @@ fn product_jacobian_is_the_kronecker_product() {
     let (value, jacobian): (SMatrix<f64, 3, 2>, SMatrix<f64, 6, 9>) = product_jacobian(&x, &y);
     close("value", &value, &(x * y), 1e-12);
     close("original", &product(&x, &y), &(x * y), 1e-12);
-    close("Yᵀ ⊗ I₃", &jacobian, &y.transpose().kronecker(&SMatrix::<f64, 3, 3>::identity()), 1e-12);
+    close(
+        "Yᵀ ⊗ I₃",
+        &jacobian,
+        &y.transpose().kronecker(&SMatrix::<f64, 3, 3>::identity()),
+        1e-12,
+    );
     let h = 1e-6;
     for k in 0..9 {
         let (mut plus, mut minus) = (x, x);
@@ -198,7 +219,10 @@ fn product_jacobian_is_the_kronecker_product() {
         minus[k] -= h;
         let column = (product(&plus, &y) - product(&minus, &y)) / (2.0 * h);
         for i in 0..6 {
-            assert!((jacobian[(i, k)] - column[i]).abs() < 1e-8, "entry ({i}, {k})");
+            assert!(
+                (jacobian[(i, k)] - column[i]).abs() < 1e-8,
+                "entry ({i}, {k})"
+            );
         }
     }
 }
@@ -236,14 +260,22 @@ fn products_take_and_return_nalgebra_types() {
 fn hvp_with_a_mixture_of_nalgebra_and_matcalc_parameters() {
     let a: Matrix<U3, U2> = matrix![1.0, 0.5; -1.0, 2.0; 0.0, 1.0];
     let y: Vector<U3> = matrix![1.0; 0.0; 1.0];
-    let (w, v) = (SVector::<f64, 2>::new(0.3, -0.2), SVector::<f64, 2>::new(1.0, 2.0));
+    let (w, v) = (
+        SVector::<f64, 2>::new(0.3, -0.2),
+        SVector::<f64, 2>::new(1.0, 2.0),
+    );
     let (_, gradient, hv): (f64, SVector<f64, 2>, SVector<f64, 2>) = logistic_hvp(&w, &a, &y, &v);
     let na = SMatrix::<f64, 3, 2>::from_column_slice(a.as_slice());
     let ny = SVector::<f64, 3>::from_column_slice(y.as_slice());
     let p = (na * w).map(|z| 1.0 / (1.0 + (-z).exp()));
     close("gradient", &gradient, &(na.transpose() * (p - ny)), 1e-12);
     let weights = p.component_mul(&p.map(|q| 1.0 - q));
-    close("H v", &hv, &(na.transpose() * weights.component_mul(&(na * v))), 1e-12);
+    close(
+        "H v",
+        &hv,
+        &(na.transpose() * weights.component_mul(&(na * v))),
+        1e-12,
+    );
     close(
         "finite differences",
         &gradient,
@@ -264,7 +296,11 @@ fn least_squares_dyn(W: &DMatrix<f64>, x: &DVector<f64>, y: &DVector<f64>) -> f6
 #[test]
 fn least_squares_gradient_through_dmatrix() {
     for (m, n, seed) in [(3, 4, 40), (7, 2, 41), (20, 20, 42)] {
-        let (w, x, y) = (drand(seed, m, n), drand(seed + 1, n, 1), drand(seed + 2, m, 1));
+        let (w, x, y) = (
+            drand(seed, m, n),
+            drand(seed + 1, n, 1),
+            drand(seed + 2, m, 1),
+        );
         let (x, y) = (x.column(0).into_owned(), y.column(0).into_owned());
         let (value, gw, gx): (f64, DMatrix<f64>, DVector<f64>) = least_squares_dyn_grad(&w, &x, &y);
         let r = &w * &x - &y;
@@ -302,7 +338,12 @@ fn trace_and_logdet_gradients_through_dmatrix() {
     let x = drand(52, 4, 4) + DMatrix::<f64>::identity(4, 4) * 3.0;
     let (value, gradient) = logdet_dyn_grad(&x);
     assert!((value - x.determinant().ln()).abs() < 1e-12);
-    close("X⁻ᵀ", &gradient, &x.clone().try_inverse().unwrap().transpose(), 1e-12);
+    close(
+        "X⁻ᵀ",
+        &gradient,
+        &x.clone().try_inverse().unwrap().transpose(),
+        1e-12,
+    );
     close(
         "finite differences",
         &gradient,
@@ -323,7 +364,12 @@ fn product_jacobian_through_dmatrix() {
     let (x, y) = (drand(60, 3, 3), drand(61, 3, 2));
     let (value, jacobian) = product_dyn_jacobian(&x, &y);
     close("value", &value, &(&x * &y), 1e-12);
-    close("Yᵀ ⊗ I₃", &jacobian, &y.transpose().kronecker(&DMatrix::<f64>::identity(3, 3)), 1e-12);
+    close(
+        "Yᵀ ⊗ I₃",
+        &jacobian,
+        &y.transpose().kronecker(&DMatrix::<f64>::identity(3, 3)),
+        1e-12,
+    );
 }
 
 #[hessian(x)]
@@ -335,7 +381,8 @@ fn quadratic_dyn(x: &DVector<f64>, A: &DMatrix<f64>) -> f64 {
 #[test]
 fn quadratic_form_hessian_through_dmatrix() {
     let (x, a) = (drand(70, 5, 1).column(0).into_owned(), drand(71, 5, 5));
-    let (value, gradient, hessian): (f64, DVector<f64>, DMatrix<f64>) = quadratic_dyn_hessian(&x, &a);
+    let (value, gradient, hessian): (f64, DVector<f64>, DMatrix<f64>) =
+        quadratic_dyn_hessian(&x, &a);
     assert!((value - (x.transpose() * &a * &x)[(0, 0)]).abs() < 1e-12);
     close("gradient", &gradient, &((&a + a.transpose()) * &x), 1e-12);
     close("Hessian", &hessian, &(&a + a.transpose()), 1e-12);
@@ -355,7 +402,12 @@ fn dmatrix_beside_smatrix() {
     let (value, gradient) = mixed_dyn_grad(&x, &b);
     let bd = DMatrix::from_column_slice(3, 2, b.as_slice());
     assert!((value - (&x * &bd).sum()).abs() < 1e-12);
-    close("𝟙 Bᵀ", &gradient, &(DMatrix::from_element(4, 2, 1.0) * bd.transpose()), 1e-12);
+    close(
+        "𝟙 Bᵀ",
+        &gradient,
+        &(DMatrix::from_element(4, 2, 1.0) * bd.transpose()),
+        1e-12,
+    );
 }
 
 /// Sizes that disagree panic at entry, naming the parameters and sizes, before any arithmetic.
@@ -364,7 +416,11 @@ fn dmatrix_beside_smatrix() {
     expected = "`least_squares_dyn` needs these sizes to be equal, but the column count of `W` is 4, the row count of `x` is 3"
 )]
 fn disagreeing_run_time_sizes_panic_at_entry() {
-    let (w, x, y) = (drand(90, 3, 4), DVector::<f64>::zeros(3), DVector::<f64>::zeros(3));
+    let (w, x, y) = (
+        drand(90, 3, 4),
+        DVector::<f64>::zeros(3),
+        DVector::<f64>::zeros(3),
+    );
     let _ = least_squares_dyn_grad(&w, &x, &y);
 }
 

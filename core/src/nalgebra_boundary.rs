@@ -83,7 +83,8 @@ where
 {
     #[inline]
     fn from_matcalc(m: Matrix<R, C, T>) -> Self {
-        DMatrix::from_column_slice(m.nrows(), m.ncols(), m.as_slice())
+        // `to_vec` is one `memcpy`; nalgebra's `from_column_slice` collects entry by entry.
+        DMatrix::from_vec(m.nrows(), m.ncols(), m.as_slice().to_vec())
     }
 }
 
@@ -103,7 +104,7 @@ where
             m.nrows(),
             m.ncols()
         );
-        DVector::from_column_slice(m.as_slice())
+        DVector::from_vec(m.as_slice().to_vec())
     }
 }
 

@@ -39,7 +39,10 @@ struct Boundary {
 }
 
 /// The items for a function with nalgebra types in its signature.
-pub(super) fn generate(item: &syn::ItemFn, requests: &[Request]) -> Result<TokenStream, syn::Error> {
+pub(super) fn generate(
+    item: &syn::ItemFn,
+    requests: &[Request],
+) -> Result<TokenStream, syn::Error> {
     if let Some(receiver) = item.sig.receiver() {
         return Err(syn::Error::new_spanned(
             receiver,
@@ -365,25 +368,25 @@ impl Context<'_> {
     /// inference found must equal each other or a static size.
     fn checks(&self, direction: Option<(&syn::Ident, Option<na::Kind>, &Shape)>) -> TokenStream {
         let mut groups: Vec<(Dim, Vec<(String, TokenStream)>)> = Vec::new();
-        let mut add = |dim: &Dim, what: String, size: TokenStream| {
-            match groups.iter_mut().find(|(d, _)| d == dim) {
-                Some((_, entries)) => entries.push((what, size)),
-                None => {
-                    let mut entries = Vec::new();
-                    match dim {
-                        Dim::Known(n) => entries.push((
-                            "the size fixed at compile time".to_string(),
-                            quote!(#n),
-                        )),
-                        Dim::Named(n) if self.const_sizes.contains(n) => {
-                            let ident = emit::user_ident(n, Span::call_site());
-                            entries.push((format!("the const size `{n}`"), quote!(#ident)));
-                        }
-                        _ => {}
+        let mut add = |dim: &Dim, what: String, size: TokenStream| match groups
+            .iter_mut()
+            .find(|(d, _)| d == dim)
+        {
+            Some((_, entries)) => entries.push((what, size)),
+            None => {
+                let mut entries = Vec::new();
+                match dim {
+                    Dim::Known(n) => {
+                        entries.push(("the size fixed at compile time".to_string(), quote!(#n)))
                     }
-                    entries.push((what, size));
-                    groups.push((dim.clone(), entries));
+                    Dim::Named(n) if self.const_sizes.contains(n) => {
+                        let ident = emit::user_ident(n, Span::call_site());
+                        entries.push((format!("the const size `{n}`"), quote!(#ident)));
+                    }
+                    _ => {}
                 }
+                entries.push((what, size));
+                groups.push((dim.clone(), entries));
             }
         };
         let sides = self
@@ -426,12 +429,7 @@ impl Context<'_> {
 
 /// How a parameter is passed to the native function: floats as they are, nalgebra matrices read
 /// into matcalc ones, matcalc matrices by reference.
-fn argument(
-    ident: &syn::Ident,
-    kind: Option<na::Kind>,
-    by_ref: bool,
-    scalar: bool,
-) -> TokenStream {
+fn argument(ident: &syn::Ident, kind: Option<na::Kind>, by_ref: bool, scalar: bool) -> TokenStream {
     match (kind, by_ref) {
         _ if scalar => quote!(#ident),
         (Some(_), true) => quote!(&::matcalc::nalgebra_boundary::read(#ident)),
