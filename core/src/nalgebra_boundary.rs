@@ -2,7 +2,7 @@
 //! (feature `nalgebra`). A function written over `SMatrix`, `SVector`, `DMatrix` or `DVector`
 //! gets a generated body that reads each argument into a matcalc [`Matrix`] with [`read`],
 //! checks the sizes the body needs to agree with [`agree`], runs the ordinary generated code, and
-//! turns every result back into the nalgebra type of its signature with [`write`]. Keeping these
+//! turns every result back into the nalgebra type of its signature with [`write()`]. Keeping these
 //! here, as generic functions, keeps each expansion to one call per argument and result.
 //!
 //! Both libraries store matrices column-major, so a conversion is one copy of the entries in
