@@ -32,6 +32,7 @@ mod adjugate;
 mod arg;
 mod batch;
 mod check;
+mod closed_form;
 mod cholesky;
 mod constant;
 mod dim;
