@@ -81,8 +81,16 @@ pub struct Lu<N: Dim, T = f64> {
     /// The module's singularity criterion, decided while factorising.
     singular: bool,
     /// At n ≤ 4, for a matrix `closed_form::certainly_regular` accepts: its determinant, and
-    /// `lu` holds the matrix itself, unfactored (inverse and solves use its adjugate).
+    /// `lu` holds its inverse adj(A)/det(A) instead of factors (solves multiply by it).
     closed_det: Option<T>,
+}
+
+/// A⁻¹ = adj(A)/det(A) for a small matrix the closed form accepted.
+fn closed_inverse<N: Dim, T: Scalar>(a: &Matrix<N, N, T>, det: T) -> Matrix<N, N, T> {
+    let (r, c) = a.shape_generic();
+    let mut out = Matrix::zeros_generic(r, c);
+    closed_form::scaled_adjugate(a.as_slice(), a.nrows(), det.recip(), out.as_mut_slice());
+    out
 }
 
 impl<N: Dim, T: Scalar> Lu<N, T> {
@@ -93,7 +101,7 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
             if let Some(closed) = Self::closed_form(&a) {
                 return Lu {
                     perm: Matrix::from_fn_generic(a.shape_generic().0, U1::new(), |i, _| i),
-                    lu: a,
+                    lu: closed_inverse(&a, closed),
                     odd: false,
                     singular: false,
                     closed_det: Some(closed),
@@ -180,14 +188,6 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
         closed_form::certainly_regular(det, norm, n).then_some(det)
     }
 
-    /// A⁻¹ = adj(A)/det(A) for a matrix kept in closed form.
-    fn closed_inverse(&self, det: T) -> Matrix<N, N, T> {
-        let (r, c) = self.lu.shape_generic();
-        let mut out = Matrix::zeros_generic(r, c);
-        let n = self.lu.nrows();
-        closed_form::scaled_adjugate(self.lu.as_slice(), n, det.recip(), out.as_mut_slice());
-        out
-    }
 
     /// Whether the matrix is singular by the module's criterion: a non-finite entry,
     /// or a pivot `|u_kk| <= n·ε·max|a_ij|`. Exactly singular matrices, numerically singular
@@ -235,8 +235,8 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
         if self.singular {
             return Matrix::from_element_generic(rows, cols, T::NAN);
         }
-        if let Some(det) = self.closed_det {
-            return crate::ops::matmul(&self.closed_inverse(det), b);
+        if self.closed_det.is_some() {
+            return crate::ops::matmul(&self.lu, b);
         }
         let (n, c) = b.shape();
         let perm = self.perm.as_slice();
@@ -283,8 +283,8 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
         if self.singular {
             return Matrix::from_element_generic(rows, cols, T::NAN);
         }
-        if let Some(det) = self.closed_det {
-            return self.closed_inverse(det).tr_mul(b);
+        if self.closed_det.is_some() {
+            return self.lu.tr_mul(b);
         }
         let (n, c) = b.shape();
         let mut z = b.clone();
@@ -337,8 +337,8 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
 
     /// `A⁻¹`; every entry NaN if the matrix [is singular](Self::is_singular).
     pub fn inverse(&self) -> Matrix<N, N, T> {
-        if let Some(det) = self.closed_det {
-            return self.closed_inverse(det);
+        if self.closed_det.is_some() {
+            return self.lu.clone();
         }
         let (r, c) = self.lu.shape_generic();
         self.solve(&Matrix::identity_generic(r, c))
@@ -371,7 +371,13 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         R: SquareForDet<C>,
     {
-        Lu::new(self.as_square("the determinant `det`")).det()
+        let a = self.as_square("the determinant `det`");
+        if a.nrows() <= closed_form::CLOSED_FORM_MAX {
+            if let Some(det) = Lu::closed_form(&a) {
+                return det;
+            }
+        }
+        Lu::factorise(a).det()
     }
 
     /// `ln |det A|`, summed from the LU pivots as `Σ ln |u_ii|` — finite for e.g.
@@ -381,7 +387,13 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         R: SquareForLogdet<C>,
     {
-        Lu::new(self.as_square("`logdet`")).logdet()
+        let a = self.as_square("`logdet`");
+        if a.nrows() <= closed_form::CLOSED_FORM_MAX {
+            if let Some(det) = Lu::closed_form(&a) {
+                return det.abs().ln();
+            }
+        }
+        Lu::factorise(a).logdet()
     }
 
     /// Inverse (square matrices only).
