@@ -188,7 +188,6 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
         closed_form::certainly_regular(det, norm, n).then_some(det)
     }
 
-
     /// Whether the matrix is singular by the module's criterion: a non-finite entry,
     /// or a pivot `|u_kk| <= n·ε·max|a_ij|`. Exactly singular matrices, numerically singular
     /// ones such as `[[1,2,3],[4,5,6],[7,8,9]]`, and scaled copies of either are all reported;
@@ -727,7 +726,12 @@ mod tests {
             let (closed, lu) = (Lu::new(a.clone()), Lu::factorise(a.clone()));
             assert!(closed.closed_det.is_some() && lu.closed_det.is_none());
             let rel = |x: f64, y: f64| (x - y).abs() <= 1e-12 * y.abs().max(f64::MIN_POSITIVE);
-            assert!(rel(closed.det(), lu.det()), "{} vs {}", closed.det(), lu.det());
+            assert!(
+                rel(closed.det(), lu.det()),
+                "{} vs {}",
+                closed.det(),
+                lu.det()
+            );
             assert!((closed.logdet() - lu.logdet()).abs() < 1e-12 * lu.logdet().abs().max(1.0));
             let close = |x: &Matrix<N, N>, y: &Matrix<N, N>| x.approx_eq(y, 1e-11, 0.0);
             assert!(close(&closed.inverse(), &lu.inverse()));

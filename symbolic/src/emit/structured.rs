@@ -70,7 +70,8 @@ impl Emitter<'_> {
     /// `Yᵀ ⊗ I_n` or `I_n ⊗ Yᵀ` (n known), filled reading Y in place.
     pub(super) fn kron_with_identity_transposed(&mut self, a: NodeId, b: NodeId) -> TokenStream {
         let g = self.graph;
-        let (y, left) = kernels::kron_identity_read(g, a, b).expect("the lowering chose this kernel");
+        let (y, left) =
+            kernels::kron_identity_read(g, a, b).expect("the lowering chose this kernel");
         let identity = if left { a } else { b };
         let n = dim_type(&g.shape(identity).rows());
         if left {

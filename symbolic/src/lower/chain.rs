@@ -59,7 +59,11 @@ pub fn written_cost(g: &Graph, tree: NodeId, uses: &[u32]) -> u64 {
                 let (ca, p, q, ka) = walk(g, a, uses, false);
                 let (cb, _, rr, kb) = walk(g, b, uses, false);
                 let diagonal = ka == Kind::Diagonal && kb == Kind::Diagonal;
-                let kind = if diagonal { Kind::Diagonal } else { Kind::Dense };
+                let kind = if diagonal {
+                    Kind::Diagonal
+                } else {
+                    Kind::Dense
+                };
                 let total = ca.saturating_add(cb).saturating_add(step(p, q, rr, ka, kb));
                 (total, r, c, kind)
             }

@@ -179,10 +179,7 @@ fn used_operands(g: &Graph, id: NodeId) -> Vec<NodeId> {
             Product::Structured(Structure::RowScale(v)) => vec![v, r],
             Product::Structured(_) => vec![r],
             Product::Fused(
-                Fused::Outer(a, b)
-                | Fused::TrMul(a, b)
-                | Fused::MulTr(a, b)
-                | Fused::TrMulTr(a, b),
+                Fused::Outer(a, b) | Fused::TrMul(a, b) | Fused::MulTr(a, b) | Fused::TrMulTr(a, b),
             ) => vec![a, b],
             Product::Plain => vec![l, r],
         },

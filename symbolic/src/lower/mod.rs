@@ -19,6 +19,8 @@ pub mod kernels;
 mod ones;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod workload_counts;
 
 use std::collections::BTreeSet;
 
