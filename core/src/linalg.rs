@@ -715,10 +715,7 @@ mod tests {
 
     #[test]
     fn small_regular_matrices_use_the_closed_form_and_agree_with_lu() {
-        fn agree<N: Dim>(rng: &mut Rng, scale: f64)
-        where
-            N: SquareForLu<N>,
-        {
+        fn agree<N: Dim + SquareForLu<N>>(rng: &mut Rng, scale: f64) {
             let a = Matrix::<N, N>::from_fn(|i, j| {
                 scale * (rng.uniform() + if i == j { 2.0 } else { 0.0 })
             });

@@ -82,8 +82,13 @@ impl<'a, T> Operand<'a, T> {
     }
 }
 
-/// `a · b` as a new `rows × cols` matrix (the caller checked the shapes): small products entry
-/// by entry into the result, larger ones by [`gemm`] into a zeroed one.
+/// `a · b` as a new `rows × cols` matrix (the caller checked the shapes): small products
+/// straight into the result, larger ones by [`gemm`] into a zeroed one.
+///
+/// Straight into the result: with `A` read in place, column j of the result starts as
+/// `A[:, 0] b[0, j]` (written once, where a zero fill would be) and the other columns of A are
+/// added to it in the loop order of [`loops`], which vectorises; with `Aᵀ` each entry is a dot
+/// product of contiguous columns, written once.
 #[inline(always)]
 pub(crate) fn product<R: Dim, C: Dim, T: Scalar>(
     rows: R,
@@ -92,21 +97,33 @@ pub(crate) fn product<R: Dim, C: Dim, T: Scalar>(
     b: Operand<'_, T>,
 ) -> Matrix<R, C, T> {
     let ((m, k), (_, n)) = (a.shape(), b.shape());
-    if m * k * n <= ENTRYWISE_MAX_WORK {
+    if k == 0 || m * k * n > ENTRYWISE_MAX_WORK {
+        let mut out = Matrix::zeros_generic(rows, cols);
+        gemm(a, b, out.as_mut_slice());
+        return out;
+    }
+    let ad = a.data;
+    if a.transposed {
         return Matrix::from_fn_generic(rows, cols, |i, j| {
-            if k == 0 {
-                return T::zero();
-            }
-            // Started from the first term, not from 0: nothing to add the first product to.
-            let mut acc = a.at(i, 0) * b.at(0, j);
-            for p in 1..k {
-                acc += a.at(i, p) * b.at(p, j);
+            let ai = &ad[k * i..k * i + k];
+            let mut acc = ai[0] * b.at(0, j);
+            for (p, &a_pi) in ai.iter().enumerate().skip(1) {
+                acc += a_pi * b.at(p, j);
             }
             acc
         });
     }
-    let mut out = Matrix::zeros_generic(rows, cols);
-    gemm(a, b, out.as_mut_slice());
+    let mut out = Matrix::from_fn_generic(rows, cols, |i, j| ad[i] * b.at(0, j));
+    let o = out.as_mut_slice();
+    for j in 0..n {
+        let oj = &mut o[m * j..m * j + m];
+        for p in 1..k {
+            let (ap, b_pj) = (&ad[m * p..m * p + m], b.at(p, j));
+            for (o_ij, &a_ip) in oj.iter_mut().zip(ap) {
+                *o_ij += a_ip * b_pj;
+            }
+        }
+    }
     out
 }
 
