@@ -40,7 +40,7 @@ pub(crate) fn certainly_regular<T: Scalar>(det: T, norm: T, n: usize) -> bool {
     // subnormal range (where the bound below would lose its precision).
     let in_range =
         (norm_n * T::from_f64(64.0)).is_finite() && (norm_n * eps * eps).recip().is_finite();
-    let growth = T::from_f64((1u64 << (n * (n - 1) / 2)) as f64);
+    let growth = T::from_f64((1u64 << (n * n.saturating_sub(1) / 2)) as f64);
     let bound = T::from_f64(MARGIN * n as f64) * growth * eps * norm_n;
     in_range && det.abs() > bound
 }
