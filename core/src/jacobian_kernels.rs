@@ -371,7 +371,7 @@ mod tests {
         // 2×600 ⊗ I₃₀₀ and I₃₀₀ ⊗ (600×2)ᵀ: 600×180000 entries, past the scatter limit.
         let a = Matrix::<Dyn, Dyn>::from_fn_dyn(2, 600, |i, j| (i * 600 + j) as f64 + 1.0);
         let n = Dyn::from_usize(300);
-        assert!(600 * 180_000 > super::SCATTER_MAX_ENTRIES);
+        const { assert!(600 * 180_000 > super::SCATTER_MAX_ENTRIES) };
         let right: Matrix<Dyn, Dyn> = a.kron_identity_right_generic(n);
         let left: Matrix<Dyn, Dyn> = a.t().tr_kron_identity_left_generic(n);
         for (r, c) in [
