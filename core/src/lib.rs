@@ -33,6 +33,7 @@ mod arg;
 mod batch;
 mod check;
 mod cholesky;
+mod closed_form;
 mod constant;
 mod dim;
 mod display;
