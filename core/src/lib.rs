@@ -33,6 +33,7 @@ mod arg;
 mod batch;
 mod check;
 mod cholesky;
+mod closed_form;
 mod constant;
 mod dim;
 mod display;
@@ -48,6 +49,8 @@ mod literal;
 mod matrix;
 #[cfg(feature = "nalgebra")]
 mod nalgebra;
+#[cfg(feature = "nalgebra")]
+pub mod nalgebra_boundary;
 mod ops;
 mod product;
 mod reduce;

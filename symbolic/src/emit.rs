@@ -332,6 +332,9 @@ impl Emitter<'_> {
                     self.method(y, quote!(atan2(#x)))
                 }
             }
+            Op::Kron(a, b) if kernels::kron_identity_read(self.graph, a, b).is_some() => {
+                self.kron_with_identity_transposed(a, b)
+            }
             Op::Kron(a, b) if kernels::kron_identity(self.graph, a, b).is_some() => {
                 self.kron_with_identity(a, b)
             }

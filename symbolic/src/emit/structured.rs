@@ -60,6 +60,24 @@ impl Emitter<'_> {
                 let b = self.operand(b);
                 self.method(a, quote!(mul_tr(#b)))
             }
+            Fused::TrMulTr(a, b) => {
+                let b = self.operand(b);
+                self.method(a, quote!(tr_mul_tr(#b)))
+            }
+        }
+    }
+
+    /// `Yᵀ ⊗ I_n` or `I_n ⊗ Yᵀ` (n known), filled reading Y in place.
+    pub(super) fn kron_with_identity_transposed(&mut self, a: NodeId, b: NodeId) -> TokenStream {
+        let g = self.graph;
+        let (y, left) =
+            kernels::kron_identity_read(g, a, b).expect("the lowering chose this kernel");
+        let identity = if left { a } else { b };
+        let n = dim_type(&g.shape(identity).rows());
+        if left {
+            self.method(y, quote!(tr_kron_identity_left::<#n, _, _>()))
+        } else {
+            self.method(y, quote!(tr_kron_identity_right::<#n, _, _>()))
         }
     }
 
