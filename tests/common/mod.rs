@@ -304,3 +304,27 @@ pub fn check_dyn_grad<R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar>(
     );
     check_grad(what, grad, &retype(static_grad), f, at, tol);
 }
+
+/// A generated Jacobian at `Dyn`: equal to the static instantiation's (`static_jacobian`, the
+/// same function at the same entries with typenum sizes) and to central finite differences.
+#[track_caller]
+pub fn check_dyn_jacobian<
+    R: Dim,
+    C: Dim,
+    P: Dim,
+    Q: Dim,
+    JR: Dim,
+    JC: Dim,
+    SR: Dim,
+    SC: Dim,
+    T: Scalar,
+>(
+    what: &str,
+    derived: &Matrix<JR, JC, T>,
+    static_jacobian: &Matrix<SR, SC, T>,
+    f: impl Fn(&Matrix<R, C, T>) -> Matrix<P, Q, T>,
+    at: &Matrix<R, C, T>,
+    tol: f64,
+) {
+    check_jacobian(what, derived, &retype(static_jacobian), f, at, tol);
+}
