@@ -282,6 +282,18 @@ impl Emitter<'_> {
         dims::shape_is_generic(self.graph.shape(id))
     }
 
+    /// Whether node `id` or one of its operands has a generic dimension (a kernel whose output
+    /// types are derived from its operands' then needs them as values).
+    fn involves_generic(&self, id: NodeId) -> bool {
+        self.generic(id)
+            || self
+                .graph
+                .op(id)
+                .args()
+                .into_iter()
+                .any(|a| self.generic(a))
+    }
+
     /// A constant matrix: `<ty>::static_name()` when its shape is concrete, else
     /// `<ty>::generic_name(rows, cols)` sized from the arguments.
     fn sized_constant(&mut self, id: NodeId, static_name: &str, generic_name: &str) -> TokenStream {
@@ -400,12 +412,27 @@ impl Emitter<'_> {
             Op::Kron(a, b) if kernels::kron_identity(self.graph, a, b).is_some() => {
                 self.kron_with_identity(a, b)
             }
+            Op::Kron(a, b) if self.involves_generic(id) => {
+                let (r, c) = self.graph.shape(id).dims();
+                let (r, c) = (self.dim_value(&r), self.dim_value(&c));
+                let b = o(self, b);
+                self.method(a, quote!(kron_generic(#b, #r, #c)))
+            }
             Op::Kron(a, b) => {
                 let (sa, sb) = (self.graph.shape(a).clone(), self.graph.shape(b).clone());
                 self.bounds.need_product(&sa.rows(), &sb.rows());
                 self.bounds.need_product(&sa.cols(), &sb.cols());
+                // Spelled out: in a generic function, a `where U2: Mul<M>` would otherwise
+                // make rustc infer the right factor's dimensions as `M`.
+                let (r2, c2) = (dim_type(&sb.rows()), dim_type(&sb.cols()));
                 let b = o(self, b);
-                self.method(a, quote!(kron(#b)))
+                self.method(a, quote!(kron::<#r2, #c2>(#b)))
+            }
+            Op::Vec(a) if self.generic(id) => {
+                let len = self.graph.shape(id).rows();
+                let len = self.dim_value(&len);
+                let one = self.dim_value(&Dim::Known(1));
+                self.method(a, quote!(reshape_generic(#len, #one)))
             }
             Op::Vec(a) => {
                 let s = self.graph.shape(a).clone();
@@ -466,6 +493,18 @@ impl Emitter<'_> {
             Op::MulOnes(b, cols) => {
                 let cols = dim_type(&cols);
                 self.method(b, quote!(mul_ones::<#cols>()))
+            }
+            Op::KronAdjointLeft(g, b) if self.involves_generic(id) => {
+                let (r, c) = self.graph.shape(id).dims();
+                let (r, c) = (self.dim_value(&r), self.dim_value(&c));
+                let b = o(self, b);
+                self.method(g, quote!(kron_adjoint_left_generic(#b, #r, #c)))
+            }
+            Op::KronAdjointRight(g, a) if self.involves_generic(id) => {
+                let (r, c) = self.graph.shape(id).dims();
+                let (r, c) = (self.dim_value(&r), self.dim_value(&c));
+                let a = o(self, a);
+                self.method(g, quote!(kron_adjoint_right_generic(#a, #r, #c)))
             }
             Op::KronAdjointLeft(g, b) => {
                 let b = o(self, b);
