@@ -316,12 +316,9 @@ fn generic_products_at_dyn() {
         1e-13,
     );
 
-    let (Ad, Bd, ud, td): (
-        Matrix<Dyn, U2>,
-        Matrix<U2, U4>,
-        Matrix<Dyn, U4>,
-        Matrix<Dyn, U2>,
-    ) = (retype(&A), B, retype(&u), retype(&t));
+    let Ad: Matrix<Dyn, U2> = retype(&A);
+    let (ud, td): (Matrix<Dyn, U4>, Matrix<Dyn, U2>) = (retype(&u), retype(&t));
+    let Bd = B;
     let (_, bar) = generic_map_vjp(&Ad, &Bd, &ud);
     let (_, dF) = generic_map_jvp(&Ad, &Bd, &td);
     let (_, Jd) = generic_map_jacobian_body_jacobian(&Ad, &Bd);
@@ -329,12 +326,9 @@ fn generic_products_at_dyn() {
     assert_entries_close("Dyn jvp vs J t", &entries(&dF), &times(&J, &t), 1e-11);
     assert_entries_close("Dyn Jacobian", &entries(&Jd), &entries(&J), 1e-13);
 
-    let (Ad, Bd, ud, td): (
-        Matrix<Dyn, Dyn>,
-        Matrix<Dyn, Dyn>,
-        Matrix<Dyn, Dyn>,
-        Matrix<Dyn, Dyn>,
-    ) = (retype(&A), retype(&B), retype(&u), retype(&t));
+    type D = Matrix<Dyn, Dyn>;
+    let (Ad, Bd): (D, D) = (retype(&A), retype(&B));
+    let (ud, td): (D, D) = (retype(&u), retype(&t));
     let (_, Jd) = generic_map_jacobian_body_jacobian(&Ad, &Bd);
     check_jacobian(
         "all-Dyn Jacobian vs FD",
