@@ -39,6 +39,7 @@ mod dim;
 mod display;
 pub mod dsl;
 mod elementwise;
+mod entry;
 mod fused;
 mod jacobian_kernels;
 mod kernels;
@@ -68,6 +69,8 @@ pub use constant::{float_constant, FloatConstant};
 #[cfg(feature = "alloc")]
 pub use dim::Dyn;
 pub use dim::{Dim, StaticDim};
+#[doc(hidden)]
+pub use entry::{check_dimension, DimSite};
 pub use linalg::Lu;
 pub use matrix::{Matrix, Vector};
 pub use scalar::Scalar;

@@ -232,7 +232,11 @@ fn derived_function(
             },
         });
     }
-    let code = emit::emit(&lowered, &access);
+    // The generated function's parameters: the user's and outside data, then its direction.
+    let signature: Vec<usize> = (0..param_access(function).len())
+        .chain(derivation.direction)
+        .collect();
+    let code = emit::emit_in(&lowered, &access, &signature);
     let mut types = vec![value_type.clone()];
     types.extend(derivation.outputs.iter().map(|o| {
         let as_written = match o.role {
