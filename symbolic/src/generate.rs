@@ -7,6 +7,7 @@
 mod attributes;
 mod derive;
 mod fallback;
+mod nalgebra;
 #[cfg(test)]
 mod tests;
 mod valid;
@@ -18,6 +19,7 @@ use syn::ext::IdentExt;
 pub use attributes::{matcalc_attribute, parse_wrt, take_sibling_requests};
 pub use derive::{derive, Derivation, Misuse, Output, Role};
 pub use fallback::fallback;
+pub use nalgebra::derived_matrix_type;
 use valid::{missing_return_type, misuse};
 
 use crate::ast;
@@ -74,6 +76,9 @@ pub struct Request {
 /// a 1×1 result reads as a scalar) and one generated function per request.
 pub fn generate(item: &syn::ItemFn, requests: &[Request]) -> Result<TokenStream, syn::Error> {
     valid::item(item, requests)?;
+    if parse::nalgebra::uses_nalgebra(&item.sig) {
+        return nalgebra::generate(item, requests);
+    }
     let function = parse::function(item)?;
     let lowered = shape::lower(&function)?;
     let mut graph = lowered.graph;
@@ -227,7 +232,11 @@ fn derived_function(
             },
         });
     }
-    let code = emit::emit(&lowered, &access);
+    // The generated function's parameters: the user's and outside data, then its direction.
+    let signature: Vec<usize> = (0..param_access(function).len())
+        .chain(derivation.direction)
+        .collect();
+    let code = emit::emit_in(&lowered, &access, &signature);
     let mut types = vec![value_type.clone()];
     types.extend(derivation.outputs.iter().map(|o| {
         let as_written = match o.role {

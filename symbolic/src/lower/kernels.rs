@@ -6,7 +6,8 @@
 //!   row scaling, a row permutation) without forming L; a Kronecker product with an identity is
 //!   filled directly;
 //! - a product with a transposed factor is fused (`Aᵀ B → tr_mul`, `A Bᵀ → mul_tr`,
-//!   `x yᵀ → outer`) without forming the transpose;
+//!   `Aᵀ Bᵀ → tr_mul_tr`, `x yᵀ → outer`) without forming the transpose, and `Yᵀ ⊗ I` reads Y
+//!   in place;
 //! - a matrix of which more than one of `inv`, `det`, `logdet`, `solve` is computed is
 //!   LU-factored once; a solve with a transpose `solve(Aᵀ, B)` reads A's factors
 //!   (`solve_transpose`), and a solve with a Cholesky factor L or Lᵀ is a triangular
@@ -54,6 +55,8 @@ pub enum Fused {
     TrMul(NodeId, NodeId),
     /// `A Bᵀ`: (A, B).
     MulTr(NodeId, NodeId),
+    /// `Aᵀ Bᵀ`: (A, B).
+    TrMulTr(NodeId, NodeId),
 }
 
 /// How the matrix product `l r` is computed.
@@ -149,6 +152,7 @@ fn fused(g: &Graph, l: NodeId, r: NodeId) -> Option<Fused> {
     let is_column = |id: NodeId| g.shape(id).cols().is_one();
     match (g.op(l), g.op(r)) {
         (_, &Op::Transpose(y)) if is_column(l) && is_column(y) => Some(Fused::Outer(l, y)),
+        (&Op::Transpose(x), &Op::Transpose(y)) => Some(Fused::TrMulTr(x, y)),
         (&Op::Transpose(x), _) => Some(Fused::TrMul(x, r)),
         (_, &Op::Transpose(y)) => Some(Fused::MulTr(l, y)),
         _ => None,
@@ -175,6 +179,17 @@ pub fn kron_identity(g: &Graph, a: NodeId, b: NodeId) -> Option<(NodeId, bool)> 
     }
 }
 
+/// `Yᵀ ⊗ I_n` or `I_n ⊗ Yᵀ` with a known n: Y, read in place by the fill (no copied
+/// transpose), and whether the identity is on the left.
+pub fn kron_identity_read(g: &Graph, a: NodeId, b: NodeId) -> Option<(NodeId, bool)> {
+    let (factor, left) = kron_identity(g, a, b)?;
+    let identity = if left { a } else { b };
+    match (g.op(factor), g.shape(identity).rows()) {
+        (&Op::Transpose(y), crate::ir::Dim::Known(_)) => Some((y, left)),
+        _ => None,
+    }
+}
+
 /// The operands of `id` whose values its statement reads.
 fn used_operands(g: &Graph, id: NodeId) -> Vec<NodeId> {
     match *g.op(id) {
@@ -182,13 +197,13 @@ fn used_operands(g: &Graph, id: NodeId) -> Vec<NodeId> {
             Product::Structured(Structure::KronIdentity { a, .. }) => vec![a, r],
             Product::Structured(Structure::RowScale(v)) => vec![v, r],
             Product::Structured(_) => vec![r],
-            Product::Fused(Fused::Outer(a, b) | Fused::TrMul(a, b) | Fused::MulTr(a, b)) => {
-                vec![a, b]
-            }
+            Product::Fused(
+                Fused::Outer(a, b) | Fused::TrMul(a, b) | Fused::MulTr(a, b) | Fused::TrMulTr(a, b),
+            ) => vec![a, b],
             Product::Plain => vec![l, r],
         },
         Op::Kron(a, b) => match kron_identity(g, a, b) {
-            Some((factor, _)) => vec![factor],
+            Some((factor, _)) => vec![kron_identity_read(g, a, b).map_or(factor, |(y, _)| y)],
             None => vec![a, b],
         },
         Op::Solve(a, b) => vec![solve_kernel(g, a).matrix(), b],

@@ -58,23 +58,47 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
         cx.graph
             .intern(Op::Param(f.params.len() + i), o.shape.clone(), o.span);
     }
-    for binding in &f.lets {
-        let hint = binding
-            .declared
-            .as_ref()
-            .map_or(Hint::None, |d| Hint::of(&d.shape));
+    // The first bindings (see `Let::repeats`) whose statement failed in some iteration.
+    let mut failed_statements = std::collections::HashSet::new();
+    for (index, binding) in f.lets.iter().enumerate() {
+        let errors_before = cx.errors.count();
+        let statement = binding.repeats.unwrap_or(index);
+        // An assignment in a loop keeps the shape of its `let mut` binding.
+        let assigned = binding.assigns.map(|origin| {
+            cx.locals.get(origin).copied().flatten().map(|id| TypeDecl {
+                shape: cx.graph.shape(id).clone(),
+                span: f.lets[origin].span,
+            })
+        });
+        let declared = match &assigned {
+            Some(Some(decl)) => Some(decl),
+            // The `let mut` failed and reported why.
+            Some(None) => {
+                cx.locals.push(None);
+                continue;
+            }
+            None => binding.declared.as_ref(),
+        };
+        let hint = declared.map_or(Hint::None, |d| Hint::of(&d.shape));
+        let (subject, declared_as) = match assigned {
+            Some(_) => (
+                format!("the value assigned to `{}`", binding.name),
+                format!("`let mut {}` is", binding.name),
+            ),
+            None => (
+                format!("`{}`", binding.name),
+                "its declared type is".to_string(),
+            ),
+        };
         let value = cx
             .expr(&binding.value, &hint)
-            .and_then(|id| match &binding.declared {
-                Some(declared) => cx.conform(
-                    id,
-                    &binding.value,
-                    declared,
-                    &format!("`{}`", binding.name),
-                    "its declared type is",
-                ),
+            .and_then(|id| match declared {
+                Some(declared) => cx.conform(id, &binding.value, declared, &subject, &declared_as),
                 None => Some(id),
             });
+        if cx.errors.count() > errors_before && !failed_statements.insert(statement) {
+            cx.errors.truncate(errors_before);
+        }
         cx.locals.push(value);
     }
     let hint = f
