@@ -53,7 +53,14 @@ impl Source {
                     U::Map(Func::Recip | Func::RecipOrZero) => format!("powi({a}, -1)"),
                     U::Map(Func::LogOrZero) => call("log"),
                     U::Map(Func::Sign) => sign(&a, is_scalar(arg)),
-                    U::Map(Func::Step) => format!("(0.5 * ({} + 1.0))", sign(&a, is_scalar(arg))),
+                    U::Map(Func::Step) if is_scalar(arg) => format!("(0.5 * ({} + 1.0))", sign(&a, true)),
+                    // `+ ones` rather than `+ 1.0`: the DSL reads a 1×1 matrix plus a scalar
+                    // as a scalar, the generator's graph as a 1×1 matrix.
+                    U::Map(Func::Step) => {
+                        let (r, c) = dims(arg);
+                        let ones = self.constant(format!("ones{r}x{c}"), r, c, "ones");
+                        format!("(0.5 * ({} + {ones}))", sign(&a, false))
+                    }
                     U::Map(f) => call(f.name()),
                     U::MatPow(k) => format!("matpow({a}, {k})"),
                     // The DSL's softmax takes a column; the IR's normalises over all entries.
@@ -76,6 +83,9 @@ impl Source {
                 match b {
                     B::Add => format!("({x} + {y})"),
                     B::Sub => format!("({x} - {y})"),
+                    // The DSL reads a 1×1 matrix product as a scalar (`x.t() * A * x` is an
+                    // f64); the generator's graph keeps it a 1×1 matrix, so assemble one.
+                    B::MatMul if is_one_by_one(e) => format!("matrix![({x} * {y})]"),
                     B::Mul | B::Scale | B::MatMul => format!("({x} * {y})"),
                     B::Div => format!("({x} / {y})"),
                     B::Dot => call("dot"),
@@ -110,6 +120,21 @@ fn is_column(e: &E) -> bool {
     let mut g = new_graph();
     let id = build(e, &mut g, false);
     matches!(g.shape(id), Shape::Matrix(_, c) if c.is_one())
+}
+
+/// Whether `e` is a 1×1 matrix (not a scalar) in the generator's graph.
+fn is_one_by_one(e: &E) -> bool {
+    let mut g = new_graph();
+    let id = build(e, &mut g, false);
+    matches!(g.shape(id), Shape::Matrix(r, c) if r.is_one() && c.is_one())
+}
+
+/// The numeric rows and columns of a matrix-valued `e`.
+fn dims(e: &E) -> (usize, usize) {
+    let mut g = new_graph();
+    let id = build(e, &mut g, false);
+    let (r, c) = g.shape(id).dims();
+    (r.known().unwrap_or(1), c.known().unwrap_or(1))
 }
 
 /// sign(a) as a / |a|, elementwise.
