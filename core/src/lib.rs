@@ -37,6 +37,7 @@ mod closed_form;
 mod constant;
 mod dim;
 mod display;
+mod dot;
 pub mod dsl;
 mod elementwise;
 mod entry;

@@ -185,12 +185,7 @@ fn loops<T: Scalar>(
             for j in 0..n {
                 let bj = &bd[k * j..k * j + k];
                 for i in 0..m {
-                    let ai = &ad[k * i..k * i + k];
-                    let mut acc = T::zero();
-                    for p in 0..k {
-                        acc += ai[p] * bj[p];
-                    }
-                    o[i + m * j] = acc;
+                    o[i + m * j] = crate::dot::dot(&ad[k * i..k * i + k], bj);
                 }
             }
         }

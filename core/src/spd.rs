@@ -12,6 +12,7 @@
 use crate::arg::MatrixArg;
 use crate::check;
 use crate::dim::Dim;
+use crate::dot::dot;
 use crate::linalg::{pivot_passes, threshold_for};
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
@@ -77,23 +78,6 @@ pub(crate) fn backward_transpose_in_place<T: Scalar>(l: &[T], n: usize, x: &mut 
             xj[i] = s / column[i];
         }
     }
-}
-
-/// Σ aᵢ bᵢ with four partial sums (independent chains the compiler can keep in registers).
-fn dot<T: Scalar>(a: &[T], b: &[T]) -> T {
-    let mut acc = [T::zero(); 4];
-    let (a4, a_rest) = a.split_at(a.len() / 4 * 4);
-    let (b4, b_rest) = b.split_at(a4.len());
-    for (x, y) in a4.chunks_exact(4).zip(b4.chunks_exact(4)) {
-        for k in 0..4 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for (&x, &y) in a_rest.iter().zip(b_rest) {
-        s += x * y;
-    }
-    s
 }
 
 /// `(L Lᵀ)⁻¹` into `out` (`n × n`), both triangles: W = L⁻¹ (lower triangular, n³/6

@@ -53,7 +53,9 @@ impl Source {
                     U::Map(Func::Recip | Func::RecipOrZero) => format!("powi({a}, -1)"),
                     U::Map(Func::LogOrZero) => call("log"),
                     U::Map(Func::Sign) => sign(&a, is_scalar(arg)),
-                    U::Map(Func::Step) if is_scalar(arg) => format!("(0.5 * ({} + 1.0))", sign(&a, true)),
+                    U::Map(Func::Step) if is_scalar(arg) => {
+                        format!("(0.5 * ({} + 1.0))", sign(&a, true))
+                    }
                     // `+ ones` rather than `+ 1.0`: the DSL reads a 1×1 matrix plus a scalar
                     // as a scalar, the generator's graph as a 1×1 matrix.
                     U::Map(Func::Step) => {
