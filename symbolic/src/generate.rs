@@ -5,6 +5,7 @@
 //! attributes and the item live in `valid`; what to emit beside an error, in `fallback`.
 
 mod attributes;
+pub mod calls;
 mod derive;
 mod fallback;
 #[cfg(test)]
@@ -15,7 +16,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::ext::IdentExt;
 
-pub use attributes::{matcalc_attribute, parse_wrt, take_sibling_requests};
+pub use attributes::{is_marker, matcalc_attribute, parse_wrt, take_sibling_requests};
 pub use derive::{derive, Derivation, Misuse, Output, Role};
 pub use fallback::fallback;
 use valid::{missing_return_type, misuse};
@@ -73,8 +74,18 @@ pub struct Request {
 /// The items for `item` and `requests`: the original function (body re-emitted from the IR so
 /// a 1×1 result reads as a scalar) and one generated function per request.
 pub fn generate(item: &syn::ItemFn, requests: &[Request]) -> Result<TokenStream, syn::Error> {
+    generate_with(item, requests, &[])
+}
+
+/// `generate` for a function whose body calls other functions, with their definitions
+/// (reference §4b "Calls"; `calls` fetches them).
+pub fn generate_with(
+    item: &syn::ItemFn,
+    requests: &[Request],
+    callees: &[parse::CalleeDef],
+) -> Result<TokenStream, syn::Error> {
     valid::item(item, requests)?;
-    let function = parse::function(item)?;
+    let function = parse::function_with(item, Some(callees))?;
     let lowered = shape::lower(&function)?;
     let mut graph = lowered.graph;
     let value = lowered.value;

@@ -1,0 +1,354 @@
+//! How a caller gets the definitions of the functions it calls (reference §4b "Calls"). A macro
+//! only sees its own item, so every matcalc function also emits, beside itself, a hidden module
+//! of its own name (the type namespace, so `use m::f;` imports it with the function):
+//!
+//! ```text
+//! mod f {
+//!     pub(crate) use super::g as __matcalc_callee_0;   // each function f calls, as written
+//!     macro_rules! __matcalc_body { ($($rest:tt)*) => { ::matcalc::__with_callees!{ $($rest)* { fn f(..) {..} } } } }
+//!     pub(crate) use __matcalc_body as body;
+//! }
+//! ```
+//!
+//! A caller whose body calls `g` expands to `caller::__matcalc_callee_0::body!{ <state> }`: g's
+//! macro appends g's definition and hands the state to the hidden `__with_callees!`, which
+//! fetches g's own callees the same way (through g's module, so each path resolves where it was
+//! written) and, once every definition is there, derives the caller with them inlined. The state
+//! is a stack of frames, one per function whose callees are being fetched, so recursion is found
+//! (a definition already on the stack) instead of expanding forever.
+//!
+//! A callee that is not marked has no module; a glob import of a fallback module (shadowed by
+//! the real one when it exists) then expands to a compile error at the call saying how to mark
+//! it.
+
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+
+use crate::parse::{self, path_text, CalleeDef};
+
+/// The deepest chain of calls (f calls g calls h ..) fetched before giving up.
+pub const MAX_CALL_DEPTH: usize = 32;
+
+fn callee_ident(i: usize, span: Span) -> syn::Ident {
+    format_ident!("__matcalc_callee_{}", i, span = span)
+}
+
+/// The definition a callee's macro carries: the signature and body, without attributes or
+/// visibility.
+fn definition(item: &syn::ItemFn) -> TokenStream {
+    let sig = &item.sig;
+    let block = &item.block;
+    quote!(#sig #block)
+}
+
+/// `path` as written in a function's body, as seen from the module beside the function.
+fn from_child_module(path: &syn::Path) -> TokenStream {
+    let span = path.segments.first().map_or_else(Span::call_site, |s| s.ident.span());
+    let first = path.segments.first().map(|s| s.ident.to_string());
+    match first.as_deref() {
+        _ if path.leading_colon.is_some() => path.to_token_stream(),
+        Some("crate") => path.to_token_stream(),
+        Some("self") => {
+            let rest = path.segments.iter().skip(1);
+            quote_spanned!(span=> super #(:: #rest)*)
+        }
+        _ => quote_spanned!(span=> super:: #path),
+    }
+}
+
+/// The hidden module emitted beside every matcalc function `item` (see the module comment).
+pub fn callee_module(item: &syn::ItemFn) -> TokenStream {
+    if item.sig.receiver().is_some() {
+        // A method: no module can sit in an `impl`, so methods are not callees.
+        return TokenStream::new();
+    }
+    let name = &item.sig.ident;
+    let calls = parse::calls(item);
+    let vis = match &item.vis {
+        syn::Visibility::Public(_) => quote!(pub),
+        _ => quote!(pub(crate)),
+    };
+    let cfgs = item.attrs.iter().filter(|a| a.path().is_ident("cfg"));
+    let imports = calls.iter().enumerate().map(|(i, path)| {
+        let local = callee_ident(i, Span::call_site());
+        let path = from_child_module(path);
+        quote!(pub(crate) use #path as #local;)
+    });
+    let fallbacks = calls.iter().enumerate().map(|(i, path)| {
+        let local = callee_ident(i, Span::call_site());
+        let at = path.segments.last().map_or_else(Span::call_site, |s| s.ident.span());
+        let message = format!(
+            "`{}` is not a matcalc function, so `{}` cannot differentiate through it: mark it \
+             `#[matcalc::function]` (or give it a matcalc attribute such as `#[grad(..)]`); \
+             functions of other crates and methods cannot be called from a DSL body",
+            path_text(path),
+            name.unraw()
+        );
+        let error = quote_spanned!(at=> ::core::compile_error!{ #message });
+        quote! {
+            pub(crate) mod #local {
+                macro_rules! __matcalc_unmarked { ($($rest:tt)*) => { #error } }
+                pub(crate) use __matcalc_unmarked as body;
+            }
+        }
+    });
+    let definition = definition(item);
+    quote! {
+        #(#cfgs)*
+        #[doc(hidden)]
+        #[allow(non_snake_case, non_camel_case_types, unused_imports, unused_macros, dead_code)]
+        #vis mod #name {
+            #(#imports)*
+            pub(crate) use self::__matcalc_unmarked::*;
+            mod __matcalc_unmarked {
+                #(#fallbacks)*
+            }
+            macro_rules! __matcalc_body {
+                ($($rest:tt)*) => { ::matcalc::__with_callees!{ $($rest)* { #definition } } };
+            }
+            pub(crate) use __matcalc_body as body;
+        }
+    }
+}
+
+/// A function whose callees are being fetched.
+struct Frame {
+    /// The name its caller calls it by (the root: its own name).
+    name: syn::Ident,
+    /// The path of its module from the expansion site.
+    path: TokenStream,
+    /// How many of its calls were fetched.
+    next: usize,
+    /// The definition (the root: with its attributes, as the user wrote it).
+    item: TokenStream,
+    /// The definitions fetched so far.
+    defs: Vec<CalleeDef>,
+}
+
+fn braced(tokens: TokenStream) -> TokenTree {
+    TokenTree::Group(Group::new(Delimiter::Brace, tokens))
+}
+
+fn def_tokens(def: &CalleeDef) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let item = braced(definition(&def.item));
+    let nested: Vec<TokenStream> = def.callees.iter().map(def_tokens).collect();
+    quote!(#name #item [ #(#nested)* ])
+}
+
+impl ToTokens for Frame {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        let (name, path, next) = (&self.name, &self.path, self.next);
+        let item = braced(self.item.clone());
+        let defs: Vec<TokenStream> = self.defs.iter().map(def_tokens).collect();
+        out.extend(quote!(#name ( #path ) #next #item [ #(#defs)* ]));
+    }
+}
+
+fn parse_def(input: ParseStream) -> syn::Result<CalleeDef> {
+    let name: syn::Ident = input.parse()?;
+    let body;
+    syn::braced!(body in input);
+    let item: syn::ItemFn = body.parse()?;
+    let nested;
+    syn::bracketed!(nested in input);
+    let mut callees = Vec::new();
+    while !nested.is_empty() {
+        callees.push(parse_def(&nested)?);
+    }
+    Ok(CalleeDef {
+        name: name.unraw().to_string(),
+        item,
+        callees,
+    })
+}
+
+/// The state `__with_callees!` receives: the frames, then the definition just fetched.
+struct State {
+    frames: Vec<Frame>,
+    fetched: Option<TokenStream>,
+}
+
+impl Parse for State {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut frames = Vec::new();
+        while input.peek(syn::Ident) {
+            let name: syn::Ident = input.parse()?;
+            let path;
+            syn::parenthesized!(path in input);
+            let path: TokenStream = path.parse()?;
+            let next: syn::LitInt = input.parse()?;
+            let item;
+            syn::braced!(item in input);
+            let item: TokenStream = item.parse()?;
+            let defs;
+            syn::bracketed!(defs in input);
+            let mut fetched = Vec::new();
+            while !defs.is_empty() {
+                fetched.push(parse_def(&defs)?);
+            }
+            frames.push(Frame {
+                name,
+                path,
+                next: next.base10_parse()?,
+                item,
+                defs: fetched,
+            });
+        }
+        let fetched = if input.is_empty() {
+            None
+        } else {
+            let item;
+            syn::braced!(item in input);
+            Some(item.parse()?)
+        };
+        Ok(State { frames, fetched })
+    }
+}
+
+/// What to do next.
+pub enum Step {
+    /// Expand to these tokens (the next callee's macro invocation).
+    Fetch(TokenStream),
+    /// Every callee is fetched: derive `root` (the caller as written, attributes included)
+    /// with these definitions.
+    Done {
+        /// The caller as written.
+        root: TokenStream,
+        /// The definitions of its callees.
+        callees: Vec<CalleeDef>,
+    },
+    /// The calls cannot be resolved (recursion, too deep): this error, and the root as written.
+    Failed {
+        /// What is wrong, at the call.
+        error: syn::Error,
+        /// The caller as written.
+        root: TokenStream,
+    },
+}
+
+/// The first step for a caller `item` (`root`: as written, with its attributes) whose body
+/// calls functions not yet fetched.
+pub fn begin(root: TokenStream, item: &syn::ItemFn) -> Step {
+    let frame = Frame {
+        name: item.sig.ident.clone(),
+        path: item.sig.ident.to_token_stream(),
+        next: 0,
+        item: root,
+        defs: Vec::new(),
+    };
+    advance(vec![frame])
+}
+
+/// One step of `__with_callees!`.
+pub fn step(input: TokenStream) -> Result<Step, syn::Error> {
+    let State { mut frames, fetched } = syn::parse2(input)?;
+    let Some(top) = frames.last() else {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "matcalc: `__with_callees!` is internal to the attribute macros",
+        ));
+    };
+    if let Some(def) = fetched {
+        let item = parse_fn(&top.item)?;
+        let calls = parse::calls(&item);
+        let i = top.next.saturating_sub(1);
+        let Some(call) = calls.get(i) else {
+            return Err(syn::Error::new(Span::call_site(), "matcalc: fetched an unknown callee"));
+        };
+        let at = call.segments.last().map_or_else(Span::call_site, |s| s.ident.span());
+        let callee: syn::ItemFn = syn::parse2(def)?;
+        let root = frames[0].item.clone();
+        let key = |f: &syn::ItemFn| (f.sig.ident.unraw().to_string(), f.block.to_token_stream().to_string());
+        let mut chain = Vec::new();
+        for frame in &frames {
+            let f = parse_fn(&frame.item)?;
+            chain.push(f.sig.ident.unraw().to_string());
+            if key(&f) == key(&callee) {
+                chain.push(callee.sig.ident.unraw().to_string());
+                let error = syn::Error::new(
+                    at,
+                    format!(
+                        "recursion: {} — matcalc inlines the functions a body calls, so a \
+                         function cannot call itself, directly or through others",
+                        chain
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(" calls ")
+                    ),
+                );
+                return Ok(Step::Failed { error, root });
+            }
+        }
+        if frames.len() > MAX_CALL_DEPTH {
+            let error = syn::Error::new(
+                at,
+                format!("calls nest more than {MAX_CALL_DEPTH} functions deep"),
+            );
+            return Ok(Step::Failed { error, root });
+        }
+        let name = call.segments.last().map(|s| s.ident.clone());
+        let local = callee_ident(i, Span::call_site());
+        let parent = &top.path;
+        frames.push(Frame {
+            name: name.unwrap_or_else(|| callee.sig.ident.clone()),
+            path: quote!(#parent :: #local),
+            next: 0,
+            item: definition(&callee),
+            defs: Vec::new(),
+        });
+    }
+    Ok(advance(frames))
+}
+
+fn parse_fn(tokens: &TokenStream) -> Result<syn::ItemFn, syn::Error> {
+    syn::parse2(tokens.clone())
+}
+
+fn advance(mut frames: Vec<Frame>) -> Step {
+    loop {
+        let Some(top) = frames.last_mut() else {
+            return Step::Failed {
+                error: syn::Error::new(Span::call_site(), "matcalc: no function to derive"),
+                root: TokenStream::new(),
+            };
+        };
+        let item = match parse_fn(&top.item) {
+            Ok(item) => item,
+            Err(error) => {
+                let root = frames[0].item.clone();
+                return Step::Failed { error, root };
+            }
+        };
+        let calls = parse::calls(&item);
+        if top.next < calls.len() {
+            let at = calls[top.next]
+                .segments
+                .last()
+                .map_or_else(Span::call_site, |s| s.ident.span());
+            let local = callee_ident(top.next, at);
+            let path = top.path.clone();
+            top.next += 1;
+            return Step::Fetch(quote! {
+                #path :: #local :: body! { #(#frames)* }
+            });
+        }
+        let done = frames.pop().expect("a frame is on the stack");
+        match frames.last_mut() {
+            None => {
+                return Step::Done {
+                    root: done.item,
+                    callees: done.defs,
+                }
+            }
+            Some(parent) => parent.defs.push(CalleeDef {
+                name: done.name.unraw().to_string(),
+                item,
+                callees: done.defs,
+            }),
+        }
+    }
+}
