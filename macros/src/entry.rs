@@ -29,8 +29,8 @@ pub fn with_callees(input: TokenStream) -> TokenStream {
     let outcome = panic_guard::run(|| match calls::step(input) {
         Err(error) => error.to_compile_error(),
         Ok(Step::Fetch(tokens)) => tokens,
-        Ok(Step::Done { root, callees }) => finish(root, &callees, None),
-        Ok(Step::Failed { error, root }) => finish(root, &[], Some(error)),
+        Ok(Step::Done { root, callees }) => finish(root, &callees, Ok(())),
+        Ok(Step::Failed { error, root }) => finish(root, &[], Err(error)),
     });
     guarded(outcome, TokenStream::new())
 }
@@ -123,15 +123,20 @@ fn expand_guarded(kind: Option<Derivative>, args: TokenStream, item: TokenStream
     let root = quote!(#attribute #written);
     out.extend(match calls::begin(root.clone(), &item) {
         Step::Fetch(tokens) => tokens,
-        Step::Done { root, callees } => finish(root, &callees, None),
-        Step::Failed { error, root } => finish(root, &[], Some(error)),
+        Step::Done { root, callees } => finish(root, &callees, Ok(())),
+        Step::Failed { error, root } => finish(root, &[], Err(error)),
     });
     out
 }
 
 /// The derivation of a caller once its callees are fetched (`root`: as the user wrote it,
-/// attributes included), or its fallback beside `error`.
-fn finish(root: TokenStream, callees: &[CalleeDef], error: Option<syn::Error>) -> TokenStream {
+/// attributes included), or, when fetching failed, its fallback beside the error (none when
+/// another expansion reports it).
+fn finish(
+    root: TokenStream,
+    callees: &[CalleeDef],
+    fetched: Result<(), Option<syn::Error>>,
+) -> TokenStream {
     let mut item: syn::ItemFn = match syn::parse2(root) {
         Ok(item) => item,
         Err(e) => return e.to_compile_error(),
@@ -139,8 +144,13 @@ fn finish(root: TokenStream, callees: &[CalleeDef], error: Option<syn::Error>) -
     let marked = item.attrs.iter().any(is_marker);
     let mut cx = Ctxt::new();
     let requests = take_sibling_requests(&mut item, &mut cx);
-    if let Some(error) = error {
-        cx.push(error);
+    match fetched {
+        Ok(()) => {}
+        Err(Some(error)) => cx.push(error),
+        Err(None) => {
+            cx.check().ok();
+            return generate::fallback(&item, &requests);
+        }
     }
     if cx.has_errors() {
         return with_fallback(cx.check().err(), &item, &requests);

@@ -4,35 +4,49 @@
 //!
 //! ```text
 //! mod f {
-//!     pub(crate) use super::g as __matcalc_callee_0;   // each function f calls, as written
+//!     pub(crate) use super::g as g_needs_the_attribute_matcalc_function;  // each callee
 //!     macro_rules! __matcalc_body { ($($rest:tt)*) => { ::matcalc::__with_callees!{ $($rest)* { fn f(..) {..} } } } }
 //!     pub(crate) use __matcalc_body as body;
 //! }
 //! ```
 //!
-//! A caller whose body calls `g` expands to `caller::__matcalc_callee_0::body!{ <state> }`: g's
+//! A caller whose body calls `g` expands to `caller::g_needs_..::body!{ <state> }`: g's
 //! macro appends g's definition and hands the state to the hidden `__with_callees!`, which
 //! fetches g's own callees the same way (through g's module, so each path resolves where it was
 //! written) and, once every definition is there, derives the caller with them inlined. The state
 //! is a stack of frames, one per function whose callees are being fetched, so recursion is found
 //! (a definition already on the stack) instead of expanding forever.
 //!
-//! A callee that is not marked has no module; a glob import of a fallback module (shadowed by
-//! the real one when it exists) then expands to a compile error at the call saying how to mark
-//! it.
+//! A callee that is not marked has no module, and rustc reports the path at the call. The
+//! re-export's name is what it quotes, so the name says what to do: "cannot find
+//! `double_needs_the_attribute_matcalc_function` in `f` .. expected type, found function". (A
+//! fallback module behind a glob import would allow a message of our own, but rustc cannot
+//! decide such a glob against an import from a module that is still expanding macros.)
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 
-use crate::parse::{self, path_text, CalleeDef};
+use crate::parse::{self, CalleeDef};
 
 /// The deepest chain of calls (f calls g calls h ..) fetched before giving up.
 pub const MAX_CALL_DEPTH: usize = 32;
 
-fn callee_ident(i: usize, span: Span) -> syn::Ident {
-    format_ident!("__matcalc_callee_{}", i, span = span)
+/// The name under which a function's module re-exports the module of its `i`-th callee. It is
+/// what rustc quotes when the callee is no matcalc function ("cannot find
+/// `double_needs_the_attribute_matcalc_function` in `f` .. expected type, found function"), so
+/// it says what to do; an index tells apart callees of the same name in different modules.
+fn callee_ident(calls: &[syn::Path], i: usize) -> syn::Ident {
+    let last = |p: &syn::Path| p.segments.last().map(|s| s.ident.unraw().to_string());
+    let name = last(&calls[i]).unwrap_or_default();
+    let at = calls[i]
+        .segments
+        .last()
+        .map_or_else(Span::call_site, |s| s.ident.span());
+    let twin = calls[..i].iter().any(|p| last(p).as_deref() == Some(name.as_str()));
+    let suffix = if twin { format!("_{i}") } else { String::new() };
+    format_ident!("{name}_needs_the_attribute_matcalc_function{suffix}", span = at)
 }
 
 /// The definition a callee's macro carries: the signature and body, without attributes or
@@ -43,19 +57,32 @@ fn definition(item: &syn::ItemFn) -> TokenStream {
     quote!(#sig #block)
 }
 
-/// `path` as written in a function's body, as seen from the module beside the function.
+/// `path` as written in a function's body, as seen from the module beside the function, every
+/// token at the call's name (so an unresolved import is reported there).
 fn from_child_module(path: &syn::Path) -> TokenStream {
-    let span = path.segments.first().map_or_else(Span::call_site, |s| s.ident.span());
-    let first = path.segments.first().map(|s| s.ident.to_string());
+    let at = path
+        .segments
+        .last()
+        .map_or_else(Span::call_site, |s| s.ident.span());
+    let mut segments: Vec<syn::Ident> = path
+        .segments
+        .iter()
+        .map(|s| {
+            let mut ident = s.ident.clone();
+            ident.set_span(at);
+            ident
+        })
+        .collect();
+    let first = segments.first().map(|s| s.to_string());
+    let leading = path.leading_colon.is_some();
     match first.as_deref() {
-        _ if path.leading_colon.is_some() => path.to_token_stream(),
-        Some("crate") => path.to_token_stream(),
-        Some("self") => {
-            let rest = path.segments.iter().skip(1);
-            quote_spanned!(span=> super #(:: #rest)*)
-        }
-        _ => quote_spanned!(span=> super:: #path),
+        _ if leading => {}
+        Some("crate") => {}
+        Some("self") => segments[0] = syn::Ident::new("super", at),
+        _ => segments.insert(0, syn::Ident::new("super", at)),
     }
+    let colon = leading.then(|| quote_spanned!(at=> ::));
+    quote_spanned!(at=> #colon #(#segments)::*)
 }
 
 /// The hidden module emitted beside every matcalc function `item` (see the module comment).
@@ -72,27 +99,9 @@ pub fn callee_module(item: &syn::ItemFn) -> TokenStream {
     };
     let cfgs = item.attrs.iter().filter(|a| a.path().is_ident("cfg"));
     let imports = calls.iter().enumerate().map(|(i, path)| {
-        let local = callee_ident(i, Span::call_site());
+        let local = callee_ident(&calls, i);
         let path = from_child_module(path);
         quote!(pub(crate) use #path as #local;)
-    });
-    let fallbacks = calls.iter().enumerate().map(|(i, path)| {
-        let local = callee_ident(i, Span::call_site());
-        let at = path.segments.last().map_or_else(Span::call_site, |s| s.ident.span());
-        let message = format!(
-            "`{}` is not a matcalc function, so `{}` cannot differentiate through it: mark it \
-             `#[matcalc::function]` (or give it a matcalc attribute such as `#[grad(..)]`); \
-             functions of other crates and methods cannot be called from a DSL body",
-            path_text(path),
-            name.unraw()
-        );
-        let error = quote_spanned!(at=> ::core::compile_error!{ #message });
-        quote! {
-            pub(crate) mod #local {
-                macro_rules! __matcalc_unmarked { ($($rest:tt)*) => { #error } }
-                pub(crate) use __matcalc_unmarked as body;
-            }
-        }
     });
     let definition = definition(item);
     quote! {
@@ -101,10 +110,6 @@ pub fn callee_module(item: &syn::ItemFn) -> TokenStream {
         #[allow(non_snake_case, non_camel_case_types, unused_imports, unused_macros, dead_code)]
         #vis mod #name {
             #(#imports)*
-            pub(crate) use self::__matcalc_unmarked::*;
-            mod __matcalc_unmarked {
-                #(#fallbacks)*
-            }
             macro_rules! __matcalc_body {
                 ($($rest:tt)*) => { ::matcalc::__with_callees!{ $($rest)* { #definition } } };
             }
@@ -222,8 +227,8 @@ pub enum Step {
     },
     /// The calls cannot be resolved (recursion, too deep): this error, and the root as written.
     Failed {
-        /// What is wrong, at the call.
-        error: syn::Error,
+        /// What is wrong, at the call; `None` when it is reported by another expansion.
+        error: Option<syn::Error>,
         /// The caller as written.
         root: TokenStream,
     },
@@ -263,35 +268,45 @@ pub fn step(input: TokenStream) -> Result<Step, syn::Error> {
         let root = frames[0].item.clone();
         let key = |f: &syn::ItemFn| (f.sig.ident.unraw().to_string(), f.block.to_token_stream().to_string());
         let mut chain = Vec::new();
-        for frame in &frames {
+        let mut cycle = false;
+        let mut through_root = false;
+        for (k, frame) in frames.iter().enumerate() {
             let f = parse_fn(&frame.item)?;
-            chain.push(f.sig.ident.unraw().to_string());
-            if key(&f) == key(&callee) {
-                chain.push(callee.sig.ident.unraw().to_string());
-                let error = syn::Error::new(
-                    at,
-                    format!(
-                        "recursion: {} — matcalc inlines the functions a body calls, so a \
-                         function cannot call itself, directly or through others",
-                        chain
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(" calls ")
-                    ),
-                );
-                return Ok(Step::Failed { error, root });
+            let closes = key(&f) == key(&callee);
+            through_root |= closes && k == 0;
+            cycle |= closes;
+            if cycle {
+                chain.push(f.sig.ident.unraw().to_string());
             }
+        }
+        if cycle {
+            chain.push(callee.sig.ident.unraw().to_string());
+            let chain: Vec<String> = chain.iter().map(|n| format!("`{n}`")).collect();
+            let error = syn::Error::new(
+                at,
+                format!(
+                    "recursion: {} — matcalc inlines the functions a body calls, so a function \
+                     cannot call itself, directly or through others",
+                    chain.join(" calls ")
+                ),
+            );
+            // A cycle the root is not on is reported by the expansions of its members (each is
+            // a matcalc function); the root only fails, silently, so the error is not repeated.
+            let error = through_root.then_some(error);
+            return Ok(Step::Failed { error, root });
         }
         if frames.len() > MAX_CALL_DEPTH {
             let error = syn::Error::new(
                 at,
                 format!("calls nest more than {MAX_CALL_DEPTH} functions deep"),
             );
-            return Ok(Step::Failed { error, root });
+            return Ok(Step::Failed {
+                error: Some(error),
+                root,
+            });
         }
         let name = call.segments.last().map(|s| s.ident.clone());
-        let local = callee_ident(i, Span::call_site());
+        let local = callee_ident(&calls, i);
         let parent = &top.path;
         frames.push(Frame {
             name: name.unwrap_or_else(|| callee.sig.ident.clone()),
@@ -312,7 +327,10 @@ fn advance(mut frames: Vec<Frame>) -> Step {
     loop {
         let Some(top) = frames.last_mut() else {
             return Step::Failed {
-                error: syn::Error::new(Span::call_site(), "matcalc: no function to derive"),
+                error: Some(syn::Error::new(
+                    Span::call_site(),
+                    "matcalc: no function to derive",
+                )),
                 root: TokenStream::new(),
             };
         };
@@ -320,16 +338,15 @@ fn advance(mut frames: Vec<Frame>) -> Step {
             Ok(item) => item,
             Err(error) => {
                 let root = frames[0].item.clone();
-                return Step::Failed { error, root };
+                return Step::Failed {
+                    error: Some(error),
+                    root,
+                };
             }
         };
         let calls = parse::calls(&item);
         if top.next < calls.len() {
-            let at = calls[top.next]
-                .segments
-                .last()
-                .map_or_else(Span::call_site, |s| s.ident.span());
-            let local = callee_ident(top.next, at);
+            let local = callee_ident(&calls, top.next);
             let path = top.path.clone();
             top.next += 1;
             return Step::Fetch(quote! {

@@ -203,11 +203,23 @@ impl<'a> Lowering<'a> {
         };
         let saved_frame = std::mem::replace(&mut self.frame, frame);
         let saved_locals = std::mem::take(&mut self.locals);
+        let saved_errors = std::mem::replace(&mut self.errors, crate::ctxt::Ctxt::new());
         self.f = cf;
         let value = self.function_body();
         self.f = f;
         self.locals = saved_locals;
         self.frame = saved_frame;
+        let inside = std::mem::replace(&mut self.errors, saved_errors).check();
+        // An error inside the callee's body is reported at the call: the callee's own expansion
+        // reports it at its definition where it holds for every call, and one that holds only
+        // for these arguments (a view out of range at this size) belongs to the call.
+        if let Err(error) = inside {
+            self.errors.push(e.error(format!(
+                "in this call of `{}`, its body fails: {error}",
+                callee.name
+            )));
+            return None;
+        }
         value
     }
 }
