@@ -170,7 +170,7 @@ fn derive(
     if marked {
         item.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
     }
-    match generate::generate_with(&item, requests, callees) {
+    match generate::generate_with(&item, requests, Some(callees)) {
         Ok(tokens) => tokens,
         Err(error) => with_fallback(Some(error), &item, requests),
     }

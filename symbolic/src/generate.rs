@@ -74,18 +74,18 @@ pub struct Request {
 /// The items for `item` and `requests`: the original function (body re-emitted from the IR so
 /// a 1×1 result reads as a scalar) and one generated function per request.
 pub fn generate(item: &syn::ItemFn, requests: &[Request]) -> Result<TokenStream, syn::Error> {
-    generate_with(item, requests, &[])
+    generate_with(item, requests, None)
 }
 
-/// `generate` for a function whose body calls other functions, with their definitions
-/// (reference §4b "Calls"; `calls` fetches them).
+/// `generate` for a function whose body may call other functions, with their definitions
+/// (reference §4b "Calls"; `calls` fetches them). `None`: calls are unknown functions.
 pub fn generate_with(
     item: &syn::ItemFn,
     requests: &[Request],
-    callees: &[parse::CalleeDef],
+    callees: Option<&[parse::CalleeDef]>,
 ) -> Result<TokenStream, syn::Error> {
     valid::item(item, requests)?;
-    let function = parse::function_with(item, Some(callees))?;
+    let function = parse::function_with(item, callees)?;
     let lowered = shape::lower(&function)?;
     let mut graph = lowered.graph;
     let value = lowered.value;
