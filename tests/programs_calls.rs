@@ -60,13 +60,16 @@ fn a_dense_layer_called_twice() {
     assert_close_scalar("value", value, mlp_by_hand(&w1, &w2, &x, &y), 1e-14);
     assert_close_scalar("original", mlp(&w1, &w2, &x, &y), value, 1e-14);
     // Backpropagation by hand.
-    let h = tanh(&w1 * &x);
-    let out = tanh(&w2 * &h);
-    let r = &out - &y;
+    let h = tanh(w1 * x);
+    let out = tanh(w2 * h);
+    let r = out - y;
     let d2 = hadamard(&r, &(Matrix::<U2, U1>::ones() - hadamard(&out, &out)));
-    let d1 = hadamard(&(w2.t() * &d2), &(Matrix::<U4, U1>::ones() - hadamard(&h, &h)));
-    assert_close("∂/∂W2 closed form", &g2, &(&d2 * h.t()), 1e-12);
-    assert_close("∂/∂W1 closed form", &g1, &(&d1 * x.t()), 1e-12);
+    let d1 = hadamard(
+        &(w2.t() * d2),
+        &(Matrix::<U4, U1>::ones() - hadamard(&h, &h)),
+    );
+    assert_close("∂/∂W2 closed form", &g2, &(d2 * h.t()), 1e-12);
+    assert_close("∂/∂W1 closed form", &g1, &(d1 * x.t()), 1e-12);
     let fd1 = fd_grad(|w| mlp_by_hand(w, &w2, &x, &y), &w1);
     let fd2 = fd_grad(|w| mlp_by_hand(&w1, w, &x, &y), &w2);
     assert_close("∂/∂W1 vs finite differences", &g1, &fd1, TOL_F64);
@@ -109,7 +112,7 @@ fn callees_calling_callees_through_a_path() {
     assert_close("vjp vs finite differences", &v_bar, &fd_v, TOL_F64);
     let t: Matrix<U3, U4> = rand(9);
     let (_, dw) = network_jvp(&v, &w, &x, &t);
-    let along = |s: f64| by_hand(&v, &(&w + &t * s), &x);
+    let along = |s: f64| by_hand(&v, &(w + t * s), &x);
     let fd_w = Matrix::<U2, U1>::from_fn(|i, _| fd_scalar(|s| along(s)[(i, 0)], 0.0));
     assert_close("jvp vs finite differences", &dw, &fd_w, TOL_F64);
 }
@@ -144,7 +147,7 @@ fn a_generic_model_used_by_two_callers() {
     let h: Matrix<U2, U3> = rand(11);
     let z: Vector<U2> = rand(12);
     let s = 0.7;
-    let f = |x: &Vector<U3>, s: f64| 0.5 * (measure_by_hand(&h, x, s) - &z).norm_sq();
+    let f = |x: &Vector<U3>, s: f64| 0.5 * (measure_by_hand(&h, x, s) - z).norm_sq();
     let (value, gx, gs) = filter_cost_grad(&x, &h, &z, s);
     assert_close_scalar("filter value", value, f(&x, s), 1e-14);
     assert_close("filter ∂/∂x", &gx, &fd_grad(|x| f(x, s), &x), TOL_F64);
@@ -155,7 +158,7 @@ fn a_generic_model_used_by_two_callers() {
     let h: Matrix<U3, U4> = rand(15);
     let z: Vector<U3> = rand(16);
     let g = |x1: &Vector<U4>, x2: &Vector<U4>| {
-        (measure_by_hand(&h, x1, 0.5) - &z).norm_sq()
+        (measure_by_hand(&h, x1, 0.5) - z).norm_sq()
             + (measure_by_hand(&h, x2, 0.5) - measure_by_hand(&h, x1, 0.25)).norm_sq()
     };
     let (value, g1, g2) = smoother_cost_grad(&x1, &x2, &h, &z);
@@ -188,7 +191,7 @@ fn scalar_calls(x: &Vector<U3>, A: &Matrix<U3, U3>) -> f64 {
 fn scalar_helpers_and_attributed_callees() {
     let x: Vector<U3> = rand(17);
     let a: Matrix<U3, U3> = rand(18);
-    let e = |x: &Vector<U3>| 0.5 * (x.t() * &a * x).to_scalar();
+    let e = |x: &Vector<U3>| 0.5 * (x.t() * a * x).to_scalar();
     let f = |x: &Vector<U3>| {
         let d = x[(0, 0)] - 2.0 * x[(2, 0)];
         d * d + e(x).powi(2) + e(&(x * 2.0))
@@ -196,9 +199,9 @@ fn scalar_helpers_and_attributed_callees() {
     let (value, g) = scalar_calls_grad(&x, &a);
     assert_close_scalar("value", value, f(&x), 1e-14);
     // Closed form: 2d (e₀ − 2e₂) + 2 e(x) ∇e(x) + 2 ∇e(2x), ∇e(y) = ½ (A + Aᵀ) y.
-    let sym = (&a + a.t()) * 0.5;
+    let sym = (a + a.t()) * 0.5;
     let d = x[(0, 0)] - 2.0 * x[(2, 0)];
-    let mut closed = &sym * &x * (2.0 * e(&x)) + &sym * &x * 4.0;
+    let mut closed = sym * x * (2.0 * e(&x)) + sym * x * 4.0;
     closed[(0, 0)] += 2.0 * d;
     closed[(2, 0)] -= 4.0 * d;
     assert_close("∂/∂x closed form", &g, &closed, 1e-12);
@@ -208,7 +211,7 @@ fn scalar_helpers_and_attributed_callees() {
     assert_close("∂²/∂x² vs finite differences", &hess, &fdh, TOL_F64);
     // The callee's own attribute still works.
     let (_, ge) = energy_grad(&x, &a);
-    assert_close("energy ∂/∂x", &ge, &(&sym * &x), 1e-12);
+    assert_close("energy ∂/∂x", &ge, &(sym * x), 1e-12);
 }
 
 /// Derivatives see through the call: the gradient of a call is simplified like inline code

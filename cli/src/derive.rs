@@ -118,7 +118,8 @@ fn is_call_of_another_function(message: &str) -> bool {
     };
     let name = rest.split('`').next().unwrap_or_default();
     !rest.contains("did you mean")
-        && syn::parse_str::<syn::Path>(name).is_ok_and(|p| matcalc_symbolic::parse::is_call_path(&p))
+        && syn::parse_str::<syn::Path>(name)
+            .is_ok_and(|p| matcalc_symbolic::parse::is_call_path(&p))
 }
 
 pub fn run(kind: Derivative, o: &Options) -> Result<(), Failure> {

@@ -198,7 +198,13 @@ fn check(e: &E, params: &[Value]) -> Result<bool, String> {
 
     // A form the DSL spells differently (`softmax` of a matrix is the graph's softmax over all
     // entries, the DSL's needs a vector) is skipped: it is no call's fault.
-    let names = [PARAMS[0].0, PARAMS[1].0, PARAMS[2].0, PARAMS[3].0, PARAMS[4].0];
+    let names = [
+        PARAMS[0].0,
+        PARAMS[1].0,
+        PARAMS[2].0,
+        PARAMS[3].0,
+        PARAMS[4].0,
+    ];
     let direct = item(&format!(
         "fn d(X: &Matrix<U2, U3>, A: &Matrix<U3, U3>, v: &Vector<U3>, w: &Matrix<U1, U3>, \
          s: f64) -> f64 {{ {} }}",
@@ -211,16 +217,26 @@ fn check(e: &E, params: &[Value]) -> Result<bool, String> {
         return Ok(false);
     }
     let (caller, table) = program(e);
-    let function = parse::function_with(&caller, Some(&table))
-        .map_err(|err| format!("the program does not parse: {err}\n{}", source(e, &HELPER_NAMES)))?;
-    let lowered = shape::lower(&function)
-        .map_err(|err| format!("the program does not lower: {err}\n{}", source(e, &HELPER_NAMES)))?;
+    let function = parse::function_with(&caller, Some(&table)).map_err(|err| {
+        format!(
+            "the program does not parse: {err}\n{}",
+            source(e, &HELPER_NAMES)
+        )
+    })?;
+    let lowered = shape::lower(&function).map_err(|err| {
+        format!(
+            "the program does not lower: {err}\n{}",
+            source(e, &HELPER_NAMES)
+        )
+    })?;
     let mut graph = lowered.graph;
     let root = lowered.value;
-    let got = evaluate(&graph, &[root], params, &dims).map_err(|err| err.to_string())?[0]
-        .as_scalar();
+    let got =
+        evaluate(&graph, &[root], params, &dims).map_err(|err| err.to_string())?[0].as_scalar();
     if (got - want).abs() > 1e-9 * (1.0 + want.abs() + scale) {
-        return Err(format!("value through the calls {got} ≠ 1.5 · the expression {want}"));
+        return Err(format!(
+            "value through the calls {got} ≠ 1.5 · the expression {want}"
+        ));
     }
     let wrt: Vec<usize> = (0..PARAMS.len()).collect();
     let grads = diff::gradient(&mut graph, root, &wrt);

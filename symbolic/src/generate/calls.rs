@@ -44,9 +44,14 @@ fn callee_ident(calls: &[syn::Path], i: usize) -> syn::Ident {
         .segments
         .last()
         .map_or_else(Span::call_site, |s| s.ident.span());
-    let twin = calls[..i].iter().any(|p| last(p).as_deref() == Some(name.as_str()));
+    let twin = calls[..i]
+        .iter()
+        .any(|p| last(p).as_deref() == Some(name.as_str()));
     let suffix = if twin { format!("_{i}") } else { String::new() };
-    format_ident!("{name}_needs_the_attribute_matcalc_function{suffix}", span = at)
+    format_ident!(
+        "{name}_needs_the_attribute_matcalc_function{suffix}",
+        span = at
+    )
 }
 
 /// The definition a callee's macro carries: the signature and body, without attributes or
@@ -249,7 +254,10 @@ pub fn begin(root: TokenStream, item: &syn::ItemFn) -> Step {
 
 /// One step of `__with_callees!`.
 pub fn step(input: TokenStream) -> Result<Step, syn::Error> {
-    let State { mut frames, fetched } = syn::parse2(input)?;
+    let State {
+        mut frames,
+        fetched,
+    } = syn::parse2(input)?;
     let Some(top) = frames.last() else {
         return Err(syn::Error::new(
             Span::call_site(),
@@ -261,12 +269,23 @@ pub fn step(input: TokenStream) -> Result<Step, syn::Error> {
         let calls = parse::calls(&item);
         let i = top.next.saturating_sub(1);
         let Some(call) = calls.get(i) else {
-            return Err(syn::Error::new(Span::call_site(), "matcalc: fetched an unknown callee"));
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "matcalc: fetched an unknown callee",
+            ));
         };
-        let at = call.segments.last().map_or_else(Span::call_site, |s| s.ident.span());
+        let at = call
+            .segments
+            .last()
+            .map_or_else(Span::call_site, |s| s.ident.span());
         let callee: syn::ItemFn = syn::parse2(def)?;
         let root = frames[0].item.clone();
-        let key = |f: &syn::ItemFn| (f.sig.ident.unraw().to_string(), f.block.to_token_stream().to_string());
+        let key = |f: &syn::ItemFn| {
+            (
+                f.sig.ident.unraw().to_string(),
+                f.block.to_token_stream().to_string(),
+            )
+        };
         let mut chain = Vec::new();
         let mut cycle = false;
         let mut through_root = false;

@@ -637,11 +637,25 @@ fn hints_say_what_to_write_instead() {
 #[test]
 fn which_calls_are_calls_of_other_functions() {
     let path = |s: &str| syn::parse_str::<syn::Path>(s).unwrap();
-    for call in ["dense", "layers::dense", "crate::nets::mlp", "self::f", "super::g", "_h"] {
+    for call in [
+        "dense",
+        "layers::dense",
+        "crate::nets::mlp",
+        "self::f",
+        "super::g",
+        "_h",
+    ] {
         assert!(super::is_call_path(&path(call)), "{call}");
     }
     // Types, primitives, and the operation table's aliases (which keep their hint).
-    for not in ["Matrix::from_fn", "f64::sqrt", "trace", "ln", "self", "Dense"] {
+    for not in [
+        "Matrix::from_fn",
+        "f64::sqrt",
+        "trace",
+        "ln",
+        "self",
+        "Dense",
+    ] {
         assert!(!super::is_call_path(&path(not)), "{not}");
     }
 }
@@ -689,6 +703,8 @@ fn a_call_resolves_in_the_table_and_is_inlined_by_lowering() {
     let caller: syn::ItemFn = parse_quote! {
         fn f(W: &Matrix<U3, U2>) -> f64 { sum(dense(W)) }
     };
-    let error = super::function_with(&caller, Some(&table)).unwrap_err().to_string();
+    let error = super::function_with(&caller, Some(&table))
+        .unwrap_err()
+        .to_string();
     assert_eq!(error, "`dense` takes 2 arguments (W, x), but 1 was given");
 }

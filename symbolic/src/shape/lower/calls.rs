@@ -203,7 +203,7 @@ impl<'a> Lowering<'a> {
         };
         let saved_frame = std::mem::replace(&mut self.frame, frame);
         let saved_locals = std::mem::take(&mut self.locals);
-        let saved_errors = std::mem::replace(&mut self.errors, crate::ctxt::Ctxt::new());
+        let saved_errors = std::mem::take(&mut self.errors);
         self.f = cf;
         let value = self.function_body();
         self.f = f;
