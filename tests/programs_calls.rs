@@ -221,3 +221,35 @@ fn formulas_see_through_calls() {
     assert!(MLP_GRAD_FORMULA.contains("tanh"), "{MLP_GRAD_FORMULA}");
     assert!(!MLP_GRAD_FORMULA.contains("dense"), "{MLP_GRAD_FORMULA}");
 }
+
+/// A callee nested deeper than the macros carry as tokens (48 brackets): its definition travels
+/// as a string, and the call still derives.
+#[matcalc::function]
+#[rustfmt::skip]
+fn deep_helper(x: f64) -> f64 {
+    sin(0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (0.5 * (x)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))
+}
+
+#[grad(x)]
+fn calls_deep(x: f64) -> f64 {
+    deep_helper(x) * deep_helper(2.0 * x)
+}
+
+#[test]
+fn a_deeply_nested_callee() {
+    let a = 0.5f64.powi(60);
+    let f = |x: f64| (a * x).sin() * (2.0 * a * x).sin();
+    let x = 1.5e17; // a x ≈ 0.13
+    let (value, g) = calls_deep_grad(x);
+    assert_close_scalar("value", value, f(x), 1e-12);
+    // Relative to the scale a of the derivative.
+    let closed =
+        a * (a * x).cos() * (2.0 * a * x).sin() + 2.0 * a * (a * x).sin() * (2.0 * a * x).cos();
+    assert_close_scalar("derivative vs closed form", g / a, closed / a, 1e-12);
+    assert_close_scalar(
+        "derivative vs finite differences",
+        g / a,
+        fd_scalar(f, x) / a,
+        TOL_F64,
+    );
+}

@@ -109,7 +109,7 @@ fn expand_guarded(kind: Option<Derivative>, args: TokenStream, item: TokenStream
     let marked = kind.is_none() || item.attrs.iter().any(is_marker);
     requests.extend(take_sibling_requests(&mut item, &mut cx));
     // Beside every matcalc function, whatever happens below: what callers fetch it through.
-    let mut out = calls::callee_module(&item);
+    let mut out = calls::callee_module(&item, written.clone());
     if cx.has_errors() {
         out.extend(with_fallback(cx.check().err(), &item, &requests));
         return out;

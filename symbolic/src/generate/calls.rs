@@ -54,12 +54,24 @@ fn callee_ident(calls: &[syn::Path], i: usize) -> syn::Ident {
     )
 }
 
-/// The definition a callee's macro carries: the signature and body, without attributes or
-/// visibility.
-fn definition(item: &syn::ItemFn) -> TokenStream {
-    let sig = &item.sig;
-    let block = &item.block;
-    quote!(#sig #block)
+/// The definition a callee's macro carries: the function's tokens from `fn` on, without its
+/// attributes and visibility. Taken from the tokens, never by printing a syn tree, which
+/// recurses as deep as the body and would overflow on the deepest bodies the engine accepts.
+pub fn definition(item: TokenStream) -> TokenStream {
+    let mut trees = item.into_iter().peekable();
+    let mut out = TokenStream::new();
+    let mut started = false;
+    while let Some(tree) = trees.next() {
+        if !started {
+            match &tree {
+                TokenTree::Ident(i) if i == "fn" => started = true,
+                // `#` and its `[..]`, `pub` and its `(crate)`, qualifiers: skipped.
+                _ => continue,
+            }
+        }
+        out.extend([tree]);
+    }
+    out
 }
 
 /// `path` as written in a function's body, as seen from the module beside the function, every
@@ -90,8 +102,9 @@ fn from_child_module(path: &syn::Path) -> TokenStream {
     quote_spanned!(at=> #colon #(#segments)::*)
 }
 
-/// The hidden module emitted beside every matcalc function `item` (see the module comment).
-pub fn callee_module(item: &syn::ItemFn) -> TokenStream {
+/// The hidden module emitted beside every matcalc function `item` (see the module comment);
+/// `written` is the item's tokens as the macro received them.
+pub fn callee_module(item: &syn::ItemFn, written: TokenStream) -> TokenStream {
     if item.sig.receiver().is_some() {
         // A method: no module can sit in an `impl`, so methods are not callees.
         return TokenStream::new();
@@ -108,7 +121,7 @@ pub fn callee_module(item: &syn::ItemFn) -> TokenStream {
         let path = from_child_module(path);
         quote!(pub(crate) use #path as #local;)
     });
-    let definition = definition(item);
+    let definition = carried(definition(written));
     quote! {
         #(#cfgs)*
         #[doc(hidden)]
@@ -116,7 +129,7 @@ pub fn callee_module(item: &syn::ItemFn) -> TokenStream {
         #vis mod #name {
             #(#imports)*
             macro_rules! __matcalc_body {
-                ($($rest:tt)*) => { ::matcalc::__with_callees!{ $($rest)* { #definition } } };
+                ($($rest:tt)*) => { ::matcalc::__with_callees!{ $($rest)* #definition } };
             }
             pub(crate) use __matcalc_body as body;
         }
@@ -134,16 +147,81 @@ struct Frame {
     /// The definition (the root: with its attributes, as the user wrote it).
     item: TokenStream,
     /// The definitions fetched so far.
-    defs: Vec<CalleeDef>,
+    defs: Vec<Fetched>,
 }
 
-fn braced(tokens: TokenStream) -> TokenTree {
-    TokenTree::Group(Group::new(Delimiter::Brace, tokens))
+/// A fetched definition, as tokens, with the definitions of its callees.
+struct Fetched {
+    name: syn::Ident,
+    tokens: TokenStream,
+    callees: Vec<Fetched>,
 }
 
-fn def_tokens(def: &CalleeDef) -> TokenStream {
-    let name = format_ident!("{}", def.name);
-    let item = braced(definition(&def.item));
+impl Fetched {
+    fn callee_def(self) -> syn::Result<CalleeDef> {
+        Ok(CalleeDef {
+            name: self.name.unraw().to_string(),
+            item: syn::parse2(self.tokens)?,
+            callees: self
+                .callees
+                .into_iter()
+                .map(Fetched::callee_def)
+                .collect::<syn::Result<_>>()?,
+        })
+    }
+}
+
+/// Brackets nested deeper than this are carried as a string (see `carried`).
+const CARRY_AS_TOKENS_UP_TO: usize = 48;
+
+/// The bracket nesting of `tokens`, measured without recursion.
+fn nesting(tokens: &TokenStream) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![tokens.clone().into_iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(TokenTree::Group(group)) => {
+                stack.push(group.stream().into_iter());
+                deepest = deepest.max(stack.len() - 1);
+            }
+            Some(_) => {}
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    deepest
+}
+
+/// A definition as carried through `macro_rules!` (in a callee's module and in the state of the
+/// fetch chain): its tokens in braces, which keep their spans for errors, or, when deeply
+/// nested, a string literal, since rustc's handling of `macro_rules!` overflows its stack on
+/// the deepest bodies the engine accepts (spans inside are then the call site's).
+fn carried(tokens: TokenStream) -> TokenTree {
+    if nesting(&tokens) <= CARRY_AS_TOKENS_UP_TO {
+        TokenTree::Group(Group::new(Delimiter::Brace, tokens))
+    } else {
+        TokenTree::Literal(proc_macro2::Literal::string(&tokens.to_string()))
+    }
+}
+
+/// Reads what `carried` wrote.
+fn uncarried(input: ParseStream) -> syn::Result<TokenStream> {
+    if input.peek(syn::LitStr) {
+        let text: syn::LitStr = input.parse()?;
+        text.value()
+            .parse()
+            .map_err(|_| syn::Error::new(text.span(), "matcalc: a carried definition is invalid"))
+    } else {
+        let body;
+        syn::braced!(body in input);
+        body.parse()
+    }
+}
+
+fn def_tokens(def: &Fetched) -> TokenStream {
+    let name = &def.name;
+    let item = carried(def.tokens.clone());
     let nested: Vec<TokenStream> = def.callees.iter().map(def_tokens).collect();
     quote!(#name #item [ #(#nested)* ])
 }
@@ -151,26 +229,24 @@ fn def_tokens(def: &CalleeDef) -> TokenStream {
 impl ToTokens for Frame {
     fn to_tokens(&self, out: &mut TokenStream) {
         let (name, path, next) = (&self.name, &self.path, self.next);
-        let item = braced(self.item.clone());
+        let item = carried(self.item.clone());
         let defs: Vec<TokenStream> = self.defs.iter().map(def_tokens).collect();
         out.extend(quote!(#name ( #path ) #next #item [ #(#defs)* ]));
     }
 }
 
-fn parse_def(input: ParseStream) -> syn::Result<CalleeDef> {
+fn parse_def(input: ParseStream) -> syn::Result<Fetched> {
     let name: syn::Ident = input.parse()?;
-    let body;
-    syn::braced!(body in input);
-    let item: syn::ItemFn = body.parse()?;
+    let tokens = uncarried(input)?;
     let nested;
     syn::bracketed!(nested in input);
     let mut callees = Vec::new();
     while !nested.is_empty() {
         callees.push(parse_def(&nested)?);
     }
-    Ok(CalleeDef {
-        name: name.unraw().to_string(),
-        item,
+    Ok(Fetched {
+        name,
+        tokens,
         callees,
     })
 }
@@ -190,9 +266,7 @@ impl Parse for State {
             syn::parenthesized!(path in input);
             let path: TokenStream = path.parse()?;
             let next: syn::LitInt = input.parse()?;
-            let item;
-            syn::braced!(item in input);
-            let item: TokenStream = item.parse()?;
+            let item = uncarried(input)?;
             let defs;
             syn::bracketed!(defs in input);
             let mut fetched = Vec::new();
@@ -210,9 +284,7 @@ impl Parse for State {
         let fetched = if input.is_empty() {
             None
         } else {
-            let item;
-            syn::braced!(item in input);
-            Some(item.parse()?)
+            Some(uncarried(input)?)
         };
         Ok(State { frames, fetched })
     }
@@ -278,28 +350,27 @@ pub fn step(input: TokenStream) -> Result<Step, syn::Error> {
             .segments
             .last()
             .map_or_else(Span::call_site, |s| s.ident.span());
-        let callee: syn::ItemFn = syn::parse2(def)?;
         let root = frames[0].item.clone();
-        let key = |f: &syn::ItemFn| {
-            (
-                f.sig.ident.unraw().to_string(),
-                f.block.to_token_stream().to_string(),
-            )
+        // A definition is known by its tokens (the same function fetched again closes a cycle).
+        let key = |tokens: &TokenStream| definition(tokens.clone()).to_string();
+        let fetched_key = key(&def);
+        let fn_name = |tokens: &TokenStream| {
+            let mut trees = definition(tokens.clone()).into_iter().skip(1);
+            trees.next().map_or_else(String::new, |t| t.to_string())
         };
         let mut chain = Vec::new();
         let mut cycle = false;
         let mut through_root = false;
         for (k, frame) in frames.iter().enumerate() {
-            let f = parse_fn(&frame.item)?;
-            let closes = key(&f) == key(&callee);
+            let closes = key(&frame.item) == fetched_key;
             through_root |= closes && k == 0;
             cycle |= closes;
             if cycle {
-                chain.push(f.sig.ident.unraw().to_string());
+                chain.push(fn_name(&frame.item));
             }
         }
         if cycle {
-            chain.push(callee.sig.ident.unraw().to_string());
+            chain.push(fn_name(&def));
             let chain: Vec<String> = chain.iter().map(|n| format!("`{n}`")).collect();
             let error = syn::Error::new(
                 at,
@@ -328,10 +399,10 @@ pub fn step(input: TokenStream) -> Result<Step, syn::Error> {
         let local = callee_ident(&calls, i);
         let parent = &top.path;
         frames.push(Frame {
-            name: name.unwrap_or_else(|| callee.sig.ident.clone()),
+            name: name.unwrap_or_else(|| local.clone()),
             path: quote!(#parent :: #local),
             next: 0,
-            item: definition(&callee),
+            item: def,
             defs: Vec::new(),
         });
     }
@@ -372,17 +443,26 @@ fn advance(mut frames: Vec<Frame>) -> Step {
                 #path :: #local :: body! { #(#frames)* }
             });
         }
+        drop(item);
         let done = frames.pop().expect("a frame is on the stack");
         match frames.last_mut() {
             None => {
-                return Step::Done {
-                    root: done.item,
-                    callees: done.defs,
-                }
+                let callees: syn::Result<Vec<CalleeDef>> =
+                    done.defs.into_iter().map(Fetched::callee_def).collect();
+                return match callees {
+                    Ok(callees) => Step::Done {
+                        root: done.item,
+                        callees,
+                    },
+                    Err(error) => Step::Failed {
+                        error: Some(error),
+                        root: done.item,
+                    },
+                };
             }
-            Some(parent) => parent.defs.push(CalleeDef {
-                name: done.name.unraw().to_string(),
-                item,
+            Some(parent) => parent.defs.push(Fetched {
+                name: done.name,
+                tokens: done.item,
                 callees: done.defs,
             }),
         }
