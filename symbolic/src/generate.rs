@@ -6,6 +6,8 @@
 
 mod attributes;
 pub mod calls;
+#[cfg(test)]
+mod calls_tests;
 mod derive;
 mod fallback;
 #[cfg(test)]

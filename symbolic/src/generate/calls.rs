@@ -74,6 +74,36 @@ pub fn definition(item: TokenStream) -> TokenStream {
     out
 }
 
+/// The tokens' text, one leaf at a time: equal for equal tokens whatever their spacing (which
+/// `to_string` takes from spans, and which differs once tokens went through `macro_rules!`).
+/// Iterative, so deep bodies cannot overflow.
+fn leaves(tokens: TokenStream) -> String {
+    let mut out = String::new();
+    let mut stack = vec![tokens.into_iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(TokenTree::Group(group)) => {
+                out.push_str(match group.delimiter() {
+                    Delimiter::Parenthesis => "( ",
+                    Delimiter::Brace => "{ ",
+                    Delimiter::Bracket => "[ ",
+                    Delimiter::None => "",
+                });
+                stack.push(group.stream().into_iter());
+            }
+            Some(leaf) => {
+                out.push_str(&leaf.to_string());
+                out.push(' ');
+            }
+            None => {
+                stack.pop();
+                out.push_str(") ");
+            }
+        }
+    }
+    out
+}
+
 /// `path` as written in a function's body, as seen from the module beside the function, every
 /// token at the call's name (so an unresolved import is reported there).
 fn from_child_module(path: &syn::Path) -> TokenStream {
@@ -352,7 +382,7 @@ pub fn step(input: TokenStream) -> Result<Step, syn::Error> {
             .map_or_else(Span::call_site, |s| s.ident.span());
         let root = frames[0].item.clone();
         // A definition is known by its tokens (the same function fetched again closes a cycle).
-        let key = |tokens: &TokenStream| definition(tokens.clone()).to_string();
+        let key = |tokens: &TokenStream| leaves(definition(tokens.clone()));
         let fetched_key = key(&def);
         let fn_name = |tokens: &TokenStream| {
             let mut trees = definition(tokens.clone()).into_iter().skip(1);
