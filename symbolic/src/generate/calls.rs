@@ -58,10 +58,9 @@ fn callee_ident(calls: &[syn::Path], i: usize) -> syn::Ident {
 /// attributes and visibility. Taken from the tokens, never by printing a syn tree, which
 /// recurses as deep as the body and would overflow on the deepest bodies the engine accepts.
 pub fn definition(item: TokenStream) -> TokenStream {
-    let mut trees = item.into_iter().peekable();
     let mut out = TokenStream::new();
     let mut started = false;
-    while let Some(tree) = trees.next() {
+    for tree in item {
         if !started {
             match &tree {
                 TokenTree::Ident(i) if i == "fn" => started = true,
