@@ -545,3 +545,320 @@ fn f32_generic_trace_of_inverse_times_a() {
         TOL32,
     );
 }
+
+// ---------------------------------------------------------------- the same functions at `Dyn`
+//
+// Each generic function above instantiated with `Dyn` (one dimension `Dyn`, the other static;
+// then every dimension `Dyn`), at the entries of a static instantiation: value and gradient
+// equal the static result and central finite differences.
+
+#[test]
+fn dyn_trace_of_a_x() {
+    let (a, x) = (rand::<U2, U3, f64>(501), rand::<U3, U2, f64>(502));
+    let (v, g) = g_tr_ax_grad(&a, &x);
+    let (ad, xd): (Matrix<U2, Dyn>, Matrix<Dyn, U2>) = (retype(&a), retype(&x));
+    let (vd, gd) = g_tr_ax_grad(&ad, &xd);
+    check_dyn_grad(
+        "tr(AX), M = Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |x| g_tr_ax(&ad, x),
+        &xd,
+        TOL_F64,
+    );
+    let (ad, xd): (Matrix<Dyn, Dyn>, Matrix<Dyn, Dyn>) = (retype(&a), retype(&x));
+    let (vd, gd) = g_tr_ax_grad(&ad, &xd);
+    check_dyn_grad(
+        "tr(AX), all Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |x| g_tr_ax(&ad, x),
+        &xd,
+        TOL_F64,
+    );
+}
+
+#[test]
+fn dyn_bilinear_form() {
+    let (a, x, b) = (
+        rand::<U3, U1, f64>(503),
+        rand::<U3, U4, f64>(504),
+        rand::<U4, U1, f64>(505),
+    );
+    let (v, g) = g_bilinear_grad(&a, &x, &b);
+    let (ad, xd, bd): (Vector<Dyn>, Matrix<Dyn, U4>, Vector<U4>) = (retype(&a), retype(&x), b);
+    let (vd, gd) = g_bilinear_grad(&ad, &xd, &bd);
+    check_dyn_grad(
+        "aᵀXb, M = Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |x| g_bilinear(&ad, x, &bd),
+        &xd,
+        TOL_F64,
+    );
+    let (ad, xd, bd): (Vector<Dyn>, Matrix<Dyn, Dyn>, Vector<Dyn>) =
+        (retype(&a), retype(&x), retype(&b));
+    let (vd, gd) = g_bilinear_grad(&ad, &xd, &bd);
+    check_dyn_grad(
+        "aᵀXb, all Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |x| g_bilinear(&ad, x, &bd),
+        &xd,
+        TOL_F64,
+    );
+}
+
+#[test]
+fn dyn_least_squares() {
+    let (w, x, y) = (
+        rand::<U5, U3, f64>(506),
+        rand::<U3, U1, f64>(507),
+        rand::<U5, U1, f64>(508),
+    );
+    let (v, gw, gx) = g_least_squares_grad(&w, &x, &y);
+    let (wd, xd, yd): (Matrix<Dyn, U3>, Vector<U3>, Vector<Dyn>) = (retype(&w), x, retype(&y));
+    let (vd, gwd, gxd) = g_least_squares_grad(&wd, &xd, &yd);
+    check_dyn_grad(
+        "∂/∂W, M = Dyn",
+        vd,
+        v,
+        &gwd,
+        &gw,
+        |w| g_least_squares(w, &xd, &yd),
+        &wd,
+        TOL_F64,
+    );
+    check_dyn_grad(
+        "∂/∂x, M = Dyn",
+        vd,
+        v,
+        &gxd,
+        &gx,
+        |x| g_least_squares(&wd, x, &yd),
+        &xd,
+        TOL_F64,
+    );
+    let (wd, xd, yd): (Matrix<Dyn, Dyn>, Vector<Dyn>, Vector<Dyn>) =
+        (retype(&w), retype(&x), retype(&y));
+    let (vd, gwd, gxd) = g_least_squares_grad(&wd, &xd, &yd);
+    check_dyn_grad(
+        "∂/∂W, all Dyn",
+        vd,
+        v,
+        &gwd,
+        &gw,
+        |w| g_least_squares(w, &xd, &yd),
+        &wd,
+        TOL_F64,
+    );
+    check_dyn_grad(
+        "∂/∂x, all Dyn",
+        vd,
+        v,
+        &gxd,
+        &gx,
+        |x| g_least_squares(&wd, x, &yd),
+        &xd,
+        TOL_F64,
+    );
+}
+
+#[test]
+fn dyn_trace_of_x_transposed_a_x() {
+    let (x, a) = (rand::<U4, U2, f64>(509), rand::<U4, U4, f64>(510));
+    let (v, g) = g_quadratic_trace_grad(&x, &a);
+    let (xd, ad): (Matrix<Dyn, U2>, Matrix<Dyn, Dyn>) = (retype(&x), retype(&a));
+    let (vd, gd) = g_quadratic_trace_grad(&xd, &ad);
+    check_dyn_grad(
+        "tr(XᵀAX), M = Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |x| g_quadratic_trace(x, &ad),
+        &xd,
+        TOL_F64,
+    );
+    let xd: Matrix<Dyn, Dyn> = retype(&x);
+    let (vd, gd) = g_quadratic_trace_grad(&xd, &ad);
+    check_dyn_grad(
+        "tr(XᵀAX), all Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |x| g_quadratic_trace(x, &ad),
+        &xd,
+        TOL_F64,
+    );
+}
+
+#[test]
+fn dyn_log_determinant() {
+    let x = well_conditioned::<U4, f64>(511);
+    let (v, g) = g_logdet_grad(&x);
+    let xd: Matrix<Dyn, Dyn> = retype(&x);
+    let (vd, gd) = g_logdet_grad(&xd);
+    check_dyn_grad("logdet(X), N = Dyn", vd, v, &gd, &g, g_logdet, &xd, TOL_F64);
+}
+
+#[test]
+fn dyn_sum_exp_of_a_product() {
+    let (x, y) = (rand::<U2, U3, f64>(512), rand::<U3, U4, f64>(513));
+    let (v, gx, gy) = g_sum_product_grad(&x, &y);
+    let (xd, yd): (Matrix<U2, Dyn>, Matrix<Dyn, U4>) = (retype(&x), retype(&y));
+    let (vd, gxd, gyd) = g_sum_product_grad(&xd, &yd);
+    check_dyn_grad(
+        "∂/∂X, K = Dyn",
+        vd,
+        v,
+        &gxd,
+        &gx,
+        |x| g_sum_product(x, &yd),
+        &xd,
+        TOL_F64,
+    );
+    check_dyn_grad(
+        "∂/∂Y, K = Dyn",
+        vd,
+        v,
+        &gyd,
+        &gy,
+        |y| g_sum_product(&xd, y),
+        &yd,
+        TOL_F64,
+    );
+    let (xd, yd): (Matrix<Dyn, Dyn>, Matrix<Dyn, Dyn>) = (retype(&x), retype(&y));
+    let (vd, gxd, gyd) = g_sum_product_grad(&xd, &yd);
+    check_dyn_grad(
+        "∂/∂X, all Dyn",
+        vd,
+        v,
+        &gxd,
+        &gx,
+        |x| g_sum_product(x, &yd),
+        &xd,
+        TOL_F64,
+    );
+    check_dyn_grad(
+        "∂/∂Y, all Dyn",
+        vd,
+        v,
+        &gyd,
+        &gy,
+        |y| g_sum_product(&xd, y),
+        &yd,
+        TOL_F64,
+    );
+}
+
+#[test]
+fn dyn_logsumexp() {
+    let (x, a) = (rand::<U5, U3, f64>(514), rand::<U3, U1, f64>(515));
+    let (v, g) = g_logsumexp_grad(&x, &a);
+    let xd: Matrix<Dyn, U3> = retype(&x);
+    let (vd, gd) = g_logsumexp_grad(&xd, &a);
+    check_dyn_grad(
+        "logsumexp(Xa), M = Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |x| g_logsumexp(x, &a),
+        &xd,
+        TOL_F64,
+    );
+    let (xd, ad): (Matrix<Dyn, Dyn>, Vector<Dyn>) = (retype(&x), retype(&a));
+    let (vd, gd) = g_logsumexp_grad(&xd, &ad);
+    check_dyn_grad(
+        "logsumexp(Xa), all Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |x| g_logsumexp(x, &ad),
+        &xd,
+        TOL_F64,
+    );
+}
+
+/// `kron` and `vec` of a `Dyn` matrix are `Dyn` (the product dimensions of the body).
+#[test]
+fn dyn_kron_and_vec() {
+    let (a, x) = (rand::<U2, U2, f64>(516), rand::<U3, U2, f64>(517));
+    let (v, g) = g_kron_vec_grad(&a, &x);
+    let xd: Matrix<Dyn, U2> = retype(&x);
+    let (vd, gd) = g_kron_vec_grad(&a, &xd);
+    check_dyn_grad(
+        "tr(A⊗XᵀX) + Σvec X, M = Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |x| g_kron_vec(&a, x),
+        &xd,
+        TOL_F64,
+    );
+    let xd: Matrix<Dyn, Dyn> = retype(&x);
+    let (vd, gd) = g_kron_vec_grad(&a, &xd);
+    check_dyn_grad(
+        "tr(A⊗XᵀX) + Σvec X, all Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |x| g_kron_vec(&a, x),
+        &xd,
+        TOL_F64,
+    );
+}
+
+#[test]
+fn dyn_f32_trace_of_inverse_times_a() {
+    let (x, a) = (well_conditioned::<U3, f32>(518), rand::<U3, U3, f32>(519));
+    let (v, g) = fg_tr_inv_grad(&x, &a);
+    let (xd, ad): (Matrix<Dyn, Dyn, f32>, Matrix<Dyn, Dyn, f32>) = (retype(&x), retype(&a));
+    let (vd, gd) = fg_tr_inv_grad(&xd, &ad);
+    check_dyn_grad(
+        "tr(X⁻¹A) f32, N = Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |x| fg_tr_inv(x, &ad),
+        &xd,
+        TOL32,
+    );
+}
+
+/// Arguments that disagree on a named dimension panic at entry, naming both and the dimension.
+#[test]
+#[should_panic(expected = "`W` has 5 rows but `y` has 4 (both are M)")]
+fn dyn_mismatched_rows_panic_at_entry() {
+    let (w, x) = (
+        rand_dyn::<Dyn, U3, f64>(520, 5, 3),
+        rand::<U3, U1, f64>(521),
+    );
+    let y = rand_dyn::<Dyn, U1, f64>(522, 4, 1);
+    let _ = g_least_squares_grad(&w, &x, &y);
+}
+
+#[test]
+#[should_panic(expected = "`W` has 3 columns but `x` has 2 rows (both are N)")]
+fn dyn_mismatched_columns_panic_at_entry() {
+    let (w, x) = (
+        rand_dyn::<Dyn, Dyn, f64>(523, 5, 3),
+        rand_dyn::<Dyn, U1, f64>(524, 2, 1),
+    );
+    let y = rand_dyn::<Dyn, U1, f64>(525, 5, 1);
+    let _ = g_least_squares(&w, &x, &y);
+}

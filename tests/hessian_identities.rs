@@ -450,3 +450,32 @@ fn grad_hessian_and_jacobian_on_one_function() {
         TOL,
     );
 }
+
+/// The generic Hessian at `Dyn` (M = Dyn, then both): `I_N ⊗ (A + Aᵀ)` sized at run time,
+/// equal to the static result and to finite differences of the gradient.
+#[test]
+fn generic_trace_quadratic_at_dyn() {
+    let (x, a) = (rand::<U3, U2, f64>(701), rand::<U3, U3, f64>(702));
+    let (v, _, h) = g_trace_quad_hessian(&x, &a);
+    let (xd, ad): (Matrix<Dyn, U2>, Matrix<Dyn, Dyn>) = (retype(&x), retype(&a));
+    let (vd, _, hd) = g_trace_quad_hessian(&xd, &ad);
+    assert_close_scalar("value at Dyn", vd, v, TOL);
+    check_hessian(
+        "∇², M = Dyn",
+        &hd,
+        &retype(&h),
+        |x| g_trace_quad_grad(x, &ad).1,
+        &xd,
+        TOL,
+    );
+    let xd: Matrix<Dyn, Dyn> = retype(&x);
+    let (_, _, hd) = g_trace_quad_hessian(&xd, &ad);
+    check_hessian(
+        "∇², all Dyn",
+        &hd,
+        &retype(&h),
+        |x| g_trace_quad_grad(x, &ad).1,
+        &xd,
+        TOL,
+    );
+}

@@ -237,3 +237,101 @@ fn f32_softmax() {
         TOL_F32,
     );
 }
+
+// ---------------------------------------------------------------- the same functions at `Dyn`
+//
+// Each generic function above with `Dyn` dimensions (one `Dyn` and the others static, then all
+// `Dyn`), at the entries of a static instantiation: the Jacobian (now `Dyn`×`Dyn`-shaped,
+// since a product of dimensions with a `Dyn` factor is `Dyn`) equals the static one and
+// central finite differences.
+
+#[test]
+fn dyn_product_with_respect_to_both_factors() {
+    let (x, y) = (rand::<U2, U3, f64>(601), rand::<U3, U4, f64>(602));
+    let (v, jx, jy) = g_xy_jacobian(&x, &y);
+    let (xd, yd): (Matrix<Dyn, U3>, Matrix<U3, U4>) = (retype(&x), y);
+    let (vd, jxd, jyd) = g_xy_jacobian(&xd, &yd);
+    assert_close("XY, M = Dyn", &vd, &retype(&v), TOL_F64);
+    check_dyn_jacobian("∂/∂X, M = Dyn", &jxd, &jx, |x| g_xy(x, &yd), &xd, TOL_F64);
+    check_dyn_jacobian("∂/∂Y, M = Dyn", &jyd, &jy, |y| g_xy(&xd, y), &yd, TOL_F64);
+    let (xd, yd): (Matrix<Dyn, Dyn>, Matrix<Dyn, Dyn>) = (retype(&x), retype(&y));
+    let (_, jxd, jyd) = g_xy_jacobian(&xd, &yd);
+    check_dyn_jacobian("∂/∂X, all Dyn", &jxd, &jx, |x| g_xy(x, &yd), &xd, TOL_F64);
+    check_dyn_jacobian("∂/∂Y, all Dyn", &jyd, &jy, |y| g_xy(&xd, y), &yd, TOL_F64);
+}
+
+/// The commutation matrix sized at run time.
+#[test]
+fn dyn_transpose() {
+    let x = rand::<U4, U2, f64>(603);
+    let (_, j) = g_transpose_jacobian(&x);
+    let xd: Matrix<Dyn, U2> = retype(&x);
+    let (_, jd) = g_transpose_jacobian(&xd);
+    check_dyn_jacobian("K, M = Dyn", &jd, &j, g_transpose, &xd, TOL_F64);
+    let xd: Matrix<Dyn, Dyn> = retype(&x);
+    let (_, jd) = g_transpose_jacobian(&xd);
+    check_dyn_jacobian("K, all Dyn", &jd, &j, g_transpose, &xd, TOL_F64);
+}
+
+#[test]
+fn dyn_elementwise_gate() {
+    let (a, x) = (rand::<U3, U2, f64>(604), rand::<U3, U2, f64>(605));
+    let (_, j) = g_gate_jacobian(&a, &x);
+    let (ad, xd): (Matrix<U3, Dyn>, Matrix<U3, Dyn>) = (retype(&a), retype(&x));
+    let (_, jd) = g_gate_jacobian(&ad, &xd);
+    check_dyn_jacobian("gate, N = Dyn", &jd, &j, |x| g_gate(&ad, x), &xd, TOL_F64);
+    let (ad, xd): (Matrix<Dyn, Dyn>, Matrix<Dyn, Dyn>) = (retype(&a), retype(&x));
+    let (_, jd) = g_gate_jacobian(&ad, &xd);
+    check_dyn_jacobian("gate, all Dyn", &jd, &j, |x| g_gate(&ad, x), &xd, TOL_F64);
+}
+
+#[test]
+fn dyn_scalar_body() {
+    let (a, x) = (rand::<U2, U3, f64>(606), rand::<U2, U3, f64>(607));
+    let (v, j) = g_dot_tanh_jacobian(&a, &x);
+    let (ad, xd): (Matrix<Dyn, Dyn>, Matrix<Dyn, Dyn>) = (retype(&a), retype(&x));
+    let (vd, jd) = g_dot_tanh_jacobian(&ad, &xd);
+    assert_close_scalar("A : tanh X at Dyn", vd, v, TOL_F64);
+    check_dyn_jacobian(
+        "scalar body, all Dyn",
+        &jd,
+        &j,
+        |x| m11(g_dot_tanh(&ad, x)),
+        &xd,
+        TOL_F64,
+    );
+}
+
+#[test]
+fn dyn_softmax_layer() {
+    let (w, x) = (rand::<U4, U3, f64>(608), rand::<U3, U1, f64>(609));
+    let (_, j) = g_softmax_layer_jacobian(&w, &x);
+    let (wd, xd): (Matrix<U4, Dyn>, Vector<Dyn>) = (retype(&w), retype(&x));
+    let (_, jd) = g_softmax_layer_jacobian(&wd, &xd);
+    check_dyn_jacobian(
+        "softmax layer, N = Dyn",
+        &jd,
+        &j,
+        |x| g_softmax_layer(&wd, x),
+        &xd,
+        TOL_F64,
+    );
+    let wd: Matrix<Dyn, Dyn> = retype(&w);
+    let (_, jd) = g_softmax_layer_jacobian(&wd, &xd);
+    check_dyn_jacobian(
+        "softmax layer, all Dyn",
+        &jd,
+        &j,
+        |x| g_softmax_layer(&wd, x),
+        &xd,
+        TOL_F64,
+    );
+}
+
+#[test]
+#[should_panic(expected = "`X` has 3 columns but `Y` has 2 rows (both are K)")]
+fn dyn_mismatched_inner_dimension_panics_at_entry() {
+    let x = rand_dyn::<U2, Dyn, f64>(610, 2, 3);
+    let y = rand_dyn::<Dyn, U4, f64>(611, 2, 4);
+    let _ = g_xy_jacobian(&x, &y);
+}

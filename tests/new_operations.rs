@@ -143,3 +143,34 @@ fn hessian_of_new_elementwise_functions() {
         Matrix::<U3, U3, f64>::from_fn(|r, c| if r == c { second(x[(r, 0)]) } else { 0.0 });
     check_hessian("∂²φ", &h, &closed, grad, &x, TOL);
 }
+
+/// `mean` of a `Dyn` matrix divides by the run-time entry count.
+#[test]
+fn gradient_of_mean_at_dyn() {
+    let x = rand::<U2, U3, f64>(905);
+    let (v, g) = average_generic_grad(&x);
+    let xd: Matrix<Dyn, U3> = retype(&x);
+    let (vd, gd) = average_generic_grad(&xd);
+    check_dyn_grad(
+        "mean(X ⊙ X), M = Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        average_generic,
+        &xd,
+        TOL,
+    );
+    let xd: Matrix<Dyn, Dyn> = retype(&x);
+    let (vd, gd) = average_generic_grad(&xd);
+    check_dyn_grad(
+        "mean(X ⊙ X), all Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        average_generic,
+        &xd,
+        TOL,
+    );
+}

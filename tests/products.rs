@@ -55,8 +55,9 @@ fn fd_direction<R: Dim, C: Dim, P: Dim, Q: Dim, T: Scalar>(
     t: &Matrix<R, C, T>,
 ) -> Vec<f64> {
     let h = T::from_f64(T::EPSILON.to_f64().cbrt());
-    let plus = Matrix::from_fn(|i, j| x[(i, j)] + h * t[(i, j)]);
-    let minus = Matrix::from_fn(|i, j| x[(i, j)] - h * t[(i, j)]);
+    let (r, c) = x.shape_generic();
+    let plus = Matrix::from_fn_generic(r, c, |i, j| x[(i, j)] + h * t[(i, j)]);
+    let minus = Matrix::from_fn_generic(r, c, |i, j| x[(i, j)] - h * t[(i, j)]);
     let (fp, fm) = (entries(&f(&plus)), entries(&f(&minus)));
     let h = h.to_f64();
     fp.iter()
@@ -140,8 +141,8 @@ fn generic_map<M: Dim, N: Dim, K: Dim>(A: &Matrix<M, N>, B: &Matrix<N, K>) -> Ma
     sigmoid(A * B) + A * A.t() * A * B
 }
 
-/// The same body at concrete sizes, for its full Jacobian (a generic `#[jacobian]` of this
-/// body does not compile yet: its Kronecker dimensions come out as both `K·M` and `M·K`).
+/// The same body at concrete sizes, for its full Jacobian (the generic `#[jacobian]` of this
+/// body is `generic_map_jacobian_body` below).
 #[jacobian(A)]
 fn concrete_map(A: &Matrix<U3, U2>, B: &Matrix<U2, U4>) -> Matrix<U3, U4> {
     sigmoid(A * B) + A * A.t() * A * B
@@ -286,4 +287,108 @@ fn a_direction_never_shadows_a_parameter() {
         TAKEN_NAME_HVP_FORMULA.contains("v_1"),
         "{TAKEN_NAME_HVP_FORMULA}"
     );
+}
+
+// ------------------------------------------------------------ the generic functions at `Dyn`
+
+/// The body of `generic_map` with a generic `#[jacobian]`: its Kronecker dimensions come out as
+/// both `K·M` and `M·K`, which the generated code re-types (it did not compile before).
+#[jacobian(A)]
+fn generic_map_jacobian_body<M: Dim, N: Dim, K: Dim>(
+    A: &Matrix<M, N>,
+    B: &Matrix<N, K>,
+) -> Matrix<M, K> {
+    sigmoid(A * B) + A * A.t() * A * B
+}
+
+/// vjp, jvp, the full Jacobian, hvp and the Hessian of the generic functions above with `Dyn`
+/// dimensions (one `Dyn`, then all), against the static results and finite differences.
+#[test]
+fn generic_products_at_dyn() {
+    let (A, B) = (rand::<U3, U2, f64>(31), rand::<U2, U4, f64>(32));
+    let (u, t) = (rand::<U3, U4, f64>(33), rand::<U3, U2, f64>(34));
+    let (_, J) = concrete_map_jacobian(&A, &B);
+    let (_, Jg) = generic_map_jacobian_body_jacobian(&A, &B);
+    assert_entries_close(
+        "generic Jacobian vs concrete",
+        &entries(&Jg),
+        &entries(&J),
+        1e-13,
+    );
+
+    let Ad: Matrix<Dyn, U2> = retype(&A);
+    let (ud, td): (Matrix<Dyn, U4>, Matrix<Dyn, U2>) = (retype(&u), retype(&t));
+    let Bd = B;
+    let (_, bar) = generic_map_vjp(&Ad, &Bd, &ud);
+    let (_, dF) = generic_map_jvp(&Ad, &Bd, &td);
+    let (_, Jd) = generic_map_jacobian_body_jacobian(&Ad, &Bd);
+    assert_entries_close("Dyn vjp vs uᵀJ", &entries(&bar), &times_left(&u, &J), 1e-11);
+    assert_entries_close("Dyn jvp vs J t", &entries(&dF), &times(&J, &t), 1e-11);
+    assert_entries_close("Dyn Jacobian", &entries(&Jd), &entries(&J), 1e-13);
+
+    type D = Matrix<Dyn, Dyn>;
+    let (Ad, Bd): (D, D) = (retype(&A), retype(&B));
+    let (ud, td): (D, D) = (retype(&u), retype(&t));
+    let (_, Jd) = generic_map_jacobian_body_jacobian(&Ad, &Bd);
+    check_jacobian(
+        "all-Dyn Jacobian vs FD",
+        &Jd,
+        &retype(&J),
+        |A| generic_map(A, &Bd),
+        &Ad,
+        TOL_F64,
+    );
+    let (_, bar) = generic_inverse_vjp(&Ad, &Bd, &ud);
+    let (_, dF) = generic_inverse_jvp(&Ad, &Bd, &td);
+    let fd = fd_grad(|A| dot(&ud, &generic_inverse(A, &Bd)), &Ad);
+    assert_entries_close(
+        "Dyn inverse vjp vs FD",
+        &entries(&bar),
+        &entries(&fd),
+        TOL_F64,
+    );
+    let fd = fd_direction(|A| generic_inverse(A, &Bd), &Ad, &td);
+    assert_entries_close("Dyn inverse jvp vs FD", &entries(&dF), &fd, TOL_F64);
+
+    let A = rand::<U6, U3, f64>(35);
+    let y = Matrix::<U6, U1, f64>::from_fn(|i, _| (i % 2) as f64);
+    let (w, v) = (rand::<U3, U1, f64>(36), rand::<U3, U1, f64>(37));
+    let (value, _, H) = logistic_hessian(&w, &A, &y);
+    let (Ad, yd): (Matrix<Dyn, U3>, Vector<Dyn>) = (retype(&A), retype(&y));
+    let (value_d, grad_d, hv_d) = logistic_hvp(&w, &Ad, &yd, &v);
+    let (_, _, H_d) = logistic_hessian(&w, &Ad, &yd);
+    assert_close_scalar("logistic value at Dyn", value_d, value, 1e-13);
+    assert_entries_close("Dyn Hessian", &entries(&H_d), &entries(&H), 1e-13);
+    assert_entries_close("Dyn H v", &entries(&hv_d), &times(&H, &v), 1e-12);
+    let fd = fd_grad(|w| logistic(w, &Ad, &yd), &w);
+    assert_entries_close(
+        "Dyn gradient vs FD",
+        &entries(&grad_d),
+        &entries(&fd),
+        TOL_F64,
+    );
+    let (Ad, yd, wd, vd): (Matrix<Dyn, Dyn>, Vector<Dyn>, Vector<Dyn>, Vector<Dyn>) =
+        (retype(&A), retype(&y), retype(&w), retype(&v));
+    let (_, _, hv_d) = logistic_hvp(&wd, &Ad, &yd, &vd);
+    let (_, _, H_d) = logistic_hessian(&wd, &Ad, &yd);
+    check_hessian(
+        "all-Dyn Hessian",
+        &H_d,
+        &retype(&H),
+        |w| logistic_hvp(w, &Ad, &yd, &vd).1,
+        &wd,
+        TOL_F64,
+    );
+    let fd = fd_direction(|w| logistic_hvp(w, &Ad, &yd, &vd).1, &wd, &vd);
+    assert_entries_close("all-Dyn H v vs FD", &entries(&hv_d), &fd, TOL_F64);
+}
+
+/// The direction of a product is checked too: a tangent of the wrong shape panics at entry.
+#[test]
+#[should_panic(expected = "`A` has 3 rows but `tangent` has 2 (both are M)")]
+fn a_mismatched_direction_panics_at_entry() {
+    let A = rand_dyn::<Dyn, U2, f64>(38, 3, 2);
+    let B = rand::<U2, U4, f64>(39);
+    let t = rand_dyn::<Dyn, U2, f64>(40, 2, 2);
+    let _ = generic_map_jvp(&A, &B, &t);
 }

@@ -326,3 +326,45 @@ fn constants_in_f32_code() {
         + adj_t * 2.5;
     check_grad("∂/∂A", &g, &want, constants_f32, &a, TOL_F32);
 }
+
+// ---- the generic functions at `Dyn` ----
+
+/// Solve and Cholesky, gradient and Hessian, at `N = Dyn` against the static results and finite
+/// differences.
+#[test]
+fn generic_solve_and_cholesky_at_dyn() {
+    let a = well_conditioned::<U4, f64>(31);
+    let b = rand::<U4, U1, f64>(32);
+    let (v, g) = generic_solve_grad(&a, &b);
+    let (ad, bd): (Matrix<Dyn, Dyn>, Vector<Dyn>) = (retype(&a), retype(&b));
+    let (vd, gd) = generic_solve_grad(&ad, &bd);
+    check_dyn_grad(
+        "‖A⁻¹b‖² at Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |a| generic_solve(a, &bd),
+        &ad,
+        TOL,
+    );
+
+    let (x, w) = (rand::<U3, U3, f64>(33), rand::<U3, U3, f64>(34));
+    let (v, g, h) = generic_cholesky_hessian(&x, &w);
+    let (xd, wd): (Matrix<Dyn, Dyn>, Matrix<Dyn, Dyn>) = (retype(&x), retype(&w));
+    let (vd, gd, hd) = generic_cholesky_hessian(&xd, &wd);
+    check_dyn_grad(
+        "cholesky at Dyn",
+        vd,
+        v,
+        &gd,
+        &g,
+        |x| generic_cholesky(x, &wd),
+        &xd,
+        TOL,
+    );
+    assert_eq!(hd, hd.t(), "exactly symmetric at Dyn");
+    assert_close("Hessian at Dyn vs static", &hd, &retype(&h), 1e-12);
+    let fd: Matrix<Dyn, Dyn> = fd_jacobian(|x| generic_cholesky_grad(x, &wd).1, &xd);
+    assert_close("Hessian at Dyn vs FD", &hd, &fd, 1e-5);
+}

@@ -265,3 +265,146 @@ fn gradient_through_a_generic_hstack() {
     let want = Matrix::<U3, U1>::from_fn(|i, _| y[i] + (1.0 + x[i]) * x[i].exp());
     check_grad("∂/∂x", &g, &want, |x| beside(x, &y), &x, TOL);
 }
+
+// ---- generic dimensions at `Dyn`, and Jacobians through offsets of generic-row matrices ----
+
+#[test]
+fn entries_of_a_dyn_vector() {
+    let x = rand::<U4, U1, f64>(9);
+    let (_, g) = first_times_sum_grad(&x);
+    let xd: Vector<Dyn> = retype(&x);
+    let (_, gd) = first_times_sum_grad(&xd);
+    check_grad("∂/∂x at Dyn", &gd, &retype(&g), first_times_sum, &xd, TOL);
+}
+
+#[test]
+fn a_generic_method_at_dyn() {
+    let p = Projection::<U5> { a: rand(13) };
+    let w = rand::<U5, U1, f64>(14);
+    let (_, g) = p.squared_grad(&w);
+    let pd = Projection::<Dyn> { a: retype(&p.a) };
+    let wd: Vector<Dyn> = retype(&w);
+    let (_, gd) = pd.squared_grad(&wd);
+    check_grad("∂/∂w at Dyn", &gd, &retype(&g), |w| pd.squared(w), &wd, TOL);
+}
+
+#[test]
+fn gradient_through_a_dyn_hstack() {
+    let (x, y) = (rand::<U3, U1, f64>(15), rand::<U3, U1, f64>(16));
+    let (_, g) = beside_grad(&x, &y);
+    let (xd, yd): (Vector<Dyn>, Vector<Dyn>) = (retype(&x), retype(&y));
+    let (_, gd) = beside_grad(&xd, &yd);
+    check_grad(
+        "∂/∂x at Dyn",
+        &gd,
+        &retype(&g),
+        |x| beside(x, &yd),
+        &xd,
+        TOL,
+    );
+}
+
+/// Issue 10's leftover: a Jacobian through `hstack` of generic-length vectors where one operand
+/// appears at two column offsets (its Jacobian blocks come out as `3·N` and `N·3` rows) did not
+/// compile; nor did a Hessian through a column view at an offset of a generic-row matrix.
+#[jacobian(x, y)]
+fn three_columns<N: Dim>(x: &Vector<N>, y: &Vector<N>) -> Matrix<N, U3> {
+    hstack(x, exp(y), x * 2.0)
+}
+
+#[hessian(A)]
+#[jacobian(A)]
+fn second_column<M: Dim, N: Dim>(A: &Matrix<M, N>) -> f64 {
+    sum(exp(A.column(1))) + norm_sq(A.fixed_view::<U2, U1>(1, 2))
+}
+
+#[test]
+fn jacobians_through_offsets_of_generic_rows() {
+    let (x, y) = (rand::<U3, U1, f64>(17), rand::<U3, U1, f64>(18));
+    let (v, jx, jy) = three_columns_jacobian(&x, &y);
+    assert_close("value", &v, &three_columns(&x, &y), 1e-15);
+    let fd: Matrix<U9, U3> = fd_jacobian(|x| three_columns(x, &y), &x);
+    assert_close("∂/∂x vs FD", &jx, &fd, TOL);
+    let fd: Matrix<U9, U3> = fd_jacobian(|y| three_columns(&x, y), &y);
+    assert_close("∂/∂y vs FD", &jy, &fd, TOL);
+    let (xd, yd): (Vector<Dyn>, Vector<Dyn>) = (retype(&x), retype(&y));
+    let (_, jxd, jyd) = three_columns_jacobian(&xd, &yd);
+    check_jacobian(
+        "∂/∂x at Dyn",
+        &jxd,
+        &retype(&jx),
+        |x| three_columns(x, &yd),
+        &xd,
+        TOL,
+    );
+    check_jacobian(
+        "∂/∂y at Dyn",
+        &jyd,
+        &retype(&jy),
+        |y| three_columns(&xd, y),
+        &yd,
+        TOL,
+    );
+
+    let a = rand::<U4, U3, f64>(19);
+    let (_, g, h) = second_column_hessian(&a);
+    let mut want_g = Matrix::<U4, U3>::zeros();
+    for i in 0..4 {
+        want_g[(i, 1)] = a[(i, 1)].exp();
+    }
+    want_g[(1, 2)] += 2.0 * a[(1, 2)];
+    want_g[(2, 2)] += 2.0 * a[(2, 2)];
+    check_grad("∂/∂A", &g, &want_g, second_column, &a, TOL);
+    let want_h = Matrix::<U12, U12>::from_fn(|p, q| {
+        if p != q {
+            0.0
+        } else if (4..8).contains(&p) {
+            a[p].exp()
+        } else if p == 9 || p == 10 {
+            2.0
+        } else {
+            0.0
+        }
+    });
+    check_hessian(
+        "∂²/∂A²",
+        &h,
+        &want_h,
+        |a| second_column_hessian(a).1,
+        &a,
+        TOL,
+    );
+    let (_, j) = second_column_jacobian(&a);
+    assert_close("Jacobian = gradientᵀ", &j, &g.vec().t(), 1e-15);
+    {
+        let ad: Matrix<Dyn, U3> = retype(&a);
+        let (_, gd, hd) = second_column_hessian(&ad);
+        check_grad("∂/∂A, M = Dyn", &gd, &retype(&g), second_column, &ad, TOL);
+        check_hessian(
+            "∂²/∂A², M = Dyn",
+            &hd,
+            &retype(&h),
+            |a| second_column_hessian(a).1,
+            &ad,
+            TOL,
+        );
+    }
+    let ad: Matrix<Dyn, Dyn> = retype(&a);
+    let (_, _, hd) = second_column_hessian(&ad);
+    check_hessian(
+        "∂²/∂A², all Dyn",
+        &hd,
+        &retype(&h),
+        |a| second_column_hessian(a).1,
+        &ad,
+        TOL,
+    );
+}
+
+/// A view that does not fit the run-time size panics instead of reading out of bounds.
+#[test]
+#[should_panic(expected = "does not fit")]
+fn a_view_beyond_a_dyn_matrix_panics() {
+    let a = rand_dyn::<Dyn, U3, f64>(20, 2, 3);
+    let _ = second_column(&a);
+}

@@ -73,12 +73,18 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
 
     /// `ln Σ_i exp(a_ij)` of each column, as a 1×C row.
     pub fn logsumexp_cols(&self) -> Matrix<U1, C, T> {
-        Matrix::from_fn(|_, j| logsumexp_of((0..self.nrows()).map(move |i| self[(i, j)])))
+        let cols = self.shape_generic().1;
+        Matrix::from_fn_generic(U1::new(), cols, |_, j| {
+            logsumexp_of((0..self.nrows()).map(move |i| self[(i, j)]))
+        })
     }
 
     /// `ln Σ_j exp(a_ij)` of each row, as an R×1 column.
     pub fn logsumexp_rows(&self) -> Matrix<R, U1, T> {
-        Matrix::from_fn(|i, _| logsumexp_of((0..self.ncols()).map(move |j| self[(i, j)])))
+        let rows = self.shape_generic().0;
+        Matrix::from_fn_generic(rows, U1::new(), |i, _| {
+            logsumexp_of((0..self.ncols()).map(move |j| self[(i, j)]))
+        })
     }
 }
 

@@ -20,56 +20,77 @@ use crate::shape_errors::{RowsAgreeForSolve, SquareForCholesky, SquareForTriangu
 fn factor<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> Option<Matrix<N, N, T>> {
     let n = a.nrows();
     let threshold = singularity_threshold(a)?;
+    let entries = a.as_slice();
     for j in 0..n {
         for i in j + 1..n {
-            if (a[(i, j)] - a[(j, i)]).abs() > threshold {
+            if (entries[j * n + i] - entries[i * n + j]).abs() > threshold {
                 return None;
             }
         }
     }
-    let (rows, cols) = a.shape_generic();
-    #[cfg(feature = "std")]
-    if n >= crate::linalg::LU_FAER_MIN {
-        let mut l = a.clone();
-        if let Some(ok) = crate::large::cholesky_in_place(l.as_mut_slice(), n) {
-            // d = l_jj² is the j-th pivot of the LU factorisation without pivoting.
-            if !ok || !(0..n).all(|j| pivot_passes(l[(j, j)] * l[(j, j)], threshold)) {
-                return None;
-            }
-            for j in 1..n {
-                for i in 0..j {
-                    l[(i, j)] = T::zero();
+    let mut l = a.clone();
+    let done = {
+        #[cfg(feature = "std")]
+        {
+            n >= crate::linalg::LU_FAER_MIN
+                && match crate::large::cholesky_in_place(l.as_mut_slice(), n) {
+                    // d = l_jj² is the j-th pivot of the LU factorisation without pivoting.
+                    Some(ok) => {
+                        let d = l.as_slice();
+                        if !ok
+                            || !(0..n).all(|j| pivot_passes(d[j * n + j] * d[j * n + j], threshold))
+                        {
+                            return None;
+                        }
+                        true
+                    }
+                    None => false,
                 }
-            }
-            return Some(l);
         }
+        #[cfg(not(feature = "std"))]
+        {
+            false
+        }
+    };
+    if !done && !factor_in_place(l.as_mut_slice(), n, threshold) {
+        return None;
     }
-    // Column by column (Cholesky–Crout), reading the lower triangle only.
-    let mut l = Matrix::<N, N, T>::zeros_generic(rows, cols);
-    for j in 0..n {
-        let mut d = a[(j, j)];
-        for k in 0..j {
-            d -= l[(j, k)] * l[(j, k)];
-        }
-        // d is the j-th pivot of the LU factorisation without pivoting (positive for SPD A).
-        if d <= T::zero() || !pivot_passes(d, threshold) {
-            return None;
-        }
-        let l_jj = d.sqrt();
-        l[(j, j)] = l_jj;
-        for i in j + 1..n {
-            let mut s = a[(i, j)];
-            for k in 0..j {
-                s -= l[(i, k)] * l[(j, k)];
-            }
-            l[(i, j)] = s / l_jj;
-        }
+    let m = l.as_mut_slice();
+    for j in 1..n {
+        m[j * n..j * n + j].iter_mut().for_each(|v| *v = T::zero());
     }
     Some(l)
 }
 
+/// Left-looking Cholesky in place on the lower triangle of the `n × n` column-major `m`:
+/// column j subtracts l_jk times column k (k < j) along contiguous column segments, then
+/// divides by l_jj. `false` if a pivot fails the criterion.
+fn factor_in_place<T: Scalar>(m: &mut [T], n: usize, threshold: T) -> bool {
+    for j in 0..n {
+        let (done, rest) = m.split_at_mut(j * n);
+        let column = &mut rest[j..n];
+        for k in 0..j {
+            let lk = &done[k * n + j..(k + 1) * n];
+            let ljk = lk[0];
+            for (c, &x) in column.iter_mut().zip(lk) {
+                *c -= ljk * x;
+            }
+        }
+        // d is the j-th pivot of the LU factorisation without pivoting (positive for SPD A).
+        let d = column[0];
+        if d <= T::zero() || !pivot_passes(d, threshold) {
+            return false;
+        }
+        let l_jj = d.sqrt();
+        column[0] = l_jj;
+        column[1..].iter_mut().for_each(|c| *c /= l_jj);
+    }
+    true
+}
+
 /// Solves `T X = B` for the triangle of `t` given by `lower`, or `None` by the criterion
-/// (applied to the triangle that is read).
+/// (applied to the triangle that is read). `Matrix::solve_lower_triangular` uses the in-place
+/// kernels of `spd` instead; this is the upper-triangular path.
 fn triangular_solve<N: Dim, C: Dim, T: Scalar>(
     t: &Matrix<N, N, T>,
     b: &Matrix<N, C, T>,
@@ -167,6 +188,10 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
 
     #[track_caller]
     fn triangular<R2: Dim, C2: Dim>(&self, b: &Matrix<R2, C2, T>, lower: bool) -> Matrix<R, C2, T> {
+        if lower {
+            // Forward substitution in place along the columns of L (`spd`).
+            return self.lower_substitution(b, false);
+        }
         let b = b.with_rows_of("a triangular solve", self);
         let (r, c) = b.shape_generic();
         triangular_solve(&self.as_square("a triangular solve"), &b, lower)

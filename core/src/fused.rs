@@ -1,6 +1,6 @@
 //! Fused products the generated code uses instead of forming a transpose first: `Aᵀ B`
-//! ([`Matrix::tr_mul`]), `A Bᵀ` ([`Matrix::mul_tr`]) and the outer product `x yᵀ`
-//! ([`Matrix::outer`]).
+//! ([`Matrix::tr_mul`]), `A Bᵀ` ([`Matrix::mul_tr`]), `Aᵀ Bᵀ` ([`Matrix::tr_mul_tr`]) and the
+//! outer product `x yᵀ` ([`Matrix::outer`]).
 //!
 //! All three go through the product kernel of [`crate::product`] with the transposed operand
 //! read in place (loops, matrixmultiply or faer by size). Inner dimensions that involve `Dyn`
@@ -24,13 +24,12 @@ impl<K: Dim, M: Dim, T: Scalar> Matrix<K, M, T> {
     {
         let (k, m) = self.shape();
         check::inner_dims("`tr_mul` (Aᵀ B)", (m, k), b.shape());
-        let mut out = Matrix::zeros_generic(self.shape_generic().1, b.shape_generic().1);
-        product::gemm(
+        product::product(
+            self.shape_generic().1,
+            b.shape_generic().1,
             Operand::transposed(self.as_slice(), k, m),
             Operand::plain(b.as_slice(), b.nrows(), b.ncols()),
-            out.as_mut_slice(),
-        );
-        out
+        )
     }
 }
 
@@ -44,13 +43,31 @@ impl<M: Dim, K: Dim, T: Scalar> Matrix<M, K, T> {
     {
         let (n, k) = b.shape();
         check::inner_dims("`mul_tr` (A Bᵀ)", self.shape(), (k, n));
-        let mut out = Matrix::zeros_generic(self.shape_generic().0, b.shape_generic().0);
-        product::gemm(
+        product::product(
+            self.shape_generic().0,
+            b.shape_generic().0,
             Operand::plain(self.as_slice(), self.nrows(), self.ncols()),
             Operand::transposed(b.as_slice(), n, k),
-            out.as_mut_slice(),
-        );
-        out
+        )
+    }
+}
+
+impl<K: Dim, M: Dim, T: Scalar> Matrix<K, M, T> {
+    /// `selfᵀ · bᵀ` without forming either transpose (`self` is K×M, `b` N×K).
+    #[inline]
+    #[track_caller]
+    pub fn tr_mul_tr<N: Dim, K2: Dim>(&self, b: &Matrix<N, K2, T>) -> Matrix<M, N, T>
+    where
+        K: InnerDimsAgree<K2>,
+    {
+        let ((k, m), (n, k2)) = (self.shape(), b.shape());
+        check::inner_dims("`tr_mul_tr` (Aᵀ Bᵀ)", (m, k), (k2, n));
+        product::product(
+            self.shape_generic().1,
+            b.shape_generic().0,
+            Operand::transposed(self.as_slice(), k, m),
+            Operand::transposed(b.as_slice(), n, k2),
+        )
     }
 }
 
@@ -87,6 +104,8 @@ mod tests {
         close(&a.tr_mul(&b), &(a.t() * b));
         let c: Matrix<U5, U3> = filled(0.3);
         close(&a.mul_tr(&c), &(a * c.t()));
+        let d: Matrix<U5, U4> = filled(0.6);
+        close(&a.tr_mul_tr(&d), &(a.t() * d.t()));
         let x: Matrix<U4, U1> = filled(0.4);
         let y: Matrix<U3, U1> = filled(0.5);
         close(&x.outer(&y), &(x * y.t()));
@@ -99,6 +118,7 @@ mod tests {
         let b: Matrix<U40, U40> = filled(0.2);
         close(&a.tr_mul(&b), &(a.t() * &b));
         close(&a.mul_tr(&b), &(&a * b.t()));
+        close(&a.tr_mul_tr(&b), &(a.t() * b.t()));
         let x: Matrix<U40, U1> = filled(0.4);
         close(&a.tr_mul(&x), &(a.t() * &x));
         close(&x.outer(&x), &(&x * x.t()));

@@ -97,6 +97,23 @@ impl<K: Dim, C: Dim, T: Scalar> Matrix<K, C, T> {
         let (p, q) = b.shape();
         let ra: RA = quotient(self.nrows(), p, "kron_adjoint_left");
         let ca: CA = quotient(self.ncols(), q, "kron_adjoint_left");
+        self.kron_adjoint_left_generic(b, ra, ca)
+    }
+
+    /// [`kron_adjoint_left`](Self::kron_adjoint_left) with Ā's shape given as dimension values
+    /// (generated code at generic sizes, where `RA · RB` need not be spelled `K`).
+    #[track_caller]
+    pub fn kron_adjoint_left_generic<RA: Dim, CA: Dim, RB: Dim, CB: Dim>(
+        &self,
+        b: &Matrix<RB, CB, T>,
+        ra: RA,
+        ca: CA,
+    ) -> Matrix<RA, CA, T> {
+        let (p, q) = b.shape();
+        check::kernel(
+            ra.value() * p == self.nrows() && ca.value() * q == self.ncols(),
+            "kron_adjoint_left",
+        );
         Matrix::from_fn_generic(ra, ca, |i, j| {
             let mut total = T::zero();
             for l in 0..q {
@@ -121,7 +138,24 @@ impl<K: Dim, C: Dim, T: Scalar> Matrix<K, C, T> {
         let (m, n) = a.shape();
         let rb: RB = quotient(self.nrows(), m, "kron_adjoint_right");
         let cb: CB = quotient(self.ncols(), n, "kron_adjoint_right");
+        self.kron_adjoint_right_generic(a, rb, cb)
+    }
+
+    /// [`kron_adjoint_right`](Self::kron_adjoint_right) with B̄'s shape given as dimension
+    /// values.
+    #[track_caller]
+    pub fn kron_adjoint_right_generic<RA: Dim, CA: Dim, RB: Dim, CB: Dim>(
+        &self,
+        a: &Matrix<RA, CA, T>,
+        rb: RB,
+        cb: CB,
+    ) -> Matrix<RB, CB, T> {
+        let (m, n) = a.shape();
         let (p, q) = (rb.value(), cb.value());
+        check::kernel(
+            m * p == self.nrows() && n * q == self.ncols(),
+            "kron_adjoint_right",
+        );
         Matrix::from_fn_generic(rb, cb, |k, l| {
             let mut total = T::zero();
             for j in 0..n {

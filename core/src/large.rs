@@ -184,3 +184,19 @@ pub(crate) fn triangular_solve_in_place<T: Scalar>(
         }
     })
 }
+
+/// `(L Lᵀ)⁻¹` into the lower triangle of `out` (`n × n`; the strict upper triangle is left as
+/// it was) for the Cholesky factor L in the lower triangle of `l`.
+#[inline(never)]
+pub(crate) fn cholesky_inverse<T: Scalar>(l: &[T], n: usize, out: &mut [T]) -> bool {
+    with_float!(T; F; [l], [out] => {
+        let req = cholesky::llt::inverse::inverse_scratch::<F>(n, par());
+        let mut buffer = MemBuffer::new(req);
+        cholesky::llt::inverse::inverse(
+            MatMut::from_column_major_slice_mut(out, n, n),
+            MatRef::from_column_major_slice(l, n, n),
+            par(),
+            MemStack::new(&mut buffer),
+        );
+    })
+}

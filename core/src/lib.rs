@@ -33,11 +33,13 @@ mod arg;
 mod batch;
 mod check;
 mod cholesky;
+mod closed_form;
 mod constant;
 mod dim;
 mod display;
 pub mod dsl;
 mod elementwise;
+mod entry;
 mod fused;
 mod jacobian_kernels;
 mod kernels;
@@ -48,11 +50,14 @@ mod literal;
 mod matrix;
 #[cfg(feature = "nalgebra")]
 mod nalgebra;
+#[cfg(feature = "nalgebra")]
+pub mod nalgebra_boundary;
 mod ops;
 mod product;
 mod reduce;
 mod scalar;
 pub mod shape_errors;
+mod spd;
 mod storage;
 mod structure;
 #[cfg(test)]
@@ -65,6 +70,8 @@ pub use constant::{float_constant, FloatConstant};
 #[cfg(feature = "alloc")]
 pub use dim::Dyn;
 pub use dim::{Dim, StaticDim};
+#[doc(hidden)]
+pub use entry::{check_dimension, DimSite};
 pub use linalg::Lu;
 pub use matrix::{Matrix, Vector};
 pub use scalar::Scalar;

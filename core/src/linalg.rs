@@ -24,6 +24,7 @@
 
 use crate::arg::MatrixArg;
 use crate::check;
+use crate::closed_form;
 use crate::dim::Dim;
 use crate::matrix::{Matrix, Vector};
 use crate::scalar::Scalar;
@@ -48,7 +49,12 @@ pub(crate) fn singularity_threshold<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> O
         }
         scale = scale.max(x.abs());
     }
-    Some(T::from_f64(a.nrows() as f64) * T::EPSILON * scale)
+    Some(threshold_for(a.nrows(), scale))
+}
+
+/// `n · ε · scale`: the threshold for an `n × n` matrix whose largest entry is `scale`.
+pub(crate) fn threshold_for<T: Scalar>(n: usize, scale: T) -> T {
+    T::from_f64(n as f64) * T::EPSILON * scale
 }
 
 /// Whether a pivot passes the criterion: `|pivot| > threshold` (false for a NaN pivot).
@@ -67,6 +73,9 @@ pub(crate) fn pivot_passes<T: Scalar>(pivot: T, threshold: T) -> bool {
 /// Factorise once and reuse: `let lu = a.lu();` then `lu.inverse()`, `lu.det()`,
 /// `lu.logdet()`, `lu.solve(&b)`, `lu.solve_transpose(&b)` share the O(n³) work.
 /// From 32×32 on (`f64`, `f32`, with `std`) the factorisation and the solves run in faer.
+/// Up to 4×4 a matrix that is certainly regular by the criterion (see `closed_form`) is not
+/// factorised: its determinant and adjugate come from cofactor formulas; every other small
+/// matrix is factorised and judged as before.
 #[derive(Clone, Debug)]
 pub struct Lu<N: Dim, T = f64> {
     lu: Matrix<N, N, T>,
@@ -76,11 +85,39 @@ pub struct Lu<N: Dim, T = f64> {
     odd: bool,
     /// The module's singularity criterion, decided while factorising.
     singular: bool,
+    /// At n ≤ 4, for a matrix `closed_form::certainly_regular` accepts: its determinant, and
+    /// `lu` holds its inverse adj(A)/det(A) instead of factors (solves multiply by it).
+    closed_det: Option<T>,
+}
+
+/// A⁻¹ = adj(A)/det(A) for a small matrix the closed form accepted.
+fn closed_inverse<N: Dim, T: Scalar>(a: &Matrix<N, N, T>, det: T) -> Matrix<N, N, T> {
+    let (r, c) = a.shape_generic();
+    let mut out = Matrix::zeros_generic(r, c);
+    closed_form::scaled_adjugate(a.as_slice(), a.nrows(), det.recip(), out.as_mut_slice());
+    out
 }
 
 impl<N: Dim, T: Scalar> Lu<N, T> {
     /// Factorises `a`.
-    pub fn new(mut a: Matrix<N, N, T>) -> Self {
+    pub fn new(a: Matrix<N, N, T>) -> Self {
+        let n = a.nrows();
+        if n <= closed_form::CLOSED_FORM_MAX {
+            if let Some(closed) = Self::closed_form(&a) {
+                return Lu {
+                    perm: Matrix::from_fn_generic(a.shape_generic().0, U1::new(), |i, _| i),
+                    lu: closed_inverse(&a, closed),
+                    odd: false,
+                    singular: false,
+                    closed_det: Some(closed),
+                };
+            }
+        }
+        Self::factorise(a)
+    }
+
+    /// The LU factorisation itself (any size).
+    fn factorise(mut a: Matrix<N, N, T>) -> Self {
         let n = a.nrows();
         let threshold = singularity_threshold(&a);
         let mut singular = threshold.is_none();
@@ -95,6 +132,7 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
                     perm,
                     odd,
                     singular,
+                    closed_det: None,
                 };
             }
         }
@@ -142,7 +180,17 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
             perm,
             odd,
             singular,
+            closed_det: None,
         }
+    }
+
+    /// The closed-form determinant of a small matrix LU would certainly call regular, or
+    /// `None` (then LU factorises it and decides).
+    fn closed_form(a: &Matrix<N, N, T>) -> Option<T> {
+        let n = a.nrows();
+        let norm = closed_form::max_abs(a.as_slice())?;
+        let det = closed_form::det(a.as_slice(), n);
+        closed_form::certainly_regular(det, norm, n).then_some(det)
     }
 
     /// Whether the matrix is singular by the module's criterion: a non-finite entry,
@@ -157,6 +205,9 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
     /// matrix may give 0 or a tiny value such as 6.7e-16 for `[[1,2,3],[4,5,6],[7,8,9]]`). Can
     /// under- or overflow for large or small matrices; see [`logdet`](Self::logdet).
     pub fn det(&self) -> T {
+        if let Some(det) = self.closed_det {
+            return det;
+        }
         let prod = self.pivots().fold(T::one(), |acc, u| acc * u);
         if self.odd {
             -prod
@@ -169,6 +220,9 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
     /// `-∞` for an exactly singular matrix (a zero pivot); a numerically singular one gives a
     /// large negative finite value, like `det`.
     pub fn logdet(&self) -> T {
+        if let Some(det) = self.closed_det {
+            return det.abs().ln();
+        }
         self.pivots().map(|u| u.abs().ln()).sum()
     }
 
@@ -184,6 +238,9 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
         let (rows, cols) = b.shape_generic();
         if self.singular {
             return Matrix::from_element_generic(rows, cols, T::NAN);
+        }
+        if self.closed_det.is_some() {
+            return crate::ops::matmul(&self.lu, b);
         }
         let (n, c) = b.shape();
         let perm = self.perm.as_slice();
@@ -229,6 +286,9 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
         let (rows, cols) = b.shape_generic();
         if self.singular {
             return Matrix::from_element_generic(rows, cols, T::NAN);
+        }
+        if self.closed_det.is_some() {
+            return self.lu.tr_mul(b);
         }
         let (n, c) = b.shape();
         let mut z = b.clone();
@@ -281,6 +341,9 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
 
     /// `A⁻¹`; every entry NaN if the matrix [is singular](Self::is_singular).
     pub fn inverse(&self) -> Matrix<N, N, T> {
+        if self.closed_det.is_some() {
+            return self.lu.clone();
+        }
         let (r, c) = self.lu.shape_generic();
         self.solve(&Matrix::identity_generic(r, c))
     }
@@ -312,7 +375,13 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         R: SquareForDet<C>,
     {
-        Lu::new(self.as_square("the determinant `det`")).det()
+        let a = self.as_square("the determinant `det`");
+        if a.nrows() <= closed_form::CLOSED_FORM_MAX {
+            if let Some(det) = Lu::closed_form(&a) {
+                return det;
+            }
+        }
+        Lu::factorise(a).det()
     }
 
     /// `ln |det A|`, summed from the LU pivots as `Σ ln |u_ii|` — finite for e.g.
@@ -322,7 +391,13 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         R: SquareForLogdet<C>,
     {
-        Lu::new(self.as_square("`logdet`")).logdet()
+        let a = self.as_square("`logdet`");
+        if a.nrows() <= closed_form::CLOSED_FORM_MAX {
+            if let Some(det) = Lu::closed_form(&a) {
+                return det.abs().ln();
+            }
+        }
+        Lu::factorise(a).logdet()
     }
 
     /// Inverse (square matrices only).
@@ -641,6 +716,48 @@ mod tests {
         // f32: condition 1e4 inverts, a pivot at f32 rounding level does not.
         let a32 = Matrix::<U2, U2, f32>::from_row_slice(&[1.0, 1.0, 1.0, 1.0001]);
         assert!(a32.try_inv().is_some());
+    }
+
+    #[test]
+    fn small_regular_matrices_use_the_closed_form_and_agree_with_lu() {
+        fn agree<N: Dim + SquareForLu<N>>(rng: &mut Rng, scale: f64) {
+            let a = Matrix::<N, N>::from_fn(|i, j| {
+                scale * (rng.uniform() + if i == j { 2.0 } else { 0.0 })
+            });
+            let b = Matrix::<N, U2>::from_fn(|_, _| rng.uniform());
+            let (closed, lu) = (Lu::new(a.clone()), Lu::factorise(a.clone()));
+            assert!(closed.closed_det.is_some() && lu.closed_det.is_none());
+            let rel = |x: f64, y: f64| (x - y).abs() <= 1e-12 * y.abs().max(f64::MIN_POSITIVE);
+            assert!(
+                rel(closed.det(), lu.det()),
+                "{} vs {}",
+                closed.det(),
+                lu.det()
+            );
+            assert!((closed.logdet() - lu.logdet()).abs() < 1e-12 * lu.logdet().abs().max(1.0));
+            let close = |x: &Matrix<N, N>, y: &Matrix<N, N>| x.approx_eq(y, 1e-11, 0.0);
+            assert!(close(&closed.inverse(), &lu.inverse()));
+            let (xs, xl) = (closed.solve(&b), lu.solve(&b));
+            assert!(xs.approx_eq(&xl, 1e-11, 1e-12 / scale));
+            let (ts, tl) = (closed.solve_transpose(&b), lu.solve_transpose(&b));
+            assert!(ts.approx_eq(&tl, 1e-11, 1e-12 / scale));
+        }
+        let mut rng = Rng::new(5);
+        for scale in [1e-60, 1e-3, 1.0, 1e3, 1e60] {
+            for _ in 0..10 {
+                agree::<U1>(&mut rng, scale);
+                agree::<U2>(&mut rng, scale);
+                agree::<U3>(&mut rng, scale);
+                agree::<U4>(&mut rng, scale);
+            }
+        }
+        // Out of the closed form's range (‖A‖⁴ overflows): LU, and still the right answer.
+        let huge = Matrix::<U4, U1>::from_element(1e100).diag();
+        assert!(huge.lu().closed_det.is_none());
+        assert!((huge.logdet() - 4.0 * 1e100f64.ln()).abs() < 1e-10);
+        // Numerically singular: LU decides (issue 15's matrix keeps its documented results).
+        let m = Matrix::<U3, U3>::from_row_slice(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
+        assert!(m.lu().closed_det.is_none() && m.lu().is_singular());
     }
 
     #[test]

@@ -95,13 +95,12 @@ pub(crate) fn matmul<R: Dim, K: Dim, K2: Dim, C: Dim, T: Scalar>(
     b: &Matrix<K2, C, T>,
 ) -> Matrix<R, C, T> {
     check::inner_dims("matrix product", a.shape(), b.shape());
-    let mut out = Matrix::zeros_generic(a.shape_generic().0, b.shape_generic().1);
-    product::gemm(
+    product::product(
+        a.shape_generic().0,
+        b.shape_generic().1,
         Operand::plain(a.as_slice(), a.nrows(), a.ncols()),
         Operand::plain(b.as_slice(), b.nrows(), b.ncols()),
-        out.as_mut_slice(),
-    );
-    out
+    )
 }
 
 /// Implements a matrix-by-scalar operator for an owned and a borrowed matrix.

@@ -7,7 +7,15 @@
 //! allocate); faer from [`FAER_MIN_WORK`]; matrixmultiply in between, where its lighter
 //! packing still wins.
 
+use crate::dim::Dim;
+use crate::matrix::Matrix;
 use crate::scalar::Scalar;
+
+/// Products with at most this many multiply-adds are built entry by entry straight into their
+/// result ([`product`]): no zero fill, no accumulation through memory. With static sizes the
+/// dot products unroll completely; at n = 3 the zero fill and the reloads it causes were a
+/// measurable share of a call.
+pub(crate) const ENTRYWISE_MAX_WORK: usize = 8 * 8 * 8;
 
 /// Products with at least this many multiply-adds (and every dimension at least
 /// [`BLOCKED_MIN_DIM`]) leave the loops.
@@ -51,6 +59,19 @@ impl<'a, T> Operand<'a, T> {
         }
     }
 
+    /// Entry (i, j) of the operand as multiplied.
+    #[inline(always)]
+    fn at(&self, i: usize, j: usize) -> T
+    where
+        T: Copy,
+    {
+        if self.transposed {
+            self.data[j + self.rows * i]
+        } else {
+            self.data[i + self.rows * j]
+        }
+    }
+
     /// (rows, columns) of the operand as multiplied.
     fn shape(&self) -> (usize, usize) {
         if self.transposed {
@@ -59,6 +80,51 @@ impl<'a, T> Operand<'a, T> {
             (self.rows, self.cols)
         }
     }
+}
+
+/// `a · b` as a new `rows × cols` matrix (the caller checked the shapes): small products
+/// straight into the result, larger ones by [`gemm`] into a zeroed one.
+///
+/// Straight into the result: with `A` read in place, column j of the result starts as
+/// `A[:, 0] b[0, j]` (written once, where a zero fill would be) and the other columns of A are
+/// added to it in the loop order of [`loops`], which vectorises; with `Aᵀ` each entry is a dot
+/// product of contiguous columns, written once.
+#[inline(always)]
+pub(crate) fn product<R: Dim, C: Dim, T: Scalar>(
+    rows: R,
+    cols: C,
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+) -> Matrix<R, C, T> {
+    let ((m, k), (_, n)) = (a.shape(), b.shape());
+    if k == 0 || m * k * n > ENTRYWISE_MAX_WORK {
+        let mut out = Matrix::zeros_generic(rows, cols);
+        gemm(a, b, out.as_mut_slice());
+        return out;
+    }
+    let ad = a.data;
+    if a.transposed {
+        return Matrix::from_fn_generic(rows, cols, |i, j| {
+            let ai = &ad[k * i..k * i + k];
+            let mut acc = ai[0] * b.at(0, j);
+            for (p, &a_pi) in ai.iter().enumerate().skip(1) {
+                acc += a_pi * b.at(p, j);
+            }
+            acc
+        });
+    }
+    let mut out = Matrix::from_fn_generic(rows, cols, |i, j| ad[i] * b.at(0, j));
+    let o = out.as_mut_slice();
+    for j in 0..n {
+        let oj = &mut o[m * j..m * j + m];
+        for p in 1..k {
+            let (ap, b_pj) = (&ad[m * p..m * p + m], b.at(p, j));
+            for (o_ij, &a_ip) in oj.iter_mut().zip(ap) {
+                *o_ij += a_ip * b_pj;
+            }
+        }
+    }
+    out
 }
 
 /// `out = a · b`; `out` (`m × n`, column-major) must be all zeros on entry. The shapes were

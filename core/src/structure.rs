@@ -108,6 +108,28 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         let (p, q) = other.shape();
         let rows = Prod::<R, R2>::from_usize(self.nrows() * p);
         let cols = Prod::<C, C2>::from_usize(self.ncols() * q);
+        self.kron_generic(other, rows, cols)
+    }
+
+    /// `A ⊗ B` typed as `rows × cols` (dimension values): generated code at generic sizes uses
+    /// it where its shape spells the product dimensions differently from `Prod<R, R2>` (`M`
+    /// for `1·M`).
+    ///
+    /// # Panics
+    /// If `rows × cols` is not the Kronecker product's shape.
+    #[track_caller]
+    pub fn kron_generic<R2: Dim, C2: Dim, R3: Dim, C3: Dim>(
+        &self,
+        other: &Matrix<R2, C2, T>,
+        rows: R3,
+        cols: C3,
+    ) -> Matrix<R3, C3, T> {
+        let (p, q) = other.shape();
+        check::exact(
+            "`kron`",
+            (rows.value(), cols.value()),
+            (self.nrows() * p, self.ncols() * q),
+        );
         // Only called when the product has rows and columns, so `p, q > 0` here.
         Matrix::from_fn_generic(rows, cols, |r, c| {
             self[(r / p, c / q)] * other[(r % p, c % q)]

@@ -5,7 +5,6 @@
 
 use crate::arg::MatrixArg;
 use crate::dim::Dim;
-use crate::linalg::{pivot_passes, singularity_threshold};
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 use crate::shape_errors::{RowsAgreeForSolve, SquareForTriangularSolve};
@@ -44,27 +43,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         R: SquareForTriangularSolve<C>,
         B::R: RowsAgreeForSolve<R>,
     {
-        let (r, _) = self.shape_generic();
-        let l: Matrix<R, R, T> = self.tril().reshape_generic(r, r);
-        let b = b.as_matrix();
-        let mut x: Matrix<R, B::C, T> = b.reshape_generic(r, b.shape_generic().1);
-        let n = l.nrows();
-        let usable = singularity_threshold(&l)
-            .is_some_and(|t| (0..n).all(|i| pivot_passes(l[(i, i)], t)))
-            && x.iter().all(|v| v.is_finite());
-        if !usable {
-            return Matrix::from_element_generic(r, x.shape_generic().1, T::NAN);
-        }
-        for j in 0..x.ncols() {
-            for i in (0..n).rev() {
-                let mut s = x[(i, j)];
-                for k in i + 1..n {
-                    s -= l[(k, i)] * x[(k, j)];
-                }
-                x[(i, j)] = s / l[(i, i)];
-            }
-        }
-        x
+        self.lower_substitution(b.as_matrix(), true)
     }
 }
 

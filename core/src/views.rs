@@ -37,13 +37,35 @@ impl<R: Dim, C: Dim, T: Copy> Matrix<R, C, T> {
     /// If the block does not fit.
     #[track_caller]
     pub fn fixed_view<R2: Dim, C2: Dim>(&self, i: usize, j: usize) -> Matrix<R2, C2, T> {
+        self.view_generic(
+            i,
+            j,
+            R2::from_static("fixed_view"),
+            C2::from_static("fixed_view"),
+        )
+    }
+
+    /// The `nrows × ncols` block whose top-left entry is `(i, j)`, copied; the block's size
+    /// given as dimension values, so it may be `Dyn` (generated code at `Dyn` calls this).
+    ///
+    /// # Panics
+    /// If the block does not fit.
+    #[inline]
+    #[track_caller]
+    pub fn view_generic<R2: Dim, C2: Dim>(
+        &self,
+        i: usize,
+        j: usize,
+        nrows: R2,
+        ncols: C2,
+    ) -> Matrix<R2, C2, T> {
         check_block(
             "fixed_view",
             (i, j),
-            (R2::USIZE, C2::USIZE),
-            (R::USIZE, C::USIZE),
+            (nrows.value(), ncols.value()),
+            self.shape(),
         );
-        Matrix::from_fn(|k, l| self[(i + k, j + l)])
+        Matrix::from_fn_generic(nrows, ncols, |k, l| self[(i + k, j + l)])
     }
 
     /// The `R2` rows starting at row `i`.
@@ -73,14 +95,10 @@ impl<R: Dim, C: Dim, T: Copy + AddAssign> Matrix<R, C, T> {
     /// If the block does not fit.
     #[track_caller]
     pub fn add_block<R2: Dim, C2: Dim>(&mut self, i: usize, j: usize, block: &Matrix<R2, C2, T>) {
-        check_block(
-            "add_block",
-            (i, j),
-            (R2::USIZE, C2::USIZE),
-            (R::USIZE, C::USIZE),
-        );
-        for l in 0..C2::USIZE {
-            for k in 0..R2::USIZE {
+        let (rows, cols) = block.shape();
+        check_block("add_block", (i, j), (rows, cols), self.shape());
+        for l in 0..cols {
+            for k in 0..rows {
                 self[(i + k, j + l)] += block[(k, l)];
             }
         }
@@ -95,7 +113,7 @@ impl<R: Dim, C: Dim, T> Index<usize> for Matrix<R, C, T> {
     fn index(&self, k: usize) -> &T {
         match self.as_slice().get(k) {
             Some(x) => x,
-            None => block_out_of_bounds("index", (k, 0), (1, 1), (R::USIZE * C::USIZE, 1)),
+            None => block_out_of_bounds("index", (k, 0), (1, 1), (self.nrows() * self.ncols(), 1)),
         }
     }
 }
@@ -103,7 +121,7 @@ impl<R: Dim, C: Dim, T> Index<usize> for Matrix<R, C, T> {
 impl<R: Dim, C: Dim, T> IndexMut<usize> for Matrix<R, C, T> {
     #[track_caller]
     fn index_mut(&mut self, k: usize) -> &mut T {
-        let len = R::USIZE * C::USIZE;
+        let len = self.nrows() * self.ncols();
         match self.as_mut_slice().get_mut(k) {
             Some(x) => x,
             None => block_out_of_bounds("index", (k, 0), (1, 1), (len, 1)),
@@ -131,6 +149,27 @@ mod tests {
         m.add_block(1, 0, &matrix![1.0, 2.0; 3.0, 4.0]);
         m.add_block(1, 1, &matrix![10.0]);
         assert_eq!(m, matrix![0.0, 0.0; 1.0, 12.0; 3.0, 4.0]);
+    }
+
+    #[test]
+    fn views_and_blocks_work_at_dyn() {
+        let a = Matrix::<Dyn, U4>::from_fn_dyn(5, 4, |i, j| (10 * i + j) as f64);
+        let v: Matrix<Dyn, U2> = a.view_generic(1, 2, Dyn(3), U2::new());
+        assert_eq!(v.shape(), (3, 2));
+        assert_eq!((v[(0, 0)], v[(2, 1)]), (12.0, 33.0));
+        let r: Matrix<U2, U4> = a.fixed_rows::<U2>(3);
+        assert_eq!(r[(1, 3)], 43.0);
+        let mut m = Matrix::<Dyn, Dyn>::zeros_dyn(4, 3);
+        m.add_block(2, 1, &v.view_generic(0, 0, U2::new(), U2::new()));
+        assert_eq!((m[(2, 1)], m[(3, 2)], m[(0, 0)]), (12.0, 23.0, 0.0));
+        assert_eq!(a[6], 11.0, "column-major index at Dyn");
+    }
+
+    #[test]
+    #[should_panic(expected = "the 3×1 block at (3, 0) does not fit in a 5×4 matrix")]
+    fn a_dyn_view_beyond_the_bounds_panics_with_the_sizes() {
+        let a = Matrix::<Dyn, U4>::zeros_dyn(5, 4);
+        let _ = a.view_generic(3, 0, Dyn(3), U1::new());
     }
 
     #[test]

@@ -63,6 +63,12 @@ pub struct Let {
     pub value: Expr,
     /// `let name: Type = ..`: checked against the value's shape by `shape`.
     pub declared: Option<TypeDecl>,
+    /// An assignment `name = ..` (in an unrolled loop, reference §4b) to the `let mut` binding
+    /// `lets[i]`: a new value of that binding, which must keep its shape (checked by `shape`).
+    pub assigns: Option<usize>,
+    /// The same statement unrolled in an earlier iteration of a loop made `lets[i]`: a shape
+    /// error is reported for the first iteration that has it, not again for each later one.
+    pub repeats: Option<usize>,
 }
 
 #[derive(Clone, Debug)]

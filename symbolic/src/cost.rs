@@ -37,7 +37,8 @@ fn dim(d: &Dim) -> u64 {
     }
 }
 
-fn dims(shape: &Shape) -> (u64, u64) {
+/// (rows, columns) of `shape` as counted here (a generic dimension as [`GENERIC_DIM`]).
+pub(crate) fn dims_of(shape: &Shape) -> (u64, u64) {
     let (r, c) = shape.dims();
     (dim(&r), dim(&c))
 }
@@ -85,8 +86,8 @@ pub fn solve_is_cheaper(n: &Dim, c: &Dim) -> bool {
 
 /// The flops of one node, given its operands are available.
 fn node_cost(g: &Graph, id: NodeId) -> u64 {
-    let own = |x: NodeId| dims(g.shape(x));
-    let (r, c) = dims(g.shape(id));
+    let own = |x: NodeId| dims_of(g.shape(x));
+    let (r, c) = dims_of(g.shape(id));
     let entries = r.saturating_mul(c);
     match *g.op(id) {
         Op::Param(_)

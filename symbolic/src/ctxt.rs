@@ -46,6 +46,18 @@ impl Ctxt {
         result.map_err(|e| self.push(e)).ok()
     }
 
+    /// How many errors have been recorded (a combined error counts once).
+    pub fn count(&self) -> usize {
+        self.errors.as_ref().map_or(0, Vec::len)
+    }
+
+    /// Forgets the errors recorded after the first `count` (a repeat of one already reported).
+    pub fn truncate(&mut self, count: usize) {
+        if let Some(errors) = &mut self.errors {
+            errors.truncate(count);
+        }
+    }
+
     /// Whether any error has been recorded.
     pub fn has_errors(&self) -> bool {
         self.errors.as_ref().is_some_and(|e| !e.is_empty())

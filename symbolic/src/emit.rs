@@ -15,6 +15,7 @@ use crate::lower::kernels::{self, Product, SolveKernel};
 use crate::lower::Lowered;
 
 mod bounds;
+mod dims;
 mod structured;
 mod views;
 
@@ -39,17 +40,29 @@ pub struct Emitted {
     pub bounds: Vec<TokenStream>,
 }
 
-/// Emits the code computing the roots of `lowered`.
+/// Emits the code computing the roots of `lowered`, every parameter of the graph being one of
+/// the generated function's.
 pub fn emit(lowered: &Lowered, params: &[ParamAccess]) -> Emitted {
+    let signature: Vec<usize> = (0..params.len()).collect();
+    emit_in(lowered, params, &signature)
+}
+
+/// Emits the code computing the roots of `lowered` in a function whose parameters are the
+/// graph parameters `signature` (a product's direction that an earlier request added to a shared
+/// graph is not one). Generic dimensions are read from these parameters, and checked to agree,
+/// at entry (see `dims`).
+pub fn emit_in(lowered: &Lowered, params: &[ParamAccess], signature: &[usize]) -> Emitted {
     let graph = &lowered.graph;
+    let dims = dims::EntryDims::new(graph, params, signature);
     let mut emitter = Emitter {
         graph,
         params,
-        statements: TokenStream::new(),
+        statements: dims.statements.clone(),
         bounds: Bounds::default(),
         scalar: scalar_type(graph.scalar),
         shared_lu: &lowered.shared_lu,
         lu_done: BTreeSet::new(),
+        dims,
     };
     for &id in &lowered.statements {
         emitter.statement(id);
@@ -143,6 +156,8 @@ struct Emitter<'a> {
     shared_lu: &'a BTreeSet<NodeId>,
     /// Those whose factorization has been emitted.
     lu_done: BTreeSet<NodeId>,
+    /// The values of the generic dimensions, read at entry.
+    dims: dims::EntryDims,
 }
 
 impl Emitter<'_> {
@@ -236,6 +251,62 @@ impl Emitter<'_> {
         quote!(<#ty>::#constructor)
     }
 
+    /// Operand `id` as a matrix of exactly the type of `want`. Shapes are compared up to the
+    /// order of factors in products of dimensions (`N·3` is `3·N`), but typenum's `Prod<N, U3>`
+    /// and `Prod<U3, N>` are different types in generic code: an operand spelled the other way
+    /// is re-typed (a copy of its entries; only where a generic Jacobian meets such a pair).
+    fn operand_as(&mut self, id: NodeId, want: &Shape) -> TokenStream {
+        let shape = self.graph.shape(id);
+        if shape.is_scalar() || shape == want {
+            return self.operand(id);
+        }
+        let (r, c) = want.dims();
+        let (r, c) = (self.dim_value(&r), self.dim_value(&c));
+        let operand = self.operand(id);
+        quote!((&#operand.reshape_generic(#r, #c)))
+    }
+
+    /// The operands of an entrywise binary operation, the right typed like the left.
+    fn same_shape_operands(&mut self, a: NodeId, b: NodeId) -> (TokenStream, TokenStream) {
+        let want = self.graph.shape(a).clone();
+        (self.operand(a), self.operand_as(b, &want))
+    }
+
+    /// The value of a dimension (see `dims`).
+    fn dim_value(&mut self, dim: &Dim) -> TokenStream {
+        self.dims.value(dim, &mut self.bounds)
+    }
+
+    /// Whether node `id` has a generic dimension, so code must size it from values.
+    fn generic(&self, id: NodeId) -> bool {
+        dims::shape_is_generic(self.graph.shape(id))
+    }
+
+    /// Whether node `id` or one of its operands has a generic dimension (a kernel whose output
+    /// types are derived from its operands' then needs them as values).
+    fn involves_generic(&self, id: NodeId) -> bool {
+        self.generic(id)
+            || self
+                .graph
+                .op(id)
+                .args()
+                .into_iter()
+                .any(|a| self.generic(a))
+    }
+
+    /// A constant matrix: `<ty>::static_name()` when its shape is concrete, else
+    /// `<ty>::generic_name(rows, cols)` sized from the arguments.
+    fn sized_constant(&mut self, id: NodeId, static_name: &str, generic_name: &str) -> TokenStream {
+        if !self.generic(id) {
+            let name = format_ident!("{}", static_name);
+            return self.constant(id, quote!(#name()));
+        }
+        let (r, c) = self.graph.shape(id).dims();
+        let (r, c) = (self.dim_value(&r), self.dim_value(&c));
+        let name = format_ident!("{}", generic_name);
+        self.constant(id, quote!(#name(#r, #c)))
+    }
+
     fn expression(&mut self, id: NodeId) -> TokenStream {
         let t = self.scalar.clone();
         let op = self.graph.op(id).clone();
@@ -243,20 +314,24 @@ impl Emitter<'_> {
         match op {
             Op::Param(_) => unreachable!("parameters are not statements"),
             Op::Literal(bits) => self.literal(f64::from_bits(bits)),
-            Op::Zeros(..) => self.constant(id, quote!(zeros())),
-            Op::Ones(..) => self.constant(id, quote!(ones())),
-            Op::Identity(_) => self.constant(id, quote!(identity())),
+            Op::Zeros(..) => self.sized_constant(id, "zeros", "zeros_generic"),
+            Op::Ones(..) => self.sized_constant(id, "ones", "ones_generic"),
+            Op::Identity(_) => self.sized_constant(id, "identity", "identity_generic"),
+            Op::Commutation(m, n) if self.generic(id) => {
+                let (m, n) = (self.dim_value(&m), self.dim_value(&n));
+                self.constant(id, quote!(commutation_generic(#m, #n)))
+            }
             Op::Commutation(m, n) => {
                 let (m, n) = (dim_type(&m), dim_type(&n));
                 let ty = shape_type(self.graph.shape(id), self.graph.scalar);
                 quote!(<#ty>::commutation::<#m, #n>())
             }
             Op::Add(a, b) => {
-                let (a, b) = (o(self, a), o(self, b));
+                let (a, b) = self.same_shape_operands(a, b);
                 quote!(#a + #b)
             }
             Op::Sub(a, b) => {
-                let (a, b) = (o(self, a), o(self, b));
+                let (a, b) = self.same_shape_operands(a, b);
                 quote!(#a - #b)
             }
             Op::Neg(a) => {
@@ -267,7 +342,9 @@ impl Emitter<'_> {
                 Product::Structured(s) => self.structured_product(s, b),
                 Product::Fused(f) => self.fused_product(f),
                 Product::Plain => {
-                    let (a, b) = (o(self, a), o(self, b));
+                    let want =
+                        Shape::matrix(self.graph.shape(a).cols(), self.graph.shape(b).cols());
+                    let (a, b) = (o(self, a), self.operand_as(b, &want));
                     quote!(#a * #b)
                 }
             },
@@ -286,6 +363,10 @@ impl Emitter<'_> {
             Op::Transpose(a) => self.method(a, quote!(t())),
             Op::Trace(a) => self.method(a, quote!(tr())),
             Op::Sum(a) => self.reduce(a, quote!(sum())),
+            Op::Inv(a) if kernels::cholesky_factor(self.graph, a).is_some() => {
+                let l = kernels::cholesky_factor(self.graph, a).expect("matched above");
+                self.method(l, quote!(cholesky_inverse()))
+            }
             Op::Det(a) | Op::Logdet(a) | Op::Inv(a) if self.shared_lu.contains(&a) => {
                 let lu = self.shared_factorization(a);
                 match op {
@@ -307,21 +388,21 @@ impl Emitter<'_> {
                 }
             }
             Op::Dot(a, b) => {
-                if self.is_scalar(a) {
-                    let (a, b) = (o(self, a), o(self, b));
+                let scalar = self.is_scalar(a);
+                let (a, b) = self.same_shape_operands(a, b);
+                if scalar {
                     quote!(#a * #b)
                 } else {
-                    let b = o(self, b);
-                    self.method(a, quote!(dot(#b)))
+                    quote!(#a.dot(#b))
                 }
             }
             Op::Hadamard(a, b) => {
-                let b = o(self, b);
-                self.method(a, quote!(hadamard(#b)))
+                let (a, b) = self.same_shape_operands(a, b);
+                quote!(#a.hadamard(#b))
             }
             Op::ElemDiv(a, b) => {
-                let b = o(self, b);
-                self.method(a, quote!(elem_div(#b)))
+                let (a, b) = self.same_shape_operands(a, b);
+                quote!(#a.elem_div(#b))
             }
             Op::Atan2(y, x) => {
                 let x = o(self, x);
@@ -332,24 +413,45 @@ impl Emitter<'_> {
                     self.method(y, quote!(atan2(#x)))
                 }
             }
+            Op::Kron(a, b) if kernels::kron_identity_read(self.graph, a, b).is_some() => {
+                self.kron_with_identity_transposed(a, b)
+            }
             Op::Kron(a, b) if kernels::kron_identity(self.graph, a, b).is_some() => {
                 self.kron_with_identity(a, b)
+            }
+            Op::Kron(a, b) if self.involves_generic(id) => {
+                let (r, c) = self.graph.shape(id).dims();
+                let (r, c) = (self.dim_value(&r), self.dim_value(&c));
+                let b = o(self, b);
+                self.method(a, quote!(kron_generic(#b, #r, #c)))
             }
             Op::Kron(a, b) => {
                 let (sa, sb) = (self.graph.shape(a).clone(), self.graph.shape(b).clone());
                 self.bounds.need_product(&sa.rows(), &sb.rows());
                 self.bounds.need_product(&sa.cols(), &sb.cols());
+                // Spelled out: in a generic function, a `where U2: Mul<M>` would otherwise
+                // make rustc infer the right factor's dimensions as `M`.
+                let (r2, c2) = (dim_type(&sb.rows()), dim_type(&sb.cols()));
                 let b = o(self, b);
-                self.method(a, quote!(kron(#b)))
+                self.method(a, quote!(kron::<#r2, #c2>(#b)))
+            }
+            Op::Vec(a) if self.generic(id) => {
+                let len = self.graph.shape(id).rows();
+                let len = self.dim_value(&len);
+                let one = self.dim_value(&Dim::Known(1));
+                self.method(a, quote!(reshape_generic(#len, #one)))
             }
             Op::Vec(a) => {
                 let s = self.graph.shape(a).clone();
                 self.bounds.need_product(&s.rows(), &s.cols());
                 self.method(a, quote!(vec()))
             }
+            Op::Unvec(a, r, c) if self.generic(id) => {
+                let (r, c) = (self.dim_value(&r), self.dim_value(&c));
+                self.method(a, quote!(unvec_generic(#r, #c)))
+            }
             Op::Unvec(a, r, c) => {
-                // core checks `Prod<R, C>` against the vector's length; with generic dimensions
-                // the product must exist and be a dimension.
+                // core checks `Prod<R, C>` against the vector's length.
                 self.bounds.need_product(&r, &c);
                 let (tr, tc) = (dim_type(&r), dim_type(&c));
                 self.method(a, quote!(unvec::<#tr, #tc>()))
@@ -383,13 +485,33 @@ impl Emitter<'_> {
                 let s = o(self, s);
                 quote!(::matcalc::Matrix::<::matcalc::typenum::U1, ::matcalc::typenum::U1, #t>::from_scalar(#s))
             }
+            Op::OnesMul(rows, b) if dims::is_generic(&rows) => {
+                let rows = self.dim_value(&rows);
+                self.method(b, quote!(ones_mul_generic(#rows)))
+            }
             Op::OnesMul(rows, b) => {
                 let rows = dim_type(&rows);
                 self.method(b, quote!(ones_mul::<#rows>()))
             }
+            Op::MulOnes(b, cols) if dims::is_generic(&cols) => {
+                let cols = self.dim_value(&cols);
+                self.method(b, quote!(mul_ones_generic(#cols)))
+            }
             Op::MulOnes(b, cols) => {
                 let cols = dim_type(&cols);
                 self.method(b, quote!(mul_ones::<#cols>()))
+            }
+            Op::KronAdjointLeft(g, b) if self.involves_generic(id) => {
+                let (r, c) = self.graph.shape(id).dims();
+                let (r, c) = (self.dim_value(&r), self.dim_value(&c));
+                let b = o(self, b);
+                self.method(g, quote!(kron_adjoint_left_generic(#b, #r, #c)))
+            }
+            Op::KronAdjointRight(g, a) if self.involves_generic(id) => {
+                let (r, c) = self.graph.shape(id).dims();
+                let (r, c) = (self.dim_value(&r), self.dim_value(&c));
+                let a = o(self, a);
+                self.method(g, quote!(kron_adjoint_right_generic(#a, #r, #c)))
             }
             Op::KronAdjointLeft(g, b) => {
                 let b = o(self, b);
@@ -399,10 +521,18 @@ impl Emitter<'_> {
                 let a = o(self, a);
                 self.method(g, quote!(kron_adjoint_right(#a)))
             }
+            Op::KronPerm(m, n, p, q) if self.generic(id) => {
+                let [m, n, p, q] = [&m, &n, &p, &q].map(|d| self.dim_value(d));
+                self.constant(id, quote!(kron_perm_generic(#m, #n, #p, #q)))
+            }
             Op::KronPerm(m, n, p, q) => {
                 let ty = shape_type(self.graph.shape(id), self.graph.scalar);
                 let [m, n, p, q] = [&m, &n, &p, &q].map(dim_type);
                 quote!(<#ty>::kron_perm::<#m, #n, #p, #q>())
+            }
+            Op::KronRearrange(g, m, n) if dims::is_generic(&m) || dims::is_generic(&n) => {
+                let (m, n) = (self.dim_value(&m), self.dim_value(&n));
+                self.method(g, quote!(kron_rearrange_generic::<_, _, _, _>(#m, #n)))
             }
             Op::KronRearrange(g, m, n) => {
                 let (m, n) = (dim_type(&m), dim_type(&n));
@@ -445,6 +575,7 @@ impl Emitter<'_> {
             SolveKernel::LowerTranspose(l) => {
                 self.method(l, quote!(solve_lower_triangular_transpose(#rhs)))
             }
+            SolveKernel::Cholesky(l) => self.method(l, quote!(cholesky_solve(#rhs))),
             SolveKernel::Lu(m) | SolveKernel::LuTranspose(m) => {
                 let call = if matches!(kernels::solve_kernel(self.graph, a), SolveKernel::Lu(_)) {
                     quote!(solve(#rhs))

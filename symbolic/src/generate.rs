@@ -10,6 +10,7 @@ pub mod calls;
 mod calls_tests;
 mod derive;
 mod fallback;
+mod nalgebra;
 #[cfg(test)]
 mod tests;
 mod valid;
@@ -21,6 +22,7 @@ use syn::ext::IdentExt;
 pub use attributes::{is_marker, matcalc_attribute, parse_wrt, take_sibling_requests};
 pub use derive::{derive, Derivation, Misuse, Output, Role};
 pub use fallback::fallback;
+pub use nalgebra::derived_matrix_type;
 use valid::{missing_return_type, misuse};
 
 use crate::ast;
@@ -87,6 +89,9 @@ pub fn generate_with(
     callees: Option<&[parse::CalleeDef]>,
 ) -> Result<TokenStream, syn::Error> {
     valid::item(item, requests)?;
+    if parse::nalgebra::uses_nalgebra(&item.sig) {
+        return nalgebra::generate(item, requests);
+    }
     let function = parse::function_with(item, callees)?;
     let lowered = shape::lower(&function)?;
     let mut graph = lowered.graph;
@@ -240,7 +245,11 @@ fn derived_function(
             },
         });
     }
-    let code = emit::emit(&lowered, &access);
+    // The generated function's parameters: the user's and outside data, then its direction.
+    let signature: Vec<usize> = (0..param_access(function).len())
+        .chain(derivation.direction)
+        .collect();
+    let code = emit::emit_in(&lowered, &access, &signature);
     let mut types = vec![value_type.clone()];
     types.extend(derivation.outputs.iter().map(|o| {
         let as_written = match o.role {

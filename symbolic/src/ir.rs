@@ -470,6 +470,11 @@ impl Graph {
         id
     }
 
+    /// The node of `op` with `shape`, if the graph has it (nothing is added).
+    pub fn find(&self, op: &Op, shape: &Shape) -> Option<NodeId> {
+        self.interned.get(&(op.clone(), shape.clone())).copied()
+    }
+
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.index()]
     }

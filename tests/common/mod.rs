@@ -14,18 +14,38 @@ pub fn rand<R: Dim, C: Dim, T: Scalar>(seed: u64) -> Matrix<R, C, T> {
     rand_in(seed, -1.0, 1.0)
 }
 
+/// [`rand`] of an `rows × cols` matrix (any of them may be `Dyn`): the same entries as the
+/// static matrix of that shape and seed.
+pub fn rand_dyn<R: Dim, C: Dim, T: Scalar>(seed: u64, rows: usize, cols: usize) -> Matrix<R, C, T> {
+    let mut rng = Rng::new(seed);
+    Matrix::from_fn_dyn(rows, cols, |_, _| T::from_f64(rng.uniform(-1.0, 1.0)))
+}
+
 /// A matrix with entries uniform in `[lo, hi)`.
 pub fn rand_in<R: Dim, C: Dim, T: Scalar>(seed: u64, lo: f64, hi: f64) -> Matrix<R, C, T> {
     let mut rng = Rng::new(seed);
     Matrix::from_fn(|_, _| T::from_f64(rng.uniform(lo, hi)))
 }
 
+/// The same matrix with each dimension re-typed (`U3` → `Dyn`, or back): the entries and the
+/// shape stay, so a static result can be compared with a `Dyn` one.
+pub fn retype<R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar>(
+    m: &Matrix<R, C, T>,
+) -> Matrix<R2, C2, T> {
+    Matrix::from_fn_dyn(m.nrows(), m.ncols(), |i, j| m[(i, j)])
+}
+
 /// A random non-symmetric matrix whose diagonal dominates: invertible, condition number small,
 /// determinant positive (so `log(det)` is defined).
 pub fn well_conditioned<N: Dim, T: Scalar>(seed: u64) -> Matrix<N, N, T> {
-    let n = N::USIZE as f64;
-    let a: Matrix<N, N, T> = rand(seed);
-    Matrix::from_fn(|i, j| {
+    well_conditioned_dyn(seed, N::USIZE)
+}
+
+/// [`well_conditioned`] of size `n` (`N` may be `Dyn`).
+pub fn well_conditioned_dyn<N: Dim, T: Scalar>(seed: u64, n: usize) -> Matrix<N, N, T> {
+    let a: Matrix<N, N, T> = rand_dyn(seed, n, n);
+    let n = n as f64;
+    Matrix::from_fn_generic(a.shape_generic().0, a.shape_generic().1, |i, j| {
         if i == j {
             a[(i, j)] + T::from_f64(n + 1.0)
         } else {
@@ -37,11 +57,17 @@ pub fn well_conditioned<N: Dim, T: Scalar>(seed: u64) -> Matrix<N, N, T> {
 /// A symmetric positive definite matrix `B Bᵀ + n I` with `B` random: eigenvalues in `[n, 2n]`
 /// or so.
 pub fn spd<N: Dim, T: Scalar>(seed: u64) -> Matrix<N, N, T> {
-    let b: Matrix<N, N, T> = rand(seed);
-    let n = T::from_f64(N::USIZE as f64);
-    Matrix::from_fn(|i, j| {
+    spd_dyn(seed, N::USIZE)
+}
+
+/// [`spd`] of size `n` (`N` may be `Dyn`).
+pub fn spd_dyn<N: Dim, T: Scalar>(seed: u64, n: usize) -> Matrix<N, N, T> {
+    let b: Matrix<N, N, T> = rand_dyn(seed, n, n);
+    let size = n;
+    let n = T::from_f64(n as f64);
+    Matrix::from_fn_generic(b.shape_generic().0, b.shape_generic().1, |i, j| {
         let mut s = T::zero();
-        for k in 0..N::USIZE {
+        for k in 0..size {
             s += b[(i, k)] * b[(j, k)];
         }
         if i == j {
@@ -64,7 +90,8 @@ pub fn fd_grad<R: Dim, C: Dim, T: Scalar>(
     f: impl Fn(&Matrix<R, C, T>) -> T,
     x: &Matrix<R, C, T>,
 ) -> Matrix<R, C, T> {
-    Matrix::from_fn(|i, j| {
+    let (r, c) = x.shape_generic();
+    Matrix::from_fn_generic(r, c, |i, j| {
         let h = step(x[(i, j)]);
         let mut plus = x.clone();
         let mut minus = x.clone();
@@ -186,18 +213,11 @@ pub fn fd_jacobian<R: Dim, C: Dim, P: Dim, Q: Dim, JR: Dim, JC: Dim, T: Scalar>(
     f: impl Fn(&Matrix<R, C, T>) -> Matrix<P, Q, T>,
     x: &Matrix<R, C, T>,
 ) -> Matrix<JR, JC, T> {
-    let (m, p) = (R::USIZE, P::USIZE);
-    assert_eq!(
-        (JR::USIZE, JC::USIZE),
-        (p * Q::USIZE, m * C::USIZE),
-        "fd_jacobian: a Jacobian of a {p}×{} function of a {m}×{} variable is {}×{}",
-        Q::USIZE,
-        C::USIZE,
-        p * Q::USIZE,
-        m * C::USIZE
-    );
-    let mut jac = Matrix::<JR, JC, T>::zeros();
-    for l in 0..C::USIZE {
+    let (m, n) = x.shape();
+    let (p, q) = f(x).shape();
+    // A static JR, JC must equal these sizes (`zeros_dyn` panics otherwise).
+    let mut jac = Matrix::<JR, JC, T>::zeros_dyn(p * q, m * n);
+    for l in 0..n {
         for k in 0..m {
             let h = step(x[(k, l)]);
             let mut plus = x.clone();
@@ -205,7 +225,7 @@ pub fn fd_jacobian<R: Dim, C: Dim, P: Dim, Q: Dim, JR: Dim, JC: Dim, T: Scalar>(
             plus[(k, l)] += h;
             minus[(k, l)] -= h;
             let (fp, fm) = (f(&plus), f(&minus));
-            for j in 0..Q::USIZE {
+            for j in 0..q {
                 for i in 0..p {
                     jac[(i + p * j, k + m * l)] = (fp[(i, j)] - fm[(i, j)]) / (h + h);
                 }
@@ -259,4 +279,52 @@ pub fn check_hessian<R: Dim, C: Dim, N: Dim, T: Scalar>(
         &fd,
         tol,
     );
+}
+
+/// A generated gradient at `Dyn`: the value and the gradient equal the static instantiation's
+/// (`static_value`, `static_grad`, the same function at the same entries with typenum sizes),
+/// and the gradient equals central finite differences of `f` at `at`.
+#[allow(clippy::too_many_arguments)]
+#[track_caller]
+pub fn check_dyn_grad<R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar>(
+    what: &str,
+    value: T,
+    static_value: T,
+    grad: &Matrix<R, C, T>,
+    static_grad: &Matrix<R2, C2, T>,
+    f: impl Fn(&Matrix<R, C, T>) -> T,
+    at: &Matrix<R, C, T>,
+    tol: f64,
+) {
+    assert_close_scalar(
+        &format!("{what}: value at Dyn vs static"),
+        value,
+        static_value,
+        tol,
+    );
+    check_grad(what, grad, &retype(static_grad), f, at, tol);
+}
+
+/// A generated Jacobian at `Dyn`: equal to the static instantiation's (`static_jacobian`, the
+/// same function at the same entries with typenum sizes) and to central finite differences.
+#[track_caller]
+pub fn check_dyn_jacobian<
+    R: Dim,
+    C: Dim,
+    P: Dim,
+    Q: Dim,
+    JR: Dim,
+    JC: Dim,
+    SR: Dim,
+    SC: Dim,
+    T: Scalar,
+>(
+    what: &str,
+    derived: &Matrix<JR, JC, T>,
+    static_jacobian: &Matrix<SR, SC, T>,
+    f: impl Fn(&Matrix<R, C, T>) -> Matrix<P, Q, T>,
+    at: &Matrix<R, C, T>,
+    tol: f64,
+) {
+    check_jacobian(what, derived, &retype(static_jacobian), f, at, tol);
 }

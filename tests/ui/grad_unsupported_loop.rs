@@ -1,4 +1,4 @@
-// A loop is outside the DSL.
+// A loop whose body assigns no `let mut` binding computes nothing: an error at the loop.
 use matcalc::prelude::*;
 
 #[grad(X)]

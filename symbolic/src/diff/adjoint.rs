@@ -9,7 +9,7 @@
 
 use proc_macro2::Span;
 
-use super::rules::{elementwise as ew, factor, inverse};
+use super::rules::{elementwise as ew, factor, inverse, spd};
 use super::Adjoints;
 use crate::ir::{Graph, NodeId, Op};
 
@@ -168,6 +168,15 @@ pub(super) fn propagate(g: &mut Graph, id: NodeId, bar: NodeId, adj: &mut Adjoin
             let by_cols = matches!(node.op, Op::LogsumexpCols(_));
             c.give(a, |g, sp| {
                 factor::logsumexp_batch_adjoint(g, a, bar, by_cols, sp)
+            });
+        }
+        // A⁻¹B written as two substitutions with A's Cholesky factor: adjoints straight to A
+        // and B (the inner solve and L get none from here).
+        Op::Solve(m, inner) if spd::spd_solve(c.g, m, inner).is_some() => {
+            let s = spd::spd_solve(c.g, m, inner).expect("matched above");
+            c.give(s.rhs, |g, sp| spd::spd_solve_adjoint_rhs(g, s, bar, sp));
+            c.give(s.a, |g, sp| {
+                spd::spd_solve_adjoint_matrix(g, s, id, bar, sp)
             });
         }
         Op::Solve(a, b) => {

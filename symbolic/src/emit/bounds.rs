@@ -9,6 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::dim_type;
+use super::dims::is_generic;
 use crate::ir::{Dim, Shape};
 
 /// Deduplicated `where` predicates, kept as strings so that equal predicates compare equal.
@@ -50,13 +51,5 @@ impl Bounds {
             .into_iter()
             .map(|b| b.parse().expect("bounds are built from valid tokens"))
             .collect()
-    }
-}
-
-fn is_generic(dim: &Dim) -> bool {
-    match dim {
-        Dim::Known(_) => false,
-        Dim::Named(_) => true,
-        Dim::Prod(a, b) => is_generic(a) || is_generic(b),
     }
 }

@@ -73,9 +73,16 @@ fn output_types(
     let mut types = vec![value_type.to_token_stream()];
     let scalar = function.map(|f| f.scalar).unwrap_or_default();
     let mut bounds = emit::Bounds::default();
-    let mut shaped = |shape: Shape| {
-        bounds.need_shape(&shape);
-        emit::shape_type(&shape, scalar)
+    // Over nalgebra types, a Jacobian or Hessian is an `SMatrix` or `DMatrix` (no bounds).
+    let nalgebra = parse::nalgebra::uses_nalgebra(&item.sig);
+    let mut shaped = |shape: Shape| match (&shape, nalgebra) {
+        (Shape::Matrix(rows, cols), true) => {
+            super::derived_matrix_type(rows, cols, &emit::scalar_type(scalar))
+        }
+        _ => {
+            bounds.need_shape(&shape);
+            emit::shape_type(&shape, scalar)
+        }
     };
     for ident in &request.wrt {
         let name = ident.unraw().to_string();

@@ -6,11 +6,15 @@
 //!   row scaling, a row permutation) without forming L; a Kronecker product with an identity is
 //!   filled directly;
 //! - a product with a transposed factor is fused (`Aᵀ B → tr_mul`, `A Bᵀ → mul_tr`,
-//!   `x yᵀ → outer`) without forming the transpose;
+//!   `Aᵀ Bᵀ → tr_mul_tr`, `x yᵀ → outer`) without forming the transpose, and `Yᵀ ⊗ I` reads Y
+//!   in place;
 //! - a matrix of which more than one of `inv`, `det`, `logdet`, `solve` is computed is
 //!   LU-factored once; a solve with a transpose `solve(Aᵀ, B)` reads A's factors
 //!   (`solve_transpose`), and a solve with a Cholesky factor L or Lᵀ is a triangular
-//!   substitution reading L.
+//!   substitution reading L;
+//! - a matrix A whose Cholesky factor L the graph computes is never factored again: `solve(A,
+//!   B)` (or with Aᵀ, the same matrix) is two substitutions with L and `inv(A)` is
+//!   `cholesky_inverse` of L ([`cholesky_factor`]).
 //!
 //! [`statements`] decides which nodes get a statement at all: a structured or transposed factor
 //! used only as such does not.
@@ -51,6 +55,8 @@ pub enum Fused {
     TrMul(NodeId, NodeId),
     /// `A Bᵀ`: (A, B).
     MulTr(NodeId, NodeId),
+    /// `Aᵀ Bᵀ`: (A, B).
+    TrMulTr(NodeId, NodeId),
 }
 
 /// How the matrix product `l r` is computed.
@@ -74,6 +80,8 @@ pub enum SolveKernel {
     Lu(NodeId),
     /// A = Mᵀ, through M's LU (`solve_transpose`).
     LuTranspose(NodeId),
+    /// A (or Aᵀ) with Cholesky factor L in the graph: both substitutions reading L.
+    Cholesky(NodeId),
 }
 
 impl SolveKernel {
@@ -83,7 +91,8 @@ impl SolveKernel {
             SolveKernel::Lower(m)
             | SolveKernel::LowerTranspose(m)
             | SolveKernel::Lu(m)
-            | SolveKernel::LuTranspose(m) => m,
+            | SolveKernel::LuTranspose(m)
+            | SolveKernel::Cholesky(m) => m,
         }
     }
 }
@@ -93,9 +102,22 @@ pub fn solve_kernel(g: &Graph, a: NodeId) -> SolveKernel {
     match *g.op(a) {
         Op::Cholesky(_) => SolveKernel::Lower(a),
         Op::Transpose(m) if matches!(g.op(m), Op::Cholesky(_)) => SolveKernel::LowerTranspose(m),
-        Op::Transpose(m) => SolveKernel::LuTranspose(m),
-        _ => SolveKernel::Lu(a),
+        Op::Transpose(m) => match cholesky_factor(g, m) {
+            Some(l) => SolveKernel::Cholesky(l),
+            None => SolveKernel::LuTranspose(m),
+        },
+        _ => match cholesky_factor(g, a) {
+            Some(l) => SolveKernel::Cholesky(l),
+            None => SolveKernel::Lu(a),
+        },
     }
+}
+
+/// The Cholesky factor of `a` if `g` computes one (`cholesky(a)` is a node): `inv(a)` and
+/// `solve(a, _)` read it instead of an LU. Where `a` is not symmetric positive definite the
+/// factor is NaN and so is every result of the function that reads it.
+pub fn cholesky_factor(g: &Graph, a: NodeId) -> Option<NodeId> {
+    g.find(&Op::Cholesky(a), g.shape(a))
 }
 
 /// The structure of `l` as the left factor of a product, if it has one.
@@ -130,6 +152,7 @@ fn fused(g: &Graph, l: NodeId, r: NodeId) -> Option<Fused> {
     let is_column = |id: NodeId| g.shape(id).cols().is_one();
     match (g.op(l), g.op(r)) {
         (_, &Op::Transpose(y)) if is_column(l) && is_column(y) => Some(Fused::Outer(l, y)),
+        (&Op::Transpose(x), &Op::Transpose(y)) => Some(Fused::TrMulTr(x, y)),
         (&Op::Transpose(x), _) => Some(Fused::TrMul(x, r)),
         (_, &Op::Transpose(y)) => Some(Fused::MulTr(l, y)),
         _ => None,
@@ -156,6 +179,17 @@ pub fn kron_identity(g: &Graph, a: NodeId, b: NodeId) -> Option<(NodeId, bool)> 
     }
 }
 
+/// `Yᵀ ⊗ I_n` or `I_n ⊗ Yᵀ` with a known n: Y, read in place by the fill (no copied
+/// transpose), and whether the identity is on the left.
+pub fn kron_identity_read(g: &Graph, a: NodeId, b: NodeId) -> Option<(NodeId, bool)> {
+    let (factor, left) = kron_identity(g, a, b)?;
+    let identity = if left { a } else { b };
+    match (g.op(factor), g.shape(identity).rows()) {
+        (&Op::Transpose(y), crate::ir::Dim::Known(_)) => Some((y, left)),
+        _ => None,
+    }
+}
+
 /// The operands of `id` whose values its statement reads.
 fn used_operands(g: &Graph, id: NodeId) -> Vec<NodeId> {
     match *g.op(id) {
@@ -163,16 +197,17 @@ fn used_operands(g: &Graph, id: NodeId) -> Vec<NodeId> {
             Product::Structured(Structure::KronIdentity { a, .. }) => vec![a, r],
             Product::Structured(Structure::RowScale(v)) => vec![v, r],
             Product::Structured(_) => vec![r],
-            Product::Fused(Fused::Outer(a, b) | Fused::TrMul(a, b) | Fused::MulTr(a, b)) => {
-                vec![a, b]
-            }
+            Product::Fused(
+                Fused::Outer(a, b) | Fused::TrMul(a, b) | Fused::MulTr(a, b) | Fused::TrMulTr(a, b),
+            ) => vec![a, b],
             Product::Plain => vec![l, r],
         },
         Op::Kron(a, b) => match kron_identity(g, a, b) {
-            Some((factor, _)) => vec![factor],
+            Some((factor, _)) => vec![kron_identity_read(g, a, b).map_or(factor, |(y, _)| y)],
             None => vec![a, b],
         },
         Op::Solve(a, b) => vec![solve_kernel(g, a).matrix(), b],
+        Op::Inv(a) => vec![cholesky_factor(g, a).unwrap_or(a)],
         ref op => op.args(),
     }
 }
@@ -200,10 +235,13 @@ pub fn shared_factorizations(g: &Graph, nodes: &[NodeId]) -> BTreeSet<NodeId> {
     let mut users: BTreeMap<NodeId, usize> = BTreeMap::new();
     for &id in nodes {
         let factored = match *g.op(id) {
+            Op::Inv(a) if cholesky_factor(g, a).is_some() => None,
             Op::Inv(a) | Op::Det(a) | Op::Logdet(a) => Some(a),
             Op::Solve(a, _) => match solve_kernel(g, a) {
                 SolveKernel::Lu(m) | SolveKernel::LuTranspose(m) => Some(m),
-                SolveKernel::Lower(_) | SolveKernel::LowerTranspose(_) => None,
+                SolveKernel::Lower(_)
+                | SolveKernel::LowerTranspose(_)
+                | SolveKernel::Cholesky(_) => None,
             },
             _ => None,
         };

@@ -6,6 +6,7 @@
 //! - products with a matrix of ones become row or column sums, and `sum(A B)` becomes
 //!   `(𝟙ᵀ A)(B 𝟙)`, O(n²) instead of O(n³) (`ones`);
 //! - a scalar divided by a scalar is a product with the shared reciprocal;
+//! - a chain of products is associated in the cheapest order (`chain`);
 //! - each node gets its kernel: structured and fused products, Kronecker products with an
 //!   identity filled directly, one LU per matrix for its `inv`/`det`/`logdet` ([`kernels`]);
 //!   and only the nodes those kernels read get a statement.
@@ -13,10 +14,13 @@
 //! The copy is built with the graph's plain constructor (`make_raw`): the readable graph is
 //! already simplified, and the rewrites here must not be undone by `simplify`'s.
 
+mod chain;
 pub mod kernels;
 mod ones;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod workload_counts;
 
 use std::collections::BTreeSet;
 
@@ -39,11 +43,27 @@ pub struct Lowered {
 pub fn lower(readable: &Graph, roots: &[NodeId]) -> Lowered {
     let mut graph = Graph::new(readable.params.clone(), readable.scalar);
     let mut lowered: Vec<Option<NodeId>> = vec![None; readable.len()];
-    for id in readable.reachable(roots) {
-        let op = readable.op(id).map_args(|a| {
-            lowered[a.index()].expect("operands come before their users in id order")
-        });
-        lowered[id.index()] = Some(graph.lower_op(op, readable.span(id)));
+    let reachable = readable.reachable(roots);
+    let uses = chain::use_counts(readable, &reachable, roots);
+    let lowered_id = |lowered: &[Option<NodeId>], a: NodeId| {
+        lowered[a.index()].expect("operands come before their users in id order")
+    };
+    for id in reachable {
+        let span = readable.span(id);
+        if matches!(readable.op(id), Op::MatMul(..)) {
+            let factors = chain::factors(readable, id, &uses);
+            if factors.len() > 2 {
+                let factors: Vec<NodeId> =
+                    factors.iter().map(|&f| lowered_id(&lowered, f)).collect();
+                let written = chain::written_cost(readable, id, &uses);
+                if let Some(product) = graph.reorder_chain(&factors, written, span) {
+                    lowered[id.index()] = Some(product);
+                    continue;
+                }
+            }
+        }
+        let op = readable.op(id).map_args(|a| lowered_id(&lowered, a));
+        lowered[id.index()] = Some(graph.lower_op(op, span));
     }
     let roots = roots
         .iter()

@@ -20,6 +20,7 @@ pub use calls::{is_call_path, path_text, CalleeDef};
 
 mod calls;
 mod hints;
+mod loops;
 mod outside;
 mod views;
 
@@ -53,12 +54,13 @@ pub(super) fn body(
         outside: Vec::new(),
         lets: Vec::new(),
         let_depths: Vec::new(),
+        bindings: Vec::new(),
+        loops: loops::Loops::default(),
         depth: 0,
         deepest: 0,
         texts: Texts::default(),
         errors,
     };
-    let mut lets = Vec::new();
     let mut last = None;
     // A stray `;` is an empty statement in Rust; it changes nothing here either.
     let stmts: Vec<&Stmt> = block
@@ -73,11 +75,7 @@ pub(super) fn body(
         scope.deepest = 0;
         match stmt {
             Stmt::Local(local) => {
-                for (name, binding) in scope.local(local) {
-                    scope.lets.push(name);
-                    scope.let_depths.push(scope.deepest);
-                    lets.push(binding);
-                }
+                scope.let_statement(local);
                 if is_last {
                     scope.error(local, "the body ends with a `let`: a final expression is needed, the value of the function");
                 }
@@ -90,6 +88,10 @@ pub(super) fn body(
                 ret,
                 "`return` is only supported as the last statement of the body",
             ),
+            // Loops and assignments (reference §4b), unrolled into `let`s by `loops`.
+            Stmt::Expr(value, _) if loops::is_loop_statement(value) => {
+                scope.loop_statement(value, is_last)
+            }
             Stmt::Expr(value, None) if is_last => last = scope.expr(value),
             Stmt::Expr(value, Some(semi)) if is_last && unsupported_kind(value).is_none() => {
                 scope.expr(value);
@@ -131,7 +133,7 @@ pub(super) fn body(
     calls.pending = std::mem::take(&mut scope.calls.pending);
     calls.invoked = std::mem::take(&mut scope.calls.invoked);
     let body = last?;
-    let lets: Option<Vec<Let>> = lets.into_iter().collect();
+    let lets: Option<Vec<Let>> = std::mem::take(&mut scope.bindings).into_iter().collect();
     Some((lets?, body, scope.outside))
 }
 
@@ -173,6 +175,10 @@ struct Scope<'a, 'e> {
     lets: Vec<String>,
     /// The operation depth of each `let` value, counted through the `let`s it reads.
     let_depths: Vec<usize>,
+    /// The binding of each name in `lets` (`None` where its `let` failed).
+    bindings: Vec<Option<Let>>,
+    /// `let mut` bindings and the loops being unrolled (`loops`).
+    loops: loops::Loops,
     /// Syntactic nesting of the expression being parsed (bounds this parser's recursion).
     depth: usize,
     /// The deepest level reached in the current statement, through `let`s included.
@@ -279,9 +285,28 @@ impl Scope<'_, '_> {
             format!(
                 "this expression is nested {depth} operations deep (counting through the `let` \
                  bindings it reads), above matcalc's limit of {MAX_DEPTH}: split it into \
-                 smaller functions or shallower expressions"
+                 smaller functions or shallower expressions{}",
+                self.loops.depth_note()
             ),
         ));
+    }
+
+    /// A `let` statement: its names are bound, after the value is read.
+    fn let_statement(&mut self, local: &syn::Local) {
+        let mutable = loops::is_let_mut(local);
+        for (name, binding) in self.local(local) {
+            let index = self.lets.len();
+            self.bind(name, binding, mutable.then_some(index));
+        }
+    }
+
+    /// Binds `name` to `binding` (`None` after an error), as deep as the statement just read;
+    /// `origin` is the `let mut` binding it is a value of, if any.
+    fn bind(&mut self, name: String, binding: Option<Let>, origin: Option<usize>) {
+        self.lets.push(name);
+        self.let_depths.push(self.deepest);
+        self.bindings.push(binding);
+        self.loops.origins.push(origin);
     }
 
     /// The names a `let` binds, with the binding if it is valid. Names are returned even when
@@ -339,6 +364,8 @@ impl Scope<'_, '_> {
             span: ident.span(),
             value,
             declared,
+            assigns: None,
+            repeats: None,
         });
         vec![(ident.unraw().to_string(), binding)]
     }
@@ -662,6 +689,10 @@ impl Scope<'_, '_> {
         if let (None, Some(ident)) = (&path.qself, path.path.get_ident()) {
             // `r#x` and `x` are the same name.
             let name = ident.unraw().to_string();
+            if let Some(t) = self.loop_value(&name) {
+                // A loop variable read as a number (`0.9 * t`), like an integer literal.
+                return Some(ExprKind::Literal(t as f64));
+            }
             if let Some(i) = self.lets.iter().rposition(|bound| *bound == name) {
                 // `expr` has counted this leaf's level already.
                 let level = self.depth.saturating_sub(1);

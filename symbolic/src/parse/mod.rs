@@ -13,6 +13,7 @@ mod body;
 mod constants;
 pub(crate) use constants::is_standard as is_standard_constant;
 mod dsl;
+pub mod nalgebra;
 pub mod nesting;
 mod signature;
 #[cfg(test)]

@@ -52,7 +52,9 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Ctxt) -> Signature {
             "variadic parameters are not supported",
         ));
     }
-    let mut dims = generic_dims(&sig.generics, errors);
+    // A signature with nalgebra types may also be generic over const sizes (`SMatrix<f64, R, C>`).
+    let nalgebra = super::nalgebra::uses_nalgebra(sig);
+    let mut dims = generic_dims(&sig.generics, nalgebra, errors);
     if sig.receiver().is_some() {
         impl_dims(sig, &mut dims);
     }
@@ -87,7 +89,11 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Ctxt) -> Signature {
         let Some((name, span)) = param_name(&typed.pat, errors) else {
             continue;
         };
-        let shape = match dsl_type(&typed.ty, &dims) {
+        let read = nalgebra
+            .then(|| super::nalgebra::read(&typed.ty, &dims, &name))
+            .flatten()
+            .unwrap_or_else(|| dsl_type(&typed.ty, &dims));
+        let shape = match read {
             Ok(ty) if ty.by_ref && ty.shape == Shape::Scalar => {
                 errors.push(syn::Error::new(
                     ty.span,
@@ -124,7 +130,11 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Ctxt) -> Signature {
     let returns = match &sig.output {
         ReturnType::Default => None,
         ReturnType::Type(_, ty) if matches!(&**ty, Type::Tuple(t) if t.elems.is_empty()) => None,
-        ReturnType::Type(_, written) => match dsl_type(written, &dims) {
+        ReturnType::Type(_, written) => match nalgebra
+            .then(|| super::nalgebra::read(written, &dims, super::nalgebra::VALUE))
+            .flatten()
+            .unwrap_or_else(|| dsl_type(written, &dims))
+        {
             Ok(ty) if ty.by_ref => {
                 errors.push(syn::Error::new(
                     ty.span,
@@ -155,8 +165,9 @@ pub(super) fn signature(sig: &syn::Signature, errors: &mut Ctxt) -> Signature {
 }
 
 /// The generic dimensions, in declaration order. A type parameter counts as a dimension when it
-/// is bounded by a path ending in `Dim`, inline or in the where clause.
-fn generic_dims(generics: &syn::Generics, errors: &mut Ctxt) -> Vec<String> {
+/// is bounded by a path ending in `Dim`, inline or in the where clause; with `const_sizes` (a
+/// signature with nalgebra types), so does a `const N: usize`.
+fn generic_dims(generics: &syn::Generics, const_sizes: bool, errors: &mut Ctxt) -> Vec<String> {
     let is_dim_bound = |bound: &syn::TypeParamBound| {
         matches!(bound, syn::TypeParamBound::Trait(t)
             if t.path.segments.last().is_some_and(|s| s.ident == "Dim"))
@@ -169,6 +180,11 @@ fn generic_dims(generics: &syn::Generics, errors: &mut Ctxt) -> Vec<String> {
             }
             // Lifetimes only matter to references, which the DSL reads through.
             GenericParam::Lifetime(_) => {}
+            GenericParam::Const(c)
+                if const_sizes && matches!(&c.ty, Type::Path(p) if p.path.is_ident("usize")) =>
+            {
+                candidates.push((&c.ident, true))
+            }
             GenericParam::Const(c) => errors.push(syn::Error::new(
                 c.ident.span(),
                 format!(

@@ -428,7 +428,7 @@ fn unsupported_constructs() {
         ),
         (
             parse_quote! { fn f(s: f64) -> f64 { loop {} } },
-            "a loop is not supported",
+            "`loop` is not supported: matcalc unrolls loops of the form `for t in 0..K",
         ),
         (
             parse_quote! { fn f(s: f64) -> f64 { (|t| t)(s) } },

@@ -16,7 +16,7 @@ use crate::ir::{Dim, NodeId, Op, Shape};
 use crate::shape::rules::{self, call_op, Dims};
 
 /// Fresh dimensions and what they have been unified with.
-pub(super) struct Unifier {
+pub(crate) struct Unifier {
     flex: HashSet<String>,
     subst: HashMap<String, Dim>,
     /// Dimensions made up for constants (`?0`, `?1`, ..: no user can spell them). They are bound
@@ -30,6 +30,16 @@ impl Unifier {
     /// Runs inference over `f`, where the dimensions named in `flex` may be bound. With
     /// `want_scalar`, a matrix-valued result is taken to be 1×1.
     pub(super) fn infer(f: &Function, flex: HashSet<String>, want_scalar: bool) -> Unifier {
+        Self::infer_returning(f, flex, want_scalar.then_some(&Shape::Scalar))
+    }
+
+    /// [`infer`](Self::infer) where the result must have the shape `returns` (the declared
+    /// return type of a function whose run-time sizes are being resolved).
+    pub(crate) fn infer_returning(
+        f: &Function,
+        flex: HashSet<String>,
+        returns: Option<&Shape>,
+    ) -> Unifier {
         let mut u = Unifier {
             flex,
             subst: HashMap::new(),
@@ -46,17 +56,21 @@ impl Unifier {
                     s = declared.shape.clone();
                 }
             }
+            // An assignment in a loop keeps its `let mut` binding's shape.
+            if let Some(origin) = binding.assigns.and_then(|i| locals.get(i).cloned()) {
+                u.conform(&s, &origin);
+            }
             locals.push(s);
         }
         let result = u.expr(&f.body, &params, &locals);
-        if want_scalar {
-            u.conform(&result, &Shape::Scalar);
+        if let Some(returns) = returns {
+            u.conform(&result, returns);
         }
         u
     }
 
     /// `d` with every bound fresh dimension replaced by what it is bound to.
-    pub(super) fn resolve(&self, d: &Dim) -> Dim {
+    pub(crate) fn resolve(&self, d: &Dim) -> Dim {
         match d {
             Dim::Named(n) => match self.subst.get(n) {
                 Some(bound) => self.resolve(bound),

@@ -8,7 +8,7 @@
 //! byte ranges into the expression (spans carry positions when parsing outside a proc macro,
 //! with proc-macro2's `span-locations` feature), ready for a diagnostics renderer.
 
-mod infer;
+pub(crate) mod infer;
 #[cfg(test)]
 mod tests;
 

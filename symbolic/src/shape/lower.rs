@@ -189,21 +189,49 @@ impl Lowering<'_> {
     /// The `let`s and the final expression of `f`, each checked against its declared type.
     fn function_body(&mut self) -> Option<NodeId> {
         let f = self.f;
-        for binding in &f.lets {
-            let declared = binding.declared.as_ref().map(|d| self.frame.declared(d));
+        // The first bindings (see `Let::repeats`) whose statement failed in some iteration.
+        let mut failed_statements = std::collections::HashSet::new();
+        for (index, binding) in f.lets.iter().enumerate() {
+            let errors_before = self.errors.count();
+            let statement = binding.repeats.unwrap_or(index);
+            // An assignment in a loop keeps the shape of its `let mut` binding.
+            let assigned = binding.assigns.map(|origin| {
+                self.locals.get(origin).copied().flatten().map(|id| TypeDecl {
+                    shape: self.graph.shape(id).clone(),
+                    span: f.lets[origin].span,
+                })
+            });
+            let declared = match assigned {
+                Some(Some(decl)) => Some(decl),
+                // The `let mut` failed and reported why.
+                Some(None) => {
+                    self.locals.push(None);
+                    continue;
+                }
+                None => binding.declared.as_ref().map(|d| self.frame.declared(d)),
+            };
             let hint = declared.as_ref().map_or(Hint::None, |d| Hint::of(&d.shape));
+            let (subject, declared_as) = match binding.assigns {
+                Some(_) => (
+                    format!("the value assigned to `{}`", binding.name),
+                    format!("`let mut {}` is", binding.name),
+                ),
+                None => (
+                    format!("`{}`", binding.name),
+                    "its declared type is".to_string(),
+                ),
+            };
             let value = self
                 .expr(&binding.value, &hint)
                 .and_then(|id| match &declared {
-                    Some(declared) => self.conform(
-                        id,
-                        &binding.value,
-                        declared,
-                        &format!("`{}`", binding.name),
-                        "its declared type is",
-                    ),
+                    Some(declared) => {
+                        self.conform(id, &binding.value, declared, &subject, &declared_as)
+                    }
                     None => Some(id),
                 });
+            if self.errors.count() > errors_before && !failed_statements.insert(statement) {
+                self.errors.truncate(errors_before);
+            }
             self.locals.push(value);
         }
         let returns = f.returns.as_ref().map(|d| self.frame.declared(d));

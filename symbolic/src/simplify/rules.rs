@@ -92,7 +92,8 @@ impl Graph {
     }
 
     /// `solve(A, 0) → 0`, `solve(I, B) → B`, `solve(A, I) → A⁻¹` and `solve(Aᵀ, I) → A⁻ᵀ`
-    /// (the inverse is what is asked for; as a node it is shared with every other use).
+    /// (the inverse is what is asked for; as a node it is shared with every other use);
+    /// `solve(A, −B) → −solve(A, B)`, `solve(A, s B) → s solve(A, B)`.
     fn rw_solve(&mut self, a: NodeId, b: NodeId, sp: Span) -> Option<NodeId> {
         if self.is_zero(b) || self.is_identity(a) {
             return Some(b);
@@ -109,6 +110,12 @@ impl Graph {
         if let Op::Neg(x) = *self.op(b) {
             let s = self.make(Op::Solve(a, x), sp);
             return Some(self.neg(s, sp));
+        }
+        // Scalar factors move outwards (a solve is linear in B), so solve(A, ½ y) is the
+        // solve(A, y) of the value, scaled.
+        if let Op::Scale(k, x) = *self.op(b) {
+            let s = self.make(Op::Solve(a, x), sp);
+            return Some(self.scale(k, s, sp));
         }
         None
     }

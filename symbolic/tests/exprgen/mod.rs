@@ -8,6 +8,9 @@
 //!
 //! The parameters are fixed: X 2×3, A 3×3, v 3×1, w 1×3, s scalar (non-square on purpose).
 
+#[allow(dead_code)] // only `loops_fd` renders source
+pub mod source;
+
 use std::fmt;
 
 use matcalc_symbolic::ir::{Dim, Func, Graph, NodeId, Op, Param, ScalarType, Shape};

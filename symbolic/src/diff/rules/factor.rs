@@ -24,6 +24,7 @@
 
 use proc_macro2::Span;
 
+use super::spd;
 use crate::diff::jacobian_rules::elementwise;
 use crate::ir::{Dim, Graph, NodeId, Op, Shape};
 
@@ -91,8 +92,30 @@ pub(in crate::diff) fn solve_jacobian_matrix_term(
 pub(in crate::diff) const CHOLESKY: &[&str] = &["L = chol(A): Ā = sym(L⁻ᵀ Φ(Lᵀ tril(L̄)) L⁻¹)"];
 
 /// Ā = ½(S + Sᵀ), S = L⁻ᵀ Φ(Lᵀ tril(L̄)) L⁻¹, for L = chol(A) (the node `l`); see the module
-/// docs for the convention. S is two triangular solves: Y = L⁻ᵀ P, S = (L⁻ᵀ Yᵀ)ᵀ.
+/// docs for the convention. A term s·diag(L)⁻¹ of L̄ (from Σ log L_ii) contributes ½ s A⁻¹
+/// (`spd`); the rest goes through the general form.
 pub(in crate::diff) fn cholesky_adjoint(g: &mut Graph, l: NodeId, bar: NodeId, sp: Span) -> NodeId {
+    let Op::Cholesky(a) = *g.op(l) else {
+        unreachable!("matcalc engine bug: the Cholesky adjoint of a node that is not `cholesky`")
+    };
+    let (log_diagonal, rest) = spd::split_log_diagonal(g, l, bar, sp);
+    let inverse_part = log_diagonal.map(|s| {
+        let inv = g.inv(a, sp);
+        let half = g.literal(0.5, sp);
+        let coefficient = g.mul(half, s, sp);
+        g.scale(coefficient, inv, sp)
+    });
+    let general = rest.map(|r| murray_adjoint(g, l, r, sp));
+    match (inverse_part, general) {
+        (Some(p), Some(q)) => g.add(p, q, sp),
+        (Some(p), None) => p,
+        (None, Some(q)) => q,
+        (None, None) => g.zeros_like(a, sp),
+    }
+}
+
+/// ½(S + Sᵀ), S = L⁻ᵀ Φ(Lᵀ tril(L̄)) L⁻¹, as two triangular solves: Y = L⁻ᵀ P, S = (L⁻ᵀ Yᵀ)ᵀ.
+fn murray_adjoint(g: &mut Graph, l: NodeId, bar: NodeId, sp: Span) -> NodeId {
     let low = g.make(Op::Tril(bar), sp);
     let lt = g.transpose(l, sp);
     let ltl = g.matmul(lt, low, sp);

@@ -6,5 +6,6 @@
 pub(super) mod elementwise;
 pub(super) mod factor;
 pub(super) mod inverse;
+pub(super) mod spd;
 #[cfg(test)]
 mod tests;

@@ -147,6 +147,8 @@ impl Scope<'_, '_> {
                 text: self.texts.of(value),
             },
             declared: Some(decl.clone()),
+            assigns: None,
+            repeats: None,
         })
     }
 }

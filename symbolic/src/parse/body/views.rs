@@ -18,9 +18,22 @@ use crate::ir::Dim;
 pub(super) const VIEW_METHODS: &[&str] =
     &["row", "column", "fixed_rows", "fixed_columns", "fixed_view"];
 
-/// The value of an index expression of integer literals and `+ - *`.
-fn fold_index(e: &syn::Expr) -> Result<i128, String> {
+/// The value of an index expression of integer literals, loop variables (their value in the
+/// iteration being unrolled, from `var`) and `+ - *`.
+pub(super) fn fold_index(
+    e: &syn::Expr,
+    var: &dyn Fn(&str) -> Option<i128>,
+) -> Result<i128, String> {
+    let fold_index = |e: &syn::Expr| fold_index(e, var);
     match e {
+        syn::Expr::Path(path) if path.qself.is_none() && path.path.get_ident().is_some() => {
+            let name = path.path.get_ident().map(|i| i.unraw().to_string());
+            name.as_deref().and_then(var).ok_or_else(|| {
+                "an index is an integer literal, a loop variable, or `+ - *` of them \
+                 (`2`, `t + 1`, `2 * t`)"
+                    .to_string()
+            })
+        }
         syn::Expr::Paren(inner) => fold_index(&inner.expr),
         syn::Expr::Group(inner) => fold_index(&inner.expr),
         syn::Expr::Lit(syn::ExprLit {
@@ -44,7 +57,11 @@ fn fold_index(e: &syn::Expr) -> Result<i128, String> {
             };
             value.ok_or_else(|| "the index overflows".to_string())
         }
-        _ => Err("an index is an integer literal, or `+ - *` of them (`2`, `1 + 2`)".into()),
+        _ => Err(
+            "an index is an integer literal, a loop variable, or `+ - *` of them (`2`, `1 + 2`, \
+             `t + 1`)"
+                .into(),
+        ),
     }
 }
 
@@ -58,7 +75,7 @@ fn turbofish_dim(arg: &GenericArgument, dims: &[String]) -> Result<Dim, syn::Err
             },
             _ => expr,
         };
-        return match fold_index(inner) {
+        return match fold_index(inner, &|_| None) {
             Ok(n) if n >= 1 => Ok(Dim::Known(n as usize)),
             _ => Err(syn::Error::new_spanned(
                 arg,
@@ -72,7 +89,10 @@ fn turbofish_dim(arg: &GenericArgument, dims: &[String]) -> Result<Dim, syn::Err
 impl Scope<'_, '_> {
     /// An index expression, folded; `None` after an error at it.
     fn index(&mut self, e: &syn::Expr) -> Option<Index> {
-        match fold_index(e) {
+        let folded = fold_index(e, &|name| {
+            self.loop_value(name).and_then(|v| i128::try_from(v).ok())
+        });
+        match folded {
             Ok(v) if v >= 0 && usize::try_from(v).is_ok() => Some(Index {
                 value: v as usize,
                 span: super::first_span(e),

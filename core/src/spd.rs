@@ -1,0 +1,285 @@
+//! Kernels that read a Cholesky factor L (the lower triangle of a square matrix): forward
+//! substitution `L X = B`, back substitution with the transpose `Lᵀ X = B`, the solve
+//! `(L Lᵀ)⁻¹ B` and the inverse `(L Lᵀ)⁻¹`. Generated derivatives of programs through
+//! `cholesky` spend their time here (the gradient of ½ yᵀK⁻¹y + ½ logdet K is ½(K⁻¹ − ααᵀ) with
+//! K⁻¹ from L), so these work on the column-major slices in place: the substitutions run along
+//! contiguous columns of L, no triangle or operand is copied, and from
+//! [`LU_FAER_MIN`](crate::linalg::LU_FAER_MIN) on (`f64`/`f32` with `std`) faer does the work.
+//!
+//! Every kernel applies the criterion of the triangular solves: a diagonal entry at or below
+//! `n·ε·max|l_ij|` (over the triangle read) or a non-finite entry gives all NaN.
+
+use crate::arg::MatrixArg;
+use crate::check;
+use crate::dim::Dim;
+use crate::linalg::{pivot_passes, threshold_for};
+use crate::matrix::Matrix;
+use crate::scalar::Scalar;
+use crate::shape_errors::{RowsAgreeForSolve, SquareForTriangularSolve};
+
+/// Whether the lower triangle of the `n × n` column-major `l` passes the criterion (one pass
+/// over the contiguous column segments, so it stays O(n²) with a small constant).
+pub(crate) fn lower_usable<T: Scalar>(l: &[T], n: usize) -> bool {
+    let mut scale = T::zero();
+    let mut finite = true;
+    for j in 0..n {
+        for &x in &l[j * n + j..(j + 1) * n] {
+            finite &= x.is_finite();
+            let a = x.abs();
+            if a > scale {
+                scale = a;
+            }
+        }
+    }
+    if !finite {
+        return false;
+    }
+    let threshold = threshold_for(n, scale);
+    (0..n).all(|i| pivot_passes(l[i * n + i], threshold))
+}
+
+/// `L X = B` in place (`x` is `n × cols`, column-major): per column, each solved entry is
+/// subtracted along the contiguous column of L below the diagonal.
+pub(crate) fn forward_in_place<T: Scalar>(l: &[T], n: usize, x: &mut [T], cols: usize) {
+    #[cfg(feature = "std")]
+    if n >= crate::linalg::LU_FAER_MIN {
+        use crate::large::{triangular_solve_in_place, Triangle};
+        if triangular_solve_in_place(l, n, Triangle::Lower, false, x, cols) {
+            return;
+        }
+    }
+    for xj in x.chunks_exact_mut(n).take(cols) {
+        for k in 0..n {
+            let column = &l[k * n..(k + 1) * n];
+            let v = xj[k] / column[k];
+            xj[k] = v;
+            for (xi, &lik) in xj[k + 1..].iter_mut().zip(&column[k + 1..]) {
+                *xi -= lik * v;
+            }
+        }
+    }
+}
+
+/// `Lᵀ X = B` in place, reading L: entry i is a dot product of column i of L below the
+/// diagonal with the entries already solved.
+pub(crate) fn backward_transpose_in_place<T: Scalar>(l: &[T], n: usize, x: &mut [T], cols: usize) {
+    #[cfg(feature = "std")]
+    if n >= crate::linalg::LU_FAER_MIN {
+        use crate::large::{triangular_solve_in_place, Triangle};
+        if triangular_solve_in_place(l, n, Triangle::Upper, true, x, cols) {
+            return;
+        }
+    }
+    for xj in x.chunks_exact_mut(n).take(cols) {
+        for i in (0..n).rev() {
+            let column = &l[i * n..(i + 1) * n];
+            let s = xj[i] - dot(&column[i + 1..], &xj[i + 1..]);
+            xj[i] = s / column[i];
+        }
+    }
+}
+
+/// Σ aᵢ bᵢ with four partial sums (independent chains the compiler can keep in registers).
+fn dot<T: Scalar>(a: &[T], b: &[T]) -> T {
+    let mut acc = [T::zero(); 4];
+    let (a4, a_rest) = a.split_at(a.len() / 4 * 4);
+    let (b4, b_rest) = b.split_at(a4.len());
+    for (x, y) in a4.chunks_exact(4).zip(b4.chunks_exact(4)) {
+        for k in 0..4 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for (&x, &y) in a_rest.iter().zip(b_rest) {
+        s += x * y;
+    }
+    s
+}
+
+/// `(L Lᵀ)⁻¹` into `out` (`n × n`), both triangles: W = L⁻¹ (lower triangular, n³/6
+/// multiply-adds), then the lower triangle of Wᵀ W (another n³/6) mirrored.
+fn cholesky_inverse_into<T: Scalar>(l: &[T], n: usize, w: &mut [T], out: &mut [T]) {
+    #[cfg(feature = "std")]
+    if n >= crate::linalg::LU_FAER_MIN && crate::large::cholesky_inverse(l, n, out) {
+        mirror_lower(out, n);
+        return;
+    }
+    // Column j of W solves L w = e_j; its entries above j are zero.
+    for j in 0..n {
+        let wj = &mut w[j * n..(j + 1) * n];
+        wj.iter_mut().for_each(|v| *v = T::zero());
+        wj[j] = T::one();
+        for k in j..n {
+            let column = &l[k * n..(k + 1) * n];
+            let v = wj[k] / column[k];
+            wj[k] = v;
+            for (wi, &lik) in wj[k + 1..].iter_mut().zip(&column[k + 1..]) {
+                *wi -= lik * v;
+            }
+        }
+    }
+    // (Wᵀ W)_ij = Σ_{k ≥ i} W_ki W_kj for i ≥ j.
+    for j in 0..n {
+        for i in j..n {
+            out[j * n + i] = dot(&w[i * n + i..(i + 1) * n], &w[j * n + i..(j + 1) * n]);
+        }
+    }
+    mirror_lower(out, n);
+}
+
+/// Copies the strict lower triangle of the `n × n` column-major `m` onto its upper triangle.
+fn mirror_lower<T: Scalar>(m: &mut [T], n: usize) {
+    for j in 1..n {
+        for i in 0..j {
+            m[j * n + i] = m[i * n + j];
+        }
+    }
+}
+
+impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
+    /// `(L Lᵀ)⁻¹` for the Cholesky factor L in the lower triangle of `self` (the strict upper
+    /// triangle is ignored): the inverse of the symmetric positive definite `A = L Lᵀ`,
+    /// without factoring A again. All NaN under the criterion of
+    /// [`solve_lower_triangular`](Self::solve_lower_triangular).
+    #[track_caller]
+    pub fn cholesky_inverse(&self) -> Self
+    where
+        R: SquareForTriangularSolve<C>,
+    {
+        check::square("`cholesky_inverse`", self.shape());
+        let n = self.nrows();
+        let (r, c) = self.shape_generic();
+        let l = self.as_slice();
+        if !lower_usable(l, n) {
+            return Matrix::from_element_generic(r, c, T::NAN);
+        }
+        let mut out = Matrix::zeros_generic(r, c);
+        let mut w = Matrix::<R, C, T>::zeros_generic(r, c);
+        cholesky_inverse_into(l, n, w.as_mut_slice(), out.as_mut_slice());
+        out
+    }
+
+    /// `(L Lᵀ)⁻¹ B` for the Cholesky factor L in the lower triangle of `self`: forward then back
+    /// substitution, in place in the result. All NaN under the criterion of
+    /// [`solve_lower_triangular`](Self::solve_lower_triangular), or if B has a non-finite entry.
+    #[track_caller]
+    pub fn cholesky_solve<B: MatrixArg<T = T>>(&self, b: B) -> Matrix<R, B::C, T>
+    where
+        R: SquareForTriangularSolve<C>,
+        B::R: RowsAgreeForSolve<R>,
+    {
+        let mut x = self.substitution_operand(b.as_matrix(), "`cholesky_solve`");
+        let (n, cols) = (self.nrows(), x.ncols());
+        if lower_usable(self.as_slice(), n) && x.iter().all(|v| v.is_finite()) {
+            forward_in_place(self.as_slice(), n, x.as_mut_slice(), cols);
+            backward_transpose_in_place(self.as_slice(), n, x.as_mut_slice(), cols);
+        } else {
+            x.as_mut_slice().iter_mut().for_each(|v| *v = T::NAN);
+        }
+        x
+    }
+
+    /// `L X = B` (or `Lᵀ X = B` when `transposed`) for L the lower triangle of `self`, all NaN
+    /// under the criterion: the body of the public triangular solves with a lower triangle.
+    #[track_caller]
+    pub(crate) fn lower_substitution<R2: Dim, C2: Dim>(
+        &self,
+        b: &Matrix<R2, C2, T>,
+        transposed: bool,
+    ) -> Matrix<R, C2, T> {
+        let mut x = self.substitution_operand(b, "a triangular solve");
+        let (n, cols) = (self.nrows(), x.ncols());
+        if lower_usable(self.as_slice(), n) && x.iter().all(|v| v.is_finite()) {
+            if transposed {
+                backward_transpose_in_place(self.as_slice(), n, x.as_mut_slice(), cols);
+            } else {
+                forward_in_place(self.as_slice(), n, x.as_mut_slice(), cols);
+            }
+        } else {
+            x.as_mut_slice().iter_mut().for_each(|v| *v = T::NAN);
+        }
+        x
+    }
+
+    /// B copied into the result type of a substitution with `self` (its rows), after the run-time
+    /// shape checks a `Dyn` dimension needs.
+    #[track_caller]
+    pub(crate) fn substitution_operand<R2: Dim, C2: Dim>(
+        &self,
+        b: &Matrix<R2, C2, T>,
+        what: &str,
+    ) -> Matrix<R, C2, T> {
+        check::square(what, self.shape());
+        b.with_rows_of(what, self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::Rng;
+    use typenum::consts::*;
+
+    /// A random Cholesky factor: lower triangular with a positive diagonal.
+    fn factor<N: Dim>(rng: &mut Rng) -> Matrix<N, N> {
+        Matrix::from_fn(|i, j| match i.cmp(&j) {
+            core::cmp::Ordering::Greater => rng.uniform(),
+            core::cmp::Ordering::Equal => 1.0 + rng.uniform().abs(),
+            core::cmp::Ordering::Less => 0.0,
+        })
+    }
+
+    /// Against the LU inverse and solve of A = L Lᵀ (an independent factorization), at sizes on
+    /// both sides of the faer threshold; the strict upper triangle of the factor is ignored.
+    fn check<N: Dim>(rng: &mut Rng) {
+        let l = factor::<N>(rng);
+        let a = &l * l.t();
+        let mut noisy = l.clone();
+        for j in 1..N::USIZE {
+            noisy[(0, j)] = 99.0;
+        }
+        let inv = noisy.cholesky_inverse();
+        assert!(
+            inv.approx_eq(&a.inv(), 1e-9, 1e-9),
+            "inverse at n = {}",
+            N::USIZE
+        );
+        assert_eq!(inv, inv.t(), "exactly symmetric");
+        let b = Matrix::<N, U3>::from_fn(|_, _| rng.uniform());
+        let x = noisy.cholesky_solve(&b);
+        assert!(
+            x.approx_eq(&a.solve(&b), 1e-9, 1e-9),
+            "solve at n = {}",
+            N::USIZE
+        );
+        let y = noisy.solve_lower_triangular(&b);
+        assert!((&l * y).approx_eq(&b, 1e-10, 1e-10));
+        let z = noisy.solve_lower_triangular_transpose(&b);
+        assert!((l.t() * z).approx_eq(&b, 1e-10, 1e-10));
+    }
+
+    #[test]
+    fn kernels_agree_with_the_lu_of_the_product() {
+        let mut rng = Rng::new(5);
+        check::<U1>(&mut rng);
+        check::<U2>(&mut rng);
+        check::<U5>(&mut rng);
+        check::<U8>(&mut rng);
+        check::<U31>(&mut rng);
+        check::<U32>(&mut rng);
+        check::<U40>(&mut rng);
+    }
+
+    #[test]
+    fn a_refused_factor_gives_nan() {
+        let singular = Matrix::<U2, U2>::from_row_slice(&[1.0, 0.0, 3.0, 0.0]);
+        assert!(singular.cholesky_inverse().iter().all(|v| v.is_nan()));
+        let b = Matrix::<U2, U1>::ones();
+        assert!(singular.cholesky_solve(&b).iter().all(|v| v.is_nan()));
+        let nan = Matrix::<U2, U2>::from_row_slice(&[1.0, 0.0, f64::NAN, 1.0]);
+        assert!(nan.cholesky_inverse().iter().all(|v| v.is_nan()));
+        let f = Matrix::<U2, U2, f32>::from_row_slice(&[2.0, 0.0, 1.0, 1.0]);
+        let a = f * f.t();
+        assert!(f.cholesky_inverse().approx_eq(&a.inv(), 1e-5, 1e-5));
+    }
+}
