@@ -218,13 +218,15 @@
 
 pub use matcalc_core as core;
 pub use matcalc_core::*;
-pub use matcalc_macros::{grad, hessian, hvp, jacobian, jvp, vjp};
+#[doc(hidden)]
+pub use matcalc_macros::__with_callees;
+pub use matcalc_macros::{function, grad, hessian, hvp, jacobian, jvp, vjp};
 
 /// Everything a user of the DSL needs: `Matrix`, `Vector`, `Dim`, typenum's constants, the
 /// attributes and the DSL functions.
 pub mod prelude {
     pub use matcalc_core::prelude::*;
-    pub use matcalc_macros::{grad, hessian, hvp, jacobian, jvp, vjp};
+    pub use matcalc_macros::{function, grad, hessian, hvp, jacobian, jvp, vjp};
 }
 
 #[doc = include_str!("../docs/reference.md")]

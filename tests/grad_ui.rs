@@ -7,4 +7,6 @@
 fn grad_errors_are_worded_and_alone() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/grad_*.rs");
+    // Calls between DSL functions (reference §4b "Calls").
+    t.compile_fail("tests/ui/call_*.rs");
 }

@@ -359,7 +359,6 @@ fn product_dyn(X: &DMatrix<f64>, Y: &DMatrix<f64>) -> DMatrix<f64> {
 
 /// ∂vec(XY)/∂(vec X)ᵀ = Yᵀ ⊗ I at run-time sizes, returned as a `DMatrix`.
 #[test]
-#[ignore = "needs the Dyn emit fix (sized constants and Kronecker kernels at Dyn) of branch a3"]
 fn product_jacobian_through_dmatrix() {
     let (x, y) = (drand(60, 3, 3), drand(61, 3, 2));
     let (value, jacobian) = product_dyn_jacobian(&x, &y);
@@ -396,7 +395,6 @@ fn mixed_dyn(X: &DMatrix<f64>, B: &SMatrix<f64, 3, 2>) -> f64 {
 /// A `DMatrix` times an `SMatrix`: X's column count is bound to 3 and checked at entry.
 /// ∂sum(XB)/∂X = 𝟙 Bᵀ.
 #[test]
-#[ignore = "needs the Dyn emit fix (sized constants and Kronecker kernels at Dyn) of branch a3"]
 fn dmatrix_beside_smatrix() {
     let (x, b) = (drand(80, 4, 3), srand::<3, 2>(81));
     let (value, gradient) = mixed_dyn_grad(&x, &b);

@@ -109,6 +109,19 @@ fn shape_words(shape: &Shape) -> String {
     }
 }
 
+/// Whether a parse error is an unknown function that a macro would read as a call of another
+/// function (reference §4b "Calls"): the unknown name is a plain lower-case name without a
+/// "did you mean" suggestion.
+fn is_call_of_another_function(message: &str) -> bool {
+    let Some(rest) = message.strip_prefix("unknown function `") else {
+        return false;
+    };
+    let name = rest.split('`').next().unwrap_or_default();
+    !rest.contains("did you mean")
+        && syn::parse_str::<syn::Path>(name)
+            .is_ok_and(|p| matcalc_symbolic::parse::is_call_path(&p))
+}
+
 pub fn run(kind: Derivative, o: &Options) -> Result<(), Failure> {
     for (i, (name, _)) in o.shape.iter().enumerate() {
         if o.shape[..i].iter().any(|(n, _)| n == name) {
@@ -125,7 +138,15 @@ pub fn run(kind: Derivative, o: &Options) -> Result<(), Failure> {
         let problems: Vec<Problem> = errors
             .into_iter()
             .map(|e| {
+                let call = is_call_of_another_function(&e.message);
                 let mut problem = Problem::new(e.message).at(e.range, "");
+                if call {
+                    problem = problem.note(
+                        "the command-line tool sees only this expression, not other functions: \
+                         calls of functions marked `#[matcalc::function]` work inside the \
+                         attribute macros; here, write the callee's body in place of the call",
+                    );
+                }
                 if !declared.is_empty() {
                     problem = problem.note(format!("declared: {}", declared.join(", ")));
                 }

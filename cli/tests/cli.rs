@@ -205,7 +205,19 @@ fn unknown_function_is_underlined_with_status_1() {
         .assert()
         .code(1)
         .stderr(contains("error: unknown function `frob`"))
-        .stderr(contains("1 | 2 * frob(X)\n  |     ^^^^"));
+        .stderr(contains("1 | 2 * frob(X)\n  |     ^^^^"))
+        // Inside a macro `frob` would be a call of another function; the tool cannot see one.
+        .stderr(contains("sees only this expression, not other functions"));
+}
+
+#[test]
+fn a_misspelled_operation_gets_no_note_about_calls() {
+    matcalc()
+        .args(["grad", "trace(X)", "--wrt", "X", "--shape", "X=3x3"])
+        .assert()
+        .code(1)
+        .stderr(contains("did you mean `tr`"))
+        .stderr(contains("not other functions").not());
 }
 
 #[test]

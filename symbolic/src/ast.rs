@@ -25,6 +25,18 @@ pub struct Function {
     pub returns: Option<TypeDecl>,
     /// Outside data bound by typed `let`s (`ExprKind::Outside(i)` refers to `outside[i]`).
     pub outside: Vec<Outside>,
+    /// The functions the body calls (reference §4b "Calls"), each parsed once
+    /// (`ExprKind::Invoke(i, ..)` refers to `callees[i]`).
+    pub callees: Vec<Callee>,
+}
+
+/// A function called from a DSL body, parsed from the definition its macro carried. Its body is
+/// inlined at every call (`shape::lower`), so derivatives and simplification see through it.
+#[derive(Clone, Debug)]
+pub struct Callee {
+    /// The name as called (the last segment of the path).
+    pub name: String,
+    pub function: Function,
 }
 
 /// A type written in the source (a return type, a `let` annotation): a scalar or a matrix with
@@ -111,6 +123,8 @@ pub enum ExprKind {
     /// (`self.X`, a call). Index into `Function::outside`; a constant input, never
     /// differentiated.
     Outside(usize),
+    /// A call of another matcalc function: index into `Function::callees`, and the arguments.
+    Invoke(usize, Vec<Expr>),
 }
 
 /// A row or column offset as written: an integer expression of literals (`2`, `1 + 2`) folded

@@ -5,6 +5,9 @@
 //! attributes and the item live in `valid`; what to emit beside an error, in `fallback`.
 
 mod attributes;
+pub mod calls;
+#[cfg(test)]
+mod calls_tests;
 mod derive;
 mod fallback;
 mod nalgebra;
@@ -16,7 +19,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::ext::IdentExt;
 
-pub use attributes::{matcalc_attribute, parse_wrt, take_sibling_requests};
+pub use attributes::{is_marker, matcalc_attribute, parse_wrt, take_sibling_requests};
 pub use derive::{derive, Derivation, Misuse, Output, Role};
 pub use fallback::fallback;
 pub use nalgebra::derived_matrix_type;
@@ -75,11 +78,21 @@ pub struct Request {
 /// The items for `item` and `requests`: the original function (body re-emitted from the IR so
 /// a 1×1 result reads as a scalar) and one generated function per request.
 pub fn generate(item: &syn::ItemFn, requests: &[Request]) -> Result<TokenStream, syn::Error> {
+    generate_with(item, requests, None)
+}
+
+/// `generate` for a function whose body may call other functions, with their definitions
+/// (reference §4b "Calls"; `calls` fetches them). `None`: calls are unknown functions.
+pub fn generate_with(
+    item: &syn::ItemFn,
+    requests: &[Request],
+    callees: Option<&[parse::CalleeDef]>,
+) -> Result<TokenStream, syn::Error> {
     valid::item(item, requests)?;
     if parse::nalgebra::uses_nalgebra(&item.sig) {
         return nalgebra::generate(item, requests);
     }
-    let function = parse::function(item)?;
+    let function = parse::function_with(item, callees)?;
     let lowered = shape::lower(&function)?;
     let mut graph = lowered.graph;
     let value = lowered.value;

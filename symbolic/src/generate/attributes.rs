@@ -29,6 +29,10 @@ pub fn take_sibling_requests(item: &mut syn::ItemFn, cx: &mut Ctxt) -> Vec<Reque
     let mut requests = Vec::new();
     let mut kept = Vec::new();
     for attr in std::mem::take(&mut item.attrs) {
+        if is_marker(&attr) {
+            // `#[matcalc::function]` asks for nothing; it must not be re-emitted either.
+            continue;
+        }
         let Some(kind) = matcalc_attribute(&attr) else {
             kept.push(attr);
             continue;
@@ -49,8 +53,9 @@ pub fn take_sibling_requests(item: &mut syn::ItemFn, cx: &mut Ctxt) -> Vec<Reque
     requests
 }
 
-/// `#[grad(..)]`, `#[matcalc::grad(..)]`, ... → the derivative it asks for.
-pub fn matcalc_attribute(attr: &syn::Attribute) -> Option<Derivative> {
+/// The last segment of a matcalc attribute's path (`grad` for `#[matcalc::grad(..)]`), `None`
+/// for an attribute qualified by another crate.
+fn matcalc_name(attr: &syn::Attribute) -> Option<String> {
     let path = attr.path();
     let last = path.segments.last()?.ident.to_string();
     let qualified_elsewhere = path.segments.len() > 1
@@ -58,9 +63,18 @@ pub fn matcalc_attribute(attr: &syn::Attribute) -> Option<Derivative> {
             .segments
             .iter()
             .any(|s| s.ident == "matcalc" || s.ident == "matcalc_macros");
-    if qualified_elsewhere {
-        return None;
-    }
+    (!qualified_elsewhere).then_some(last)
+}
+
+/// `#[matcalc::function]` (or `#[function]` imported from the prelude): the marker of a
+/// function other DSL bodies may call, which derives nothing (reference §4b "Calls").
+pub fn is_marker(attr: &syn::Attribute) -> bool {
+    matcalc_name(attr).is_some_and(|name| name == "function")
+}
+
+/// `#[grad(..)]`, `#[matcalc::grad(..)]`, ... → the derivative it asks for.
+pub fn matcalc_attribute(attr: &syn::Attribute) -> Option<Derivative> {
+    let last = matcalc_name(attr)?;
     match last.as_str() {
         "grad" => Some(Derivative::Grad),
         "jacobian" => Some(Derivative::Jacobian),

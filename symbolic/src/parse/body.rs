@@ -15,6 +15,10 @@ use crate::ast::{Assembly, BinaryOp, Expr, ExprKind, Let, Outside, TypeDecl};
 use crate::ctxt::Ctxt;
 use crate::ir::ScalarType;
 
+pub(super) use calls::Calls;
+pub use calls::{is_call_path, path_text, CalleeDef};
+
+mod calls;
 mod hints;
 mod loops;
 mod outside;
@@ -41,10 +45,12 @@ const BALANCE_ABOVE: usize = 32;
 pub(super) fn body(
     block: &syn::Block,
     sig: &Signature,
+    calls: &mut Calls<'_>,
     errors: &mut Ctxt,
 ) -> Option<(Vec<Let>, Expr, Vec<Outside>)> {
     let mut scope = Scope {
         sig,
+        calls: Calls::new(calls.table, calls.in_method),
         outside: Vec::new(),
         lets: Vec::new(),
         let_depths: Vec::new(),
@@ -124,6 +130,8 @@ pub(super) fn body(
             "the body is empty: it needs a final expression, the value of the function",
         );
     }
+    calls.pending = std::mem::take(&mut scope.calls.pending);
+    calls.invoked = std::mem::take(&mut scope.calls.invoked);
     let body = last?;
     let lets: Option<Vec<Let>> = std::mem::take(&mut scope.bindings).into_iter().collect();
     Some((lets?, body, scope.outside))
@@ -160,6 +168,8 @@ fn expr_attrs(e: &syn::Expr) -> &[syn::Attribute] {
 /// the same name shadows an earlier one, as in Rust), with the nesting depth of each.
 struct Scope<'a, 'e> {
     sig: &'a Signature,
+    /// Calls of other matcalc functions: the definitions known, and those still to fetch.
+    calls: Calls<'e>,
     /// Outside data bound so far (`let X: Matrix<..> = self.X;`).
     outside: Vec<Outside>,
     lets: Vec<String>,
@@ -584,6 +594,9 @@ impl Scope<'_, '_> {
         match builtin(&name, Form::Function) {
             Some(found) => self.apply(e, &name, found, Form::Function, &operands),
             None => {
+                if let Some(kind) = self.invoke(e, call) {
+                    return kind;
+                }
                 let hint = hint(did_you_mean(&name, Form::Function));
                 self.error(
                     &segment.ident,

@@ -20,7 +20,7 @@ mod signature;
 mod tests;
 mod text;
 
-pub use body::MAX_DEPTH;
+pub use body::{is_call_path, path_text, CalleeDef, MAX_DEPTH};
 
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::ToTokens;
@@ -30,11 +30,22 @@ use crate::ast;
 use crate::ctxt::Ctxt;
 use crate::ir::ScalarType;
 
-/// Parses a DSL function. All problems found are combined into the one error returned.
+/// Parses a DSL function on its own: a call of another function is an unknown function. All
+/// problems found are combined into the one error returned.
 pub fn function(item: &syn::ItemFn) -> Result<ast::Function, syn::Error> {
+    function_with(item, None)
+}
+
+/// Parses a DSL function whose calls of other functions resolve in `callees` (reference §4b
+/// "Calls"; `None`: they are unknown functions).
+pub fn function_with(
+    item: &syn::ItemFn,
+    callees: Option<&[CalleeDef]>,
+) -> Result<ast::Function, syn::Error> {
     let mut errors = Ctxt::new();
     let sig = signature::signature(&item.sig, &mut errors);
-    let body = body::body(&item.block, &sig, &mut errors);
+    let mut calls = body::Calls::new(callees, item.sig.receiver().is_some());
+    let body = body::body(&item.block, &sig, &mut calls, &mut errors);
     errors.check()?;
     let (lets, body, outside) = body.ok_or_else(|| {
         // `body` only fails after reporting an error, so this is unreachable in practice; an
@@ -54,7 +65,24 @@ pub fn function(item: &syn::ItemFn) -> Result<ast::Function, syn::Error> {
         body,
         returns: sig.returns,
         outside,
+        callees: calls.invoked,
     })
+}
+
+/// The calls of other functions in `item`'s body that are not DSL operations, by path as
+/// written, in order of first appearance and without repeats: what the macro must fetch before
+/// `item` can be derived (empty for a method, whose calls are an error).
+pub fn calls(item: &syn::ItemFn) -> Vec<syn::Path> {
+    if item.sig.receiver().is_some() {
+        return Vec::new();
+    }
+    let mut errors = Ctxt::new();
+    let sig = signature::signature(&item.sig, &mut errors);
+    let mut calls = body::Calls::new(Some(&[]), false);
+    body::body(&item.block, &sig, &mut calls, &mut errors);
+    // Only the calls are wanted here; the errors are reported by the derivation.
+    errors.check().ok();
+    calls.pending
 }
 
 /// `f64` / `f32`, as written in Rust.

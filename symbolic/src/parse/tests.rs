@@ -74,6 +74,10 @@ fn sexp(f: &Function, e: &Expr) -> String {
             format!("({kind:?} {})", rows.join("; "))
         }
         ExprKind::Outside(i) => format!("outside {}", f.outside[*i].name),
+        ExprKind::Invoke(i, args) => list(
+            format!("call {}", f.callees[*i].name),
+            &args.iter().collect::<Vec<_>>(),
+        ),
     }
 }
 
@@ -628,4 +632,79 @@ fn hints_say_what_to_write_instead() {
         parse_quote! { fn f(x: &Vector<U2>) -> f64 { x[x] } },
         "an index is an integer literal",
     );
+}
+
+#[test]
+fn which_calls_are_calls_of_other_functions() {
+    let path = |s: &str| syn::parse_str::<syn::Path>(s).unwrap();
+    for call in [
+        "dense",
+        "layers::dense",
+        "crate::nets::mlp",
+        "self::f",
+        "super::g",
+        "_h",
+    ] {
+        assert!(super::is_call_path(&path(call)), "{call}");
+    }
+    // Types, primitives, and the operation table's aliases (which keep their hint).
+    for not in [
+        "Matrix::from_fn",
+        "f64::sqrt",
+        "trace",
+        "ln",
+        "self",
+        "Dense",
+    ] {
+        assert!(!super::is_call_path(&path(not)), "{not}");
+    }
+}
+
+#[test]
+fn the_calls_to_fetch_are_listed_once_in_order_outside_typed_lets() {
+    let item: syn::ItemFn = parse_quote! {
+        fn f(W: &Matrix<U2, U2>, x: &Vector<U2>) -> f64 {
+            let K: Matrix<U2, U2> = load(x);
+            let h = layers::dense(W, x);
+            let g = dense(W, &layers::dense(W, &h));
+            sum(trace(g)) + helper(sum(K * h))
+        }
+    };
+    let calls: Vec<String> = super::calls(&item).iter().map(super::path_text).collect();
+    assert_eq!(calls, ["layers::dense", "dense", "helper"]);
+}
+
+#[test]
+fn a_call_resolves_in_the_table_and_is_inlined_by_lowering() {
+    let dense: syn::ItemFn = parse_quote! {
+        fn dense<M: Dim, N: Dim>(W: &Matrix<M, N>, x: &Vector<N>) -> Vector<M> { tanh(W * x) }
+    };
+    let table = [super::CalleeDef {
+        name: "dense".into(),
+        item: dense,
+        callees: Vec::new(),
+    }];
+    let caller: syn::ItemFn = parse_quote! {
+        fn f(W: &Matrix<U3, U2>, V: &Matrix<U2, U3>, x: &Vector<U2>) -> f64 {
+            sum(dense(V, &dense(W, x)))
+        }
+    };
+    let f = super::function_with(&caller, Some(&table)).unwrap();
+    assert_eq!(f.callees.len(), 1, "one callee, parsed once");
+    let lowered = crate::shape::lower(&f).unwrap();
+    assert_eq!(
+        crate::print::unicode(&lowered.graph, lowered.value),
+        "sum(tanh(V tanh(W x)))"
+    );
+    // Without a table (the command-line tool), `dense` is an unknown function.
+    let error = super::function(&caller).unwrap_err().to_string();
+    assert!(error.starts_with("unknown function `dense`"), "{error}");
+    // A wrong count of arguments names the callee's parameters.
+    let caller: syn::ItemFn = parse_quote! {
+        fn f(W: &Matrix<U3, U2>) -> f64 { sum(dense(W)) }
+    };
+    let error = super::function_with(&caller, Some(&table))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(error, "`dense` takes 2 arguments (W, x), but 1 was given");
 }

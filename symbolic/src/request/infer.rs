@@ -197,7 +197,8 @@ impl Unifier {
                     }
                 }
             }
-            ExprKind::Outside(_) => None,
+            // Calls of other functions are resolved by the macro only (no table here).
+            ExprKind::Outside(_) | ExprKind::Invoke(..) => None,
             ExprKind::Part(a, part) => {
                 let a = sub(self, a);
                 Some(self.part(a, part))

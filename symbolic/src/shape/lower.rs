@@ -9,9 +9,12 @@
 //! Errors are collected: independent `let`s and operands each report theirs, while an
 //! expression whose operand failed fails silently, so only root causes are reported.
 
+mod calls;
 #[cfg(test)]
 mod tests;
 mod views;
+
+use calls::Frame;
 
 use crate::ast::{BinaryOp, Call, ConstantKind, Expr, ExprKind, Function, TypeDecl};
 use crate::ctxt::Ctxt;
@@ -49,6 +52,7 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
         graph: Graph::new(params, f.scalar),
         locals: Vec::new(),
         errors: Ctxt::new(),
+        frame: Frame::default(),
     };
     // Parameters first, so that node i is parameter i whatever the body uses.
     for (i, p) in f.params.iter().enumerate() {
@@ -58,57 +62,7 @@ pub fn lower(f: &Function) -> Result<Lowered, syn::Error> {
         cx.graph
             .intern(Op::Param(f.params.len() + i), o.shape.clone(), o.span);
     }
-    // The first bindings (see `Let::repeats`) whose statement failed in some iteration.
-    let mut failed_statements = std::collections::HashSet::new();
-    for (index, binding) in f.lets.iter().enumerate() {
-        let errors_before = cx.errors.count();
-        let statement = binding.repeats.unwrap_or(index);
-        // An assignment in a loop keeps the shape of its `let mut` binding.
-        let assigned = binding.assigns.map(|origin| {
-            cx.locals.get(origin).copied().flatten().map(|id| TypeDecl {
-                shape: cx.graph.shape(id).clone(),
-                span: f.lets[origin].span,
-            })
-        });
-        let declared = match &assigned {
-            Some(Some(decl)) => Some(decl),
-            // The `let mut` failed and reported why.
-            Some(None) => {
-                cx.locals.push(None);
-                continue;
-            }
-            None => binding.declared.as_ref(),
-        };
-        let hint = declared.map_or(Hint::None, |d| Hint::of(&d.shape));
-        let (subject, declared_as) = match assigned {
-            Some(_) => (
-                format!("the value assigned to `{}`", binding.name),
-                format!("`let mut {}` is", binding.name),
-            ),
-            None => (
-                format!("`{}`", binding.name),
-                "its declared type is".to_string(),
-            ),
-        };
-        let value = cx
-            .expr(&binding.value, &hint)
-            .and_then(|id| match declared {
-                Some(declared) => cx.conform(id, &binding.value, declared, &subject, &declared_as),
-                None => Some(id),
-            });
-        if cx.errors.count() > errors_before && !failed_statements.insert(statement) {
-            cx.errors.truncate(errors_before);
-        }
-        cx.locals.push(value);
-    }
-    let hint = f
-        .returns
-        .as_ref()
-        .map_or(Hint::None, |d| Hint::of(&d.shape));
-    let value = cx.expr(&f.body, &hint).and_then(|id| match &f.returns {
-        Some(declared) => cx.conform(id, &f.body, declared, "the body", "the function returns"),
-        None => Some(id),
-    });
+    let value = cx.function_body();
     cx.errors.check()?;
     // Every failure above pushed an error, so `value` is set here; still no panic if not.
     let value = value.ok_or_else(|| f.body.error("matcalc: could not lower the function body"))?;
@@ -203,7 +157,10 @@ fn may_need_context(e: &Expr) -> bool {
         ExprKind::Neg(a) => may_need_context(a),
         ExprKind::Binary(_, a, b) => may_need_context(a) || may_need_context(b),
         ExprKind::Call(_, args) => args.iter().any(may_need_context),
-        ExprKind::Part(..) | ExprKind::Assemble(..) | ExprKind::Outside(_) => false,
+        ExprKind::Part(..)
+        | ExprKind::Assemble(..)
+        | ExprKind::Outside(_)
+        | ExprKind::Invoke(..) => false,
         ExprKind::Param(_)
         | ExprKind::Local(_)
         | ExprKind::Literal(_)
@@ -218,16 +175,79 @@ enum Side {
 }
 
 struct Lowering<'a> {
+    /// The function whose body is being lowered: the one derived, or a callee being inlined.
     f: &'a Function,
     graph: Graph,
     /// The node of each `let`, or `None` if it failed (uses of it then fail silently).
     locals: Vec<Option<NodeId>>,
     errors: Ctxt,
+    /// Where `f` is a callee: its arguments and generic dimensions at this call.
+    frame: Frame,
 }
 
 impl Lowering<'_> {
+    /// The `let`s and the final expression of `f`, each checked against its declared type.
+    fn function_body(&mut self) -> Option<NodeId> {
+        let f = self.f;
+        // The first bindings (see `Let::repeats`) whose statement failed in some iteration.
+        let mut failed_statements = std::collections::HashSet::new();
+        for (index, binding) in f.lets.iter().enumerate() {
+            let errors_before = self.errors.count();
+            let statement = binding.repeats.unwrap_or(index);
+            // An assignment in a loop keeps the shape of its `let mut` binding.
+            let assigned = binding.assigns.map(|origin| {
+                self.locals.get(origin).copied().flatten().map(|id| TypeDecl {
+                    shape: self.graph.shape(id).clone(),
+                    span: f.lets[origin].span,
+                })
+            });
+            let declared = match assigned {
+                Some(Some(decl)) => Some(decl),
+                // The `let mut` failed and reported why.
+                Some(None) => {
+                    self.locals.push(None);
+                    continue;
+                }
+                None => binding.declared.as_ref().map(|d| self.frame.declared(d)),
+            };
+            let hint = declared.as_ref().map_or(Hint::None, |d| Hint::of(&d.shape));
+            let (subject, declared_as) = match binding.assigns {
+                Some(_) => (
+                    format!("the value assigned to `{}`", binding.name),
+                    format!("`let mut {}` is", binding.name),
+                ),
+                None => (
+                    format!("`{}`", binding.name),
+                    "its declared type is".to_string(),
+                ),
+            };
+            let value = self
+                .expr(&binding.value, &hint)
+                .and_then(|id| match &declared {
+                    Some(declared) => {
+                        self.conform(id, &binding.value, declared, &subject, &declared_as)
+                    }
+                    None => Some(id),
+                });
+            if self.errors.count() > errors_before && !failed_statements.insert(statement) {
+                self.errors.truncate(errors_before);
+            }
+            self.locals.push(value);
+        }
+        let returns = f.returns.as_ref().map(|d| self.frame.declared(d));
+        let hint = returns.as_ref().map_or(Hint::None, |d| Hint::of(&d.shape));
+        self.expr(&f.body, &hint).and_then(|id| match &returns {
+            Some(declared) => {
+                self.conform(id, &f.body, declared, "the body", "the function returns")
+            }
+            None => Some(id),
+        })
+    }
+
     fn expr(&mut self, e: &Expr, hint: &Hint) -> Option<NodeId> {
         match &e.kind {
+            ExprKind::Param(i) if self.frame.args.is_some() => self.frame.arg(*i),
+            ExprKind::Invoke(i, args) => self.invoke(e, *i, args),
             ExprKind::Param(i) => {
                 let shape = self.f.params.get(*i)?.shape.clone();
                 Some(self.graph.intern(Op::Param(*i), shape, e.span))

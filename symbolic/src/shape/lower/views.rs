@@ -43,8 +43,10 @@ impl Lowering<'_> {
             } => (
                 row,
                 Some(col),
-                rows.clone().unwrap_or_else(|| r.clone()),
-                cols.clone().unwrap_or_else(|| c.clone()),
+                rows.as_ref()
+                    .map_or_else(|| r.clone(), |d| self.frame.dim(d)),
+                cols.as_ref()
+                    .map_or_else(|| c.clone(), |d| self.frame.dim(d)),
                 false,
             ),
         };
