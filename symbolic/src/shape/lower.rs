@@ -196,10 +196,14 @@ impl Lowering<'_> {
             let statement = binding.repeats.unwrap_or(index);
             // An assignment in a loop keeps the shape of its `let mut` binding.
             let assigned = binding.assigns.map(|origin| {
-                self.locals.get(origin).copied().flatten().map(|id| TypeDecl {
-                    shape: self.graph.shape(id).clone(),
-                    span: f.lets[origin].span,
-                })
+                self.locals
+                    .get(origin)
+                    .copied()
+                    .flatten()
+                    .map(|id| TypeDecl {
+                        shape: self.graph.shape(id).clone(),
+                        span: f.lets[origin].span,
+                    })
             });
             let declared = match assigned {
                 Some(Some(decl)) => Some(decl),
