@@ -9,7 +9,7 @@
 #[allow(dead_code)] // the factorization fixture is for the other property tests
 mod exprgen;
 
-use exprgen::{build, new_graph, param_len, Sh, B, E, PARAMS, U};
+use exprgen::{build, new_graph, param_len, values_from, Sh, B, E, PARAMS, U};
 use matcalc_symbolic::check::fd_gradient;
 use matcalc_symbolic::diff;
 use matcalc_symbolic::eval::{evaluate, Bindings, Value};
@@ -158,22 +158,6 @@ fn program(e: &E) -> (syn::ItemFn, Vec<CalleeDef>) {
         },
     ];
     (caller, table)
-}
-
-fn values_from(flat: &[f64]) -> Vec<Value> {
-    let mut rest = flat;
-    PARAMS
-        .iter()
-        .enumerate()
-        .map(|(i, (_, sh))| {
-            let (now, later) = rest.split_at(param_len(i));
-            rest = later;
-            match *sh {
-                Sh::S => Value::scalar(now[0]),
-                Sh::M(r, c) => Value::from_columns(r, c, now),
-            }
-        })
-        .collect()
 }
 
 /// `Ok(false)`: the point or the expression is unusable (non-finite, or a form the source

@@ -12,7 +12,7 @@ mod exprgen;
 
 use std::collections::HashMap;
 
-use exprgen::{build, new_graph, param_len, Sh, B, E, PARAMS, U};
+use exprgen::{build, new_graph, total_len, values_from, Sh, B, E, PARAMS, U};
 use matcalc_symbolic::check::fd_gradient;
 use matcalc_symbolic::diff;
 use matcalc_symbolic::eval::{evaluate, Bindings, Value};
@@ -25,26 +25,6 @@ use proptest::test_runner::TestCaseError;
 
 /// Central-difference step: balances truncation (~h²) against rounding (~ε/h).
 const H: f64 = 1e-6;
-
-fn values_from(flat: &[f64]) -> Vec<Value> {
-    let mut rest = flat;
-    PARAMS
-        .iter()
-        .enumerate()
-        .map(|(i, (_, sh))| {
-            let (now, later) = rest.split_at(param_len(i));
-            rest = later;
-            match *sh {
-                Sh::S => Value::scalar(now[0]),
-                Sh::M(r, c) => Value::from_columns(r, c, now),
-            }
-        })
-        .collect()
-}
-
-fn total_len() -> usize {
-    (0..PARAMS.len()).map(param_len).sum()
-}
 
 /// Checks value preservation under simplification and every parameter's gradient against
 /// finite differences. `Ok(false)` means the point was unusable (a non-finite value).

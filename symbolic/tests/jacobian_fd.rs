@@ -15,7 +15,7 @@
 
 mod exprgen;
 
-use exprgen::{build, new_graph, param_len, Sh, PARAMS};
+use exprgen::{build, new_graph, param_len, values_from, Sh, PARAMS};
 use matcalc_symbolic::check::{fd_hessian, fd_jacobian};
 use matcalc_symbolic::diff;
 use matcalc_symbolic::eval::{evaluate, Bindings, Value};
@@ -24,22 +24,6 @@ use matcalc_symbolic::print;
 use proc_macro2::Span;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-
-fn values_from(flat: &[f64]) -> Vec<Value> {
-    let mut rest = flat;
-    PARAMS
-        .iter()
-        .enumerate()
-        .map(|(i, (_, sh))| {
-            let (now, later) = rest.split_at(param_len(i));
-            rest = later;
-            match *sh {
-                Sh::S => Value::scalar(now[0]),
-                Sh::M(r, c) => Value::from_columns(r, c, now),
-            }
-        })
-        .collect()
-}
 
 fn inputs() -> impl Strategy<Value = Vec<f64>> {
     let total: usize = (0..PARAMS.len()).map(param_len).sum();

@@ -16,7 +16,7 @@
 mod exprgen;
 
 use exprgen::source::Source;
-use exprgen::{build, new_graph, param_len, Sh, E, PARAMS};
+use exprgen::{build, new_graph, total_len, values_from, Sh, E, PARAMS};
 use matcalc_symbolic::eval::{evaluate, Bindings, Value};
 use matcalc_symbolic::ir::{Graph, NodeId};
 use matcalc_symbolic::{diff, parse, shape};
@@ -24,22 +24,6 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 const STEPS: usize = 3;
-
-fn values_from(flat: &[f64]) -> Vec<Value> {
-    let mut rest = flat;
-    PARAMS
-        .iter()
-        .enumerate()
-        .map(|(i, (_, sh))| {
-            let (now, later) = rest.split_at(param_len(i));
-            rest = later;
-            match *sh {
-                Sh::S => Value::scalar(now[0]),
-                Sh::M(r, c) => Value::from_columns(r, c, now),
-            }
-        })
-        .collect()
-}
 
 /// Non-uniform weights 1 + k/10 over the column-major entries of the state.
 fn weights(n: usize) -> Vec<f64> {
@@ -213,10 +197,6 @@ fn check(state: usize, body: &E, params: &[Value]) -> Result<bool, String> {
         }
     }
     Ok(true)
-}
-
-fn total_len() -> usize {
-    (0..PARAMS.len()).map(param_len).sum()
 }
 
 proptest! {

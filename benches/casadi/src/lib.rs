@@ -1,5 +1,5 @@
 //! The CasADi-generated functions that `build.rs` compiled (`cfg(casadi)`), declared here
-//! so that the static library is linked, and [`Call`], which runs one with its work arrays.
+//! so that the static library is linked, and `Call`, which runs one with its work arrays.
 //! Without generated C this library is empty and the bench only reports that.
 #![allow(clippy::missing_safety_doc)]
 

@@ -59,6 +59,31 @@ pub fn param_len(i: usize) -> usize {
     }
 }
 
+/// The parameters' values from one flat vector (as proptest draws them), in `PARAMS` order.
+#[allow(dead_code)] // not every property test draws flat values
+pub fn values_from(flat: &[f64]) -> Vec<matcalc_symbolic::eval::Value> {
+    use matcalc_symbolic::eval::Value;
+    let mut rest = flat;
+    PARAMS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, sh))| {
+            let (now, later) = rest.split_at(param_len(i));
+            rest = later;
+            match *sh {
+                Sh::S => Value::scalar(now[0]),
+                Sh::M(r, c) => Value::from_columns(r, c, now),
+            }
+        })
+        .collect()
+}
+
+/// How many numbers `values_from` reads.
+#[allow(dead_code)]
+pub fn total_len() -> usize {
+    (0..PARAMS.len()).map(param_len).sum()
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum U {
     Neg,
