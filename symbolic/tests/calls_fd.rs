@@ -9,7 +9,7 @@
 #[allow(dead_code)] // the factorization fixture is for the other property tests
 mod exprgen;
 
-use exprgen::{build, new_graph, param_len, values_from, Sh, B, E, PARAMS, U};
+use exprgen::{build, inputs, new_graph, values_from, Sh, B, E, PARAMS, U};
 use matcalc_symbolic::check::fd_gradient;
 use matcalc_symbolic::diff;
 use matcalc_symbolic::eval::{evaluate, Bindings, Value};
@@ -241,11 +241,6 @@ fn check(e: &E, params: &[Value]) -> Result<bool, String> {
         }
     }
     Ok(true)
-}
-
-fn inputs() -> impl Strategy<Value = Vec<f64>> {
-    let total: usize = (0..PARAMS.len()).map(param_len).sum();
-    prop::collection::vec(-1.0..1.0f64, total)
 }
 
 proptest! {

@@ -12,7 +12,7 @@ mod exprgen;
 
 use std::collections::HashMap;
 
-use exprgen::{build, new_graph, total_len, values_from, Sh, B, E, PARAMS, U};
+use exprgen::{build, inputs, new_graph, total_len, values_from, Sh, B, E, PARAMS, U};
 use matcalc_symbolic::check::fd_gradient;
 use matcalc_symbolic::diff;
 use matcalc_symbolic::eval::{evaluate, Bindings, Value};
@@ -79,10 +79,6 @@ fn check(e: &E, params: &[Value]) -> Result<bool, String> {
         }
     }
     Ok(true)
-}
-
-fn inputs() -> impl Strategy<Value = Vec<f64>> {
-    prop::collection::vec(-1.0..1.0f64, total_len())
 }
 
 proptest! {

@@ -15,7 +15,7 @@
 
 mod exprgen;
 
-use exprgen::{build, new_graph, param_len, values_from, Sh, PARAMS};
+use exprgen::{build, inputs, new_graph, param_len, values_from, Sh, PARAMS};
 use matcalc_symbolic::check::{fd_hessian, fd_jacobian};
 use matcalc_symbolic::diff;
 use matcalc_symbolic::eval::{evaluate, Bindings, Value};
@@ -24,11 +24,6 @@ use matcalc_symbolic::print;
 use proc_macro2::Span;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-
-fn inputs() -> impl Strategy<Value = Vec<f64>> {
-    let total: usize = (0..PARAMS.len()).map(param_len).sum();
-    prop::collection::vec(-1.0..1.0f64, total)
-}
 
 /// The largest intermediate magnitude of the verbatim expression, or `None` when the point is
 /// unusable (a non-finite or huge value).

@@ -78,6 +78,12 @@ pub fn values_from(flat: &[f64]) -> Vec<matcalc_symbolic::eval::Value> {
         .collect()
 }
 
+/// Flat parameter values in [-1, 1], as many as `values_from` reads.
+#[allow(dead_code)]
+pub fn inputs() -> impl Strategy<Value = Vec<f64>> {
+    prop::collection::vec(-1.0..1.0f64, total_len())
+}
+
 /// How many numbers `values_from` reads.
 #[allow(dead_code)]
 pub fn total_len() -> usize {
