@@ -28,14 +28,14 @@ fn par() -> Par {
 }
 
 /// `s` as a slice of `U` when `T` is `U`.
-fn cast<T: 'static, U: 'static>(s: &[T]) -> Option<&[U]> {
+pub(crate) fn cast<T: 'static, U: 'static>(s: &[T]) -> Option<&[U]> {
     // SAFETY: `T` and `U` are the same type.
     (TypeId::of::<T>() == TypeId::of::<U>())
         .then(|| unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<U>(), s.len()) })
 }
 
 /// `s` as a mutable slice of `U` when `T` is `U`.
-fn cast_mut<T: 'static, U: 'static>(s: &mut [T]) -> Option<&mut [U]> {
+pub(crate) fn cast_mut<T: 'static, U: 'static>(s: &mut [T]) -> Option<&mut [U]> {
     // SAFETY: `T` and `U` are the same type; the borrow is moved into the result.
     (TypeId::of::<T>() == TypeId::of::<U>())
         .then(|| unsafe { core::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<U>(), s.len()) })
@@ -58,7 +58,7 @@ macro_rules! with_float {
         macro_rules! run {
             ($ty:ty) => {
                 if let ($(Some($s),)* $(Some($m),)*) =
-                    ($(cast::<$T, $ty>($s),)* $(cast_mut::<$T, $ty>($m),)*)
+                    ($($crate::large::cast::<$T, $ty>($s),)* $($crate::large::cast_mut::<$T, $ty>($m),)*)
                 {
                     #[allow(dead_code)]
                     type $F = $ty;
@@ -72,6 +72,7 @@ macro_rules! with_float {
         false
     }};
 }
+pub(crate) use with_float;
 
 /// `c = op(a) · op(b)` with `op(a)` `m × k` (`a` stored `k × m` when `a_t`) and `op(b)` `k × n`.
 // Out of line: keeps the always-inlined product dispatch small.

@@ -58,6 +58,8 @@ mod product;
 mod reduce;
 mod scalar;
 pub mod shape_errors;
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod simd;
 mod spd;
 mod storage;
 mod structure;

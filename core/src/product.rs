@@ -23,6 +23,12 @@ pub(crate) const BLOCKED_MIN_WORK: usize = 24 * 24 * 24;
 /// Thin products (outer products, matrix·vector) stay with the loops or go to faer: the blocked
 /// kernel's packing costs more than it saves when a dimension is this small.
 pub(crate) const BLOCKED_MIN_DIM: usize = 8;
+/// Products with more multiply-adds than this (and not fat enough for the blocked kernel) go
+/// to the kernels compiled for the CPU's vector instructions ([`crate::simd`]). Smaller ones
+/// stay with the loops, which unroll completely for static sizes: this is the work of the
+/// largest product of two inline (≤ 16×16) matrices, so those never leave the loops.
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+pub(crate) const SIMD_MIN_WORK: usize = 16 * 16 * 16;
 /// Products with at least this many multiply-adds go to faer (with `std`), matrix–vector ones
 /// included.
 #[cfg(feature = "std")]
@@ -143,9 +149,13 @@ pub(crate) fn gemm<T: Scalar>(a: Operand<'_, T>, b: Operand<'_, T>, out: &mut [T
     {
         return;
     }
-    if m.min(k).min(n) >= BLOCKED_MIN_DIM
-        && work >= BLOCKED_MIN_WORK
-        && T::gemm_t(m, k, n, a.data, a.transposed, b.data, b.transposed, out)
+    let fat = m.min(k).min(n) >= BLOCKED_MIN_DIM && work >= BLOCKED_MIN_WORK;
+    if fat && T::gemm_t(m, k, n, a.data, a.transposed, b.data, b.transposed, out) {
+        return;
+    }
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if work > SIMD_MIN_WORK
+        && crate::simd::gemm(m, k, n, a.data, a.transposed, b.data, b.transposed, out)
     {
         return;
     }

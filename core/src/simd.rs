@@ -1,0 +1,400 @@
+//! Product kernels compiled for AVX-512 and for AVX2 + FMA, chosen by the CPU at run time
+//! (feature `std`, x86-64): the thin products (matrix·vector, `Aᵀ x`, outer products) and the
+//! small products that are too thin for the blocked kernel and too small for faer.
+//!
+//! Why: the crate is built for baseline x86-64 (SSE2, no fused multiply-add) unless the user
+//! sets `target-cpu`, so the portable loops of [`crate::product`] run two lanes wide with a
+//! separate multiply and add; faer detects the CPU at run time and was twice as fast on a
+//! 128×128 matrix·vector product. These are the same loop orders with fused multiply-adds and
+//! register blocking (four columns at a time), inside `#[target_feature]` functions.
+//!
+//! Results differ from the portable loops by rounding only (a fused multiply-add rounds once).
+
+use core::ops::{Add, Mul};
+
+use crate::large::with_float;
+use crate::scalar::Scalar;
+
+/// `f32` or `f64`, with the fused multiply-add the kernels are written in.
+trait Float: Copy + Add<Output = Self> + Mul<Output = Self> {
+    /// `self · b + c`, rounded once.
+    fn fma(self, b: Self, c: Self) -> Self;
+    /// `c = Aᵀ B` (see [`dot_form!`]) compiled for `isa`.
+    ///
+    /// # Safety
+    /// The CPU has the features of `isa`.
+    unsafe fn dot_form(
+        isa: Isa,
+        m: usize,
+        k: usize,
+        n: usize,
+        a: &[Self],
+        b: &[Self],
+        c: &mut [Self],
+    );
+}
+
+macro_rules! float {
+    ($t:ty, $avx512:ident, $avx2:ident) => {
+        impl Float for $t {
+            #[inline(always)]
+            fn fma(self, b: Self, c: Self) -> Self {
+                self.mul_add(b, c)
+            }
+            #[inline(always)]
+            unsafe fn dot_form(
+                isa: Isa,
+                m: usize,
+                k: usize,
+                n: usize,
+                a: &[Self],
+                b: &[Self],
+                c: &mut [Self],
+            ) {
+                // SAFETY: the caller checked the features.
+                unsafe {
+                    match isa {
+                        Isa::Avx512 => $avx512(m, k, n, a, b, c),
+                        Isa::Avx2 => $avx2(m, k, n, a, b, c),
+                    }
+                }
+            }
+        }
+    };
+}
+float!(f64, dot_form_avx512_f64, dot_form_avx2_f64);
+float!(f32, dot_form_avx512_f32, dot_form_avx2_f32);
+
+/// The widest instruction set the kernels are compiled for that this CPU has.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Isa {
+    Avx512,
+    Avx2,
+}
+
+/// The detected instruction set; `None` on a CPU without AVX2 and FMA (the caller then uses
+/// its portable loops). The detection is cached by `std`: one atomic load per call.
+#[inline]
+fn isa() -> Option<Isa> {
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        Some(Isa::Avx512)
+    } else if std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("fma")
+    {
+        Some(Isa::Avx2)
+    } else {
+        None
+    }
+}
+
+/// `c = op(a) · op(b)` with `op(a)` `m × k` (`a` stored `k × m` when `a_t`) and `op(b)` `k × n`;
+/// `c` (`m × n`) must be zero on entry. `false` (nothing done) when `T` is neither `f32` nor
+/// `f64`, the CPU lacks AVX2 + FMA, or both operands are transposed (rare; left to the loops).
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn gemm<T: Scalar>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[T],
+    a_t: bool,
+    b: &[T],
+    b_t: bool,
+    c: &mut [T],
+) -> bool {
+    let Some(isa) = isa() else { return false };
+    gemm_on(isa, m, k, n, a, a_t, b, b_t, c)
+}
+
+/// [`gemm`] with the kernels for `isa`, which the CPU must have.
+#[allow(clippy::too_many_arguments)]
+fn gemm_on<T: Scalar>(
+    isa: Isa,
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[T],
+    a_t: bool,
+    b: &[T],
+    b_t: bool,
+    c: &mut [T],
+) -> bool {
+    if a_t && b_t {
+        return false;
+    }
+    assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n);
+    if m == 0 || n == 0 {
+        return true;
+    }
+    with_float!(T; F; [a, b], [c] => {
+        // SAFETY: the caller found the features of `isa`.
+        unsafe {
+            match (isa, a_t) {
+                (_, true) => F::dot_form(isa, m, k, n, a, b, c),
+                (Isa::Avx512, false) => axpy_form_avx512(m, k, n, a, b, b_t, c),
+                (Isa::Avx2, false) => axpy_form_avx2(m, k, n, a, b, b_t, c),
+            }
+        }
+    })
+}
+
+/// [`axpy_form`] compiled for AVX-512.
+#[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
+fn axpy_form_avx512<F: Float>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[F],
+    b: &[F],
+    b_t: bool,
+    c: &mut [F],
+) {
+    axpy_form_either(m, k, n, a, b, b_t, c)
+}
+
+/// [`axpy_form`] compiled for AVX2 + FMA.
+#[target_feature(enable = "avx2,fma")]
+fn axpy_form_avx2<F: Float>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[F],
+    b: &[F],
+    b_t: bool,
+    c: &mut [F],
+) {
+    axpy_form_either(m, k, n, a, b, b_t, c)
+}
+
+/// [`axpy_form`] with B read in place or transposed.
+#[inline(always)]
+fn axpy_form_either<F: Float>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[F],
+    b: &[F],
+    b_t: bool,
+    c: &mut [F],
+) {
+    if b_t {
+        axpy_form(m, k, n, a, c, |p, j| b[j + n * p]);
+    } else {
+        axpy_form(m, k, n, a, c, |p, j| b[p + k * j]);
+    }
+}
+
+/// `c += A · op(B)` for A stored `m × k`: column j of C gains `A[:, p] op(B)[p, j]` for every p,
+/// four columns of A per pass over it (one load and store of C per four multiply-adds).
+#[inline(always)]
+fn axpy_form<F: Float>(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[F],
+    c: &mut [F],
+    b_at: impl Fn(usize, usize) -> F,
+) {
+    let col = |p: usize| &a[m * p..m * p + m];
+    for (j, cj) in c.chunks_exact_mut(m).take(n).enumerate() {
+        let mut p = 0;
+        while p + 4 <= k {
+            let (a0, a1, a2, a3) = (col(p), col(p + 1), col(p + 2), col(p + 3));
+            let (b0, b1, b2, b3) = (b_at(p, j), b_at(p + 1, j), b_at(p + 2, j), b_at(p + 3, j));
+            for ((((o, &x0), &x1), &x2), &x3) in cj.iter_mut().zip(a0).zip(a1).zip(a2).zip(a3) {
+                *o = x3.fma(b3, x2.fma(b2, x1.fma(b1, x0.fma(b0, *o))));
+            }
+            p += 4;
+        }
+        for p in p..k {
+            let bp = b_at(p, j);
+            for (o, &x) in cj.iter_mut().zip(col(p)) {
+                *o = x.fma(bp, *o);
+            }
+        }
+    }
+}
+
+/// Declares `$name`: `c = Aᵀ B` for A stored `k × m` and B `k × n`, compiled for `$feature`
+/// with the vector type `$V` of `$lanes` lanes of `$F`. Each entry is the inner product of two
+/// contiguous columns; four columns of A go against one of B at a time, each accumulated in two
+/// vectors: eight independent dependency chains, enough to keep both FMA units busy, and one
+/// load of B per four columns.
+///
+/// Written with intrinsics: left to itself, the compiler vectorised the four accumulators
+/// across the columns (gathering A) and ran four times slower than faer.
+macro_rules! dot_form {
+    ($name:ident, $feature:literal, $F:ty, $V:ty, $lanes:literal,
+     $load:ident, $store:ident, $fma:ident, $add:ident, $zero:ident) => {
+        #[target_feature(enable = $feature)]
+        fn $name(m: usize, k: usize, n: usize, a: &[$F], b: &[$F], c: &mut [$F]) {
+            use core::arch::x86_64::*;
+            const L: usize = $lanes;
+            let blocks = k / (2 * L) * (2 * L);
+            assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n);
+            for j in 0..n {
+                let bj = &b[k * j..k * j + k];
+                let mut i = 0;
+                while i < m {
+                    // Four columns of A, or what is left (repeating the last: computed twice,
+                    // stored once).
+                    let cols = [
+                        i,
+                        (i + 1).min(m - 1),
+                        (i + 2).min(m - 1),
+                        (i + 3).min(m - 1),
+                    ];
+                    let at = cols.map(|r| &a[k * r..k * r + k]);
+                    let mut s = [[$zero(); 2]; 4];
+                    let mut p = 0;
+                    while p < blocks {
+                        // SAFETY: p + 2L ≤ blocks ≤ k, the length of `bj` and of each column.
+                        unsafe {
+                            let x0 = $load(bj.as_ptr().add(p));
+                            let x1 = $load(bj.as_ptr().add(p + L));
+                            for (s_r, a_r) in s.iter_mut().zip(&at) {
+                                s_r[0] = $fma($load(a_r.as_ptr().add(p)), x0, s_r[0]);
+                                s_r[1] = $fma($load(a_r.as_ptr().add(p + L)), x1, s_r[1]);
+                            }
+                        }
+                        p += 2 * L;
+                    }
+                    for (r, (s_r, a_r)) in s.iter().zip(&at).enumerate().take(m - i) {
+                        let mut lanes = [0.0 as $F; L];
+                        // SAFETY: `lanes` holds L entries.
+                        unsafe { $store(lanes.as_mut_ptr(), $add(s_r[0], s_r[1])) };
+                        let sum = lanes.iter().fold(0.0 as $F, |acc, &x| acc + x);
+                        c[i + r + m * j] = tail_dot(&a_r[blocks..], &bj[blocks..], sum);
+                    }
+                    i += 4;
+                }
+            }
+        }
+    };
+}
+
+dot_form!(
+    dot_form_avx512_f64,
+    "avx512f",
+    f64,
+    __m512d,
+    8,
+    _mm512_loadu_pd,
+    _mm512_storeu_pd,
+    _mm512_fmadd_pd,
+    _mm512_add_pd,
+    _mm512_setzero_pd
+);
+dot_form!(
+    dot_form_avx512_f32,
+    "avx512f",
+    f32,
+    __m512,
+    16,
+    _mm512_loadu_ps,
+    _mm512_storeu_ps,
+    _mm512_fmadd_ps,
+    _mm512_add_ps,
+    _mm512_setzero_ps
+);
+dot_form!(
+    dot_form_avx2_f64,
+    "avx2,fma",
+    f64,
+    __m256d,
+    4,
+    _mm256_loadu_pd,
+    _mm256_storeu_pd,
+    _mm256_fmadd_pd,
+    _mm256_add_pd,
+    _mm256_setzero_pd
+);
+dot_form!(
+    dot_form_avx2_f32,
+    "avx2,fma",
+    f32,
+    __m256,
+    8,
+    _mm256_loadu_ps,
+    _mm256_storeu_ps,
+    _mm256_fmadd_ps,
+    _mm256_add_ps,
+    _mm256_setzero_ps
+);
+
+/// `s + Σ xᵢ yᵢ` over the (shorter than a block) tails.
+#[inline(always)]
+fn tail_dot<F: Float>(x: &[F], y: &[F], s: F) -> F {
+    x.iter().zip(y).fold(s, |s, (&x, &y)| x.fma(y, s))
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate alloc;
+    use alloc::vec::Vec;
+
+    use super::{gemm_on, Isa};
+
+    /// Entries that are small integers, so every product is exact in either precision and the
+    /// kernels must agree with the naive sum to the last bit.
+    fn filled(len: usize, seed: usize) -> Vec<f64> {
+        (0..len)
+            .map(|i| ((i * 7 + seed * 3) % 11) as f64 - 5.0)
+            .collect()
+    }
+
+    /// Naive `op(a) op(b)` for column-major storage.
+    #[allow(clippy::too_many_arguments)]
+    fn naive(m: usize, k: usize, n: usize, a: &[f64], a_t: bool, b: &[f64], b_t: bool) -> Vec<f64> {
+        let at = |i: usize, p: usize| if a_t { a[p + k * i] } else { a[i + m * p] };
+        let bt = |p: usize, j: usize| if b_t { b[j + n * p] } else { b[p + k * j] };
+        let mut c = alloc::vec![0.0; m * n];
+        for j in 0..n {
+            for i in 0..m {
+                c[i + m * j] = (0..k).map(|p| at(i, p) * bt(p, j)).sum();
+            }
+        }
+        c
+    }
+
+    /// Odd, non-square and thin shapes around the block sizes (4 columns, 2 × 4/8/16 lanes), in
+    /// every storage case the kernels take, in f64 and f32, with every instruction set this CPU
+    /// has; `(true, true)` is declined.
+    #[test]
+    fn kernels_match_the_naive_product() {
+        let sizes = [1usize, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33, 64, 129];
+        // An AVX-512 CPU also runs the AVX2 kernels.
+        let isas: &[Isa] = match super::isa() {
+            Some(Isa::Avx512) => &[Isa::Avx512, Isa::Avx2],
+            Some(Isa::Avx2) => &[Isa::Avx2],
+            None => &[],
+        };
+        for &isa in isas {
+            for &m in &sizes {
+                for &k in &sizes {
+                    for &n in &[1usize, 2, 5, 7] {
+                        for (a_t, b_t) in [(false, false), (false, true), (true, false)] {
+                            let (a, b) = (filled(m * k, 1), filled(k * n, 2));
+                            let want = naive(m, k, n, &a, a_t, &b, b_t);
+                            let mut c = alloc::vec![0.0; m * n];
+                            assert!(gemm_on(isa, m, k, n, &a, a_t, &b, b_t, &mut c));
+                            assert_eq!(c, want, "{isa:?} {m}×{k}·{k}×{n}, transposed {a_t}/{b_t}");
+                            let (a32, b32): (Vec<f32>, Vec<f32>) = (
+                                a.iter().map(|&x| x as f32).collect(),
+                                b.iter().map(|&x| x as f32).collect(),
+                            );
+                            let mut c32 = alloc::vec![0.0f32; m * n];
+                            assert!(gemm_on(isa, m, k, n, &a32, a_t, &b32, b_t, &mut c32));
+                            let want32: Vec<f32> = want.iter().map(|&x| x as f32).collect();
+                            assert_eq!(c32, want32, "{isa:?} f32 {m}×{k}·{k}×{n}, {a_t}/{b_t}");
+                        }
+                    }
+                }
+            }
+            let mut c = alloc::vec![0.0; 4];
+            assert!(!gemm_on(
+                isa, 2, 2, 2, &[1.0; 4], true, &[1.0; 4], true, &mut c
+            ));
+        }
+    }
+}
