@@ -143,20 +143,23 @@ pub(crate) fn gemm<T: Scalar>(a: Operand<'_, T>, b: Operand<'_, T>, out: &mut [T
     let ((m, k), (k2, n)) = (a.shape(), b.shape());
     debug_assert!(k == k2 && out.len() == m * n);
     let work = m * k * n;
+    let fat = m.min(k).min(n) >= BLOCKED_MIN_DIM && work >= BLOCKED_MIN_WORK;
+    // Thin products at any size above the unrolled ones: the kernels for this CPU's vector
+    // instructions beat faer's on them (no packing, no dispatch of a general product).
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if !fat
+        && work > SIMD_MIN_WORK
+        && crate::simd::gemm(m, k, n, a.data, a.transposed, b.data, b.transposed, out)
+    {
+        return;
+    }
     #[cfg(feature = "std")]
     if work >= FAER_MIN_WORK
         && crate::large::gemm(m, k, n, a.data, a.transposed, b.data, b.transposed, out)
     {
         return;
     }
-    let fat = m.min(k).min(n) >= BLOCKED_MIN_DIM && work >= BLOCKED_MIN_WORK;
     if fat && T::gemm_t(m, k, n, a.data, a.transposed, b.data, b.transposed, out) {
-        return;
-    }
-    #[cfg(all(feature = "std", target_arch = "x86_64"))]
-    if work > SIMD_MIN_WORK
-        && crate::simd::gemm(m, k, n, a.data, a.transposed, b.data, b.transposed, out)
-    {
         return;
     }
     loops(m, k, n, a, b, out);
