@@ -228,6 +228,23 @@ pub fn statements(g: &Graph, roots: &[NodeId]) -> Vec<NodeId> {
         .collect()
 }
 
+/// How often each node's value is read: once per operand slot of each statement that reads
+/// it, and once more for a root (returned). A matrix read exactly once can be handed over
+/// to its reader at that read (`emit` moves it into an entrywise sum or scaling, which then
+/// reuses its buffer instead of allocating).
+pub fn read_counts(g: &Graph, statements: &[NodeId], roots: &[NodeId]) -> Vec<usize> {
+    let mut reads = vec![0; g.len()];
+    for &id in statements {
+        for a in used_operands(g, id) {
+            reads[a.index()] += 1;
+        }
+    }
+    for &r in roots {
+        reads[r.index()] += 1;
+    }
+    reads
+}
+
 /// The matrices among `nodes` of which more than one of `inv`, `det`, `logdet` and the LU
 /// solves (with the matrix or its transpose) is computed: they are LU-factored once, and each
 /// of those reads the one factorization.
