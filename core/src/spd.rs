@@ -14,7 +14,7 @@ use crate::check;
 use crate::cholesky::all_strict_lower_tiled;
 use crate::dim::Dim;
 use crate::dot::dot;
-use crate::linalg::{pivot_passes, threshold_for};
+use crate::linalg::{max_abs_if_finite, pivot_passes, threshold_for};
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 use crate::shape_errors::{RowsAgreeForSolve, SquareForTriangularSolve};
@@ -23,18 +23,12 @@ use crate::shape_errors::{RowsAgreeForSolve, SquareForTriangularSolve};
 /// over the contiguous column segments, so it stays O(n²) with a small constant).
 pub(crate) fn lower_usable<T: Scalar>(l: &[T], n: usize) -> bool {
     let mut scale = T::zero();
-    let mut finite = true;
     for j in 0..n {
-        for &x in &l[j * n + j..(j + 1) * n] {
-            finite &= x.is_finite();
-            let a = x.abs();
-            if a > scale {
-                scale = a;
-            }
+        match max_abs_if_finite(&l[j * n + j..(j + 1) * n]) {
+            Some(a) if a > scale => scale = a,
+            Some(_) => {}
+            None => return false,
         }
-    }
-    if !finite {
-        return false;
     }
     let threshold = threshold_for(n, scale);
     (0..n).all(|i| pivot_passes(l[i * n + i], threshold))
@@ -135,8 +129,8 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         }
         let mut out = Matrix::zeros_generic(r, c);
         #[cfg(feature = "std")]
-        let done =
-            n >= crate::linalg::LU_FAER_MIN && crate::large::cholesky_inverse(l, n, out.as_mut_slice());
+        let done = n >= crate::linalg::LU_FAER_MIN
+            && crate::large::cholesky_inverse(l, n, out.as_mut_slice());
         #[cfg(not(feature = "std"))]
         let done = false;
         if !done {

@@ -11,7 +11,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{Dim, Func, Graph, NodeId, Op, ScalarType, Shape};
-use crate::lower::kernels::{self, Product, SolveKernel};
+use crate::lower::kernels::{self, Product, SolveKernel, Sum};
 use crate::lower::Lowered;
 
 mod bounds;
@@ -226,6 +226,19 @@ impl Emitter<'_> {
         }
     }
 
+    /// The matrix an in-place update starts from: handed over, else a copy.
+    fn updated(&self, id: NodeId) -> TokenStream {
+        self.handed_over(id).unwrap_or_else(|| {
+            let operand = self.operand(id);
+            quote!(::core::clone::Clone::clone(#operand))
+        })
+    }
+
+    /// A scalar node's value, or 1 where there is none.
+    fn scale_or_one(&self, scale: Option<NodeId>) -> TokenStream {
+        scale.map_or_else(|| self.literal(1.0), |s| self.operand(s))
+    }
+
     /// An owned expression for root `id`.
     fn owned(&self, id: NodeId) -> TokenStream {
         match self.graph.op(id) {
@@ -361,7 +374,23 @@ impl Emitter<'_> {
                 let ty = shape_type(self.graph.shape(id), self.graph.scalar);
                 quote!(<#ty>::commutation::<#m, #n>())
             }
-            Op::Add(a, b) => self.sum(a, b, false),
+            Op::Add(a, b) => match kernels::sum(self.graph, a, b) {
+                Sum::ScaledIdentity { matrix, scale } => {
+                    let (m, s) = (self.updated(matrix), self.scale_or_one(scale));
+                    quote!(#m.add_scaled_identity(#s))
+                }
+                Sum::ScaledOuter {
+                    matrix,
+                    scale,
+                    x,
+                    y,
+                } => {
+                    let (m, s) = (self.updated(matrix), self.scale_or_one(scale));
+                    let (x, y) = (o(self, x), o(self, y));
+                    quote!(#m.add_scaled_outer(#s, #x, #y))
+                }
+                Sum::Plain => self.sum(a, b, false),
+            },
             Op::Sub(a, b) => self.sum(a, b, true),
             Op::Neg(a) => {
                 let a = self.handed_over(a).unwrap_or_else(|| o(self, a));
