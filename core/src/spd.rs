@@ -104,8 +104,10 @@ fn cholesky_inverse_lower<T: Scalar>(l: &[T], n: usize, w: &mut [T], out: &mut [
 /// Copies the strict lower triangle of the `n × n` column-major `m` onto its upper triangle,
 /// tile by tile (see [`all_strict_lower_tiled`]).
 fn mirror_lower<T: Scalar>(m: &mut [T], n: usize) {
-    all_strict_lower_tiled(n, |i, j| {
-        m[i * n + j] = m[j * n + i];
+    all_strict_lower_tiled(n, |rows, j| {
+        for i in rows {
+            m[i * n + j] = m[j * n + i];
+        }
         true
     });
 }
