@@ -9,38 +9,73 @@
 
 use crate::arg::MatrixArg;
 use crate::dim::Dim;
-use crate::linalg::{pivot_passes, singularity_threshold};
+use crate::linalg::{entries_threshold, pivot_passes, singularity_threshold};
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 use crate::shape_errors::{RowsAgreeForSolve, SquareForCholesky, SquareForTriangularSolve};
 
-/// The Cholesky factor, or `None` by the module's criterion. From 32×32 on (`f64`,
-/// `f32`, with `std`) the factorisation runs in faer and the criterion is applied to its
-/// pivots.
-fn factor<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> Option<Matrix<N, N, T>> {
-    let n = a.nrows();
-    let threshold = singularity_threshold(a)?;
-    let entries = a.as_slice();
-    for j in 0..n {
-        for i in j + 1..n {
-            if (entries[j * n + i] - entries[i * n + j]).abs() > threshold {
-                return None;
+/// The side of the square tiles [`all_strict_lower_tiled`] walks.
+const TILE: usize = 32;
+
+/// Whether `f(rows, j)` holds for every segment of a column j of the strict lower triangle of
+/// an `n × n` matrix (rows i > j, at most [`TILE`] long), visited tile by tile: code that
+/// touches both (i, j) and (j, i) of a column-major matrix (the symmetry check, mirroring a
+/// triangle) then keeps its transposed reads within a few cache lines instead of striding a
+/// whole column per entry (at n = 1000 the untiled symmetry check cost more than faer's
+/// factorization). Stops at the first `false`.
+pub(crate) fn all_strict_lower_tiled(
+    n: usize,
+    mut f: impl FnMut(core::ops::Range<usize>, usize) -> bool,
+) -> bool {
+    for jb in (0..n).step_by(TILE) {
+        let j_end = (jb + TILE).min(n);
+        for ib in (jb..n).step_by(TILE) {
+            let i_end = (ib + TILE).min(n);
+            for j in jb..j_end {
+                let rows = ib.max(j + 1)..i_end;
+                if !rows.is_empty() && !f(rows, j) {
+                    return false;
+                }
             }
         }
     }
-    let mut l = a.clone();
+    true
+}
+
+/// Replaces the `n × n` column-major `m` by its Cholesky factor (the strict upper triangle
+/// zeroed), or returns `false` by the module's criterion. From 32×32 on (`f64`, `f32`, with
+/// `std`) the factorisation runs in faer and the criterion is applied to its pivots.
+fn factor_into<T: Scalar>(m: &mut [T], n: usize) -> bool {
+    let Some(threshold) = entries_threshold(m, n) else {
+        return false;
+    };
+    // The largest asymmetry of a segment, without a branch per entry.
+    let symmetric = all_strict_lower_tiled(n, |rows, j| {
+        let column = &m[j * n..(j + 1) * n];
+        let worst = rows.fold(T::zero(), |w, i| {
+            let d = (column[i] - m[i * n + j]).abs();
+            if d > w {
+                d
+            } else {
+                w
+            }
+        });
+        worst <= threshold
+    });
+    if !symmetric {
+        return false;
+    }
     let done = {
         #[cfg(feature = "std")]
         {
             n >= crate::linalg::LU_FAER_MIN
-                && match crate::large::cholesky_in_place(l.as_mut_slice(), n) {
+                && match crate::large::cholesky_in_place(m, n) {
                     // d = l_jj² is the j-th pivot of the LU factorisation without pivoting.
                     Some(ok) => {
-                        let d = l.as_slice();
                         if !ok
-                            || !(0..n).all(|j| pivot_passes(d[j * n + j] * d[j * n + j], threshold))
+                            || !(0..n).all(|j| pivot_passes(m[j * n + j] * m[j * n + j], threshold))
                         {
-                            return None;
+                            return false;
                         }
                         true
                     }
@@ -52,14 +87,13 @@ fn factor<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> Option<Matrix<N, N, T>> {
             false
         }
     };
-    if !done && !factor_in_place(l.as_mut_slice(), n, threshold) {
-        return None;
+    if !done && !factor_in_place(m, n, threshold) {
+        return false;
     }
-    let m = l.as_mut_slice();
     for j in 1..n {
         m[j * n..j * n + j].iter_mut().for_each(|v| *v = T::zero());
     }
-    Some(l)
+    true
 }
 
 /// Left-looking Cholesky in place on the lower triangle of the `n × n` column-major `m`:
@@ -149,9 +183,22 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         R: SquareForCholesky<C>,
     {
-        let (r, c) = self.shape_generic();
-        self.try_cholesky()
-            .unwrap_or_else(|| Matrix::from_element_generic(r, c, T::NAN))
+        self.clone().into_cholesky()
+    }
+
+    /// [`cholesky`](Self::cholesky) in the matrix's own buffer: for a matrix not needed
+    /// afterwards (generated code factors a temporary this way), without the n² copy.
+    #[track_caller]
+    pub fn into_cholesky(mut self) -> Self
+    where
+        R: SquareForCholesky<C>,
+    {
+        crate::check::square("`cholesky`", self.shape());
+        let n = self.nrows();
+        if !factor_into(self.as_mut_slice(), n) {
+            self.as_mut_slice().iter_mut().for_each(|v| *v = T::NAN);
+        }
+        self
     }
 
     /// The Cholesky factor, or `None` where [`cholesky`](Self::cholesky) gives NaN.
@@ -160,8 +207,9 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         R: SquareForCholesky<C>,
     {
-        let (r, c) = self.shape_generic();
-        factor(&self.as_square("`cholesky`")).map(|l| l.reshape_generic(r, c))
+        crate::check::square("`cholesky`", self.shape());
+        let mut l = self.clone();
+        factor_into(l.as_mut_slice(), self.nrows()).then_some(l)
     }
 
     /// Solves `L X = B` reading only the lower triangle of `self` (forward substitution).

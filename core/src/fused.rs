@@ -82,6 +82,44 @@ impl<M: Dim, T: Scalar> Vector<M, T> {
     }
 }
 
+impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
+    /// `self + s·I` in place (square `self`): generated code for `A + s * eye()` adds along
+    /// the diagonal instead of forming and adding the identity.
+    #[inline]
+    #[track_caller]
+    pub fn add_scaled_identity(mut self, s: T) -> Self {
+        check::square("`A + s·I`", self.shape());
+        let n = self.nrows();
+        let m = self.as_mut_slice();
+        for i in 0..n {
+            m[i * n + i] += s;
+        }
+        self
+    }
+
+    /// `self + s·x yᵀ` in place (a rank-one update): generated code for `A + s * x * y.t()`
+    /// never forms the outer product.
+    #[inline]
+    #[track_caller]
+    pub fn add_scaled_outer<M: Dim, N: Dim>(
+        mut self,
+        s: T,
+        x: &Matrix<M, U1, T>,
+        y: &Matrix<N, U1, T>,
+    ) -> Self {
+        check::same_shape("`A + s·x yᵀ`", self.shape(), (x.nrows(), y.nrows()));
+        let rows = self.nrows();
+        let (x, ys) = (x.as_slice(), y.as_slice());
+        for (column, &yj) in self.as_mut_slice().chunks_exact_mut(rows).zip(ys) {
+            let syj = s * yj;
+            for (a, &xi) in column.iter_mut().zip(x) {
+                *a += xi * syj;
+            }
+        }
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::matrix::Matrix;
@@ -122,5 +160,38 @@ mod tests {
         let x: Matrix<U40, U1> = filled(0.4);
         close(&a.tr_mul(&x), &(a.t() * &x));
         close(&x.outer(&x), &(&x * x.t()));
+    }
+
+    /// The in-place updates against the formed identity and outer product, static and `Dyn`,
+    /// square and not.
+    #[test]
+    fn updates_match_the_formed_sums() {
+        let a: Matrix<U4, U4> = filled(0.7);
+        close(
+            &a.add_scaled_identity(-0.3),
+            &(a + Matrix::<U4, U4>::identity() * -0.3),
+        );
+        let b: Matrix<U4, U3> = filled(0.8);
+        let x: Matrix<U4, U1> = filled(0.4);
+        let y: Matrix<U3, U1> = filled(0.5);
+        close(&b.add_scaled_outer(2.5, &x, &y), &(b + x.outer(&y) * 2.5));
+        let n = 37;
+        let d = Matrix::<crate::Dyn, crate::Dyn>::from_fn_dyn(n, n + 2, |i, j| (i * 3 + j) as f64);
+        let u = Matrix::<crate::Dyn, U1>::from_fn_dyn(n, 1, |i, _| i as f64 * 0.1);
+        let v = Matrix::<crate::Dyn, U1>::from_fn_dyn(n + 2, 1, |i, _| 1.0 - i as f64);
+        close(
+            &d.clone().add_scaled_outer(-0.5, &u, &v),
+            &(&d + u.outer(&v) * -0.5),
+        );
+        let sq = Matrix::<crate::Dyn, crate::Dyn>::from_fn_dyn(n, n, |i, j| (i + 2 * j) as f64);
+        let eye = Matrix::<crate::Dyn, crate::Dyn>::identity_generic(crate::Dyn(n), crate::Dyn(n));
+        close(&sq.clone().add_scaled_identity(4.0), &(&sq + eye * 4.0));
+    }
+
+    #[test]
+    #[should_panic(expected = "`A + s·I`")]
+    fn a_non_square_identity_update_panics() {
+        let d = Matrix::<crate::Dyn, crate::Dyn>::from_fn_dyn(3, 4, |_, _| 1.0);
+        let _ = d.add_scaled_identity(1.0);
     }
 }

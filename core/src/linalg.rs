@@ -42,14 +42,46 @@ pub(crate) const LU_FAER_MIN: usize = 32;
 /// The pivot threshold `n · ε · max |a_ij|` of the module's singularity criterion, or `None`
 /// if some entry is not finite (then the matrix counts as singular whatever its pivots).
 pub(crate) fn singularity_threshold<N: Dim, T: Scalar>(a: &Matrix<N, N, T>) -> Option<T> {
-    let mut scale = T::zero();
-    for &x in a.iter() {
-        if !x.is_finite() {
-            return None;
+    entries_threshold(a.as_slice(), a.nrows())
+}
+
+/// [`singularity_threshold`] of the `n × n` matrix whose column-major entries are `entries`.
+pub(crate) fn entries_threshold<T: Scalar>(entries: &[T], n: usize) -> Option<T> {
+    max_abs_if_finite(entries).map(|scale| threshold_for(n, scale))
+}
+
+/// The largest `|x|` over `entries`, or `None` if one is not finite. Eight independent lanes
+/// without an early exit, so the pass vectorises (a scalar loop with a branch per entry cost
+/// a third of faer's factorization at n = 1000). Finiteness is arithmetic, not a branch:
+/// x − x is 0 for a finite x and NaN otherwise, and a lane's sum of those stays NaN; `max` by
+/// comparison passes NaN by.
+pub(crate) fn max_abs_if_finite<T: Scalar>(entries: &[T]) -> Option<T> {
+    const LANES: usize = 8;
+    let mut scale = [T::zero(); LANES];
+    let mut poison = [T::zero(); LANES];
+    let chunks = entries.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    let mut lane = |k: usize, x: T| {
+        let a = x.abs();
+        poison[k] = poison[k] + (x - x);
+        scale[k] = if a > scale[k] { a } else { scale[k] };
+    };
+    for chunk in chunks {
+        for (k, &x) in chunk.iter().enumerate() {
+            lane(k, x);
         }
-        scale = scale.max(x.abs());
     }
-    Some(threshold_for(a.nrows(), scale))
+    for (k, &x) in tail.iter().enumerate() {
+        lane(k, x);
+    }
+    if !poison.iter().all(|&p| p == T::zero()) {
+        return None;
+    }
+    Some(
+        scale
+            .iter()
+            .fold(T::zero(), |m, &a| if a > m { a } else { m }),
+    )
 }
 
 /// `n · ε · scale`: the threshold for an `n × n` matrix whose largest entry is `scale`.

@@ -66,6 +66,42 @@ impl<R: Dim, C: Dim, T> Matrix<R, C, T> {
         }
     }
 
+    /// A matrix whose entries are `s` (column-major), borrowed in place where the storage is on
+    /// the heap and copied where it is inline.
+    ///
+    /// # Safety
+    /// As [`Storage::borrow_or_copy`]: the matrix must not outlive the borrow of `s` and must
+    /// only be reached through shared references.
+    #[cfg(feature = "nalgebra")]
+    #[inline]
+    #[track_caller]
+    pub(crate) unsafe fn borrowing(nrows: R, ncols: C, s: &[T]) -> Self
+    where
+        T: Copy,
+    {
+        assert_eq!(
+            s.len(),
+            nrows.value() * ncols.value(),
+            "matcalc: borrowed entries"
+        );
+        Matrix {
+            // SAFETY: passed on to the caller.
+            data: unsafe { Storage::<T, R, C>::borrow_or_copy(nrows.value(), ncols.value(), s) },
+            nrows,
+            ncols,
+        }
+    }
+
+    /// The entries in column-major order, moved out where they are on the heap (no copy).
+    #[cfg(feature = "nalgebra")]
+    #[inline]
+    pub(crate) fn into_vec(self) -> alloc::vec::Vec<T>
+    where
+        T: Copy,
+    {
+        self.data.into_vec()
+    }
+
     /// Builds an `nrows × ncols` matrix from `f(i, j)`, called in column-major order; works for
     /// every `Matrix<R, C>` (`Matrix::<Dyn, U3>::from_fn_dyn(n, 3, ..)`).
     ///

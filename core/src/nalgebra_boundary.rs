@@ -5,9 +5,10 @@
 //! turns every result back into the nalgebra type of its signature with [`write()`]. Keeping these
 //! here, as generic functions, keeps each expansion to one call per argument and result.
 //!
-//! Both libraries store matrices column-major, so a conversion is one copy of the entries in
-//! order: a few loads for a small static matrix, one allocation and `memcpy` for a `DMatrix`
-//! (matcalc's matrices own their entries, so an argument cannot be borrowed in place).
+//! Both libraries store matrices column-major. A `DMatrix` argument is not copied: [`borrow`]
+//! reads its buffer in place as a heap-stored matcalc matrix for the length of the call, and a
+//! returned `DMatrix`/`DVector` takes over the matcalc result's heap buffer. Small static
+//! matrices are copied (a few loads), as [`read`] does.
 //!
 //! Const-generic sizes meet typenum dimensions through [`U<N>`](typenum::U), typenum's
 //! `<Const<N> as ToUInt>::Output`: the macro calls the generated code at `U<R>` for a
@@ -38,6 +39,50 @@ where
     S: nalgebra::RawStorage<T, NR, NC> + nalgebra::IsContiguous,
 {
     Matrix::from_column_slice_dyn(m.nrows(), m.ncols(), m.as_slice())
+}
+
+/// A nalgebra matrix seen as a matcalc one for as long as it is borrowed: the entries are read
+/// in place where the matcalc matrix is heap-stored (any `Dyn` dimension, or more than 16 rows
+/// or columns) and copied where it is inline (small static sizes, a few loads). Reached only
+/// through `&Matrix` ([`Deref`](core::ops::Deref)), so it can neither be mutated nor outlive
+/// the nalgebra matrix; a clone is an ordinary owned matrix.
+pub struct Borrowed<'a, R: Dim, C: Dim, T> {
+    matrix: Matrix<R, C, T>,
+    buffer: core::marker::PhantomData<&'a [T]>,
+}
+
+impl<R: Dim, C: Dim, T> core::ops::Deref for Borrowed<'_, R, C, T> {
+    type Target = Matrix<R, C, T>;
+    #[inline(always)]
+    fn deref(&self) -> &Matrix<R, C, T> {
+        &self.matrix
+    }
+}
+
+/// The entries of the nalgebra matrix `m` as a matcalc matrix at the dimensions the generated
+/// code asks for, without copying them (see [`Borrowed`]): what generated functions with
+/// `&DMatrix` parameters pass on (`&*borrow(X)`).
+///
+/// # Panics
+/// As [`read`], when a static dimension of the result differs from `m`'s size.
+#[inline]
+#[track_caller]
+pub fn borrow<R, C, T, NR, NC, S>(m: &nalgebra::Matrix<T, NR, NC, S>) -> Borrowed<'_, R, C, T>
+where
+    R: Dim,
+    C: Dim,
+    T: Copy,
+    NR: nalgebra::Dim,
+    NC: nalgebra::Dim,
+    S: nalgebra::RawStorage<T, NR, NC> + nalgebra::IsContiguous,
+{
+    let (r, c) = crate::matrix::dims_for::<R, C>("nalgebra_boundary::borrow", m.nrows(), m.ncols());
+    Borrowed {
+        // SAFETY: `Borrowed` keeps the borrow of `m`'s buffer for the matrix's whole life and
+        // hands the matrix out only as `&Matrix`.
+        matrix: unsafe { Matrix::borrowing(r, c, m.as_slice()) },
+        buffer: core::marker::PhantomData,
+    }
 }
 
 /// A value the generated code computed, turned into the type a nalgebra-typed signature
@@ -83,8 +128,9 @@ where
 {
     #[inline]
     fn from_matcalc(m: Matrix<R, C, T>) -> Self {
-        // `to_vec` is one `memcpy`; nalgebra's `from_column_slice` collects entry by entry.
-        DMatrix::from_vec(m.nrows(), m.ncols(), m.as_slice().to_vec())
+        // The heap entries move into nalgebra's `Vec` (no copy; `Box<[T]>` → `Vec<T>`).
+        let (rows, cols) = m.shape();
+        DMatrix::from_vec(rows, cols, m.into_vec())
     }
 }
 
@@ -104,7 +150,7 @@ where
             m.nrows(),
             m.ncols()
         );
-        DVector::from_vec(m.as_slice().to_vec())
+        DVector::from_vec(m.into_vec())
     }
 }
 
@@ -184,6 +230,52 @@ mod tests {
         assert_eq!(back, v);
         let s: f64 = write(2.5);
         assert_eq!(s, 2.5);
+    }
+
+    /// A heap-stored borrow reads nalgebra's buffer itself (same address, no copy); an inline
+    /// one is a copy; either reads every entry in place, a clone is independent and owned, and
+    /// a result moved back keeps its buffer.
+    #[test]
+    fn borrowing_reads_the_buffer_in_place() {
+        let d = DMatrix::<f64>::from_fn(40, 3, |i, j| (i * 3 + j) as f64);
+        let b = borrow::<Dyn, U3, f64, _, _, _>(&d);
+        assert_eq!(b.as_slice().as_ptr(), d.as_slice().as_ptr(), "not copied");
+        assert_eq!(b.shape(), (40, 3));
+        assert_eq!(b[(39, 2)], 119.0);
+        let mut owned = b.clone();
+        owned[(0, 0)] = -1.0;
+        assert_eq!(b[(0, 0)], 0.0);
+        assert_eq!(d[(0, 0)], 0.0);
+        let sum = &*b + &owned;
+        assert_eq!(sum[(0, 0)], -1.0);
+        drop(b);
+        assert_eq!(
+            d[(39, 2)],
+            119.0,
+            "dropping a borrow leaves the buffer alone"
+        );
+        let small = SMatrix::<f64, 2, 2>::new(1.0, 2.0, 3.0, 4.0);
+        let s = borrow::<U2, U2, f64, _, _, _>(&small);
+        assert_eq!(s[(0, 1)], 2.0);
+        let big = borrow::<U40, U3, f64, _, _, _>(&d);
+        assert_eq!(big.as_slice().as_ptr(), d.as_slice().as_ptr());
+        let ptr = owned.as_slice().as_ptr();
+        let back: DMatrix<f64> = write(owned);
+        assert_eq!(
+            back.as_slice().as_ptr(),
+            ptr,
+            "the result's buffer moved, not copied"
+        );
+        let v = DVector::<f32>::from_fn(20, |i, _| i as f32);
+        let bv = borrow::<Dyn, U1, f32, _, _, _>(&v);
+        assert_eq!(bv.norm_sq(), (0..20).map(|i| (i * i) as f32).sum::<f32>());
+    }
+
+    #[test]
+    #[should_panic(expected = "4×1")]
+    fn borrowing_into_the_wrong_static_size_panics() {
+        let d = DMatrix::<f64>::zeros(4, 1);
+        let _ = borrow::<U3, U1, f64, _, _, _>(&d);
     }
 
     #[test]

@@ -16,24 +16,37 @@ use crate::scalar::Scalar;
 use crate::shape_errors::{InnerDimsAgree, SameShapeForAdd, SameShapeForSub};
 
 /// Implements `$Trait<$Rhs> for $Lhs` for the four combinations of `$Lhs`/`&$Lhs` and
-/// `$Rhs`/`&$Rhs`, all forwarding to the kernel `$kernel(&Lhs, &Rhs) -> $Out`.
+/// `$Rhs`/`&$Rhs`, forwarding to the kernel `$kernel(&Lhs, &Rhs) -> $Out`; with an owned left
+/// side to `$owned(Lhs, &Rhs)` instead, which may reuse its buffer (`+` and `-` do: generated
+/// code hands over a temporary at its last use, so a chain of sums allocates once).
 macro_rules! matrix_binop {
     (
         impl[$($g:tt)*] $Trait:ident::$method:ident($Lhs:ty, $Rhs:ty) -> $Out:ty
         where [$($w:tt)*] => $kernel:path
     ) => {
+        matrix_binop! {
+            impl[$($g)*] $Trait::$method($Lhs, $Rhs) -> $Out
+            where [$($w)*] => $kernel, owned |lhs, rhs| $kernel(&lhs, rhs)
+        }
+    };
+    (
+        impl[$($g:tt)*] $Trait:ident::$method:ident($Lhs:ty, $Rhs:ty) -> $Out:ty
+        where [$($w:tt)*] => $kernel:path, owned |$lhs:ident, $rhs:ident| $owned:expr
+    ) => {
         impl<$($g)*> $Trait<$Rhs> for $Lhs where $($w)* {
             type Output = $Out;
             #[inline]
             fn $method(self, rhs: $Rhs) -> $Out {
-                $kernel(&self, &rhs)
+                let ($lhs, $rhs) = (self, &rhs);
+                $owned
             }
         }
         impl<'r, $($g)*> $Trait<&'r $Rhs> for $Lhs where $($w)* {
             type Output = $Out;
             #[inline]
             fn $method(self, rhs: &'r $Rhs) -> $Out {
-                $kernel(&self, rhs)
+                let ($lhs, $rhs) = (self, rhs);
+                $owned
             }
         }
         impl<'l, $($g)*> $Trait<$Rhs> for &'l $Lhs where $($w)* {
@@ -56,13 +69,21 @@ macro_rules! matrix_binop {
 matrix_binop! {
     impl[R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar]
     Add::add(Matrix<R, C, T>, Matrix<R2, C2, T>) -> Matrix<R, C, T>
-    where [(R, C): SameShapeForAdd<(R2, C2)>] => add_kernel
+    where [(R, C): SameShapeForAdd<(R2, C2)>] => add_kernel, owned |lhs, rhs| {
+        let mut sum = lhs;
+        sum += rhs;
+        sum
+    }
 }
 
 matrix_binop! {
     impl[R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar]
     Sub::sub(Matrix<R, C, T>, Matrix<R2, C2, T>) -> Matrix<R, C, T>
-    where [(R, C): SameShapeForSub<(R2, C2)>] => sub_kernel
+    where [(R, C): SameShapeForSub<(R2, C2)>] => sub_kernel, owned |lhs, rhs| {
+        let mut difference = lhs;
+        difference -= rhs;
+        difference
+    }
 }
 
 matrix_binop! {
@@ -103,15 +124,16 @@ pub(crate) fn matmul<R: Dim, K: Dim, K2: Dim, C: Dim, T: Scalar>(
     )
 }
 
-/// Implements a matrix-by-scalar operator for an owned and a borrowed matrix.
+/// Implements a matrix-by-scalar operator for an owned matrix (in place, with the assigning
+/// operator `$op_assign`) and a borrowed one.
 macro_rules! matrix_scalar_binop {
-    ($Trait:ident::$method:ident, |$m:ident, $s:ident| $body:expr) => {
+    ($Trait:ident::$method:ident, $op_assign:ident, |$m:ident, $s:ident| $body:expr) => {
         impl<R: Dim, C: Dim, T: Scalar> $Trait<T> for Matrix<R, C, T> {
             type Output = Matrix<R, C, T>;
             #[inline]
-            fn $method(self, $s: T) -> Matrix<R, C, T> {
-                let $m = &self;
-                $body
+            fn $method(mut self, $s: T) -> Matrix<R, C, T> {
+                self.$op_assign($s);
+                self
             }
         }
         impl<'l, R: Dim, C: Dim, T: Scalar> $Trait<T> for &'l Matrix<R, C, T> {
@@ -125,8 +147,8 @@ macro_rules! matrix_scalar_binop {
     };
 }
 
-matrix_scalar_binop!(Mul::mul, |m, s| m.map(|x| x * s));
-matrix_scalar_binop!(Div::div, |m, s| m.map(|x| x / s));
+matrix_scalar_binop!(Mul::mul, mul_assign, |m, s| m.map(|x| x * s));
+matrix_scalar_binop!(Div::div, div_assign, |m, s| m.map(|x| x / s));
 
 /// `s * M` for a concrete float type on the left (a generic `T * Matrix` impl is forbidden by
 /// the orphan rules), owned and borrowed matrix.
@@ -154,8 +176,9 @@ scalar_times_matrix!(f32, f64);
 impl<R: Dim, C: Dim, T: Scalar> Neg for Matrix<R, C, T> {
     type Output = Matrix<R, C, T>;
     #[inline]
-    fn neg(self) -> Matrix<R, C, T> {
-        self.map(|x| -x)
+    fn neg(mut self) -> Matrix<R, C, T> {
+        self.iter_mut().for_each(|x| *x = -*x);
+        self
     }
 }
 

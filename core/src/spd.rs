@@ -11,9 +11,10 @@
 
 use crate::arg::MatrixArg;
 use crate::check;
+use crate::cholesky::all_strict_lower_tiled;
 use crate::dim::Dim;
 use crate::dot::dot;
-use crate::linalg::{pivot_passes, threshold_for};
+use crate::linalg::{max_abs_if_finite, pivot_passes, threshold_for};
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 use crate::shape_errors::{RowsAgreeForSolve, SquareForTriangularSolve};
@@ -22,18 +23,12 @@ use crate::shape_errors::{RowsAgreeForSolve, SquareForTriangularSolve};
 /// over the contiguous column segments, so it stays O(n²) with a small constant).
 pub(crate) fn lower_usable<T: Scalar>(l: &[T], n: usize) -> bool {
     let mut scale = T::zero();
-    let mut finite = true;
     for j in 0..n {
-        for &x in &l[j * n + j..(j + 1) * n] {
-            finite &= x.is_finite();
-            let a = x.abs();
-            if a > scale {
-                scale = a;
-            }
+        match max_abs_if_finite(&l[j * n + j..(j + 1) * n]) {
+            Some(a) if a > scale => scale = a,
+            Some(_) => {}
+            None => return false,
         }
-    }
-    if !finite {
-        return false;
     }
     let threshold = threshold_for(n, scale);
     (0..n).all(|i| pivot_passes(l[i * n + i], threshold))
@@ -80,14 +75,10 @@ pub(crate) fn backward_transpose_in_place<T: Scalar>(l: &[T], n: usize, x: &mut 
     }
 }
 
-/// `(L Lᵀ)⁻¹` into `out` (`n × n`), both triangles: W = L⁻¹ (lower triangular, n³/6
-/// multiply-adds), then the lower triangle of Wᵀ W (another n³/6) mirrored.
-fn cholesky_inverse_into<T: Scalar>(l: &[T], n: usize, w: &mut [T], out: &mut [T]) {
-    #[cfg(feature = "std")]
-    if n >= crate::linalg::LU_FAER_MIN && crate::large::cholesky_inverse(l, n, out) {
-        mirror_lower(out, n);
-        return;
-    }
+/// The lower triangle of `(L Lᵀ)⁻¹` into `out` (`n × n`) by substitution: W = L⁻¹ (lower
+/// triangular, n³/6 multiply-adds) into the scratch `w`, then the lower triangle of Wᵀ W
+/// (another n³/6). Below the faer threshold, or for scalars faer does not take.
+fn cholesky_inverse_lower<T: Scalar>(l: &[T], n: usize, w: &mut [T], out: &mut [T]) {
     // Column j of W solves L w = e_j; its entries above j are zero.
     for j in 0..n {
         let wj = &mut w[j * n..(j + 1) * n];
@@ -108,16 +99,17 @@ fn cholesky_inverse_into<T: Scalar>(l: &[T], n: usize, w: &mut [T], out: &mut [T
             out[j * n + i] = dot(&w[i * n + i..(i + 1) * n], &w[j * n + i..(j + 1) * n]);
         }
     }
-    mirror_lower(out, n);
 }
 
-/// Copies the strict lower triangle of the `n × n` column-major `m` onto its upper triangle.
+/// Copies the strict lower triangle of the `n × n` column-major `m` onto its upper triangle,
+/// tile by tile (see [`all_strict_lower_tiled`]).
 fn mirror_lower<T: Scalar>(m: &mut [T], n: usize) {
-    for j in 1..n {
-        for i in 0..j {
-            m[j * n + i] = m[i * n + j];
+    all_strict_lower_tiled(n, |rows, j| {
+        for i in rows {
+            m[i * n + j] = m[j * n + i];
         }
-    }
+        true
+    });
 }
 
 impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
@@ -138,8 +130,17 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
             return Matrix::from_element_generic(r, c, T::NAN);
         }
         let mut out = Matrix::zeros_generic(r, c);
-        let mut w = Matrix::<R, C, T>::zeros_generic(r, c);
-        cholesky_inverse_into(l, n, w.as_mut_slice(), out.as_mut_slice());
+        #[cfg(feature = "std")]
+        let done = n >= crate::linalg::LU_FAER_MIN
+            && crate::large::cholesky_inverse(l, n, out.as_mut_slice());
+        #[cfg(not(feature = "std"))]
+        let done = false;
+        if !done {
+            // The scratch W only where faer does not run (inline for small static sizes).
+            let mut w = Matrix::<R, C, T>::zeros_generic(r, c);
+            cholesky_inverse_lower(l, n, w.as_mut_slice(), out.as_mut_slice());
+        }
+        mirror_lower(out.as_mut_slice(), n);
         out
     }
 

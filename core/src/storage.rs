@@ -53,10 +53,32 @@ impl Flag for B0 {
 #[doc(hidden)]
 pub type Inline<T, R, C> = GenericArray<GenericArray<T, <R as Dim>::Len>, <C as Dim>::Len>;
 
-/// Heap storage: exactly `R·C` entries in column-major order.
+/// Heap storage: exactly `R·C` entries in column-major order, owned, or borrowed from another
+/// library's buffer (a nalgebra `DMatrix` argument of a generated function: see
+/// [`Storage::borrow_or_copy`]), so a large argument is read in place instead of copied.
 #[cfg(feature = "alloc")]
 #[doc(hidden)]
-pub type Heap<T> = Box<[T]>;
+pub struct Heap<T>(HeapEntries<T>);
+
+#[cfg(feature = "alloc")]
+enum HeapEntries<T> {
+    Owned(Box<[T]>),
+    /// `len` entries at `ptr`, valid and unchanged while the matrix exists: only
+    /// `nalgebra_boundary::Borrowed` makes one, and it hands out nothing but a shared
+    /// reference to the matrix for no longer than its borrow of the buffer.
+    Borrowed {
+        ptr: core::ptr::NonNull<T>,
+        len: usize,
+    },
+}
+
+// SAFETY: owned entries are a `Box<[T]>`, borrowed ones a `&[T]` in effect; `Send` needs
+// what both need (`Box<[T]>: Send` for `T: Send`, `&[T]: Send` for `T: Sync`).
+#[cfg(feature = "alloc")]
+unsafe impl<T: Send + Sync> Send for Heap<T> {}
+// SAFETY: `Box<[T]>` and `&[T]` are both `Sync` for `T: Sync`.
+#[cfg(feature = "alloc")]
+unsafe impl<T: Sync> Sync for Heap<T> {}
 
 /// What a storage must do: be built entry by entry and be seen as one column-major slice.
 #[doc(hidden)]
@@ -68,6 +90,23 @@ pub trait Storage<T, R: Dim, C: Dim>: Sized {
     fn entries(&self) -> &[T];
     /// The entries, column-major, mutable.
     fn entries_mut(&mut self) -> &mut [T];
+    /// The storage of a `rows × cols` matrix with the entries `s`: a copy for inline storage,
+    /// for heap storage the slice itself, not copied.
+    ///
+    /// # Safety
+    /// The result must not outlive the borrow of `s`, and must be reached only through shared
+    /// references (never `entries_mut`, never moved out of a shared borrow).
+    unsafe fn borrow_or_copy(rows: usize, cols: usize, s: &[T]) -> Self
+    where
+        T: Copy;
+    /// The entries as a `Vec`, column-major: owned heap entries are moved, not copied.
+    #[cfg(feature = "alloc")]
+    fn into_vec(self) -> alloc::vec::Vec<T>
+    where
+        T: Copy,
+    {
+        Storage::<T, R, C>::entries(&self).to_vec()
+    }
 }
 
 impl<T, R: Dim, C: Dim> Storage<T, R, C> for Inline<T, R, C> {
@@ -84,6 +123,14 @@ impl<T, R: Dim, C: Dim> Storage<T, R, C> for Inline<T, R, C> {
     #[inline(always)]
     fn entries_mut(&mut self) -> &mut [T] {
         GenericArray::slice_from_chunks_mut(GenericArray::as_mut_slice(self))
+    }
+
+    #[inline(always)]
+    unsafe fn borrow_or_copy(rows: usize, cols: usize, s: &[T]) -> Self
+    where
+        T: Copy,
+    {
+        <Self as Storage<T, R, C>>::build(rows, cols, |i, j| s[i + rows * j])
     }
 }
 
@@ -103,17 +150,53 @@ impl<T, R: Dim, C: Dim> Storage<T, R, C> for Heap<T> {
         }
         // SAFETY: the loops above wrote every one of the `rows · cols` entries. (If `f`
         // panics, the partly written box is freed without dropping entries: a leak, not UB.)
-        unsafe { entries.assume_init() }
+        Heap(HeapEntries::Owned(unsafe { entries.assume_init() }))
     }
 
     #[inline(always)]
     fn entries(&self) -> &[T] {
-        self
+        match &self.0 {
+            HeapEntries::Owned(entries) => entries,
+            // SAFETY: `ptr` and `len` come from a slice that outlives this storage and is not
+            // written meanwhile (see `HeapEntries::Borrowed`).
+            HeapEntries::Borrowed { ptr, len } => unsafe {
+                core::slice::from_raw_parts(ptr.as_ptr(), *len)
+            },
+        }
     }
 
     #[inline(always)]
     fn entries_mut(&mut self) -> &mut [T] {
-        self
+        match &mut self.0 {
+            HeapEntries::Owned(entries) => entries,
+            // Unreachable: a borrowing matrix is only ever reached through `&`.
+            HeapEntries::Borrowed { .. } => {
+                unreachable!("matcalc: a matrix borrowing its entries is never mutated")
+            }
+        }
+    }
+
+    #[inline]
+    fn into_vec(self) -> alloc::vec::Vec<T>
+    where
+        T: Copy,
+    {
+        match self.0 {
+            HeapEntries::Owned(entries) => entries.into_vec(),
+            borrowed => Storage::<T, R, C>::entries(&Heap(borrowed)).to_vec(),
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn borrow_or_copy(rows: usize, cols: usize, s: &[T]) -> Self
+    where
+        T: Copy,
+    {
+        debug_assert_eq!(s.len(), rows * cols);
+        Heap(HeapEntries::Borrowed {
+            ptr: core::ptr::NonNull::from(s).cast(),
+            len: s.len(),
+        })
     }
 }
 

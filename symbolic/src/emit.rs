@@ -11,7 +11,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{Dim, Func, Graph, NodeId, Op, ScalarType, Shape};
-use crate::lower::kernels::{self, Product, SolveKernel};
+use crate::lower::kernels::{self, Product, SolveKernel, Sum};
 use crate::lower::Lowered;
 
 mod bounds;
@@ -62,6 +62,7 @@ pub fn emit_in(lowered: &Lowered, params: &[ParamAccess], signature: &[usize]) -
         scalar: scalar_type(graph.scalar),
         shared_lu: &lowered.shared_lu,
         lu_done: BTreeSet::new(),
+        reads: kernels::read_counts(graph, &lowered.statements, &lowered.roots),
         dims,
     };
     for &id in &lowered.statements {
@@ -158,6 +159,8 @@ struct Emitter<'a> {
     lu_done: BTreeSet<NodeId>,
     /// The values of the generic dimensions, read at entry.
     dims: dims::EntryDims,
+    /// How often each node is read (`kernels::read_counts`).
+    reads: Vec<usize>,
 }
 
 impl Emitter<'_> {
@@ -189,6 +192,51 @@ impl Emitter<'_> {
         } else {
             quote!((&#temp))
         }
+    }
+
+    /// Temporary `id` by value if this is its only read (a matrix statement read once, not a
+    /// root): an entrywise sum or scaling then reuses its buffer. A wrong count could only
+    /// make the generated code read a moved value, which does not compile.
+    fn handed_over(&self, id: NodeId) -> Option<TokenStream> {
+        let temp = !matches!(self.graph.op(id), Op::Param(_))
+            && self.graph.op(id).literal_value().is_none()
+            && !self.is_scalar(id);
+        (temp && self.reads[id.index()] == 1).then(|| {
+            let temp = Self::temp(id);
+            quote!(#temp)
+        })
+    }
+
+    /// `a + b` (`a - b` when `subtract`), handing over an operand read only here so that its
+    /// buffer holds the result: the left one, or for a sum of operands of one type the right.
+    fn sum(&mut self, a: NodeId, b: NodeId, subtract: bool) -> TokenStream {
+        let same_type = self.graph.shape(a) == self.graph.shape(b);
+        let (l, r) = match (self.handed_over(a), self.handed_over(b)) {
+            (Some(l), _) => (l, self.operand_as(b, &self.graph.shape(a).clone())),
+            (None, Some(r)) if same_type && !subtract => {
+                let l = self.operand(a);
+                return quote!(#r + #l);
+            }
+            _ => self.same_shape_operands(a, b),
+        };
+        if subtract {
+            quote!(#l - #r)
+        } else {
+            quote!(#l + #r)
+        }
+    }
+
+    /// The matrix an in-place update starts from: handed over, else a copy.
+    fn updated(&self, id: NodeId) -> TokenStream {
+        self.handed_over(id).unwrap_or_else(|| {
+            let operand = self.operand(id);
+            quote!(::core::clone::Clone::clone(#operand))
+        })
+    }
+
+    /// A scalar node's value, or 1 where there is none.
+    fn scale_or_one(&self, scale: Option<NodeId>) -> TokenStream {
+        scale.map_or_else(|| self.literal(1.0), |s| self.operand(s))
     }
 
     /// An owned expression for root `id`.
@@ -326,16 +374,26 @@ impl Emitter<'_> {
                 let ty = shape_type(self.graph.shape(id), self.graph.scalar);
                 quote!(<#ty>::commutation::<#m, #n>())
             }
-            Op::Add(a, b) => {
-                let (a, b) = self.same_shape_operands(a, b);
-                quote!(#a + #b)
-            }
-            Op::Sub(a, b) => {
-                let (a, b) = self.same_shape_operands(a, b);
-                quote!(#a - #b)
-            }
+            Op::Add(a, b) => match kernels::sum(self.graph, a, b) {
+                Sum::ScaledIdentity { matrix, scale } => {
+                    let (m, s) = (self.updated(matrix), self.scale_or_one(scale));
+                    quote!(#m.add_scaled_identity(#s))
+                }
+                Sum::ScaledOuter {
+                    matrix,
+                    scale,
+                    x,
+                    y,
+                } => {
+                    let (m, s) = (self.updated(matrix), self.scale_or_one(scale));
+                    let (x, y) = (o(self, x), o(self, y));
+                    quote!(#m.add_scaled_outer(#s, #x, #y))
+                }
+                Sum::Plain => self.sum(a, b, false),
+            },
+            Op::Sub(a, b) => self.sum(a, b, true),
             Op::Neg(a) => {
-                let a = o(self, a);
+                let a = self.handed_over(a).unwrap_or_else(|| o(self, a));
                 quote!(-#a)
             }
             Op::MatMul(a, b) => match kernels::product(self.graph, a, b) {
@@ -353,11 +411,13 @@ impl Emitter<'_> {
                 quote!(#a * #b)
             }
             Op::Scale(s, a) => {
-                let (s, a) = (o(self, s), o(self, a));
+                let s = o(self, s);
+                let a = self.handed_over(a).unwrap_or_else(|| o(self, a));
                 quote!(#a * #s)
             }
             Op::Div(a, s) => {
-                let (a, s) = (o(self, a), o(self, s));
+                let s = o(self, s);
+                let a = self.handed_over(a).unwrap_or_else(|| o(self, a));
                 quote!(#a / #s)
             }
             Op::Transpose(a) => self.method(a, quote!(t())),
@@ -543,7 +603,11 @@ impl Emitter<'_> {
             Op::SoftmaxRows(a) => self.method(a, quote!(softmax_rows())),
             Op::LogsumexpCols(a) => self.method(a, quote!(logsumexp_cols())),
             Op::LogsumexpRows(a) => self.method(a, quote!(logsumexp_rows())),
-            Op::Cholesky(a) => self.method(a, quote!(cholesky())),
+            // A matrix read only here is factored in its own buffer (no n² copy).
+            Op::Cholesky(a) => match self.handed_over(a) {
+                Some(a) => quote!(#a.into_cholesky()),
+                None => self.method(a, quote!(cholesky())),
+            },
             Op::Tril(a) => self.method(a, quote!(tril())),
             Op::Phi(a) => self.method(a, quote!(phi())),
             Op::Solve(a, b) => self.solve(a, b),

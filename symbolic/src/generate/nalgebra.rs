@@ -427,13 +427,14 @@ impl Context<'_> {
     }
 }
 
-/// How a parameter is passed to the native function: floats as they are, nalgebra matrices read
-/// into matcalc ones, matcalc matrices by reference.
+/// How a parameter is passed to the native function: floats as they are, nalgebra matrices
+/// borrowed as matcalc ones (in place where heap-stored; the borrow lives to the end of the
+/// call's statement), matcalc matrices by reference.
 fn argument(ident: &syn::Ident, kind: Option<na::Kind>, by_ref: bool, scalar: bool) -> TokenStream {
     match (kind, by_ref) {
         _ if scalar => quote!(#ident),
-        (Some(_), true) => quote!(&::matcalc::nalgebra_boundary::read(#ident)),
-        (Some(_), false) => quote!(&::matcalc::nalgebra_boundary::read(&#ident)),
+        (Some(_), true) => quote!(&*::matcalc::nalgebra_boundary::borrow(#ident)),
+        (Some(_), false) => quote!(&*::matcalc::nalgebra_boundary::borrow(&#ident)),
         (None, true) => quote!(#ident),
         (None, false) => quote!(&#ident),
     }

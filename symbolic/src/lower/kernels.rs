@@ -159,6 +159,57 @@ fn fused(g: &Graph, l: NodeId, r: NodeId) -> Option<Fused> {
     }
 }
 
+/// How the sum `a + b` is computed.
+pub enum Sum {
+    /// `m + s·I` (`scale` None for s = 1): added along m's diagonal, no identity formed.
+    ScaledIdentity {
+        /// The matrix m.
+        matrix: NodeId,
+        /// The scalar s.
+        scale: Option<NodeId>,
+    },
+    /// `m + s·x yᵀ`: a rank-one update of m, no outer product formed.
+    ScaledOuter {
+        /// The matrix m.
+        matrix: NodeId,
+        /// The scalar s.
+        scale: Option<NodeId>,
+        /// The column vector x.
+        x: NodeId,
+        /// The column vector y.
+        y: NodeId,
+    },
+    /// An entrywise sum.
+    Plain,
+}
+
+/// The kernel of the sum `a + b` in `g` (of operands of one shape, so either may be m).
+pub fn sum(g: &Graph, a: NodeId, b: NodeId) -> Sum {
+    if g.shape(a) != g.shape(b) {
+        return Sum::Plain;
+    }
+    let update = |matrix: NodeId, term: NodeId| {
+        let (scale, inner) = match *g.op(term) {
+            Op::Scale(s, inner) => (Some(s), inner),
+            _ => (None, term),
+        };
+        match *g.op(inner) {
+            Op::Identity(_) => Some(Sum::ScaledIdentity { matrix, scale }),
+            Op::MatMul(l, r) => match fused(g, l, r) {
+                Some(Fused::Outer(x, y)) => Some(Sum::ScaledOuter {
+                    matrix,
+                    scale,
+                    x,
+                    y,
+                }),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    update(a, b).or_else(|| update(b, a)).unwrap_or(Sum::Plain)
+}
+
 /// The kernel of the matrix product `l r` in `g`.
 pub fn product(g: &Graph, l: NodeId, r: NodeId) -> Product {
     if let Some(s) = structure(g, l) {
@@ -206,6 +257,21 @@ fn used_operands(g: &Graph, id: NodeId) -> Vec<NodeId> {
             Some((factor, _)) => vec![kron_identity_read(g, a, b).map_or(factor, |(y, _)| y)],
             None => vec![a, b],
         },
+        Op::Add(a, b) => match sum(g, a, b) {
+            Sum::ScaledIdentity { matrix, scale } => {
+                [Some(matrix), scale].into_iter().flatten().collect()
+            }
+            Sum::ScaledOuter {
+                matrix,
+                scale,
+                x,
+                y,
+            } => [Some(matrix), scale, Some(x), Some(y)]
+                .into_iter()
+                .flatten()
+                .collect(),
+            Sum::Plain => vec![a, b],
+        },
         Op::Solve(a, b) => vec![solve_kernel(g, a).matrix(), b],
         Op::Inv(a) => vec![cholesky_factor(g, a).unwrap_or(a)],
         ref op => op.args(),
@@ -226,6 +292,23 @@ pub fn statements(g: &Graph, roots: &[NodeId]) -> Vec<NodeId> {
         .filter(|&i| seen[i])
         .map(|i| NodeId(i as u32))
         .collect()
+}
+
+/// How often each node's value is read: once per operand slot of each statement that reads
+/// it, and once more for a root (returned). A matrix read exactly once can be handed over
+/// to its reader at that read (`emit` moves it into an entrywise sum or scaling, which then
+/// reuses its buffer instead of allocating).
+pub fn read_counts(g: &Graph, statements: &[NodeId], roots: &[NodeId]) -> Vec<usize> {
+    let mut reads = vec![0; g.len()];
+    for &id in statements {
+        for a in used_operands(g, id) {
+            reads[a.index()] += 1;
+        }
+    }
+    for &r in roots {
+        reads[r.index()] += 1;
+    }
+    reads
 }
 
 /// The matrices among `nodes` of which more than one of `inv`, `det`, `logdet` and the LU
