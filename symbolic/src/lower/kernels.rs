@@ -16,12 +16,15 @@
 //!   B)` (or with Aᵀ, the same matrix) is two substitutions with L and `inv(A)` is
 //!   `cholesky_inverse` of L ([`cholesky_factor`]).
 //!
+//! - the sine and the cosine of one operand, when both are computed, are one `sin_cos` call
+//!   ([`sin_cos_pairs`]): it shares the argument reduction, about half the cost of each.
+//!
 //! [`statements`] decides which nodes get a statement at all: a structured or transposed factor
 //! used only as such does not.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Graph, NodeId, Op};
+use crate::ir::{Func, Graph, NodeId, Op};
 
 /// How a structured left factor acts on the matrix to its right.
 pub enum Structure {
@@ -256,4 +259,36 @@ pub fn shared_factorizations(g: &Graph, nodes: &[NodeId]) -> BTreeSet<NodeId> {
         .filter(|&(_, n)| n > 1)
         .map(|(a, _)| a)
         .collect()
+}
+
+/// `sin(angle)` and `cos(angle)`, both computed by the generated code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SinCos {
+    /// The `sin` node.
+    pub sin: NodeId,
+    /// The `cos` node.
+    pub cos: NodeId,
+    /// Their common operand.
+    pub angle: NodeId,
+}
+
+/// The sine–cosine pairs among `statements`, keyed by both of their nodes: each pair is
+/// computed by one `sin_cos` call where the first of the two would be.
+pub fn sin_cos_pairs(g: &Graph, statements: &[NodeId]) -> BTreeMap<NodeId, SinCos> {
+    let computed: BTreeSet<NodeId> = statements.iter().copied().collect();
+    let mut pairs = BTreeMap::new();
+    for &sin in statements {
+        let Op::Map(Func::Sin, angle) = *g.op(sin) else {
+            continue;
+        };
+        let Some(cos) = g.find(&Op::Map(Func::Cos, angle), g.shape(sin)) else {
+            continue;
+        };
+        if computed.contains(&cos) {
+            let pair = SinCos { sin, cos, angle };
+            pairs.insert(sin, pair);
+            pairs.insert(cos, pair);
+        }
+    }
+    pairs
 }
