@@ -62,6 +62,7 @@ pub fn emit_in(lowered: &Lowered, params: &[ParamAccess], signature: &[usize]) -
         scalar: scalar_type(graph.scalar),
         shared_lu: &lowered.shared_lu,
         lu_done: BTreeSet::new(),
+        by_inverse: &lowered.by_inverse,
         sin_cos: &lowered.sin_cos,
         dims,
     };
@@ -157,6 +158,8 @@ struct Emitter<'a> {
     shared_lu: &'a BTreeSet<NodeId>,
     /// Those whose factorization has been emitted.
     lu_done: BTreeSet<NodeId>,
+    /// Solves computed as a product with an inverse, by solve node.
+    by_inverse: &'a BTreeMap<NodeId, kernels::ByInverse>,
     /// Sines and cosines of one operand computed by one `sin_cos`, keyed by both nodes.
     sin_cos: &'a BTreeMap<NodeId, kernels::SinCos>,
     /// The values of the generic dimensions, read at entry.
@@ -572,6 +575,19 @@ impl Emitter<'_> {
             Op::Cholesky(a) => self.method(a, quote!(cholesky())),
             Op::Tril(a) => self.method(a, quote!(tril())),
             Op::Phi(a) => self.method(a, quote!(phi())),
+            Op::Solve(_, b) if self.by_inverse.contains_key(&id) => {
+                let kernels::ByInverse {
+                    inverse,
+                    transposed,
+                } = self.by_inverse[&id];
+                let rhs = self.operand(b);
+                if transposed {
+                    self.method(inverse, quote!(tr_mul(#rhs)))
+                } else {
+                    let inverse = self.operand(inverse);
+                    quote!(#inverse * #rhs)
+                }
+            }
             Op::Solve(a, b) => self.solve(a, b),
             Op::Const(path, _) => {
                 // The parser only accepts paths here, so this parses; a bad one is a compile

@@ -39,6 +39,8 @@ pub struct Lowered {
     pub statements: Vec<NodeId>,
     /// The matrices LU-factored once for several of `inv`, `det`, `logdet`.
     pub shared_lu: BTreeSet<NodeId>,
+    /// The solves computed as a product with the inverse (computed anyway), by solve node.
+    pub by_inverse: BTreeMap<NodeId, kernels::ByInverse>,
     /// The `sin` and `cos` nodes of one operand computed together, keyed by both.
     pub sin_cos: BTreeMap<NodeId, kernels::SinCos>,
 }
@@ -74,13 +76,15 @@ pub fn lower(readable: &Graph, roots: &[NodeId]) -> Lowered {
         .map(|r| lowered[r.index()].expect("every root is reachable from itself"))
         .collect::<Vec<_>>();
     let statements = kernels::statements(&graph, &roots);
-    let shared_lu = kernels::shared_factorizations(&graph, &statements);
+    let by_inverse = kernels::solves_by_inverse(&graph, &statements);
+    let shared_lu = kernels::shared_factorizations(&graph, &statements, &by_inverse);
     let sin_cos = kernels::sin_cos_pairs(&graph, &statements);
     Lowered {
         graph,
         roots,
         statements,
         shared_lu,
+        by_inverse,
         sin_cos,
     }
 }
