@@ -74,6 +74,21 @@ for_each_elementwise!(elementwise_methods);
 
 /// Functions only derivatives use.
 impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
+    /// `(sin A, cos A)` entry by entry, one [`Scalar::sin_cos`] per entry: generated code
+    /// calls it where both of the same matrix are needed.
+    #[inline]
+    pub fn sin_cos(&self) -> (Self, Self) {
+        let (mut sin, mut cos) = (self.clone(), self.clone());
+        for ((x, s), c) in self
+            .as_slice()
+            .iter()
+            .zip(sin.as_mut_slice())
+            .zip(cos.as_mut_slice())
+        {
+            (*s, *c) = x.sin_cos();
+        }
+        (sin, cos)
+    }
     /// Sign (`-1`, `0`, `1`) of every entry.
     #[inline]
     pub fn sign(&self) -> Self {
@@ -212,6 +227,8 @@ mod tests {
         for (got, f) in checks {
             assert!(got.approx_eq(&Matrix::from_fn(|i, j| f(a[(i, j)])), 1e-15, 0.0));
         }
+        let (sin, cos) = a.sin_cos();
+        assert!(sin.approx_eq(&a.sin(), 1e-15, 0.0) && cos.approx_eq(&a.cos(), 1e-15, 0.0));
         assert!(a
             .powi(3)
             .approx_eq(&a.hadamard(&a).hadamard(&a), 1e-14, 0.0));

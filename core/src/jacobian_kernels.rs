@@ -16,15 +16,16 @@ use crate::kernels::{exact_quotient, factor_pair, quotient};
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 
-/// Up to this many entries a Kronecker product with an identity is a zero fill plus a scatter
-/// of its nonzeros (measured: 3× faster at 64×1024); beyond it, where the result no longer fits
-/// in cache, one pass writing every entry (2× faster at 256×16384).
-const SCATTER_MAX_ENTRIES: usize = 1 << 20;
+/// Up to this many entries (a result stored inline) a Kronecker product with an identity is
+/// one pass writing every entry: with static sizes it unrolls into plain stores, where a zero
+/// fill would be a call to `memset` and the nonzeros a second pass over the result.
+const SINGLE_PASS_MAX_ENTRIES: usize = 256;
 
-/// `I_n ⊗ A` (`left`) or `A ⊗ I_n` for the `p×k` matrix with entries `a(i, j)`: a zeroed
-/// result with only the `n·p·k` nonzeros written, column by column (no index arithmetic per
-/// entry of the mostly-zero result).
-#[inline]
+/// `I_n ⊗ A` (`left`) or `A ⊗ I_n` for the `p×k` matrix with entries `a(i, j)`. Small: one pass
+/// over the result. Larger: a zeroed result with only the `n·p·k` nonzeros written, column by
+/// column (no index arithmetic per entry of the mostly-zero result); the zeroed allocation of a
+/// large result is fresh zero pages from the OS, so the zeros cost no pass of ours.
+#[inline(always)]
 #[track_caller]
 fn kron_identity_fill<R2: Dim, C2: Dim, T: Scalar>(
     n: usize,
@@ -35,8 +36,7 @@ fn kron_identity_fill<R2: Dim, C2: Dim, T: Scalar>(
 ) -> Matrix<R2, C2, T> {
     let rows = n * p;
     let (r2, c2) = (R2::from_usize(rows), C2::from_usize(n * k));
-    if rows * n * k > SCATTER_MAX_ENTRIES {
-        // Memory-bound: one pass over the result beats a zero fill plus a second pass.
+    if rows * n * k <= SINGLE_PASS_MAX_ENTRIES {
         return Matrix::from_fn_generic(r2, c2, |i, j| {
             let (same_block, (bi, bj)) = if left {
                 (i / p == j / k, (i % p, j % k))
@@ -79,12 +79,14 @@ fn kron_identity_fill<R2: Dim, C2: Dim, T: Scalar>(
 impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// `I_N ⊗ A`, filled directly. Panics if `N` is `Dyn`: use
     /// [`kron_identity_left_generic`](Self::kron_identity_left_generic).
+    #[inline]
     #[track_caller]
     pub fn kron_identity_left<N: Dim, R2: Dim, C2: Dim>(&self) -> Matrix<R2, C2, T> {
         self.kron_identity_left_generic(N::from_static("kron_identity_left"))
     }
 
     /// `I_n ⊗ A`, `n` given as a dimension value.
+    #[inline]
     #[track_caller]
     pub fn kron_identity_left_generic<N: Dim, R2: Dim, C2: Dim>(&self, n: N) -> Matrix<R2, C2, T> {
         let (p, k) = self.shape();
@@ -94,12 +96,14 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
 
     /// `A ⊗ I_N`, filled directly. Panics if `N` is `Dyn`: use
     /// [`kron_identity_right_generic`](Self::kron_identity_right_generic).
+    #[inline]
     #[track_caller]
     pub fn kron_identity_right<N: Dim, R2: Dim, C2: Dim>(&self) -> Matrix<R2, C2, T> {
         self.kron_identity_right_generic(N::from_static("kron_identity_right"))
     }
 
     /// `A ⊗ I_n`, `n` given as a dimension value.
+    #[inline]
     #[track_caller]
     pub fn kron_identity_right_generic<N: Dim, R2: Dim, C2: Dim>(&self, n: N) -> Matrix<R2, C2, T> {
         let (p, k) = self.shape();
@@ -110,12 +114,14 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// `selfᵀ ⊗ I_N` (the Jacobian of `X Y` in X is `Yᵀ ⊗ I`), reading `self` in place.
     /// Panics if `N` is `Dyn`: use
     /// [`tr_kron_identity_right_generic`](Self::tr_kron_identity_right_generic).
+    #[inline]
     #[track_caller]
     pub fn tr_kron_identity_right<N: Dim, R2: Dim, C2: Dim>(&self) -> Matrix<R2, C2, T> {
         self.tr_kron_identity_right_generic(N::from_static("tr_kron_identity_right"))
     }
 
     /// `selfᵀ ⊗ I_n`, `n` given as a dimension value.
+    #[inline]
     #[track_caller]
     pub fn tr_kron_identity_right_generic<N: Dim, R2: Dim, C2: Dim>(
         &self,
@@ -128,12 +134,14 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
 
     /// `I_N ⊗ selfᵀ`, reading `self` in place. Panics if `N` is `Dyn`: use
     /// [`tr_kron_identity_left_generic`](Self::tr_kron_identity_left_generic).
+    #[inline]
     #[track_caller]
     pub fn tr_kron_identity_left<N: Dim, R2: Dim, C2: Dim>(&self) -> Matrix<R2, C2, T> {
         self.tr_kron_identity_left_generic(N::from_static("tr_kron_identity_left"))
     }
 
     /// `I_n ⊗ selfᵀ`, `n` given as a dimension value.
+    #[inline]
     #[track_caller]
     pub fn tr_kron_identity_left_generic<N: Dim, R2: Dim, C2: Dim>(
         &self,
@@ -366,12 +374,13 @@ mod tests {
     }
 
     #[test]
-    fn large_identity_kronecker_products_take_the_one_pass_fill() {
+    fn large_identity_kronecker_products_are_zeros_and_their_nonzeros() {
         use crate::Dyn;
-        // 2×600 ⊗ I₃₀₀ and I₃₀₀ ⊗ (600×2)ᵀ: 600×180000 entries, past the scatter limit.
+        // 2×600 ⊗ I₃₀₀ and I₃₀₀ ⊗ (600×2)ᵀ: 600×180000 entries, a zeroed allocation (fresh
+        // pages) with the nonzeros scattered into it.
         let a = Matrix::<Dyn, Dyn>::from_fn_dyn(2, 600, |i, j| (i * 600 + j) as f64 + 1.0);
         let n = Dyn::from_usize(300);
-        const { assert!(600 * 180_000 > super::SCATTER_MAX_ENTRIES) };
+        const { assert!(600 * 180_000 > super::SINGLE_PASS_MAX_ENTRIES) };
         let right: Matrix<Dyn, Dyn> = a.kron_identity_right_generic(n);
         let left: Matrix<Dyn, Dyn> = a.t().tr_kron_identity_left_generic(n);
         for (r, c) in [

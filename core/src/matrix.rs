@@ -467,7 +467,11 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// another matrix's [`shape_generic`](Self::shape_generic)).
     #[inline]
     pub fn zeros_generic(nrows: R, ncols: C) -> Self {
-        Self::from_element_generic(nrows, ncols, T::zero())
+        Matrix {
+            data: Storage::<T, R, C>::zeroed(nrows.value(), ncols.value(), T::zero()),
+            nrows,
+            ncols,
+        }
     }
 
     /// All entries `1`, the shape given by two dimension values.

@@ -60,6 +60,9 @@ pub trait Scalar:
     fn sin(self) -> Self;
     /// Cosine.
     fn cos(self) -> Self;
+    /// `(sin x, cos x)` in one call, which shares the argument reduction: generated code calls
+    /// it where both functions of one angle are needed (a rotation and its derivative).
+    fn sin_cos(self) -> (Self, Self);
     /// Tangent.
     fn tan(self) -> Self;
     /// Hyperbolic tangent.
@@ -357,6 +360,10 @@ macro_rules! impl_scalar {
                 math!($t, cos / cos(self))
             }
             #[inline]
+            fn sin_cos(self) -> (Self, Self) {
+                math!($t, sin_cos / sincos(self))
+            }
+            #[inline]
             fn tan(self) -> Self {
                 math!($t, tan / tan(self))
             }
@@ -503,6 +510,13 @@ mod tests {
         assert!(close(Scalar::powi(x, 3), x.powi(3)));
         assert!(close(Scalar::powf(x, 2.5), x.powf(2.5)));
         assert!(close(Scalar::tanh(x), x.tanh()));
+        for angle in [x, -x, 1e-9, 3.0, 1e6] {
+            let (s, c) = Scalar::sin_cos(angle);
+            assert!(close(s, angle.sin()) && close(c, angle.cos()), "{angle}");
+            let (s32, c32) = Scalar::sin_cos(angle as f32);
+            assert!((s32 - (angle as f32).sin()).abs() < 1e-6, "{angle}");
+            assert!((c32 - (angle as f32).cos()).abs() < 1e-6, "{angle}");
+        }
         assert_eq!(Scalar::max(x, f64::NAN), x);
         assert_eq!(f32::from_f64(0.5), 0.5_f32);
         assert_eq!(Scalar::to_f64(0.25_f32), 0.25);

@@ -86,6 +86,10 @@ pub trait Storage<T, R: Dim, C: Dim>: Sized {
     /// Builds the storage of a `rows × cols` matrix from `f(i, j)`, called in column-major
     /// order. (Inline storage has its sizes in its type and ignores the values.)
     fn build(rows: usize, cols: usize, f: impl FnMut(usize, usize) -> T) -> Self;
+    /// The storage of a `rows × cols` matrix of zeros.
+    fn zeroed(rows: usize, cols: usize, zero: T) -> Self
+    where
+        T: Clone;
     /// The entries, column-major.
     fn entries(&self) -> &[T];
     /// The entries, column-major, mutable.
@@ -113,6 +117,14 @@ impl<T, R: Dim, C: Dim> Storage<T, R, C> for Inline<T, R, C> {
     #[inline(always)]
     fn build(_rows: usize, _cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
         GenericArray::generate(|j| GenericArray::generate(|i| f(i, j)))
+    }
+
+    #[inline(always)]
+    fn zeroed(rows: usize, cols: usize, zero: T) -> Self
+    where
+        T: Clone,
+    {
+        <Self as Storage<T, R, C>>::build(rows, cols, |_, _| zero.clone())
     }
 
     #[inline(always)]
@@ -151,6 +163,17 @@ impl<T, R: Dim, C: Dim> Storage<T, R, C> for Heap<T> {
         // SAFETY: the loops above wrote every one of the `rows · cols` entries. (If `f`
         // panics, the partly written box is freed without dropping entries: a leak, not UB.)
         Heap(HeapEntries::Owned(unsafe { entries.assume_init() }))
+    }
+
+    #[inline]
+    fn zeroed(rows: usize, cols: usize, zero: T) -> Self
+    where
+        T: Clone,
+    {
+        // `vec![0.0; n]` is a zeroed allocation (the standard library's specialisation for
+        // floats whose bits are all zero): a large one is fresh pages from the OS, zero
+        // without a pass over them, so a mostly-zero result costs only its nonzeros.
+        alloc::vec![zero; rows * cols].into_boxed_slice()
     }
 
     #[inline(always)]

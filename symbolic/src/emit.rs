@@ -5,7 +5,7 @@
 //! choices in tokens, and collects the trait bounds the statements need when dimensions are
 //! generic (products of dimensions from `kron` and `vec`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -63,6 +63,8 @@ pub fn emit_in(lowered: &Lowered, params: &[ParamAccess], signature: &[usize]) -
         shared_lu: &lowered.shared_lu,
         lu_done: BTreeSet::new(),
         reads: kernels::read_counts(graph, &lowered.statements, &lowered.roots),
+        by_inverse: &lowered.by_inverse,
+        sin_cos: &lowered.sin_cos,
         dims,
     };
     for &id in &lowered.statements {
@@ -157,6 +159,10 @@ struct Emitter<'a> {
     shared_lu: &'a BTreeSet<NodeId>,
     /// Those whose factorization has been emitted.
     lu_done: BTreeSet<NodeId>,
+    /// Solves computed as a product with an inverse, by solve node.
+    by_inverse: &'a BTreeMap<NodeId, kernels::ByInverse>,
+    /// Sines and cosines of one operand computed by one `sin_cos`, keyed by both nodes.
+    sin_cos: &'a BTreeMap<NodeId, kernels::SinCos>,
     /// The values of the generic dimensions, read at entry.
     dims: dims::EntryDims,
     /// How often each node is read (`kernels::read_counts`).
@@ -260,12 +266,35 @@ impl Emitter<'_> {
         if matches!(self.graph.op(id), Op::Param(_) | Op::Literal(_)) {
             return;
         }
+        if let Some(&pair) = self.sin_cos.get(&id) {
+            // Both nodes are bound where the first of them comes.
+            if id == pair.sin.min(pair.cos) {
+                self.sin_cos_statement(pair);
+            }
+            return;
+        }
         let value = self.expression(id);
         let shape = self.graph.shape(id).clone();
         self.bounds.need_shape(&shape);
         let temp = Self::temp(id);
         let ty = shape_type(self.graph.shape(id), self.graph.scalar);
         self.statements.extend(quote!(let #temp: #ty = #value;));
+    }
+
+    /// `let (sin, cos) = angle.sin_cos();`, one call for both.
+    fn sin_cos_statement(&mut self, pair: kernels::SinCos) {
+        let shape = self.graph.shape(pair.sin).clone();
+        self.bounds.need_shape(&shape);
+        let value = if shape.is_scalar() {
+            let (t, angle) = (&self.scalar, self.operand(pair.angle));
+            quote!(<#t as ::matcalc::Scalar>::sin_cos(#angle))
+        } else {
+            self.method(pair.angle, quote!(sin_cos()))
+        };
+        let (sin, cos) = (Self::temp(pair.sin), Self::temp(pair.cos));
+        let ty = shape_type(&shape, self.graph.scalar);
+        self.statements
+            .extend(quote!(let (#sin, #cos): (#ty, #ty) = #value;));
     }
 
     fn literal(&self, value: f64) -> TokenStream {
@@ -610,6 +639,19 @@ impl Emitter<'_> {
             },
             Op::Tril(a) => self.method(a, quote!(tril())),
             Op::Phi(a) => self.method(a, quote!(phi())),
+            Op::Solve(_, b) if self.by_inverse.contains_key(&id) => {
+                let kernels::ByInverse {
+                    inverse,
+                    transposed,
+                } = self.by_inverse[&id];
+                let rhs = self.operand(b);
+                if transposed {
+                    self.method(inverse, quote!(tr_mul(#rhs)))
+                } else {
+                    let inverse = self.operand(inverse);
+                    quote!(#inverse * #rhs)
+                }
+            }
             Op::Solve(a, b) => self.solve(a, b),
             Op::Const(path, _) => {
                 // The parser only accepts paths here, so this parses; a bad one is a compile

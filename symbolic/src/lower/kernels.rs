@@ -16,12 +16,17 @@
 //!   B)` (or with Aᵀ, the same matrix) is two substitutions with L and `inv(A)` is
 //!   `cholesky_inverse` of L ([`cholesky_factor`]).
 //!
+//! - a solve with a matrix whose inverse is computed anyway is a product with the inverse
+//!   ([`solves_by_inverse`]);
+//! - the sine and the cosine of one operand, when both are computed, are one `sin_cos` call
+//!   ([`sin_cos_pairs`]): it shares the argument reduction, about half the cost of each.
+//!
 //! [`statements`] decides which nodes get a statement at all: a structured or transposed factor
 //! used only as such does not.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Graph, NodeId, Op};
+use crate::ir::{Func, Graph, NodeId, Op};
 
 /// How a structured left factor acts on the matrix to its right.
 pub enum Structure {
@@ -311,15 +316,65 @@ pub fn read_counts(g: &Graph, statements: &[NodeId], roots: &[NodeId]) -> Vec<us
     reads
 }
 
+/// The inverse a solve multiplies by instead of substituting: `inv(M)` (computed before the
+/// solve), and whether the solve is with Mᵀ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ByInverse {
+    /// The `inv(M)` node.
+    pub inverse: NodeId,
+    /// `solve(Mᵀ, B) = (M⁻¹)ᵀ B` rather than `solve(M, B) = M⁻¹ B`.
+    pub transposed: bool,
+}
+
+/// The LU solves among `statements` whose matrix's inverse is computed too (by an earlier
+/// statement, from the LU): they are the product `M⁻¹ B` (or `(M⁻¹)ᵀ B`), one vectorised
+/// product instead of two triangular substitutions per column of B — as the closed-form small
+/// sizes compute every solve. Typical of gradients: `tr(S⁻¹A)` keeps `solve(S, A)` for the value
+/// while its gradient needs `S⁻ᵀ`.
+pub fn solves_by_inverse(g: &Graph, statements: &[NodeId]) -> BTreeMap<NodeId, ByInverse> {
+    let computed: BTreeSet<NodeId> = statements.iter().copied().collect();
+    let mut solves = BTreeMap::new();
+    for &id in statements {
+        let Op::Solve(a, _) = *g.op(id) else {
+            continue;
+        };
+        let (m, transposed) = match solve_kernel(g, a) {
+            SolveKernel::Lu(m) => (m, false),
+            SolveKernel::LuTranspose(m) => (m, true),
+            _ => continue,
+        };
+        if g.shape(m).is_scalar() {
+            continue;
+        }
+        if let Some(inverse) = g.find(&Op::Inv(m), g.shape(m)) {
+            if inverse < id && computed.contains(&inverse) {
+                solves.insert(
+                    id,
+                    ByInverse {
+                        inverse,
+                        transposed,
+                    },
+                );
+            }
+        }
+    }
+    solves
+}
+
 /// The matrices among `nodes` of which more than one of `inv`, `det`, `logdet` and the LU
 /// solves (with the matrix or its transpose) is computed: they are LU-factored once, and each
-/// of those reads the one factorization.
-pub fn shared_factorizations(g: &Graph, nodes: &[NodeId]) -> BTreeSet<NodeId> {
+/// of those reads the one factorization. Solves `by_inverse` read the inverse instead.
+pub fn shared_factorizations(
+    g: &Graph,
+    nodes: &[NodeId],
+    by_inverse: &BTreeMap<NodeId, ByInverse>,
+) -> BTreeSet<NodeId> {
     let mut users: BTreeMap<NodeId, usize> = BTreeMap::new();
     for &id in nodes {
         let factored = match *g.op(id) {
             Op::Inv(a) if cholesky_factor(g, a).is_some() => None,
             Op::Inv(a) | Op::Det(a) | Op::Logdet(a) => Some(a),
+            Op::Solve(..) if by_inverse.contains_key(&id) => None,
             Op::Solve(a, _) => match solve_kernel(g, a) {
                 SolveKernel::Lu(m) | SolveKernel::LuTranspose(m) => Some(m),
                 SolveKernel::Lower(_)
@@ -339,4 +394,36 @@ pub fn shared_factorizations(g: &Graph, nodes: &[NodeId]) -> BTreeSet<NodeId> {
         .filter(|&(_, n)| n > 1)
         .map(|(a, _)| a)
         .collect()
+}
+
+/// `sin(angle)` and `cos(angle)`, both computed by the generated code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SinCos {
+    /// The `sin` node.
+    pub sin: NodeId,
+    /// The `cos` node.
+    pub cos: NodeId,
+    /// Their common operand.
+    pub angle: NodeId,
+}
+
+/// The sine–cosine pairs among `statements`, keyed by both of their nodes: each pair is
+/// computed by one `sin_cos` call where the first of the two would be.
+pub fn sin_cos_pairs(g: &Graph, statements: &[NodeId]) -> BTreeMap<NodeId, SinCos> {
+    let computed: BTreeSet<NodeId> = statements.iter().copied().collect();
+    let mut pairs = BTreeMap::new();
+    for &sin in statements {
+        let Op::Map(Func::Sin, angle) = *g.op(sin) else {
+            continue;
+        };
+        let Some(cos) = g.find(&Op::Map(Func::Cos, angle), g.shape(sin)) else {
+            continue;
+        };
+        if computed.contains(&cos) {
+            let pair = SinCos { sin, cos, angle };
+            pairs.insert(sin, pair);
+            pairs.insert(cos, pair);
+        }
+    }
+    pairs
 }

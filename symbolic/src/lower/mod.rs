@@ -6,10 +6,12 @@
 //! - products with a matrix of ones become row or column sums, and `sum(A B)` becomes
 //!   `(𝟙ᵀ A)(B 𝟙)`, O(n²) instead of O(n³) (`ones`);
 //! - a scalar divided by a scalar is a product with the shared reciprocal;
+//! - commutative operations take their operands in id order, so `a b` and `b a` are one node;
 //! - a chain of products is associated in the cheapest order (`chain`);
 //! - each node gets its kernel: structured and fused products, Kronecker products with an
-//!   identity filled directly, one LU per matrix for its `inv`/`det`/`logdet` ([`kernels`]);
-//!   and only the nodes those kernels read get a statement.
+//!   identity filled directly, one LU per matrix for its `inv`/`det`/`logdet`, one `sin_cos`
+//!   for the sine and cosine of one operand ([`kernels`]); and only the nodes those kernels
+//!   read get a statement.
 //!
 //! The copy is built with the graph's plain constructor (`make_raw`): the readable graph is
 //! already simplified, and the rewrites here must not be undone by `simplify`'s.
@@ -22,7 +24,7 @@ mod tests;
 #[cfg(test)]
 mod workload_counts;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{Graph, NodeId, Op};
 
@@ -37,6 +39,10 @@ pub struct Lowered {
     pub statements: Vec<NodeId>,
     /// The matrices LU-factored once for several of `inv`, `det`, `logdet`.
     pub shared_lu: BTreeSet<NodeId>,
+    /// The solves computed as a product with the inverse (computed anyway), by solve node.
+    pub by_inverse: BTreeMap<NodeId, kernels::ByInverse>,
+    /// The `sin` and `cos` nodes of one operand computed together, keyed by both.
+    pub sin_cos: BTreeMap<NodeId, kernels::SinCos>,
 }
 
 /// Lowers the nodes `roots` need, in one pass over them in topological order.
@@ -70,12 +76,16 @@ pub fn lower(readable: &Graph, roots: &[NodeId]) -> Lowered {
         .map(|r| lowered[r.index()].expect("every root is reachable from itself"))
         .collect::<Vec<_>>();
     let statements = kernels::statements(&graph, &roots);
-    let shared_lu = kernels::shared_factorizations(&graph, &statements);
+    let by_inverse = kernels::solves_by_inverse(&graph, &statements);
+    let shared_lu = kernels::shared_factorizations(&graph, &statements, &by_inverse);
+    let sin_cos = kernels::sin_cos_pairs(&graph, &statements);
     Lowered {
         graph,
         roots,
         statements,
         shared_lu,
+        by_inverse,
+        sin_cos,
     }
 }
 
@@ -103,7 +113,24 @@ impl Graph {
                 let r = self.make_raw(Op::Map(crate::ir::Func::Recip, k), span);
                 self.make_raw(Op::Mul(a, r), span)
             }
-            op => self.make_raw(op, span),
+            op => {
+                let op = self.in_operand_order(op);
+                self.make_raw(op, span)
+            }
+        }
+    }
+
+    /// A commutative `op` with its operands in id order, so that `a b` and `b a` (derivatives
+    /// build both, e.g. `dx·s` next to `s·dx`) intern to one node, computed once. Only operands
+    /// of one shape, spelled alike, are swapped: the result's type stays the same.
+    fn in_operand_order(&self, op: Op) -> Op {
+        let swap = |a: NodeId, b: NodeId| b < a && self.shape(a) == self.shape(b);
+        match op {
+            Op::Add(a, b) if swap(a, b) => Op::Add(b, a),
+            Op::Mul(a, b) if swap(a, b) => Op::Mul(b, a),
+            Op::Hadamard(a, b) if swap(a, b) => Op::Hadamard(b, a),
+            Op::Dot(a, b) if swap(a, b) => Op::Dot(b, a),
+            op => op,
         }
     }
 }

@@ -165,3 +165,30 @@ fn kernels_are_chosen_by_the_lowering() {
     }
     assert_eq!(fused, 2, "Xᵀ A and v vᵀ are fused");
 }
+
+#[test]
+fn the_sine_and_cosine_of_one_angle_are_one_pair_and_b_a_is_a_b() {
+    use crate::ir::{Func, Shape};
+    let (mut g, p) = graph(&[("t", Shape::Scalar), ("d", Shape::Scalar), ("A", m(2, 2))]);
+    let (t, d, a) = (p[0], p[1], p[2]);
+    // cos(t)·d and d·cos(t) (as derivatives write them), sin(t); sin(A) alone has no pair.
+    let cos = g.map(Func::Cos, t, sp());
+    let sin = g.map(Func::Sin, t, sp());
+    let cd = op(&mut g, Op::Mul(cos, d));
+    let dc = op(&mut g, Op::Mul(d, cos));
+    let sin_a = g.map(Func::Sin, a, sp());
+    let roots = [cd, dc, sin, sin_a];
+    let l = lower(&g, &roots);
+    assert_eq!(l.roots[0], l.roots[1], "cos(t)·d and d·cos(t) are one node");
+    let pairs: Vec<_> = l.sin_cos.values().collect();
+    assert_eq!(
+        pairs.len(),
+        2,
+        "sin(t) and cos(t), keyed by both: {pairs:?}"
+    );
+    let pair = pairs[0];
+    assert_eq!(*l.graph.op(pair.sin), Op::Map(Func::Sin, pair.angle));
+    assert_eq!(*l.graph.op(pair.cos), Op::Map(Func::Cos, pair.angle));
+    assert_eq!(*l.graph.op(pair.angle), Op::Param(0));
+    assert_same_values(&g, &roots, &values(&[(1, 1), (1, 1), (2, 2)]));
+}
