@@ -1,111 +1,360 @@
-//! A dense layer's vector–Jacobian product at n = 128 (issue 11): F = tanh(W x + b), W n×n.
+//! Run-time benchmarks of the products of issue 11 (`#[vjp]`, `#[jvp]`, `#[hvp]`) at n ∈ {3, 8,
+//! 32, 128}, each against the same value and product hand-written with nalgebra in the same run
+//! (`SMatrix` at every n, `DMatrix` too at n = 128), after checking that both agree:
 //!
-//! `#[vjp(W)]` and `#[vjp(x)]` (value and W̄ = (u ⊙ (1 − F²)) xᵀ, or x̄ = Wᵀ (u ⊙ (1 − F²)))
-//! against the same value and product hand-written with the same core kernels: one product
-//! for the value and the second product (an outer product, or Wᵀ δ) for the vjp. The full
-//! Jacobian would have n³ = 2.1·10⁶ entries (wrt W), so the ratio to the hand-written code is
-//! what the derivation costs.
+//! - `layer-vjp-W`, `layer-vjp-x`: a dense layer F = tanh(W x + b), (F, W̄ = δ xᵀ) and
+//!   (F, x̄ = Wᵀ δ) with δ = u ⊙ (1 − F ⊙ F): backpropagation through one layer;
+//! - `layer-jvp-x`: (F, dF = (1 − F ⊙ F) ⊙ (W t)): forward sensitivity to the input;
+//! - `lstsq-hvp`: ½‖W x − y‖² in x, (value, Wᵀ r, Wᵀ (W v)): a Gauss–Newton step's product;
+//! - `logreg-hvp`: Σ softplus(−b ⊙ X w) in w, (value, gradient, Xᵀ (s(1 − s) ⊙ X v)) with
+//!   labels b = ±1: truncated Newton on the logistic loss of `second_order.rs`.
+//!
+//! Criterion ids are `GROUP/IMPL/n`, read by `scripts/bench-report`. The full Jacobian of the
+//! layer in W would have n³ entries (2.1·10⁶ at n = 128): none is formed.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use nalgebra::allocator::Allocator;
+use nalgebra::{Const, DefaultAllocator, Dim, Dyn, OMatrix, OVector, U1};
 
 mod common;
-use common::{config, entry};
+use common::{assert_agree, config, label, na, scaled, seeded, sigmoid, softplus, Entries};
 
-#[allow(non_snake_case)]
-mod generated {
-    use matcalc::prelude::*;
+/// The products as matcalc DSL functions at one concrete size.
+macro_rules! matcalc_products {
+    ($m:ident, $n:ident) => {
+        #[allow(non_snake_case, dead_code)]
+        mod $m {
+            use matcalc::prelude::*;
+            pub type N = $n;
 
-    #[vjp(W)]
-    pub fn layer<N: Dim>(W: &Matrix<N, N>, x: &Vector<N>, b: &Vector<N>) -> Vector<N> {
-        tanh(W * x + b)
-    }
+            #[vjp(W)]
+            #[jvp(x)]
+            pub fn layer(W: &Matrix<$n, $n>, x: &Vector<$n>, b: &Vector<$n>) -> Vector<$n> {
+                tanh(W * x + b)
+            }
 
-    #[vjp(x)]
-    pub fn layer_x<N: Dim>(W: &Matrix<N, N>, x: &Vector<N>, b: &Vector<N>) -> Vector<N> {
-        tanh(W * x + b)
-    }
+            #[vjp(x)]
+            pub fn layer_x(W: &Matrix<$n, $n>, x: &Vector<$n>, b: &Vector<$n>) -> Vector<$n> {
+                tanh(W * x + b)
+            }
+
+            #[hvp(x)]
+            pub fn lstsq(W: &Matrix<$n, $n>, x: &Vector<$n>, y: &Vector<$n>) -> f64 {
+                0.5 * norm_sq(W * x - y)
+            }
+
+            #[hvp(w)]
+            pub fn logreg(X: &Matrix<$n, $n>, w: &Vector<$n>, b: &Vector<$n>) -> f64 {
+                sum(softplus(-hadamard(b, X * w)))
+            }
+        }
+    };
 }
 
-#[allow(non_snake_case)]
-mod by_hand {
-    use matcalc::prelude::*;
+matcalc_products!(s3, U3);
+matcalc_products!(s8, U8);
+matcalc_products!(s32, U32);
+matcalc_products!(s128, U128);
 
-    /// F and δ = u ⊙ (1 − F ⊙ F).
-    fn forward<N: Dim>(
-        W: &Matrix<N, N>,
-        x: &Vector<N>,
-        b: &Vector<N>,
-        u: &Vector<N>,
-    ) -> (Vector<N>, Vector<N>) {
-        let f = (&(W * x) + b).tanh();
-        let delta = Matrix::from_fn(|i, _| u[(i, 0)] * (1.0 - f[(i, 0)] * f[(i, 0)]));
-        (f, delta)
+/// The same products hand-written once over nalgebra's dimension `D`: `Const<N>` makes them
+/// `SMatrix` code, `Dyn` `DMatrix` code.
+mod hand {
+    use super::*;
+
+    pub type M<D> = OMatrix<f64, D, D>;
+    pub type V<D> = OVector<f64, D>;
+
+    /// F = tanh(W x + b).
+    fn layer<D: Dim>(w: &M<D>, x: &V<D>, b: &V<D>) -> V<D>
+    where
+        DefaultAllocator: Allocator<D, D> + Allocator<D>,
+    {
+        (w * x + b).map(f64::tanh)
     }
 
-    pub fn vjp_w<N: Dim>(
-        W: &Matrix<N, N>,
-        x: &Vector<N>,
-        b: &Vector<N>,
-        u: &Vector<N>,
-    ) -> (Vector<N>, Matrix<N, N>) {
-        let (f, delta) = forward(W, x, b, u);
-        let bar = delta.outer(x);
+    /// δ = u ⊙ (1 − F ⊙ F), the cotangent before the activation.
+    fn delta<D: Dim>(u: &V<D>, f: &V<D>) -> V<D>
+    where
+        DefaultAllocator: Allocator<D>,
+    {
+        u.zip_map(f, |u, f| u * (1.0 - f * f))
+    }
+
+    pub fn layer_vjp_w<D: Dim>(w: &M<D>, x: &V<D>, b: &V<D>, u: &V<D>) -> (V<D>, M<D>)
+    where
+        DefaultAllocator: Allocator<D, D> + Allocator<D> + Allocator<U1, D>,
+    {
+        let f = layer(w, x, b);
+        let bar = delta(u, &f) * x.transpose();
         (f, bar)
     }
 
-    pub fn vjp_x<N: Dim>(
-        W: &Matrix<N, N>,
-        x: &Vector<N>,
-        b: &Vector<N>,
-        u: &Vector<N>,
-    ) -> (Vector<N>, Vector<N>) {
-        let (f, delta) = forward(W, x, b, u);
-        let bar = W.tr_mul(&delta);
+    pub fn layer_vjp_x<D: Dim>(w: &M<D>, x: &V<D>, b: &V<D>, u: &V<D>) -> (V<D>, V<D>)
+    where
+        DefaultAllocator: Allocator<D, D> + Allocator<D>,
+    {
+        let f = layer(w, x, b);
+        let bar = w.tr_mul(&delta(u, &f));
         (f, bar)
+    }
+
+    pub fn layer_jvp_x<D: Dim>(w: &M<D>, x: &V<D>, b: &V<D>, t: &V<D>) -> (V<D>, V<D>)
+    where
+        DefaultAllocator: Allocator<D, D> + Allocator<D>,
+    {
+        let f = layer(w, x, b);
+        let df = (w * t).zip_map(&f, |wt, f| wt * (1.0 - f * f));
+        (f, df)
+    }
+
+    pub fn lstsq_hvp<D: Dim>(w: &M<D>, x: &V<D>, y: &V<D>, v: &V<D>) -> (f64, V<D>, V<D>)
+    where
+        DefaultAllocator: Allocator<D, D> + Allocator<D>,
+    {
+        let r = w * x - y;
+        (0.5 * r.norm_squared(), w.tr_mul(&r), w.tr_mul(&(w * v)))
+    }
+
+    /// With labels ±1, b ⊙ b = 1 drops out of the Hessian.
+    pub fn logreg_hvp<D: Dim>(x: &M<D>, w: &V<D>, b: &V<D>, v: &V<D>) -> (f64, V<D>, V<D>)
+    where
+        DefaultAllocator: Allocator<D, D> + Allocator<D>,
+    {
+        let m = (x * w).component_mul(b);
+        let value = m.iter().map(|&t| softplus(-t)).sum();
+        let s = m.map(sigmoid);
+        let g = -x.tr_mul(&b.zip_map(&s, |b, s| b * (1.0 - s)));
+        let hv = x.tr_mul(&(x * v).zip_map(&s, |xv, s| s * (1.0 - s) * xv));
+        (value, g, hv)
     }
 }
 
-fn products(c: &mut Criterion) {
-    use matcalc::prelude::*;
-    type N = U128;
-    let n = 128;
-    let w = Box::new(Matrix::<N, N>::from_fn(|i, j| entry(1, i, j) / 8.0));
-    let x = Matrix::<N, U1>::from_fn(|i, _| entry(2, i, 0));
-    let b = Matrix::<N, U1>::from_fn(|i, _| entry(3, i, 0));
-    let u = Matrix::<N, U1>::from_fn(|i, _| entry(4, i, 0));
+/// Every input at nalgebra dimension `d`, from the entry functions matcalc's inputs use.
+struct Inputs<D: Dim>
+where
+    DefaultAllocator: Allocator<D, D> + Allocator<D>,
+{
+    /// The layer's weights (entries scaled by 1/√n to keep tanh off its flat tails), also X.
+    w: hand::M<D>,
+    x: hand::V<D>,
+    b: hand::V<D>,
+    y: hand::V<D>,
+    /// The direction: cotangent, tangent or v.
+    u: hand::V<D>,
+    labels: hand::V<D>,
+}
 
-    // Both compute the same numbers.
-    let (f, bar) = generated::layer_vjp(&w, &x, &b, &u);
-    let (fh, barh) = by_hand::vjp_w(&w, &x, &b, &u);
-    let close = |a: &[f64], e: &[f64]| a.iter().zip(e).all(|(a, e)| (a - e).abs() < 1e-12);
-    assert!(close(f.as_slice(), fh.as_slice()) && close(bar.as_slice(), barh.as_slice()));
-    let (_, bar) = generated::layer_x_vjp(&w, &x, &b, &u);
-    let (_, barh) = by_hand::vjp_x(&w, &x, &b, &u);
-    assert!(close(bar.as_slice(), barh.as_slice()));
+/// Entry functions of the inputs, shared by matcalc and nalgebra.
+fn weights(n: usize) -> impl Fn(usize, usize) -> f64 + Copy {
+    scaled(1, 1.0 / (n as f64).sqrt())
+}
+const X: u64 = 2;
+const B: u64 = 3;
+const Y: u64 = 4;
+const U: u64 = 5;
+fn labels(i: usize, _: usize) -> f64 {
+    label(i)
+}
 
-    let mut group = c.benchmark_group("layer-vjp-W");
-    group.bench_function(BenchmarkId::new("matcalc", n), |bn| {
-        bn.iter(|| generated::layer_vjp(black_box(&w), black_box(&x), black_box(&b), &u))
-    });
-    group.bench_function(BenchmarkId::new("hand-written", n), |bn| {
-        bn.iter(|| by_hand::vjp_w(black_box(&w), black_box(&x), black_box(&b), &u))
-    });
-    group.finish();
-    let mut group = c.benchmark_group("layer-vjp-x");
-    group.bench_function(BenchmarkId::new("matcalc", n), |bn| {
-        bn.iter(|| generated::layer_x_vjp(black_box(&w), black_box(&x), black_box(&b), &u))
-    });
-    group.bench_function(BenchmarkId::new("hand-written", n), |bn| {
-        bn.iter(|| by_hand::vjp_x(black_box(&w), black_box(&x), black_box(&b), &u))
-    });
-    group.finish();
+impl<D: Dim> Inputs<D>
+where
+    DefaultAllocator: Allocator<D, D> + Allocator<D>,
+{
+    fn new(d: D) -> Self {
+        let n = d.value();
+        Inputs {
+            w: na(d, d, weights(n)),
+            x: na(d, U1, seeded(X)),
+            b: na(d, U1, seeded(B)),
+            y: na(d, U1, seeded(Y)),
+            u: na(d, U1, seeded(U)),
+            labels: na(d, U1, labels),
+        }
+    }
+}
+
+/// Checks that matcalc agrees with both peers, then times matcalc and the static peer (and the
+/// dynamic one at n = 128) side by side in group `name`.
+fn compare<A: Entries, B: Entries, C: Entries>(
+    c: &mut Criterion,
+    name: &str,
+    n: usize,
+    matcalc: impl Fn() -> A,
+    fixed: impl Fn() -> B,
+    dynamic: impl Fn() -> C,
+) {
+    let result = matcalc();
+    assert_agree(&format!("{name} at n = {n}"), &result, &fixed());
+    assert_agree(&format!("{name} at n = {n} (DMatrix)"), &result, &dynamic());
+    let mut g = c.benchmark_group(name);
+    g.bench_function(BenchmarkId::new("matcalc", n), |bn| bn.iter(&matcalc));
+    g.bench_function(BenchmarkId::new("nalgebra-static", n), |bn| bn.iter(&fixed));
+    if n == 128 {
+        g.bench_function(BenchmarkId::new("nalgebra-dynamic", n), |bn| {
+            bn.iter(&dynamic)
+        });
+    }
+    g.finish();
+}
+
+/// One size of every product. The inputs go through `black_box` so that nothing is
+/// computed once outside the timed loop.
+macro_rules! bench_size {
+    ($c:ident, $m:ident, $n:literal) => {{
+        type M = matcalc::Matrix<$m::N, $m::N>;
+        type V = matcalc::Vector<$m::N>;
+        let (w, x, b) = (
+            M::from_fn(weights($n)),
+            V::from_fn(seeded(X)),
+            V::from_fn(seeded(B)),
+        );
+        let (y, u, labels) = (
+            V::from_fn(seeded(Y)),
+            V::from_fn(seeded(U)),
+            V::from_fn(labels),
+        );
+        let (s, d) = (Inputs::new(Const::<$n>), Inputs::new(Dyn($n)));
+        compare(
+            $c,
+            "layer-vjp-W",
+            $n,
+            || $m::layer_vjp(black_box(&w), black_box(&x), black_box(&b), black_box(&u)),
+            || {
+                hand::layer_vjp_w(
+                    black_box(&s.w),
+                    black_box(&s.x),
+                    black_box(&s.b),
+                    black_box(&s.u),
+                )
+            },
+            || {
+                hand::layer_vjp_w(
+                    black_box(&d.w),
+                    black_box(&d.x),
+                    black_box(&d.b),
+                    black_box(&d.u),
+                )
+            },
+        );
+        compare(
+            $c,
+            "layer-vjp-x",
+            $n,
+            || $m::layer_x_vjp(black_box(&w), black_box(&x), black_box(&b), black_box(&u)),
+            || {
+                hand::layer_vjp_x(
+                    black_box(&s.w),
+                    black_box(&s.x),
+                    black_box(&s.b),
+                    black_box(&s.u),
+                )
+            },
+            || {
+                hand::layer_vjp_x(
+                    black_box(&d.w),
+                    black_box(&d.x),
+                    black_box(&d.b),
+                    black_box(&d.u),
+                )
+            },
+        );
+        compare(
+            $c,
+            "layer-jvp-x",
+            $n,
+            || $m::layer_jvp(black_box(&w), black_box(&x), black_box(&b), black_box(&u)),
+            || {
+                hand::layer_jvp_x(
+                    black_box(&s.w),
+                    black_box(&s.x),
+                    black_box(&s.b),
+                    black_box(&s.u),
+                )
+            },
+            || {
+                hand::layer_jvp_x(
+                    black_box(&d.w),
+                    black_box(&d.x),
+                    black_box(&d.b),
+                    black_box(&d.u),
+                )
+            },
+        );
+        compare(
+            $c,
+            "lstsq-hvp",
+            $n,
+            || $m::lstsq_hvp(black_box(&w), black_box(&x), black_box(&y), black_box(&u)),
+            || {
+                hand::lstsq_hvp(
+                    black_box(&s.w),
+                    black_box(&s.x),
+                    black_box(&s.y),
+                    black_box(&s.u),
+                )
+            },
+            || {
+                hand::lstsq_hvp(
+                    black_box(&d.w),
+                    black_box(&d.x),
+                    black_box(&d.y),
+                    black_box(&d.u),
+                )
+            },
+        );
+        compare(
+            $c,
+            "logreg-hvp",
+            $n,
+            || {
+                $m::logreg_hvp(
+                    black_box(&w),
+                    black_box(&x),
+                    black_box(&labels),
+                    black_box(&u),
+                )
+            },
+            || {
+                hand::logreg_hvp(
+                    black_box(&s.w),
+                    black_box(&s.x),
+                    black_box(&s.labels),
+                    black_box(&s.u),
+                )
+            },
+            || {
+                hand::logreg_hvp(
+                    black_box(&d.w),
+                    black_box(&d.x),
+                    black_box(&d.labels),
+                    black_box(&d.u),
+                )
+            },
+        );
+    }};
+}
+
+fn n3(c: &mut Criterion) {
+    bench_size!(c, s3, 3);
+}
+
+fn n8(c: &mut Criterion) {
+    bench_size!(c, s8, 8);
+}
+
+fn n32(c: &mut Criterion) {
+    bench_size!(c, s32, 32);
+}
+
+fn n128(c: &mut Criterion) {
+    bench_size!(c, s128, 128);
 }
 
 criterion_group! {
     name = benches;
     config = config();
-    targets = products
+    targets = n3, n8, n32, n128
 }
 criterion_main!(benches);

@@ -9,11 +9,11 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use nalgebra::{Matrix2x3, Matrix3, Vector2, Vector3};
 
 mod common;
-use common::config;
+use common::{assert_agree, config, Entries};
 
 #[allow(non_snake_case)]
 mod generated {
@@ -71,8 +71,19 @@ fn se2_edge_hand(
     (e, ja, jb)
 }
 
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-12 * b.abs().max(1.0)
+/// Checks that both agree, then times them side by side as `GROUP/IMPL/3` (3: the size of the
+/// point or pose, for the table of `scripts/bench-report`).
+fn compare<A: Entries, B: Entries>(
+    c: &mut Criterion,
+    name: &str,
+    matcalc: impl Fn() -> A,
+    hand: impl Fn() -> B,
+) {
+    assert_agree(name, &matcalc(), &hand());
+    let mut group = c.benchmark_group(name);
+    group.bench_function(BenchmarkId::new("matcalc", 3), |b| b.iter(&matcalc));
+    group.bench_function(BenchmarkId::new("nalgebra-static", 3), |b| b.iter(&hand));
+    group.finish();
 }
 
 fn residuals(c: &mut Criterion) {
@@ -80,23 +91,12 @@ fn residuals(c: &mut Criterion) {
     let p: Vector<U3> = matrix![0.3; -0.7; -4.5];
     let o: Vector<U2> = matrix![0.05; -0.1];
     let (pn, on) = (Vector3::new(0.3, -0.7, -4.5), Vector2::new(0.05, -0.1));
-    // Both compute the same numbers.
-    let (r, j) = generated::reprojection_jacobian(&p, &o);
-    let (rn, jn) = reprojection_hand(&pn, &on);
-    for i in 0..2 {
-        assert!(close(r[i], rn[i]));
-        for k in 0..3 {
-            assert!(close(j[(i, k)], jn[(i, k)]), "J[{i}, {k}]");
-        }
-    }
-    let mut group = c.benchmark_group("reprojection-2x3-jacobian");
-    group.bench_function("matcalc", |bench| {
-        bench.iter(|| generated::reprojection_jacobian(black_box(&p), black_box(&o)))
-    });
-    group.bench_function("nalgebra-hand", |bench| {
-        bench.iter(|| reprojection_hand(black_box(&pn), black_box(&on)))
-    });
-    group.finish();
+    compare(
+        c,
+        "reprojection-2x3-jacobian",
+        || generated::reprojection_jacobian(black_box(&p), black_box(&o)),
+        || reprojection_hand(black_box(&pn), black_box(&on)),
+    );
 
     let a: Vector<U3> = matrix![0.5; -0.2; 0.4];
     let b: Vector<U3> = matrix![1.4; 0.6; 0.9];
@@ -106,23 +106,12 @@ fn residuals(c: &mut Criterion) {
         Vector3::new(1.4, 0.6, 0.9),
         Vector3::new(0.9, 0.5, 0.45),
     );
-    let (e, ja, jb) = generated::se2_edge_jacobian(&a, &b, &z);
-    let (en, jan, jbn) = se2_edge_hand(&an, &bn, &zn);
-    for i in 0..3 {
-        assert!(close(e[i], en[i]));
-        for k in 0..3 {
-            assert!(close(ja[(i, k)], jan[(i, k)]), "Ja[{i}, {k}]");
-            assert!(close(jb[(i, k)], jbn[(i, k)]), "Jb[{i}, {k}]");
-        }
-    }
-    let mut group = c.benchmark_group("se2-edge-3x3-jacobians");
-    group.bench_function("matcalc", |bench| {
-        bench.iter(|| generated::se2_edge_jacobian(black_box(&a), black_box(&b), black_box(&z)))
-    });
-    group.bench_function("nalgebra-hand", |bench| {
-        bench.iter(|| se2_edge_hand(black_box(&an), black_box(&bn), black_box(&zn)))
-    });
-    group.finish();
+    compare(
+        c,
+        "se2-edge-3x3-jacobians",
+        || generated::se2_edge_jacobian(black_box(&a), black_box(&b), black_box(&z)),
+        || se2_edge_hand(black_box(&an), black_box(&bn), black_box(&zn)),
+    );
 }
 
 criterion_group! {

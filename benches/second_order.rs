@@ -15,7 +15,7 @@ use nalgebra::{Const, DMatrix, DVector, SMatrix, SVector};
 use num_dual::{hessian, jacobian, Dual2SVec64, DualNum, DualSVec64};
 
 mod common;
-use common::{config, entry, label};
+use common::{config, entry, label, sigmoid, softplus};
 
 macro_rules! matcalc_second_order {
     ($m:ident, $n:ident) => {
@@ -41,14 +41,6 @@ matcalc_second_order!(s3, U3);
 matcalc_second_order!(s8, U8);
 matcalc_second_order!(s32, U32);
 matcalc_second_order!(s128, U128);
-
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
-fn softplus(x: f64) -> f64 {
-    x.max(0.0) + (-x.abs()).exp().ln_1p()
-}
 
 type SM<const N: usize> = SMatrix<f64, N, N>;
 type SV<const N: usize> = SVector<f64, N>;

@@ -1,10 +1,13 @@
 //! Inputs shared by the benchmarks: deterministic pseudo-random entries, identical for
-//! matcalc, nalgebra and num-dual, and the criterion settings.
+//! matcalc, nalgebra and num-dual, the check that two implementations agree before they are
+//! timed, and the criterion settings. Every bench target includes this module, so each uses
+//! only part of it.
 #![allow(dead_code)]
 
 use std::time::Duration;
 
 use criterion::Criterion;
+use nalgebra::{DefaultAllocator, Dim, OMatrix};
 
 /// A deterministic entry in [-1, 1) for matrix `seed` at (i, j) (a SplitMix64 hash).
 pub fn entry(seed: u64, i: usize, j: usize) -> f64 {
@@ -31,6 +34,87 @@ pub fn label(i: usize) -> f64 {
     } else {
         -1.0
     }
+}
+
+/// `rows`×`cols` nalgebra matrix (`SMatrix` for `Const` dimensions, `DMatrix` for `Dyn`) with
+/// entries `f(i, j)`: the peers' inputs, equal entry for entry to matcalc's `from_fn(f)`.
+pub fn na<R: Dim, C: Dim>(rows: R, cols: C, f: impl Fn(usize, usize) -> f64) -> OMatrix<f64, R, C>
+where
+    DefaultAllocator: nalgebra::allocator::Allocator<R, C>,
+{
+    OMatrix::from_fn_generic(rows, cols, f)
+}
+
+/// `f(i, j) = entry(seed, i, j)`, for `from_fn`.
+pub fn seeded(seed: u64) -> impl Fn(usize, usize) -> f64 + Copy {
+    move |i, j| entry(seed, i, j)
+}
+
+/// `f(i, j) = scale · entry(seed, i, j)` (weights of a layer kept in tanh's active range).
+pub fn scaled(seed: u64, scale: f64) -> impl Fn(usize, usize) -> f64 + Copy {
+    move |i, j| scale * entry(seed, i, j)
+}
+
+/// The entries of a result, column-major, so that a matcalc result and a nalgebra one can be
+/// compared number by number (tuples: value, then derivatives, in order).
+pub trait Entries {
+    fn entries(&self) -> Vec<f64>;
+}
+
+impl Entries for f64 {
+    fn entries(&self) -> Vec<f64> {
+        vec![*self]
+    }
+}
+
+impl<R: matcalc::Dim, C: matcalc::Dim> Entries for matcalc::Matrix<R, C> {
+    fn entries(&self) -> Vec<f64> {
+        self.as_slice().to_vec()
+    }
+}
+
+impl<R: Dim, C: Dim> Entries for OMatrix<f64, R, C>
+where
+    DefaultAllocator: nalgebra::allocator::Allocator<R, C>,
+{
+    fn entries(&self) -> Vec<f64> {
+        self.as_slice().to_vec()
+    }
+}
+
+impl<A: Entries, B: Entries> Entries for (A, B) {
+    fn entries(&self) -> Vec<f64> {
+        [self.0.entries(), self.1.entries()].concat()
+    }
+}
+
+impl<A: Entries, B: Entries, C: Entries> Entries for (A, B, C) {
+    fn entries(&self) -> Vec<f64> {
+        [self.0.entries(), self.1.entries(), self.2.entries()].concat()
+    }
+}
+
+/// Panics unless `got` and `want` agree entry by entry to a relative 1e-9: every pair of
+/// implementations is checked this way before it is timed.
+pub fn assert_agree(what: &str, got: &impl Entries, want: &impl Entries) {
+    let (got, want) = (got.entries(), want.entries());
+    assert_eq!(got.len(), want.len(), "{what}: number of entries");
+    for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert!(
+            (g - w).abs() <= 1e-9 * w.abs().max(1.0),
+            "{what}, entry {k}: {g} vs {w}"
+        );
+    }
+}
+
+/// softplus(x) = log(1 + eˣ), without overflow for large |x|.
+pub fn softplus(x: f64) -> f64 {
+    x.max(0.0) + (-x.abs()).exp().ln_1p()
+}
+
+/// The logistic function 1 / (1 + e⁻ˣ).
+pub fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
 }
 
 /// Short settings so that the whole suite runs in minutes on a shared 2-core machine;
