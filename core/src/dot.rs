@@ -1,5 +1,6 @@
-//! The inner product of two slices, shared by the kernels that reduce along contiguous columns
-//! (Aᵀ B products, triangular substitutions).
+//! The inner product of two slices and the sum of one, shared by the kernels that reduce along
+//! contiguous columns (Aᵀ B products, triangular substitutions) and the reductions (`sum`,
+//! `dot`, `norm_sq`).
 //!
 //! A single running sum is one dependency chain (an add's latency per term) and the compiler
 //! may not reorder float additions to vectorise it; eight partial sums are two AVX2 registers
@@ -26,12 +27,29 @@ pub(crate) fn dot<T: Scalar>(a: &[T], b: &[T]) -> T {
     s
 }
 
+/// Σ aᵢ, with eight partial sums (see [`dot`]).
+#[inline]
+pub(crate) fn sum<T: Scalar>(a: &[T]) -> T {
+    let split = a.len() / 8 * 8;
+    let mut acc = [T::zero(); 8];
+    for x in a[..split].chunks_exact(8) {
+        for k in 0..8 {
+            acc[k] += x[k];
+        }
+    }
+    let mut s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for &x in &a[split..] {
+        s += x;
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     extern crate alloc;
     use alloc::vec::Vec;
 
-    use super::dot;
+    use super::{dot, sum};
 
     /// Every length around the block size, against the plain sum (integers: exact).
     #[test]
@@ -41,6 +59,7 @@ mod tests {
             let b: Vec<f64> = (0..n).map(|i| (i * 3 % 13) as f64 - 6.0).collect();
             let plain: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
             assert_eq!(dot(&a, &b), plain, "n = {n}");
+            assert_eq!(sum(&a), a.iter().sum::<f64>(), "n = {n}");
         }
     }
 }

@@ -377,6 +377,14 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
             return self.lu.clone();
         }
         let (r, c) = self.lu.shape_generic();
+        #[cfg(feature = "std")]
+        if !self.singular && r.value() >= LU_FAER_MIN {
+            let mut out = Matrix::zeros_generic(r, c);
+            let (lu, perm) = (self.lu.as_slice(), self.perm.as_slice());
+            if crate::large::lu_inverse(lu, r.value(), perm, out.as_mut_slice()) {
+                return out;
+            }
+        }
         self.solve(&Matrix::identity_generic(r, c))
     }
 

@@ -14,7 +14,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// Sum of all entries.
     #[inline]
     pub fn sum(&self) -> T {
-        self.iter().copied().sum()
+        crate::dot::sum(self.as_slice())
     }
 
     /// Trace: sum of the diagonal. Square matrices only (checked at compile time).
@@ -37,13 +37,13 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     {
         let other = other.as_matrix();
         check::same_shape("`dot` (A:B)", self.shape(), other.shape());
-        self.iter().zip(other.iter()).map(|(&a, &b)| a * b).sum()
+        crate::dot::dot(self.as_slice(), other.as_slice())
     }
 
     /// Squared Frobenius (for vectors: Euclidean) norm `Σ A_ij²`.
     #[inline]
     pub fn norm_sq(&self) -> T {
-        self.iter().map(|&a| a * a).sum()
+        crate::dot::dot(self.as_slice(), self.as_slice())
     }
 
     /// Frobenius (for vectors: Euclidean) norm, scaled by the largest entry so that it neither
