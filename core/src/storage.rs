@@ -53,23 +53,63 @@ impl Flag for B0 {
 #[doc(hidden)]
 pub type Inline<T, R, C> = GenericArray<GenericArray<T, <R as Dim>::Len>, <C as Dim>::Len>;
 
-/// Heap storage: exactly `R·C` entries in column-major order, owned, or borrowed from another
-/// library's buffer (a nalgebra `DMatrix` argument of a generated function: see
-/// [`Storage::borrow_or_copy`]), so a large argument is read in place instead of copied.
+/// Heap storage: exactly `R·C` entries in column-major order, owned (a `Box<[T]>` taken
+/// apart), or borrowed from another library's buffer (a nalgebra `DMatrix` argument of a
+/// generated function: see [`Storage::borrow_or_copy`]), so a large argument is read in place
+/// instead of copied. Still one pointer and one length: whether the entries are borrowed is
+/// the length's top bit, free because no allocation exceeds `isize::MAX` bytes.
 #[cfg(feature = "alloc")]
 #[doc(hidden)]
-pub struct Heap<T>(HeapEntries<T>);
+pub struct Heap<T> {
+    ptr: core::ptr::NonNull<T>,
+    /// The entry count, with [`BORROWED`] set for borrowed entries. Borrowed entries are valid
+    /// and unchanged while the storage exists: only `nalgebra_boundary::Borrowed` makes such a
+    /// matrix, and it hands out nothing but a shared reference to it, for no longer than its
+    /// borrow of the buffer.
+    len: usize,
+    owns: core::marker::PhantomData<Box<[T]>>,
+}
+
+/// The flag bit of [`Heap::len`].
+#[cfg(feature = "alloc")]
+const BORROWED: usize = 1 << (usize::BITS - 1);
 
 #[cfg(feature = "alloc")]
-enum HeapEntries<T> {
-    Owned(Box<[T]>),
-    /// `len` entries at `ptr`, valid and unchanged while the matrix exists: only
-    /// `nalgebra_boundary::Borrowed` makes one, and it hands out nothing but a shared
-    /// reference to the matrix for no longer than its borrow of the buffer.
-    Borrowed {
-        ptr: core::ptr::NonNull<T>,
-        len: usize,
-    },
+impl<T> Heap<T> {
+    /// Takes over the entries of `entries`.
+    fn owned(entries: Box<[T]>) -> Self {
+        let len = entries.len();
+        Heap {
+            // SAFETY: a box's pointer is never null.
+            ptr: unsafe { core::ptr::NonNull::new_unchecked(Box::into_raw(entries).cast::<T>()) },
+            len,
+            owns: core::marker::PhantomData,
+        }
+    }
+
+    fn is_borrowed(&self) -> bool {
+        self.len & BORROWED != 0
+    }
+
+    /// The owned entries as the box they came from; the storage is left to be forgotten.
+    ///
+    /// # Safety
+    /// `self` owns its entries, and is not used or dropped afterwards.
+    unsafe fn take_box(&mut self) -> Box<[T]> {
+        let slice = core::ptr::slice_from_raw_parts_mut(self.ptr.as_ptr(), self.len);
+        // SAFETY: `ptr` and `len` came from `Box::into_raw` of a `Box<[T]>` in `owned`.
+        unsafe { Box::from_raw(slice) }
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<T> Drop for Heap<T> {
+    fn drop(&mut self) {
+        if !self.is_borrowed() {
+            // SAFETY: owned, and being dropped.
+            drop(unsafe { self.take_box() });
+        }
+    }
 }
 
 // SAFETY: owned entries are a `Box<[T]>`, borrowed ones a `&[T]` in effect; `Send` needs
@@ -162,7 +202,7 @@ impl<T, R: Dim, C: Dim> Storage<T, R, C> for Heap<T> {
         }
         // SAFETY: the loops above wrote every one of the `rows · cols` entries. (If `f`
         // panics, the partly written box is freed without dropping entries: a leak, not UB.)
-        Heap(HeapEntries::Owned(unsafe { entries.assume_init() }))
+        Heap::owned(unsafe { entries.assume_init() })
     }
 
     #[inline]
@@ -178,25 +218,20 @@ impl<T, R: Dim, C: Dim> Storage<T, R, C> for Heap<T> {
 
     #[inline(always)]
     fn entries(&self) -> &[T] {
-        match &self.0 {
-            HeapEntries::Owned(entries) => entries,
-            // SAFETY: `ptr` and `len` come from a slice that outlives this storage and is not
-            // written meanwhile (see `HeapEntries::Borrowed`).
-            HeapEntries::Borrowed { ptr, len } => unsafe {
-                core::slice::from_raw_parts(ptr.as_ptr(), *len)
-            },
-        }
+        // SAFETY: owned entries are the box's; borrowed ones come from a slice that outlives
+        // this storage and is not written meanwhile (see `Heap::len`).
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len & !BORROWED) }
     }
 
     #[inline(always)]
     fn entries_mut(&mut self) -> &mut [T] {
-        match &mut self.0 {
-            HeapEntries::Owned(entries) => entries,
-            // Unreachable: a borrowing matrix is only ever reached through `&`.
-            HeapEntries::Borrowed { .. } => {
-                unreachable!("matcalc: a matrix borrowing its entries is never mutated")
-            }
-        }
+        // Unreachable: a borrowing matrix is only ever reached through `&`.
+        assert!(
+            !self.is_borrowed(),
+            "matcalc: a matrix borrowing its entries is never mutated"
+        );
+        // SAFETY: owned entries, borrowed mutably through `self`.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
     }
 
     #[inline]
@@ -204,10 +239,12 @@ impl<T, R: Dim, C: Dim> Storage<T, R, C> for Heap<T> {
     where
         T: Copy,
     {
-        match self.0 {
-            HeapEntries::Owned(entries) => entries.into_vec(),
-            borrowed => Storage::<T, R, C>::entries(&Heap(borrowed)).to_vec(),
+        if self.is_borrowed() {
+            return Storage::<T, R, C>::entries(&self).to_vec();
         }
+        let mut this = core::mem::ManuallyDrop::new(self);
+        // SAFETY: owned, and `this` is never dropped.
+        unsafe { this.take_box() }.into_vec()
     }
 
     #[inline(always)]
@@ -216,10 +253,11 @@ impl<T, R: Dim, C: Dim> Storage<T, R, C> for Heap<T> {
         T: Copy,
     {
         debug_assert_eq!(s.len(), rows * cols);
-        Heap(HeapEntries::Borrowed {
+        Heap {
             ptr: core::ptr::NonNull::from(s).cast(),
-            len: s.len(),
-        })
+            len: s.len() | BORROWED,
+            owns: core::marker::PhantomData,
+        }
     }
 }
 
