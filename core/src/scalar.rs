@@ -60,8 +60,9 @@ pub trait Scalar:
     fn sin(self) -> Self;
     /// Cosine.
     fn cos(self) -> Self;
-    /// `(sin x, cos x)` in one call, which shares the argument reduction: generated code calls
-    /// it where both functions of one angle are needed (a rotation and its derivative).
+    /// `(sin x, cos x)` in one call: generated code calls it where both functions of one angle
+    /// are needed (a rotation and its derivative). Without `std` it is libm's `sincos` (one
+    /// argument reduction); with `std`, the standard library's `sin_cos`.
     fn sin_cos(self) -> (Self, Self);
     /// Tangent.
     fn tan(self) -> Self;

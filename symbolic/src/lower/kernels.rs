@@ -19,7 +19,8 @@
 //! - a solve with a matrix whose inverse is computed anyway is a product with the inverse
 //!   ([`solves_by_inverse`]);
 //! - the sine and the cosine of one operand, when both are computed, are one `sin_cos` call
-//!   ([`sin_cos_pairs`]): it shares the argument reduction, about half the cost of each.
+//!   ([`sin_cos_pairs`]), as one writes by hand (libm's `sincos` shares the argument
+//!   reduction).
 //!
 //! [`statements`] decides which nodes get a statement at all: a structured or transposed factor
 //! used only as such does not.
