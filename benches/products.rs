@@ -14,12 +14,12 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion};
 use nalgebra::allocator::Allocator;
 use nalgebra::{Const, DefaultAllocator, Dim, Dyn, OMatrix, OVector, U1};
 
 mod common;
-use common::{assert_agree, config, label, na, scaled, seeded, sigmoid, softplus, Entries};
+use common::{compare, config, label, na, scaled, seeded, sigmoid, softplus};
 
 /// The products as matcalc DSL functions at one concrete size.
 macro_rules! matcalc_products {
@@ -175,32 +175,8 @@ where
     }
 }
 
-/// Checks that matcalc agrees with both peers, then times matcalc and the static peer (and the
-/// dynamic one at n = 128) side by side in group `name`.
-fn compare<A: Entries, B: Entries, C: Entries>(
-    c: &mut Criterion,
-    name: &str,
-    n: usize,
-    matcalc: impl Fn() -> A,
-    fixed: impl Fn() -> B,
-    dynamic: impl Fn() -> C,
-) {
-    let result = matcalc();
-    assert_agree(&format!("{name} at n = {n}"), &result, &fixed());
-    assert_agree(&format!("{name} at n = {n} (DMatrix)"), &result, &dynamic());
-    let mut g = c.benchmark_group(name);
-    g.bench_function(BenchmarkId::new("matcalc", n), |bn| bn.iter(&matcalc));
-    g.bench_function(BenchmarkId::new("nalgebra-static", n), |bn| bn.iter(&fixed));
-    if n == 128 {
-        g.bench_function(BenchmarkId::new("nalgebra-dynamic", n), |bn| {
-            bn.iter(&dynamic)
-        });
-    }
-    g.finish();
-}
-
-/// One size of every product. The inputs go through `black_box` so that nothing is
-/// computed once outside the timed loop.
+/// One size of every product, each checked against its peers before it is timed. The inputs
+/// go through `black_box` so that nothing is computed once outside the timed loop.
 macro_rules! bench_size {
     ($c:ident, $m:ident, $n:literal) => {{
         type M = matcalc::Matrix<$m::N, $m::N>;
@@ -216,122 +192,47 @@ macro_rules! bench_size {
             V::from_fn(labels),
         );
         let (s, d) = (Inputs::new(Const::<$n>), Inputs::new(Dyn($n)));
-        compare(
+        // One `black_box` over all inputs of a call: nothing is computed outside the loop.
+        let mc = || black_box((&w, &x, &b, &y, &u, &labels));
+        compare!(
             $c,
             "layer-vjp-W",
             $n,
-            || $m::layer_vjp(black_box(&w), black_box(&x), black_box(&b), black_box(&u)),
-            || {
-                hand::layer_vjp_w(
-                    black_box(&s.w),
-                    black_box(&s.x),
-                    black_box(&s.b),
-                    black_box(&s.u),
-                )
-            },
-            || {
-                hand::layer_vjp_w(
-                    black_box(&d.w),
-                    black_box(&d.x),
-                    black_box(&d.b),
-                    black_box(&d.u),
-                )
-            },
+            "matcalc" => || { let (w, x, b, _, u, _) = mc(); $m::layer_vjp(w, x, b, u) },
+            "nalgebra-static" => || { let s = black_box(&s); hand::layer_vjp_w(&s.w, &s.x, &s.b, &s.u) },
+            "nalgebra-dynamic" if $n == 128 => || { let d = black_box(&d); hand::layer_vjp_w(&d.w, &d.x, &d.b, &d.u) },
         );
-        compare(
+        compare!(
             $c,
             "layer-vjp-x",
             $n,
-            || $m::layer_x_vjp(black_box(&w), black_box(&x), black_box(&b), black_box(&u)),
-            || {
-                hand::layer_vjp_x(
-                    black_box(&s.w),
-                    black_box(&s.x),
-                    black_box(&s.b),
-                    black_box(&s.u),
-                )
-            },
-            || {
-                hand::layer_vjp_x(
-                    black_box(&d.w),
-                    black_box(&d.x),
-                    black_box(&d.b),
-                    black_box(&d.u),
-                )
-            },
+            "matcalc" => || { let (w, x, b, _, u, _) = mc(); $m::layer_x_vjp(w, x, b, u) },
+            "nalgebra-static" => || { let s = black_box(&s); hand::layer_vjp_x(&s.w, &s.x, &s.b, &s.u) },
+            "nalgebra-dynamic" if $n == 128 => || { let d = black_box(&d); hand::layer_vjp_x(&d.w, &d.x, &d.b, &d.u) },
         );
-        compare(
+        compare!(
             $c,
             "layer-jvp-x",
             $n,
-            || $m::layer_jvp(black_box(&w), black_box(&x), black_box(&b), black_box(&u)),
-            || {
-                hand::layer_jvp_x(
-                    black_box(&s.w),
-                    black_box(&s.x),
-                    black_box(&s.b),
-                    black_box(&s.u),
-                )
-            },
-            || {
-                hand::layer_jvp_x(
-                    black_box(&d.w),
-                    black_box(&d.x),
-                    black_box(&d.b),
-                    black_box(&d.u),
-                )
-            },
+            "matcalc" => || { let (w, x, b, _, u, _) = mc(); $m::layer_jvp(w, x, b, u) },
+            "nalgebra-static" => || { let s = black_box(&s); hand::layer_jvp_x(&s.w, &s.x, &s.b, &s.u) },
+            "nalgebra-dynamic" if $n == 128 => || { let d = black_box(&d); hand::layer_jvp_x(&d.w, &d.x, &d.b, &d.u) },
         );
-        compare(
+        compare!(
             $c,
             "lstsq-hvp",
             $n,
-            || $m::lstsq_hvp(black_box(&w), black_box(&x), black_box(&y), black_box(&u)),
-            || {
-                hand::lstsq_hvp(
-                    black_box(&s.w),
-                    black_box(&s.x),
-                    black_box(&s.y),
-                    black_box(&s.u),
-                )
-            },
-            || {
-                hand::lstsq_hvp(
-                    black_box(&d.w),
-                    black_box(&d.x),
-                    black_box(&d.y),
-                    black_box(&d.u),
-                )
-            },
+            "matcalc" => || { let (w, x, _, y, u, _) = mc(); $m::lstsq_hvp(w, x, y, u) },
+            "nalgebra-static" => || { let s = black_box(&s); hand::lstsq_hvp(&s.w, &s.x, &s.y, &s.u) },
+            "nalgebra-dynamic" if $n == 128 => || { let d = black_box(&d); hand::lstsq_hvp(&d.w, &d.x, &d.y, &d.u) },
         );
-        compare(
+        compare!(
             $c,
             "logreg-hvp",
             $n,
-            || {
-                $m::logreg_hvp(
-                    black_box(&w),
-                    black_box(&x),
-                    black_box(&labels),
-                    black_box(&u),
-                )
-            },
-            || {
-                hand::logreg_hvp(
-                    black_box(&s.w),
-                    black_box(&s.x),
-                    black_box(&s.labels),
-                    black_box(&s.u),
-                )
-            },
-            || {
-                hand::logreg_hvp(
-                    black_box(&d.w),
-                    black_box(&d.x),
-                    black_box(&d.labels),
-                    black_box(&d.u),
-                )
-            },
+            "matcalc" => || { let (w, x, _, _, u, labels) = mc(); $m::logreg_hvp(w, x, labels, u) },
+            "nalgebra-static" => || { let s = black_box(&s); hand::logreg_hvp(&s.w, &s.x, &s.labels, &s.u) },
+            "nalgebra-dynamic" if $n == 128 => || { let d = black_box(&d); hand::logreg_hvp(&d.w, &d.x, &d.labels, &d.u) },
         );
     }};
 }

@@ -9,11 +9,11 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion};
 use nalgebra::{Matrix2x3, Matrix3, Vector2, Vector3};
 
 mod common;
-use common::{assert_agree, config, Entries};
+use common::{compare, config};
 
 #[allow(non_snake_case)]
 mod generated {
@@ -71,31 +71,18 @@ fn se2_edge_hand(
     (e, ja, jb)
 }
 
-/// Checks that both agree, then times them side by side as `GROUP/IMPL/3` (3: the size of the
-/// point or pose, for the table of `scripts/bench-report`).
-fn compare<A: Entries, B: Entries>(
-    c: &mut Criterion,
-    name: &str,
-    matcalc: impl Fn() -> A,
-    hand: impl Fn() -> B,
-) {
-    assert_agree(name, &matcalc(), &hand());
-    let mut group = c.benchmark_group(name);
-    group.bench_function(BenchmarkId::new("matcalc", 3), |b| b.iter(&matcalc));
-    group.bench_function(BenchmarkId::new("nalgebra-static", 3), |b| b.iter(&hand));
-    group.finish();
-}
-
 fn residuals(c: &mut Criterion) {
     use matcalc::prelude::*;
     let p: Vector<U3> = matrix![0.3; -0.7; -4.5];
     let o: Vector<U2> = matrix![0.05; -0.1];
     let (pn, on) = (Vector3::new(0.3, -0.7, -4.5), Vector2::new(0.05, -0.1));
-    compare(
+    // 3: the size of the point or pose, the `n` of `scripts/bench-report`'s table.
+    compare!(
         c,
         "reprojection-2x3-jacobian",
-        || generated::reprojection_jacobian(black_box(&p), black_box(&o)),
-        || reprojection_hand(black_box(&pn), black_box(&on)),
+        3,
+        "matcalc" => || generated::reprojection_jacobian(black_box(&p), black_box(&o)),
+        "nalgebra-static" => || reprojection_hand(black_box(&pn), black_box(&on)),
     );
 
     let a: Vector<U3> = matrix![0.5; -0.2; 0.4];
@@ -106,11 +93,12 @@ fn residuals(c: &mut Criterion) {
         Vector3::new(1.4, 0.6, 0.9),
         Vector3::new(0.9, 0.5, 0.45),
     );
-    compare(
+    compare!(
         c,
         "se2-edge-3x3-jacobians",
-        || generated::se2_edge_jacobian(black_box(&a), black_box(&b), black_box(&z)),
-        || se2_edge_hand(black_box(&an), black_box(&bn), black_box(&zn)),
+        3,
+        "matcalc" => || generated::se2_edge_jacobian(black_box(&a), black_box(&b), black_box(&z)),
+        "nalgebra-static" => || se2_edge_hand(black_box(&an), black_box(&bn), black_box(&zn)),
     );
 }
 

@@ -82,6 +82,12 @@ where
     }
 }
 
+impl Entries for Vec<f64> {
+    fn entries(&self) -> Vec<f64> {
+        self.clone()
+    }
+}
+
 impl<A: Entries, B: Entries> Entries for (A, B) {
     fn entries(&self) -> Vec<f64> {
         [self.0.entries(), self.1.entries()].concat()
@@ -106,6 +112,40 @@ pub fn assert_agree(what: &str, got: &impl Entries, want: &impl Entries) {
         );
     }
 }
+
+/// Times implementations of one case side by side as `GROUP/IMPL/n`, each after checking that
+/// it agrees with the first (matcalc), entry by entry:
+///
+/// ```ignore
+/// compare!(c, "lstsq", n,
+///     "matcalc" => || generated(black_box(&w), ..),
+///     "nalgebra-static" => || hand(black_box(&ws), ..),
+///     "nalgebra-dynamic" if n == 128 => || hand(black_box(&wd), ..),
+/// );
+/// ```
+///
+/// An implementation with `if COND` is checked and timed only where COND holds.
+#[allow(unused_macros)]
+macro_rules! compare {
+    ($c:expr, $group:expr, $n:expr, $first:literal => $f0:expr
+     $(, $imp:literal $(if $cond:expr)? => $f:expr)* $(,)?) => {{
+        let (group, n): (&str, usize) = ($group, $n);
+        let first = $f0;
+        let want = common::Entries::entries(&first());
+        let mut g = $c.benchmark_group(group);
+        g.bench_function(criterion::BenchmarkId::new($first, n), |b| b.iter(&first));
+        $(
+            if true $(&& $cond)? {
+                let f = $f;
+                common::assert_agree(&format!("{group}/{}/{n}", $imp), &f(), &want);
+                g.bench_function(criterion::BenchmarkId::new($imp, n), |b| b.iter(&f));
+            }
+        )*
+        g.finish();
+    }};
+}
+#[allow(unused_imports)]
+pub(crate) use compare;
 
 /// softplus(x) = log(1 + eˣ), without overflow for large |x|.
 pub fn softplus(x: f64) -> f64 {
