@@ -175,8 +175,32 @@ where
     }
 }
 
-/// One size of every product, each checked against its peers before it is timed. The inputs
-/// go through `black_box` so that nothing is computed once outside the timed loop.
+/// One product at one size: `generated(args)` against `hand` on the same-named fields of the
+/// nalgebra inputs `$s` (`SMatrix`) and `$d` (`DMatrix`, timed at n = 128), each checked before
+/// it is timed. One `black_box` over all arguments of a call: nothing is hoisted out of the loop.
+macro_rules! case {
+    ($c:ident, $n:literal, $group:literal, $generated:path, $hand:path, ($($a:ident),*), $s:ident, $d:ident) => {
+        compare!(
+            $c,
+            $group,
+            $n,
+            "matcalc" => || {
+                let ($($a),*) = black_box(($(&$a),*));
+                $generated($($a),*)
+            },
+            "nalgebra-static" => || {
+                let s = black_box(&$s);
+                $hand($(&s.$a),*)
+            },
+            "nalgebra-dynamic" if $n == 128 => || {
+                let d = black_box(&$d);
+                $hand($(&d.$a),*)
+            },
+        )
+    };
+}
+
+/// One size of every product.
 macro_rules! bench_size {
     ($c:ident, $m:ident, $n:literal) => {{
         type M = matcalc::Matrix<$m::N, $m::N>;
@@ -192,47 +216,55 @@ macro_rules! bench_size {
             V::from_fn(labels),
         );
         let (s, d) = (Inputs::new(Const::<$n>), Inputs::new(Dyn($n)));
-        // One `black_box` over all inputs of a call: nothing is computed outside the loop.
-        let mc = || black_box((&w, &x, &b, &y, &u, &labels));
-        compare!(
+        case!(
             $c,
+            $n,
             "layer-vjp-W",
-            $n,
-            "matcalc" => || { let (w, x, b, _, u, _) = mc(); $m::layer_vjp(w, x, b, u) },
-            "nalgebra-static" => || { let s = black_box(&s); hand::layer_vjp_w(&s.w, &s.x, &s.b, &s.u) },
-            "nalgebra-dynamic" if $n == 128 => || { let d = black_box(&d); hand::layer_vjp_w(&d.w, &d.x, &d.b, &d.u) },
+            $m::layer_vjp,
+            hand::layer_vjp_w,
+            (w, x, b, u),
+            s,
+            d
         );
-        compare!(
+        case!(
             $c,
+            $n,
             "layer-vjp-x",
-            $n,
-            "matcalc" => || { let (w, x, b, _, u, _) = mc(); $m::layer_x_vjp(w, x, b, u) },
-            "nalgebra-static" => || { let s = black_box(&s); hand::layer_vjp_x(&s.w, &s.x, &s.b, &s.u) },
-            "nalgebra-dynamic" if $n == 128 => || { let d = black_box(&d); hand::layer_vjp_x(&d.w, &d.x, &d.b, &d.u) },
+            $m::layer_x_vjp,
+            hand::layer_vjp_x,
+            (w, x, b, u),
+            s,
+            d
         );
-        compare!(
+        case!(
             $c,
+            $n,
             "layer-jvp-x",
-            $n,
-            "matcalc" => || { let (w, x, b, _, u, _) = mc(); $m::layer_jvp(w, x, b, u) },
-            "nalgebra-static" => || { let s = black_box(&s); hand::layer_jvp_x(&s.w, &s.x, &s.b, &s.u) },
-            "nalgebra-dynamic" if $n == 128 => || { let d = black_box(&d); hand::layer_jvp_x(&d.w, &d.x, &d.b, &d.u) },
+            $m::layer_jvp,
+            hand::layer_jvp_x,
+            (w, x, b, u),
+            s,
+            d
         );
-        compare!(
+        case!(
             $c,
+            $n,
             "lstsq-hvp",
-            $n,
-            "matcalc" => || { let (w, x, _, y, u, _) = mc(); $m::lstsq_hvp(w, x, y, u) },
-            "nalgebra-static" => || { let s = black_box(&s); hand::lstsq_hvp(&s.w, &s.x, &s.y, &s.u) },
-            "nalgebra-dynamic" if $n == 128 => || { let d = black_box(&d); hand::lstsq_hvp(&d.w, &d.x, &d.y, &d.u) },
+            $m::lstsq_hvp,
+            hand::lstsq_hvp,
+            (w, x, y, u),
+            s,
+            d
         );
-        compare!(
+        case!(
             $c,
-            "logreg-hvp",
             $n,
-            "matcalc" => || { let (w, x, _, _, u, labels) = mc(); $m::logreg_hvp(w, x, labels, u) },
-            "nalgebra-static" => || { let s = black_box(&s); hand::logreg_hvp(&s.w, &s.x, &s.labels, &s.u) },
-            "nalgebra-dynamic" if $n == 128 => || { let d = black_box(&d); hand::logreg_hvp(&d.w, &d.x, &d.labels, &d.u) },
+            "logreg-hvp",
+            $m::logreg_hvp,
+            hand::logreg_hvp,
+            (w, x, labels, u),
+            s,
+            d
         );
     }};
 }
