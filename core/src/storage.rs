@@ -213,7 +213,7 @@ impl<T, R: Dim, C: Dim> Storage<T, R, C> for Heap<T> {
         // `vec![0.0; n]` is a zeroed allocation (the standard library's specialisation for
         // floats whose bits are all zero): a large one is fresh pages from the OS, zero
         // without a pass over them, so a mostly-zero result costs only its nonzeros.
-        alloc::vec![zero; rows * cols].into_boxed_slice()
+        Heap::owned(alloc::vec![zero; rows * cols].into_boxed_slice())
     }
 
     #[inline(always)]
