@@ -63,7 +63,7 @@ pub(crate) fn max_abs_if_finite<T: Scalar>(entries: &[T]) -> Option<T> {
     let tail = chunks.remainder();
     let mut lane = |k: usize, x: T| {
         let a = x.abs();
-        poison[k] = poison[k] + (x - x);
+        poison[k] += x * T::zero();
         scale[k] = if a > scale[k] { a } else { scale[k] };
     };
     for chunk in chunks {
