@@ -53,7 +53,7 @@ pub(crate) fn entries_threshold<T: Scalar>(entries: &[T], n: usize) -> Option<T>
 /// The largest `|x|` over `entries`, or `None` if one is not finite. Eight independent lanes
 /// without an early exit, so the pass vectorises (a scalar loop with a branch per entry cost
 /// a third of faer's factorization at n = 1000). Finiteness is arithmetic, not a branch:
-/// x − x is 0 for a finite x and NaN otherwise, and a lane's sum of those stays NaN; `max` by
+/// 0·x is 0 for a finite x and NaN otherwise, and a lane's sum of those stays NaN; `max` by
 /// comparison passes NaN by.
 pub(crate) fn max_abs_if_finite<T: Scalar>(entries: &[T]) -> Option<T> {
     const LANES: usize = 8;
