@@ -20,7 +20,8 @@ use faer::Mat;
 use nalgebra::{DMatrix, DVector};
 
 mod common;
-use common::{config, entry, spd_entry};
+use common::workloads::hand;
+use common::{config, entry, sigmoid, softplus, spd_entry};
 
 #[allow(non_snake_case)]
 mod generated {
@@ -61,18 +62,6 @@ mod generated {
     pub fn mlp<N: Dim>(W1: &Matrix<N, N>, W2: &Matrix<N, N>, x: &Vector<N>, y: &Vector<N>) -> f64 {
         0.5 * norm_sq(W2 * tanh(W1 * x) - y)
     }
-}
-
-fn softplus(z: f64) -> f64 {
-    if z > 0.0 {
-        z + (-z).exp().ln_1p()
-    } else {
-        z.exp().ln_1p()
-    }
-}
-
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
 }
 
 // ---- logistic regression, by hand ----
@@ -175,12 +164,7 @@ fn gp_faer(x: &Mat<f64>, y: &Mat<f64>, theta: &[f64; 3], noise: f64) -> (f64, f6
     )
 }
 
-// ---- the workloads, by hand ----
-
-fn seed_na(x: &DMatrix<f64>, y: &DMatrix<f64>) -> (f64, DMatrix<f64>) {
-    let n = x.nrows();
-    ((x * y).sum(), DMatrix::repeat(n, n, 1.0) * y.transpose())
-}
+// ---- the workloads, by hand (nalgebra's are in `common/workloads.rs`) ----
 
 fn seed_faer(x: &Mat<f64>, y: &Mat<f64>) -> (f64, Mat<f64>) {
     let n = x.nrows();
@@ -192,23 +176,9 @@ fn seed_faer(x: &Mat<f64>, y: &Mat<f64>) -> (f64, Mat<f64>) {
     (sum, Mat::<f64>::ones(n, n) * y.transpose())
 }
 
-fn lstsq_na(w: &DMatrix<f64>, x: &DVector<f64>, y: &DVector<f64>) -> (f64, DMatrix<f64>) {
-    let r = w * x - y;
-    (0.5 * r.norm_squared(), &r * x.transpose())
-}
-
 fn lstsq_faer(w: &Mat<f64>, x: &Mat<f64>, y: &Mat<f64>) -> (f64, Mat<f64>) {
     let r = w * x - y;
     (0.5 * r.squared_norm_l2(), &r * x.transpose())
-}
-
-fn gauss_na(s: &DMatrix<f64>, a: &DMatrix<f64>) -> (f64, DMatrix<f64>) {
-    let lu = s.clone().lu();
-    let logdet = lu.determinant().abs().ln();
-    let si = lu.try_inverse().expect("S is SPD");
-    let sit = si.transpose();
-    let g = &sit - &sit * a.transpose() * &sit;
-    (logdet + (si * a).trace(), g)
 }
 
 fn gauss_faer(s: &Mat<f64>, a: &Mat<f64>) -> (f64, Mat<f64>) {
@@ -224,22 +194,6 @@ fn gauss_faer(s: &Mat<f64>, a: &Mat<f64>) -> (f64, Mat<f64>) {
         .map(|(i, k)| si[(i, k)] * a[(k, i)])
         .sum();
     (logdet + trace, g)
-}
-
-fn mlp_na(
-    w1: &DMatrix<f64>,
-    w2: &DMatrix<f64>,
-    x: &DVector<f64>,
-    y: &DVector<f64>,
-) -> (f64, DMatrix<f64>, DMatrix<f64>) {
-    let h = (w1 * x).map(f64::tanh);
-    let r = w2 * &h - y;
-    let d = w2.tr_mul(&r).component_mul(&h.map(|t| 1.0 - t * t));
-    (
-        0.5 * r.norm_squared(),
-        d * x.transpose(),
-        &r * h.transpose(),
-    )
 }
 
 fn mlp_faer(w1: &Mat<f64>, w2: &Mat<f64>, x: &Mat<f64>, y: &Mat<f64>) -> (f64, Mat<f64>, Mat<f64>) {
@@ -379,7 +333,7 @@ macro_rules! workloads_at {
                 b.iter(|| generated::seed_grad(black_box(&xd), black_box(&yd)))
             });
             g.bench_function(BenchmarkId::new("nalgebra", n), |b| {
-                b.iter(|| seed_na(black_box(&xn), black_box(&yn)))
+                b.iter(|| hand::seed(black_box(&xn), black_box(&yn)))
             });
             g.bench_function(BenchmarkId::new("faer", n), |b| {
                 b.iter(|| seed_faer(black_box(&xf), black_box(&yf)))
@@ -399,7 +353,7 @@ macro_rules! workloads_at {
                 b.iter(|| generated::lstsq_grad(black_box(&wd), black_box(&xd), black_box(&yd)))
             });
             g.bench_function(BenchmarkId::new("nalgebra", n), |b| {
-                b.iter(|| lstsq_na(black_box(&wn), black_box(&xn), black_box(&yn)))
+                b.iter(|| hand::lstsq(black_box(&wn), black_box(&xn), black_box(&yn)))
             });
             g.bench_function(BenchmarkId::new("faer", n), |b| {
                 b.iter(|| lstsq_faer(black_box(&wf), black_box(&xf), black_box(&yf)))
@@ -414,7 +368,7 @@ macro_rules! workloads_at {
             let (sn, an) = (nm(&spd), nm(&a(6)));
             let (sf, af) = (fm(&spd), fm(&a(6)));
             let (v, _) = generated::gauss_grad(&sd, &ad);
-            let (vn, _) = gauss_na(&sn, &an);
+            let (vn, _) = hand::gauss(&sn, &an);
             let (vf, _) = gauss_faer(&sf, &af);
             assert!(
                 (v - vn).abs() < 1e-8 * vn.abs().max(1.0)
@@ -427,7 +381,7 @@ macro_rules! workloads_at {
                 b.iter(|| generated::gauss_grad(black_box(&sd), black_box(&ad)))
             });
             g.bench_function(BenchmarkId::new("nalgebra", n), |b| {
-                b.iter(|| gauss_na(black_box(&sn), black_box(&an)))
+                b.iter(|| hand::gauss(black_box(&sn), black_box(&an)))
             });
             g.bench_function(BenchmarkId::new("faer", n), |b| {
                 b.iter(|| gauss_faer(black_box(&sf), black_box(&af)))
@@ -462,7 +416,7 @@ macro_rules! workloads_at {
             });
             g.bench_function(BenchmarkId::new("nalgebra", n), |b| {
                 b.iter(|| {
-                    mlp_na(
+                    hand::mlp(
                         black_box(&w1n),
                         black_box(&w2n),
                         black_box(&xn),

@@ -15,6 +15,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use nalgebra::{SMatrix, SVector};
 
 mod common;
+use common::workloads::{dsl_modules, hand};
 use common::{config, entry, label, spd_entry};
 
 #[path = "scalarised/n3.rs"]
@@ -22,84 +23,10 @@ mod n3;
 #[path = "scalarised/n8.rs"]
 mod n8;
 
-macro_rules! matcalc_workloads {
-    ($m:ident, $n:ident) => {
-        #[allow(non_snake_case, dead_code)]
-        mod $m {
-            use matcalc::prelude::*;
-
-            #[grad(W)]
-            pub fn lstsq(W: &Matrix<$n, $n>, x: &Vector<$n>, y: &Vector<$n>) -> f64 {
-                0.5 * norm_sq(W * x - y)
-            }
-
-            #[grad(S)]
-            pub fn gauss(S: &Matrix<$n, $n>, A: &Matrix<$n, $n>) -> f64 {
-                logdet(S) + tr(inv(S) * A)
-            }
-
-            #[grad(W1, W2)]
-            pub fn mlp(
-                W1: &Matrix<$n, $n>,
-                W2: &Matrix<$n, $n>,
-                x: &Vector<$n>,
-                y: &Vector<$n>,
-            ) -> f64 {
-                0.5 * norm_sq(W2 * tanh(W1 * x) - y)
-            }
-
-            #[hessian(w)]
-            pub fn logreg(X: &Matrix<$n, $n>, w: &Vector<$n>, b: &Vector<$n>) -> f64 {
-                sum(softplus(-hadamard(b, X * w)))
-            }
-        }
-    };
-}
-
-matcalc_workloads!(m3, U3);
-matcalc_workloads!(m8, U8);
+dsl_modules!([first_order_dsl, second_order_dsl] m3: U3, m8: U8);
 
 type SM<const N: usize> = SMatrix<f64, N, N>;
 type SV<const N: usize> = SVector<f64, N>;
-
-fn softplus(x: f64) -> f64 {
-    x.max(0.0) + (-x.abs()).exp().ln_1p()
-}
-
-fn sigmoid(x: f64) -> f64 {
-    1.0 / (1.0 + (-x).exp())
-}
-
-// The nalgebra versions of `workloads.rs` and `second_order.rs`.
-fn lstsq_s<const N: usize>(w: &SM<N>, x: &SV<N>, y: &SV<N>) -> (f64, SM<N>) {
-    let r = w * x - y;
-    (0.5 * r.norm_squared(), r * x.transpose())
-}
-
-fn mlp_s<const N: usize>(w1: &SM<N>, w2: &SM<N>, x: &SV<N>, y: &SV<N>) -> (f64, SM<N>, SM<N>) {
-    let h = (w1 * x).map(f64::tanh);
-    let r = w2 * h - y;
-    let d = w2.tr_mul(&r).component_mul(&h.map(|t| 1.0 - t * t));
-    (0.5 * r.norm_squared(), d * x.transpose(), r * h.transpose())
-}
-
-fn logreg_s<const N: usize>(x: &SM<N>, w: &SV<N>, b: &SV<N>) -> (f64, SV<N>, SM<N>) {
-    let m = (x * w).component_mul(b);
-    let value = m.iter().map(|&t| softplus(-t)).sum();
-    let s = m.map(sigmoid);
-    let g = -x.tr_mul(&b.component_mul(&s.map(|t| 1.0 - t)));
-    let d = s.map(|t| t * (1.0 - t));
-    let dx = SM::<N>::from_fn(|i, j| d[i] * x[(i, j)]);
-    (value, g, x.tr_mul(&dx))
-}
-
-fn gauss_s(s: &SM<3>, a: &SM<3>) -> (f64, SM<3>) {
-    let lu = s.lu();
-    let logdet = lu.determinant().abs().ln();
-    let si = lu.try_inverse().expect("S is SPD");
-    let sit = si.transpose();
-    (logdet + (si * a).trace(), sit - sit * a.transpose() * sit)
-}
 
 /// Column-major entries of a deterministic matrix, as an array for the scalarised code.
 fn flat<const L: usize>(n: usize, f: impl Fn(usize, usize) -> f64) -> [f64; L] {
@@ -132,7 +59,7 @@ macro_rules! bench_size {
             });
             let (wn, xn, yn) = (SM::<$n>::from_fn(a(3)), SV::<$n>::from_fn(v(4)), SV::<$n>::from_fn(v(5)));
             g.bench_function(BenchmarkId::new("nalgebra-static", $n), |b| {
-                b.iter(|| lstsq_s(black_box(&wn), black_box(&xn), black_box(&yn)))
+                b.iter(|| hand::lstsq(black_box(&wn), black_box(&xn), black_box(&yn)))
             });
         }
         {
@@ -153,7 +80,7 @@ macro_rules! bench_size {
             });
             let (w1n, w2n, xn, yn) = (SM::<$n>::from_fn(sw(7)), SM::<$n>::from_fn(sw(8)), SV::<$n>::from_fn(v(9)), SV::<$n>::from_fn(v(10)));
             g.bench_function(BenchmarkId::new("nalgebra-static", $n), |b| {
-                b.iter(|| mlp_s(black_box(&w1n), black_box(&w2n), black_box(&xn), black_box(&yn)))
+                b.iter(|| hand::mlp(black_box(&w1n), black_box(&w2n), black_box(&xn), black_box(&yn)))
             });
         }
         {
@@ -172,7 +99,7 @@ macro_rules! bench_size {
             });
             let (xn, wn, bn) = (SM::<$n>::from_fn(a(11)), SV::<$n>::from_fn(v(12)), SV::<$n>::from_fn(lab));
             g.bench_function(BenchmarkId::new("nalgebra-static", $n), |b| {
-                b.iter(|| logreg_s(black_box(&xn), black_box(&wn), black_box(&bn)))
+                b.iter(|| hand::logreg_hessian(black_box(&xn), black_box(&wn), black_box(&bn)))
             });
         }
         bench_size!(@gauss $gauss, $c, $m, $s, $n, M, L);
@@ -196,7 +123,7 @@ macro_rules! bench_size {
         });
         let (sn, an) = (SM::<3>::from_fn(spd), SM::<3>::from_fn(am));
         g.bench_function(BenchmarkId::new("nalgebra-static", $n), |b| {
-            b.iter(|| gauss_s(black_box(&sn), black_box(&an)))
+            b.iter(|| hand::gauss(black_box(&sn), black_box(&an)))
         });
     }};
 }

@@ -6,69 +6,23 @@
 //! - seed-jac: X Y with Y n×2, Jacobian in X: Yᵀ ⊗ I_n, dense (2n)×n²
 //!
 //! matcalc against nalgebra (`SMatrix` for n ≤ 32; `DMatrix` at 128, where a static
-//! 256×16384 Jacobian would not fit any stack) and num-dual at n ∈ {3, 8}.
+//! 256×16384 Jacobian would not fit any stack) and num-dual at n ∈ {3, 8}, each checked to
+//! agree with matcalc before it is timed. The workloads are in `common/workloads.rs`.
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use nalgebra::{Const, DMatrix, DVector, SMatrix, SVector};
+use criterion::{criterion_group, criterion_main, Criterion};
+use nalgebra::{Const, DMatrix, Dyn, SMatrix, SVector, U1, U2};
 use num_dual::{hessian, jacobian, Dual2SVec64, DualNum, DualSVec64};
 
 mod common;
-use common::{config, entry, label, sigmoid, softplus};
+use common::workloads::{dsl_modules, hand};
+use common::{check_and_time, compare, config, label, na, seeded};
 
-macro_rules! matcalc_second_order {
-    ($m:ident, $n:ident) => {
-        #[allow(non_snake_case, dead_code)]
-        mod $m {
-            use matcalc::prelude::*;
-            pub type N = $n;
-
-            #[hessian(w)]
-            pub fn logreg(X: &Matrix<$n, $n>, w: &Vector<$n>, b: &Vector<$n>) -> f64 {
-                sum(softplus(-hadamard(b, X * w)))
-            }
-
-            #[jacobian(X)]
-            pub fn seedjac(X: &Matrix<$n, $n>, Y: &Matrix<$n, U2>) -> Matrix<$n, U2> {
-                X * Y
-            }
-        }
-    };
-}
-
-matcalc_second_order!(s3, U3);
-matcalc_second_order!(s8, U8);
-matcalc_second_order!(s32, U32);
-matcalc_second_order!(s128, U128);
+dsl_modules!([second_order_dsl] s3: U3, s8: U8, s32: U32, s128: U128);
 
 type SM<const N: usize> = SMatrix<f64, N, N>;
 type SV<const N: usize> = SVector<f64, N>;
-
-/// Value, gradient −Xᵀ(b ⊙ (1 − s)) and Hessian Xᵀ diag(s(1−s)) X.
-fn logreg_s<const N: usize>(x: &SM<N>, w: &SV<N>, b: &SV<N>) -> (f64, SV<N>, SM<N>) {
-    let m = (x * w).component_mul(b);
-    let value = m.iter().map(|&t| softplus(-t)).sum();
-    let s = m.map(sigmoid);
-    let g = -x.tr_mul(&b.component_mul(&s.map(|t| 1.0 - t)));
-    let d = s.map(|t| t * (1.0 - t));
-    let dx = SM::<N>::from_fn(|i, j| d[i] * x[(i, j)]);
-    (value, g, x.tr_mul(&dx))
-}
-
-fn logreg_d(
-    x: &DMatrix<f64>,
-    w: &DVector<f64>,
-    b: &DVector<f64>,
-) -> (f64, DVector<f64>, DMatrix<f64>) {
-    let m = (x * w).component_mul(b);
-    let value = m.iter().map(|&t| softplus(-t)).sum();
-    let s = m.map(sigmoid);
-    let g = -x.tr_mul(&b.component_mul(&s.map(|t| 1.0 - t)));
-    let d = s.map(|t| t * (1.0 - t));
-    let dx = DMatrix::from_fn(x.nrows(), x.ncols(), |i, j| d[i] * x[(i, j)]);
-    (value, g, x.tr_mul(&dx))
-}
 
 /// X Y and Yᵀ ⊗ I_n entry by entry (`R = 2N`, `Q = N²`).
 fn seedjac_s<const N: usize, const R: usize, const Q: usize>(
@@ -131,6 +85,7 @@ fn seedjac_dual<const N: usize, const R: usize, const Q: usize>(
     )
 }
 
+/// Runs `$body` only where the implementation exists at this size (`yes`/`no`).
 macro_rules! with {
     (yes, $body:block) => {
         $body
@@ -143,81 +98,47 @@ macro_rules! bench_size {
     ($c:ident, $m:ident, $n:literal, dual: $dual:ident, static: $static:ident) => {{
         type M = matcalc::Matrix<$m::N, $m::N>;
         type V = matcalc::Vector<$m::N>;
-        let a = |seed: u64| move |i: usize, j: usize| entry(seed, i, j);
-        let dynamic = $n == 128;
-        {
-            let mut g = $c.benchmark_group("logreg-hess");
-            let (x, w, b) = (
-                M::from_fn(a(11)),
-                V::from_fn(|i, _| entry(12, i, 0)),
-                V::from_fn(|i, _| label(i)),
-            );
-            g.bench_function(BenchmarkId::new("matcalc", $n), |bch| {
-                bch.iter(|| $m::logreg_hessian(black_box(&x), black_box(&w), black_box(&b)))
+        type Y = matcalc::Matrix<$m::N, matcalc::typenum::consts::U2>;
+        let n: usize = $n;
+        let dynamic = n == 128;
+        let (s, d) = (Const::<$n>, Dyn(n));
+        let labels = |i: usize, _: usize| label(i);
+
+        let (x, w, b) = (M::from_fn(seeded(11)), V::from_fn(seeded(12)), V::from_fn(labels));
+        let (xs, ws, bs) = (na(s, s, seeded(11)), na(s, U1, seeded(12)), na(s, U1, labels));
+        let (xd, wd, bd) = (na(d, d, seeded(11)), na(d, U1, seeded(12)), na(d, U1, labels));
+        let _want = compare!($c, "logreg-hess", n,
+            "matcalc" => || $m::logreg_hessian(black_box(&x), black_box(&w), black_box(&b)),
+            "nalgebra-static" => || {
+                hand::logreg_hessian(black_box(&xs), black_box(&ws), black_box(&bs))
+            },
+            "nalgebra-dynamic" if dynamic => || {
+                hand::logreg_hessian(black_box(&xd), black_box(&wd), black_box(&bd))
+            },
+        );
+        with!($dual, {
+            check_and_time($c, "logreg-hess", "num-dual", n, &_want, || {
+                logreg_dual(black_box(&xs), black_box(&ws), black_box(&bs))
             });
-            let (x, w, b) = (
-                SM::<$n>::from_fn(a(11)),
-                SV::<$n>::from_fn(|i, _| entry(12, i, 0)),
-                SV::<$n>::from_fn(|i, _| label(i)),
-            );
-            g.bench_function(BenchmarkId::new("nalgebra-static", $n), |bch| {
-                bch.iter(|| logreg_s(black_box(&x), black_box(&w), black_box(&b)))
+        });
+
+        let (x, y) = (M::from_fn(seeded(13)), Y::from_fn(seeded(14)));
+        let (xd, yd) = (na(d, d, seeded(13)), na(d, Dyn(2), seeded(14)));
+        let _want = compare!($c, "seed-jac", n,
+            "matcalc" => || $m::seedjac_jacobian(black_box(&x), black_box(&y)),
+            "nalgebra-dynamic" if dynamic => || seedjac_d(black_box(&xd), black_box(&yd)),
+        );
+        with!($static, {
+            let (xs, ys) = (na(s, s, seeded(13)), na(s, U2, seeded(14)));
+            check_and_time($c, "seed-jac", "nalgebra-static", n, &_want, || {
+                seedjac_s::<$n, { 2 * $n }, { $n * $n }>(black_box(&xs), black_box(&ys))
             });
-            if dynamic {
-                let (x, w, b) = (
-                    DMatrix::from_fn($n, $n, a(11)),
-                    DVector::from_fn($n, |i, _| entry(12, i, 0)),
-                    DVector::from_fn($n, |i, _| label(i)),
-                );
-                g.bench_function(BenchmarkId::new("nalgebra-dynamic", $n), |bch| {
-                    bch.iter(|| logreg_d(black_box(&x), black_box(&w), black_box(&b)))
-                });
-            }
             with!($dual, {
-                g.bench_function(BenchmarkId::new("num-dual", $n), |bch| {
-                    bch.iter(|| logreg_dual(black_box(&x), black_box(&w), black_box(&b)))
+                check_and_time($c, "seed-jac", "num-dual", n, &_want, || {
+                    seedjac_dual::<$n, { 2 * $n }, { $n * $n }>(black_box(&xs), black_box(&ys))
                 });
             });
-        }
-        {
-            let mut g = $c.benchmark_group("seed-jac");
-            type Y = matcalc::Matrix<$m::N, matcalc::typenum::consts::U2>;
-            let (x, y) = (M::from_fn(a(13)), Y::from_fn(a(14)));
-            g.bench_function(BenchmarkId::new("matcalc", $n), |bch| {
-                bch.iter(|| $m::seedjac_jacobian(black_box(&x), black_box(&y)))
-            });
-            with!($static, {
-                let (x, y) = (
-                    SM::<$n>::from_fn(a(13)),
-                    SMatrix::<f64, $n, 2>::from_fn(a(14)),
-                );
-                g.bench_function(BenchmarkId::new("nalgebra-static", $n), |bch| {
-                    bch.iter(|| {
-                        seedjac_s::<$n, { 2 * $n }, { $n * $n }>(black_box(&x), black_box(&y))
-                    })
-                });
-            });
-            if dynamic {
-                let (x, y) = (
-                    DMatrix::from_fn($n, $n, a(13)),
-                    DMatrix::from_fn($n, 2, a(14)),
-                );
-                g.bench_function(BenchmarkId::new("nalgebra-dynamic", $n), |bch| {
-                    bch.iter(|| seedjac_d(black_box(&x), black_box(&y)))
-                });
-            }
-            with!($dual, {
-                let (x, y) = (
-                    SM::<$n>::from_fn(a(13)),
-                    SMatrix::<f64, $n, 2>::from_fn(a(14)),
-                );
-                g.bench_function(BenchmarkId::new("num-dual", $n), |bch| {
-                    bch.iter(|| {
-                        seedjac_dual::<$n, { 2 * $n }, { $n * $n }>(black_box(&x), black_box(&y))
-                    })
-                });
-            });
-        }
+        });
     }};
 }
 

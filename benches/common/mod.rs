@@ -9,6 +9,8 @@ use std::time::Duration;
 use criterion::Criterion;
 use nalgebra::{DefaultAllocator, Dim, OMatrix};
 
+pub mod workloads;
+
 /// A deterministic entry in [-1, 1) for matrix `seed` at (i, j) (a SplitMix64 hash).
 pub fn entry(seed: u64, i: usize, j: usize) -> f64 {
     let mut z = seed
@@ -114,7 +116,8 @@ pub fn assert_agree(what: &str, got: &impl Entries, want: &impl Entries) {
 }
 
 /// Times implementations of one case side by side as `GROUP/IMPL/n`, each after checking that
-/// it agrees with the first (matcalc), entry by entry:
+/// it agrees with the first (matcalc), entry by entry, and evaluates to the first's entries
+/// (for `check_and_time` of an implementation that exists only at some sizes):
 ///
 /// ```ignore
 /// compare!(c, "lstsq", n,
@@ -134,18 +137,33 @@ macro_rules! compare {
         let want = common::Entries::entries(&first());
         let mut g = $c.benchmark_group(group);
         g.bench_function(criterion::BenchmarkId::new($first, n), |b| b.iter(&first));
+        g.finish();
         $(
             if true $(&& $cond)? {
-                let f = $f;
-                common::assert_agree(&format!("{group}/{}/{n}", $imp), &f(), &want);
-                g.bench_function(criterion::BenchmarkId::new($imp, n), |b| b.iter(&f));
+                common::check_and_time($c, group, $imp, n, &want, $f);
             }
         )*
-        g.finish();
+        want
     }};
 }
 #[allow(unused_imports)]
 pub(crate) use compare;
+
+/// Checks that `f` computes `want` (the entries of the case's first implementation) and times
+/// it as `GROUP/IMPL/n`.
+pub fn check_and_time<E: Entries>(
+    c: &mut Criterion,
+    group: &str,
+    imp: &str,
+    n: usize,
+    want: &[f64],
+    f: impl Fn() -> E,
+) {
+    assert_agree(&format!("{group}/{imp}/{n}"), &f(), &want.to_vec());
+    let mut g = c.benchmark_group(group);
+    g.bench_function(criterion::BenchmarkId::new(imp, n), |b| b.iter(&f));
+    g.finish();
+}
 
 /// softplus(x) = log(1 + eˣ), without overflow for large |x|.
 pub fn softplus(x: f64) -> f64 {

@@ -13,51 +13,9 @@ mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
-/// The workloads as matcalc DSL functions at one size (the bodies of `benches/workloads.rs`
-/// and `benches/second_order.rs`; the agreement check catches any drift).
-macro_rules! matcalc_workloads {
-    ($m:ident, $n:ident) => {
-        #[allow(dead_code)]
-        mod $m {
-            use matcalc::prelude::*;
-            pub type N = $n;
-
-            #[grad(X)]
-            pub fn seed(X: &Matrix<$n, $n>, Y: &Matrix<$n, $n>) -> f64 {
-                sum(X * Y)
-            }
-
-            #[grad(W)]
-            pub fn lstsq(W: &Matrix<$n, $n>, x: &Vector<$n>, y: &Vector<$n>) -> f64 {
-                0.5 * norm_sq(W * x - y)
-            }
-
-            #[grad(S)]
-            pub fn gauss(S: &Matrix<$n, $n>, A: &Matrix<$n, $n>) -> f64 {
-                logdet(S) + tr(inv(S) * A)
-            }
-
-            #[grad(W1, W2)]
-            pub fn mlp(
-                W1: &Matrix<$n, $n>,
-                W2: &Matrix<$n, $n>,
-                x: &Vector<$n>,
-                y: &Vector<$n>,
-            ) -> f64 {
-                0.5 * norm_sq(W2 * tanh(W1 * x) - y)
-            }
-
-            #[jacobian(X)]
-            pub fn seedjac(X: &Matrix<$n, $n>, Y: &Matrix<$n, U2>) -> Matrix<$n, U2> {
-                X * Y
-            }
-        }
-    };
-}
-
-matcalc_workloads!(s3, U3);
-matcalc_workloads!(s8, U8);
-matcalc_workloads!(s32, U32);
+// The workloads of `benches/workloads.rs` and `benches/second_order.rs`, from the same
+// declarations (`benches/common/workloads.rs`).
+common::workloads::dsl_modules!([first_order_dsl, second_order_dsl] s3: U3, s8: U8, s32: U32);
 
 #[cfg(casadi)]
 mod peer {
