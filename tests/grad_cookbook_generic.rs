@@ -39,52 +39,36 @@ fn g_bilinear<M: Dim, N: Dim>(a: &Vector<M>, X: &Matrix<M, N>, b: &Vector<N>) ->
     a.t() * X * b
 }
 
+fn check_bilinear<M: Dim, N: Dim>(seed: u64)
+where
+    Matrix<M, N>: Copy,
+    Vector<M>: Copy,
+    Vector<N>: Copy,
+{
+    let (a, x, b) = (
+        rand::<M, U1, f64>(seed),
+        rand::<M, N, f64>(seed + 1),
+        rand::<N, U1, f64>(seed + 2),
+    );
+    let (v, g) = g_bilinear_grad(&a, &x, &b);
+    let by_hand = (a.t() * x * b).to_scalar();
+    check_value("aᵀXb", v, g_bilinear(&a, &x, &b), by_hand, TOL_F64);
+    let expected = a * b.t();
+    check_grad(
+        "∂aᵀXb/∂X",
+        &g,
+        &expected,
+        |x| g_bilinear(&a, x, &b),
+        &x,
+        TOL_F64,
+    );
+}
+
 /// ∂aᵀXb/∂X = abᵀ at 3×2 and 1×4.
 #[test]
 fn generic_bilinear_form() {
-    let (a, x, b) = (
-        rand::<U3, U1, f64>(305),
-        rand::<U3, U2, f64>(306),
-        rand::<U2, U1, f64>(307),
-    );
-    let (v, g) = g_bilinear_grad(&a, &x, &b);
-    check_value(
-        "aᵀXb",
-        v,
-        g_bilinear(&a, &x, &b),
-        (a.t() * x * b).to_scalar(),
-        TOL_F64,
-    );
-    check_grad(
-        "∂aᵀXb/∂X",
-        &g,
-        &(a * b.t()),
-        |x| g_bilinear(&a, x, &b),
-        &x,
-        TOL_F64,
-    );
-
-    let (a, x, b) = (
-        rand::<U1, U1, f64>(308),
-        rand::<U1, U4, f64>(309),
-        rand::<U4, U1, f64>(310),
-    );
-    let (v, g) = g_bilinear_grad(&a, &x, &b);
-    check_value(
-        "aᵀXb",
-        v,
-        g_bilinear(&a, &x, &b),
-        (a.t() * x * b).to_scalar(),
-        TOL_F64,
-    );
-    check_grad(
-        "∂aᵀXb/∂X",
-        &g,
-        &(a * b.t()),
-        |x| g_bilinear(&a, x, &b),
-        &x,
-        TOL_F64,
-    );
+    check_bilinear::<U3, U2>(305);
+    check_bilinear::<U1, U4>(308);
 }
 
 #[grad(W, x)]
@@ -92,70 +76,50 @@ fn g_least_squares<M: Dim, N: Dim>(W: &Matrix<M, N>, x: &Vector<N>, y: &Vector<M
     0.5 * norm_sq(W * x - y)
 }
 
+fn check_least_squares<M: Dim, N: Dim>(seed: u64)
+where
+    Matrix<M, N>: Copy,
+    Vector<M>: Copy,
+    Vector<N>: Copy,
+{
+    let (w, x, y) = (
+        rand::<M, N, f64>(seed),
+        rand::<N, U1, f64>(seed + 1),
+        rand::<M, U1, f64>(seed + 2),
+    );
+    let (v, gw, gx) = g_least_squares_grad(&w, &x, &y);
+    let r = w * x - y;
+    check_value(
+        "½‖Wx − y‖²",
+        v,
+        g_least_squares(&w, &x, &y),
+        0.5 * r.norm_sq(),
+        TOL_F64,
+    );
+    let (by_hand_w, by_hand_x) = (r * x.t(), w.t() * r);
+    check_grad(
+        "∂/∂W",
+        &gw,
+        &by_hand_w,
+        |w| g_least_squares(w, &x, &y),
+        &w,
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂x",
+        &gx,
+        &by_hand_x,
+        |x| g_least_squares(&w, x, &y),
+        &x,
+        TOL_F64,
+    );
+}
+
 /// ½‖Wx − y‖²: ∂/∂W = (Wx − y)xᵀ and ∂/∂x = Wᵀ(Wx − y) at 3×4 and 5×2.
 #[test]
 fn generic_least_squares() {
-    let (w, x, y) = (
-        rand::<U3, U4, f64>(311),
-        rand::<U4, U1, f64>(312),
-        rand::<U3, U1, f64>(313),
-    );
-    let (v, gw, gx) = g_least_squares_grad(&w, &x, &y);
-    let r = w * x - y;
-    check_value(
-        "½‖Wx − y‖²",
-        v,
-        g_least_squares(&w, &x, &y),
-        0.5 * r.norm_sq(),
-        TOL_F64,
-    );
-    check_grad(
-        "∂/∂W",
-        &gw,
-        &(r * x.t()),
-        |w| g_least_squares(w, &x, &y),
-        &w,
-        TOL_F64,
-    );
-    check_grad(
-        "∂/∂x",
-        &gx,
-        &(w.t() * r),
-        |x| g_least_squares(&w, x, &y),
-        &x,
-        TOL_F64,
-    );
-
-    let (w, x, y) = (
-        rand::<U5, U2, f64>(314),
-        rand::<U2, U1, f64>(315),
-        rand::<U5, U1, f64>(316),
-    );
-    let (v, gw, gx) = g_least_squares_grad(&w, &x, &y);
-    let r = w * x - y;
-    check_value(
-        "½‖Wx − y‖²",
-        v,
-        g_least_squares(&w, &x, &y),
-        0.5 * r.norm_sq(),
-        TOL_F64,
-    );
-    check_grad(
-        "∂/∂W",
-        &gw,
-        &(r * x.t()),
-        |w| g_least_squares(w, &x, &y),
-        &w,
-        TOL_F64,
-    );
-    check_grad(
-        "∂/∂x",
-        &gx,
-        &(w.t() * r),
-        |x| g_least_squares(&w, x, &y),
-        &x,
-        TOL_F64,
-    );
+    check_least_squares::<U3, U4>(311);
+    check_least_squares::<U5, U2>(314);
 }
 
 #[grad(X)]
@@ -163,46 +127,31 @@ fn g_quadratic_trace<M: Dim, N: Dim>(X: &Matrix<M, N>, A: &Matrix<M, M>) -> f64 
     tr(X.t() * A * X)
 }
 
+fn check_quadratic_trace<M: Dim, N: Dim>(seed: u64)
+where
+    Matrix<M, N>: Copy,
+    Matrix<M, M>: Copy,
+{
+    let (x, a) = (rand::<M, N, f64>(seed), rand::<M, M, f64>(seed + 1));
+    let (v, g) = g_quadratic_trace_grad(&x, &a);
+    let by_hand = (x.t() * a * x).tr();
+    check_value("tr(XᵀAX)", v, g_quadratic_trace(&x, &a), by_hand, TOL_F64);
+    let expected = (a + a.t()) * x;
+    check_grad(
+        "∂/∂X",
+        &g,
+        &expected,
+        |x| g_quadratic_trace(x, &a),
+        &x,
+        TOL_F64,
+    );
+}
+
 /// ∂tr(XᵀAX)/∂X = (A + Aᵀ)X at 3×2 and 2×4.
 #[test]
 fn generic_trace_of_x_transposed_a_x() {
-    let (x, a) = (rand::<U3, U2, f64>(317), rand::<U3, U3, f64>(318));
-    let (v, g) = g_quadratic_trace_grad(&x, &a);
-    check_value(
-        "tr(XᵀAX)",
-        v,
-        g_quadratic_trace(&x, &a),
-        (x.t() * a * x).tr(),
-        TOL_F64,
-    );
-    let expected = (a + a.t()) * x;
-    check_grad(
-        "∂/∂X",
-        &g,
-        &expected,
-        |x| g_quadratic_trace(x, &a),
-        &x,
-        TOL_F64,
-    );
-
-    let (x, a) = (rand::<U2, U4, f64>(319), rand::<U2, U2, f64>(320));
-    let (v, g) = g_quadratic_trace_grad(&x, &a);
-    check_value(
-        "tr(XᵀAX)",
-        v,
-        g_quadratic_trace(&x, &a),
-        (x.t() * a * x).tr(),
-        TOL_F64,
-    );
-    let expected = (a + a.t()) * x;
-    check_grad(
-        "∂/∂X",
-        &g,
-        &expected,
-        |x| g_quadratic_trace(x, &a),
-        &x,
-        TOL_F64,
-    );
+    check_quadratic_trace::<U3, U2>(317);
+    check_quadratic_trace::<U2, U4>(319);
 }
 
 #[grad(X)]
@@ -210,18 +159,21 @@ fn g_logdet<N: Dim>(X: &Matrix<N, N>) -> f64 {
     logdet(X)
 }
 
+fn check_logdet<N: Dim>(seed: u64)
+where
+    Matrix<N, N>: Copy,
+{
+    let x = well_conditioned::<N, f64>(seed);
+    let (v, g) = g_logdet_grad(&x);
+    check_value("logdet(X)", v, g_logdet(&x), x.det().ln(), TOL_F64);
+    check_grad("∂logdet/∂X", &g, &x.inv().t(), g_logdet, &x, TOL_F64);
+}
+
 /// ∂logdet(X)/∂X = X⁻ᵀ at 2×2 and 4×4.
 #[test]
 fn generic_log_determinant() {
-    let x = well_conditioned::<U2, f64>(321);
-    let (v, g) = g_logdet_grad(&x);
-    check_value("logdet(X)", v, g_logdet(&x), x.det().ln(), TOL_F64);
-    check_grad("∂logdet/∂X", &g, &x.inv().t(), g_logdet, &x, TOL_F64);
-
-    let x = well_conditioned::<U4, f64>(322);
-    let (v, g) = g_logdet_grad(&x);
-    check_value("logdet(X)", v, g_logdet(&x), x.det().ln(), TOL_F64);
-    check_grad("∂logdet/∂X", &g, &x.inv().t(), g_logdet, &x, TOL_F64);
+    check_logdet::<U2>(321);
+    check_logdet::<U4>(322);
 }
 
 #[grad(X, Y)]
@@ -229,50 +181,40 @@ fn g_sum_product<M: Dim, K: Dim, N: Dim>(X: &Matrix<M, K>, Y: &Matrix<K, N>) -> 
     sum(exp(X * Y))
 }
 
+fn check_sum_product<M: Dim, K: Dim, N: Dim>(seed: u64)
+where
+    Matrix<M, K>: Copy,
+    Matrix<K, N>: Copy,
+    Matrix<M, N>: Copy,
+{
+    let (x, y) = (rand::<M, K, f64>(seed), rand::<K, N, f64>(seed + 1));
+    let (v, gx, gy) = g_sum_product_grad(&x, &y);
+    let e = (x * y).map(f64::exp);
+    check_value("Σ exp(XY)", v, g_sum_product(&x, &y), e.sum(), TOL_F64);
+    let (by_hand_x, by_hand_y) = (e * y.t(), x.t() * e);
+    check_grad(
+        "∂/∂X",
+        &gx,
+        &by_hand_x,
+        |x| g_sum_product(x, &y),
+        &x,
+        TOL_F64,
+    );
+    check_grad(
+        "∂/∂Y",
+        &gy,
+        &by_hand_y,
+        |y| g_sum_product(&x, y),
+        &y,
+        TOL_F64,
+    );
+}
+
 /// Σ exp(XY) with E = exp(XY): ∂/∂X = E Yᵀ, ∂/∂Y = Xᵀ E, at (2×3)(3×4) and (4×1)(1×2).
 #[test]
 fn generic_sum_exp_of_a_product() {
-    let (x, y) = (rand::<U2, U3, f64>(323), rand::<U3, U4, f64>(324));
-    let (v, gx, gy) = g_sum_product_grad(&x, &y);
-    let e = (x * y).map(f64::exp);
-    check_value("Σ exp(XY)", v, g_sum_product(&x, &y), e.sum(), TOL_F64);
-    check_grad(
-        "∂/∂X",
-        &gx,
-        &(e * y.t()),
-        |x| g_sum_product(x, &y),
-        &x,
-        TOL_F64,
-    );
-    check_grad(
-        "∂/∂Y",
-        &gy,
-        &(x.t() * e),
-        |y| g_sum_product(&x, y),
-        &y,
-        TOL_F64,
-    );
-
-    let (x, y) = (rand::<U4, U1, f64>(325), rand::<U1, U2, f64>(326));
-    let (v, gx, gy) = g_sum_product_grad(&x, &y);
-    let e = (x * y).map(f64::exp);
-    check_value("Σ exp(XY)", v, g_sum_product(&x, &y), e.sum(), TOL_F64);
-    check_grad(
-        "∂/∂X",
-        &gx,
-        &(e * y.t()),
-        |x| g_sum_product(x, &y),
-        &x,
-        TOL_F64,
-    );
-    check_grad(
-        "∂/∂Y",
-        &gy,
-        &(x.t() * e),
-        |y| g_sum_product(&x, y),
-        &y,
-        TOL_F64,
-    );
+    check_sum_product::<U2, U3, U4>(323);
+    check_sum_product::<U4, U1, U2>(325);
 }
 
 #[grad(X)]
@@ -280,46 +222,31 @@ fn g_logsumexp<M: Dim, N: Dim>(X: &Matrix<M, N>, a: &Vector<N>) -> f64 {
     logsumexp(X * a)
 }
 
+fn check_logsumexp<M: Dim, N: Dim>(seed: u64)
+where
+    Matrix<M, N>: Copy,
+    Vector<M>: Copy,
+    Vector<N>: Copy,
+{
+    let (x, a) = (rand::<M, N, f64>(seed), rand::<N, U1, f64>(seed + 1));
+    let (v, g) = g_logsumexp_grad(&x, &a);
+    let e = (x * a).map(f64::exp);
+    check_value(
+        "logsumexp(Xa)",
+        v,
+        g_logsumexp(&x, &a),
+        e.sum().ln(),
+        TOL_F64,
+    );
+    let expected = e / e.sum() * a.t();
+    check_grad("∂/∂X", &g, &expected, |x| g_logsumexp(x, &a), &x, TOL_F64);
+}
+
 /// ∂logsumexp(Xa)/∂X = softmax(Xa)aᵀ at 3×2 and 5×3.
 #[test]
 fn generic_logsumexp() {
-    let (x, a) = (rand::<U3, U2, f64>(327), rand::<U2, U1, f64>(328));
-    let (v, g) = g_logsumexp_grad(&x, &a);
-    let e = (x * a).map(f64::exp);
-    check_value(
-        "logsumexp(Xa)",
-        v,
-        g_logsumexp(&x, &a),
-        e.sum().ln(),
-        TOL_F64,
-    );
-    check_grad(
-        "∂/∂X",
-        &g,
-        &(e / e.sum() * a.t()),
-        |x| g_logsumexp(x, &a),
-        &x,
-        TOL_F64,
-    );
-
-    let (x, a) = (rand::<U5, U3, f64>(329), rand::<U3, U1, f64>(330));
-    let (v, g) = g_logsumexp_grad(&x, &a);
-    let e = (x * a).map(f64::exp);
-    check_value(
-        "logsumexp(Xa)",
-        v,
-        g_logsumexp(&x, &a),
-        e.sum().ln(),
-        TOL_F64,
-    );
-    check_grad(
-        "∂/∂X",
-        &g,
-        &(e / e.sum() * a.t()),
-        |x| g_logsumexp(x, &a),
-        &x,
-        TOL_F64,
-    );
+    check_logsumexp::<U3, U2>(327);
+    check_logsumexp::<U5, U3>(329);
 }
 
 #[grad(X)]
