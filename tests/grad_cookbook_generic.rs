@@ -479,121 +479,76 @@ fn f32_generic_trace_of_inverse_times_a() {
 // then every dimension `Dyn`), at the entries of a static instantiation: value and gradient
 // equal the static result and central finite differences.
 
-#[test]
-fn dyn_trace_of_a_x() {
+/// `g_tr_ax` with its dimensions `M`, `N` (each `Dyn` or the static size) against the static
+/// instance at the same entries.
+fn dyn_tr_ax_as<M: Dim, N: Dim>(what: &str) {
     let (a, x) = (rand::<U2, U3, f64>(501), rand::<U3, U2, f64>(502));
     let (v, g) = g_tr_ax_grad(&a, &x);
-    let (ad, xd): (Matrix<U2, Dyn>, Matrix<Dyn, U2>) = (retype(&a), retype(&x));
+    let (ad, xd): (Matrix<N, M>, Matrix<M, N>) = (retype(&a), retype(&x));
     let (vd, gd) = g_tr_ax_grad(&ad, &xd);
-    check_dyn_grad(
-        "tr(AX), M = Dyn",
-        vd,
-        v,
-        &gd,
-        &g,
-        |x| g_tr_ax(&ad, x),
-        &xd,
-        TOL_F64,
-    );
-    let (ad, xd): (Matrix<Dyn, Dyn>, Matrix<Dyn, Dyn>) = (retype(&a), retype(&x));
-    let (vd, gd) = g_tr_ax_grad(&ad, &xd);
-    check_dyn_grad(
-        "tr(AX), all Dyn",
-        vd,
-        v,
-        &gd,
-        &g,
-        |x| g_tr_ax(&ad, x),
-        &xd,
-        TOL_F64,
-    );
+    let f = |x: &Matrix<M, N>| g_tr_ax(&ad, x);
+    check_dyn_grad(&format!("tr(AX), {what}"), vd, v, &gd, &g, f, &xd, TOL_F64);
 }
 
 #[test]
-fn dyn_bilinear_form() {
+fn dyn_trace_of_a_x() {
+    dyn_tr_ax_as::<Dyn, U2>("M = Dyn");
+    dyn_tr_ax_as::<Dyn, Dyn>("all Dyn");
+}
+
+fn dyn_bilinear_as<M: Dim, N: Dim>(what: &str) {
     let (a, x, b) = (
         rand::<U3, U1, f64>(503),
         rand::<U3, U4, f64>(504),
         rand::<U4, U1, f64>(505),
     );
     let (v, g) = g_bilinear_grad(&a, &x, &b);
-    let (ad, xd, bd): (Vector<Dyn>, Matrix<Dyn, U4>, Vector<U4>) = (retype(&a), retype(&x), b);
+    let (ad, xd, bd): (Vector<M>, Matrix<M, N>, Vector<N>) = (retype(&a), retype(&x), retype(&b));
     let (vd, gd) = g_bilinear_grad(&ad, &xd, &bd);
-    check_dyn_grad(
-        "aᵀXb, M = Dyn",
-        vd,
-        v,
-        &gd,
-        &g,
-        |x| g_bilinear(&ad, x, &bd),
-        &xd,
-        TOL_F64,
-    );
-    let (ad, xd, bd): (Vector<Dyn>, Matrix<Dyn, Dyn>, Vector<Dyn>) =
-        (retype(&a), retype(&x), retype(&b));
-    let (vd, gd) = g_bilinear_grad(&ad, &xd, &bd);
-    check_dyn_grad(
-        "aᵀXb, all Dyn",
-        vd,
-        v,
-        &gd,
-        &g,
-        |x| g_bilinear(&ad, x, &bd),
-        &xd,
-        TOL_F64,
-    );
+    let f = |x: &Matrix<M, N>| g_bilinear(&ad, x, &bd);
+    check_dyn_grad(&format!("aᵀXb, {what}"), vd, v, &gd, &g, f, &xd, TOL_F64);
 }
 
 #[test]
-fn dyn_least_squares() {
+fn dyn_bilinear_form() {
+    dyn_bilinear_as::<Dyn, U4>("M = Dyn");
+    dyn_bilinear_as::<Dyn, Dyn>("all Dyn");
+}
+
+fn dyn_least_squares_as<M: Dim, N: Dim>(what: &str) {
     let (w, x, y) = (
         rand::<U5, U3, f64>(506),
         rand::<U3, U1, f64>(507),
         rand::<U5, U1, f64>(508),
     );
     let (v, gw, gx) = g_least_squares_grad(&w, &x, &y);
-    let (wd, xd, yd): (Matrix<Dyn, U3>, Vector<U3>, Vector<Dyn>) = (retype(&w), x, retype(&y));
+    let (wd, xd, yd): (Matrix<M, N>, Vector<N>, Vector<M>) = (retype(&w), retype(&x), retype(&y));
     let (vd, gwd, gxd) = g_least_squares_grad(&wd, &xd, &yd);
+    let fw = |w: &Matrix<M, N>| g_least_squares(w, &xd, &yd);
+    check_dyn_grad(&format!("∂/∂W, {what}"), vd, v, &gwd, &gw, fw, &wd, TOL_F64);
+    let fx = |x: &Vector<N>| g_least_squares(&wd, x, &yd);
+    check_dyn_grad(&format!("∂/∂x, {what}"), vd, v, &gxd, &gx, fx, &xd, TOL_F64);
+}
+
+#[test]
+fn dyn_least_squares() {
+    dyn_least_squares_as::<Dyn, U3>("M = Dyn");
+    dyn_least_squares_as::<Dyn, Dyn>("all Dyn");
+}
+
+fn dyn_quadratic_trace_as<M: Dim, N: Dim>(what: &str) {
+    let (x, a) = (rand::<U4, U2, f64>(509), rand::<U4, U4, f64>(510));
+    let (v, g) = g_quadratic_trace_grad(&x, &a);
+    let (xd, ad): (Matrix<M, N>, Matrix<M, M>) = (retype(&x), retype(&a));
+    let (vd, gd) = g_quadratic_trace_grad(&xd, &ad);
+    let f = |x: &Matrix<M, N>| g_quadratic_trace(x, &ad);
     check_dyn_grad(
-        "∂/∂W, M = Dyn",
+        &format!("tr(XᵀAX), {what}"),
         vd,
         v,
-        &gwd,
-        &gw,
-        |w| g_least_squares(w, &xd, &yd),
-        &wd,
-        TOL_F64,
-    );
-    check_dyn_grad(
-        "∂/∂x, M = Dyn",
-        vd,
-        v,
-        &gxd,
-        &gx,
-        |x| g_least_squares(&wd, x, &yd),
-        &xd,
-        TOL_F64,
-    );
-    let (wd, xd, yd): (Matrix<Dyn, Dyn>, Vector<Dyn>, Vector<Dyn>) =
-        (retype(&w), retype(&x), retype(&y));
-    let (vd, gwd, gxd) = g_least_squares_grad(&wd, &xd, &yd);
-    check_dyn_grad(
-        "∂/∂W, all Dyn",
-        vd,
-        v,
-        &gwd,
-        &gw,
-        |w| g_least_squares(w, &xd, &yd),
-        &wd,
-        TOL_F64,
-    );
-    check_dyn_grad(
-        "∂/∂x, all Dyn",
-        vd,
-        v,
-        &gxd,
-        &gx,
-        |x| g_least_squares(&wd, x, &yd),
+        &gd,
+        &g,
+        f,
         &xd,
         TOL_F64,
     );
@@ -601,32 +556,8 @@ fn dyn_least_squares() {
 
 #[test]
 fn dyn_trace_of_x_transposed_a_x() {
-    let (x, a) = (rand::<U4, U2, f64>(509), rand::<U4, U4, f64>(510));
-    let (v, g) = g_quadratic_trace_grad(&x, &a);
-    let (xd, ad): (Matrix<Dyn, U2>, Matrix<Dyn, Dyn>) = (retype(&x), retype(&a));
-    let (vd, gd) = g_quadratic_trace_grad(&xd, &ad);
-    check_dyn_grad(
-        "tr(XᵀAX), M = Dyn",
-        vd,
-        v,
-        &gd,
-        &g,
-        |x| g_quadratic_trace(x, &ad),
-        &xd,
-        TOL_F64,
-    );
-    let xd: Matrix<Dyn, Dyn> = retype(&x);
-    let (vd, gd) = g_quadratic_trace_grad(&xd, &ad);
-    check_dyn_grad(
-        "tr(XᵀAX), all Dyn",
-        vd,
-        v,
-        &gd,
-        &g,
-        |x| g_quadratic_trace(x, &ad),
-        &xd,
-        TOL_F64,
-    );
+    dyn_quadratic_trace_as::<Dyn, U2>("M = Dyn");
+    dyn_quadratic_trace_as::<Dyn, Dyn>("all Dyn");
 }
 
 #[test]
@@ -638,84 +569,45 @@ fn dyn_log_determinant() {
     check_dyn_grad("logdet(X), N = Dyn", vd, v, &gd, &g, g_logdet, &xd, TOL_F64);
 }
 
-#[test]
-fn dyn_sum_exp_of_a_product() {
+fn dyn_sum_product_as<M: Dim, K: Dim, N: Dim>(what: &str) {
     let (x, y) = (rand::<U2, U3, f64>(512), rand::<U3, U4, f64>(513));
     let (v, gx, gy) = g_sum_product_grad(&x, &y);
-    let (xd, yd): (Matrix<U2, Dyn>, Matrix<Dyn, U4>) = (retype(&x), retype(&y));
+    let (xd, yd): (Matrix<M, K>, Matrix<K, N>) = (retype(&x), retype(&y));
     let (vd, gxd, gyd) = g_sum_product_grad(&xd, &yd);
+    let fx = |x: &Matrix<M, K>| g_sum_product(x, &yd);
+    check_dyn_grad(&format!("∂/∂X, {what}"), vd, v, &gxd, &gx, fx, &xd, TOL_F64);
+    let fy = |y: &Matrix<K, N>| g_sum_product(&xd, y);
+    check_dyn_grad(&format!("∂/∂Y, {what}"), vd, v, &gyd, &gy, fy, &yd, TOL_F64);
+}
+
+#[test]
+fn dyn_sum_exp_of_a_product() {
+    dyn_sum_product_as::<U2, Dyn, U4>("K = Dyn");
+    dyn_sum_product_as::<Dyn, Dyn, Dyn>("all Dyn");
+}
+
+fn dyn_logsumexp_as<M: Dim, N: Dim>(what: &str) {
+    let (x, a) = (rand::<U5, U3, f64>(514), rand::<U3, U1, f64>(515));
+    let (v, g) = g_logsumexp_grad(&x, &a);
+    let (xd, ad): (Matrix<M, N>, Vector<N>) = (retype(&x), retype(&a));
+    let (vd, gd) = g_logsumexp_grad(&xd, &ad);
+    let f = |x: &Matrix<M, N>| g_logsumexp(x, &ad);
     check_dyn_grad(
-        "∂/∂X, K = Dyn",
+        &format!("logsumexp(Xa), {what}"),
         vd,
         v,
-        &gxd,
-        &gx,
-        |x| g_sum_product(x, &yd),
+        &gd,
+        &g,
+        f,
         &xd,
-        TOL_F64,
-    );
-    check_dyn_grad(
-        "∂/∂Y, K = Dyn",
-        vd,
-        v,
-        &gyd,
-        &gy,
-        |y| g_sum_product(&xd, y),
-        &yd,
-        TOL_F64,
-    );
-    let (xd, yd): (Matrix<Dyn, Dyn>, Matrix<Dyn, Dyn>) = (retype(&x), retype(&y));
-    let (vd, gxd, gyd) = g_sum_product_grad(&xd, &yd);
-    check_dyn_grad(
-        "∂/∂X, all Dyn",
-        vd,
-        v,
-        &gxd,
-        &gx,
-        |x| g_sum_product(x, &yd),
-        &xd,
-        TOL_F64,
-    );
-    check_dyn_grad(
-        "∂/∂Y, all Dyn",
-        vd,
-        v,
-        &gyd,
-        &gy,
-        |y| g_sum_product(&xd, y),
-        &yd,
         TOL_F64,
     );
 }
 
 #[test]
 fn dyn_logsumexp() {
-    let (x, a) = (rand::<U5, U3, f64>(514), rand::<U3, U1, f64>(515));
-    let (v, g) = g_logsumexp_grad(&x, &a);
-    let xd: Matrix<Dyn, U3> = retype(&x);
-    let (vd, gd) = g_logsumexp_grad(&xd, &a);
-    check_dyn_grad(
-        "logsumexp(Xa), M = Dyn",
-        vd,
-        v,
-        &gd,
-        &g,
-        |x| g_logsumexp(x, &a),
-        &xd,
-        TOL_F64,
-    );
-    let (xd, ad): (Matrix<Dyn, Dyn>, Vector<Dyn>) = (retype(&x), retype(&a));
-    let (vd, gd) = g_logsumexp_grad(&xd, &ad);
-    check_dyn_grad(
-        "logsumexp(Xa), all Dyn",
-        vd,
-        v,
-        &gd,
-        &g,
-        |x| g_logsumexp(x, &ad),
-        &xd,
-        TOL_F64,
-    );
+    dyn_logsumexp_as::<Dyn, U3>("M = Dyn");
+    dyn_logsumexp_as::<Dyn, Dyn>("all Dyn");
 }
 
 /// `kron` and `vec` of a `Dyn` matrix are `Dyn` (the product dimensions of the body).
@@ -723,30 +615,15 @@ fn dyn_logsumexp() {
 fn dyn_kron_and_vec() {
     let (a, x) = (rand::<U2, U2, f64>(516), rand::<U3, U2, f64>(517));
     let (v, g) = g_kron_vec_grad(&a, &x);
+    let what = "tr(A⊗XᵀX) + Σvec X";
     let xd: Matrix<Dyn, U2> = retype(&x);
     let (vd, gd) = g_kron_vec_grad(&a, &xd);
-    check_dyn_grad(
-        "tr(A⊗XᵀX) + Σvec X, M = Dyn",
-        vd,
-        v,
-        &gd,
-        &g,
-        |x| g_kron_vec(&a, x),
-        &xd,
-        TOL_F64,
-    );
+    let f = |x: &Matrix<Dyn, U2>| g_kron_vec(&a, x);
+    check_dyn_grad(&format!("{what}, M = Dyn"), vd, v, &gd, &g, f, &xd, TOL_F64);
     let xd: Matrix<Dyn, Dyn> = retype(&x);
     let (vd, gd) = g_kron_vec_grad(&a, &xd);
-    check_dyn_grad(
-        "tr(A⊗XᵀX) + Σvec X, all Dyn",
-        vd,
-        v,
-        &gd,
-        &g,
-        |x| g_kron_vec(&a, x),
-        &xd,
-        TOL_F64,
-    );
+    let f = |x: &Matrix<Dyn, Dyn>| g_kron_vec(&a, x);
+    check_dyn_grad(&format!("{what}, all Dyn"), vd, v, &gd, &g, f, &xd, TOL_F64);
 }
 
 #[test]
