@@ -34,6 +34,27 @@ pub(crate) fn lower_usable<T: Scalar>(l: &[T], n: usize) -> bool {
     (0..n).all(|i| pivot_passes(l[i * n + i], threshold))
 }
 
+/// What a kernel knows of the L it reads, and so how much of L it checks.
+#[derive(Clone, Copy)]
+pub(crate) enum Factor {
+    /// Any matrix: the full criterion ([`lower_usable`], n²/2 reads).
+    Any,
+    /// The result of [`cholesky`](Matrix::cholesky): either a factor it accepted, which always
+    /// passes the criterion, or all NaN, which a NaN on the diagonal shows (n reads). Accepted
+    /// means l_jj² > n·ε·max|a_ij| ≥ n·ε·max a_ii; with |l_ij| ≤ √a_ii (row i of L L ᵀ sums
+    /// to a_ii) that gives l_jj > √(n·ε)·√(max a_ii) ≥ n·ε·max|l_ij|, with a margin of
+    /// 1/√(n·ε) ≈ 10⁶ over rounding, and every entry is finite.
+    FromCholesky,
+}
+
+/// Whether the kernels may read `l` (`n × n`) as the factor `trust` says it is.
+fn usable<T: Scalar>(l: &[T], n: usize, trust: Factor) -> bool {
+    match trust {
+        Factor::Any => lower_usable(l, n),
+        Factor::FromCholesky => l.iter().step_by(n + 1).take(n).all(|d| !d.is_nan()),
+    }
+}
+
 /// `L X = B` in place (`x` is `n × cols`, column-major): per column, each solved entry is
 /// subtracted along the contiguous column of L below the diagonal.
 pub(crate) fn forward_in_place<T: Scalar>(l: &[T], n: usize, x: &mut [T], cols: usize) {
@@ -122,11 +143,17 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     where
         R: SquareForTriangularSolve<C>,
     {
+        self.factor_inverse(Factor::Any)
+    }
+
+    /// [`cholesky_inverse`](Self::cholesky_inverse) of a factor as `trust` vouches for it.
+    #[track_caller]
+    pub(crate) fn factor_inverse(&self, trust: Factor) -> Self {
         check::square("`cholesky_inverse`", self.shape());
         let n = self.nrows();
         let (r, c) = self.shape_generic();
         let l = self.as_slice();
-        if !lower_usable(l, n) {
+        if !usable(l, n, trust) {
             return Matrix::from_element_generic(r, c, T::NAN);
         }
         let mut out = Matrix::zeros_generic(r, c);
@@ -153,9 +180,19 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         R: SquareForTriangularSolve<C>,
         B::R: RowsAgreeForSolve<R>,
     {
-        let mut x = self.substitution_operand(b.as_matrix(), "`cholesky_solve`");
+        self.factor_solve(b.as_matrix(), Factor::Any)
+    }
+
+    /// [`cholesky_solve`](Self::cholesky_solve) with a factor as `trust` vouches for it.
+    #[track_caller]
+    pub(crate) fn factor_solve<R2: Dim, C2: Dim>(
+        &self,
+        b: &Matrix<R2, C2, T>,
+        trust: Factor,
+    ) -> Matrix<R, C2, T> {
+        let mut x = self.substitution_operand(b, "`cholesky_solve`");
         let (n, cols) = (self.nrows(), x.ncols());
-        if lower_usable(self.as_slice(), n) && x.iter().all(|v| v.is_finite()) {
+        if usable(self.as_slice(), n, trust) && x.iter().all(|v| v.is_finite()) {
             forward_in_place(self.as_slice(), n, x.as_mut_slice(), cols);
             backward_transpose_in_place(self.as_slice(), n, x.as_mut_slice(), cols);
         } else {
@@ -165,16 +202,18 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     }
 
     /// `L X = B` (or `Lᵀ X = B` when `transposed`) for L the lower triangle of `self`, all NaN
-    /// under the criterion: the body of the public triangular solves with a lower triangle.
+    /// under the criterion (as far as `trust` asks): the body of the public triangular solves
+    /// with a lower triangle.
     #[track_caller]
     pub(crate) fn lower_substitution<R2: Dim, C2: Dim>(
         &self,
         b: &Matrix<R2, C2, T>,
         transposed: bool,
+        trust: Factor,
     ) -> Matrix<R, C2, T> {
         let mut x = self.substitution_operand(b, "a triangular solve");
         let (n, cols) = (self.nrows(), x.ncols());
-        if lower_usable(self.as_slice(), n) && x.iter().all(|v| v.is_finite()) {
+        if usable(self.as_slice(), n, trust) && x.iter().all(|v| v.is_finite()) {
             if transposed {
                 backward_transpose_in_place(self.as_slice(), n, x.as_mut_slice(), cols);
             } else {
@@ -184,6 +223,59 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
             x.as_mut_slice().iter_mut().for_each(|v| *v = T::NAN);
         }
         x
+    }
+
+    /// For generated code, which calls these on the result of `cholesky` only: the kernels of
+    /// [`solve_lower_triangular`](Self::solve_lower_triangular),
+    /// [`solve_lower_triangular_transpose`](Self::solve_lower_triangular_transpose),
+    /// [`cholesky_solve`](Self::cholesky_solve) and [`cholesky_inverse`](Self::cholesky_inverse)
+    /// with the same results there, but checking only L's diagonal for the NaN of a refused
+    /// factorization instead of the n²/2 entries of the criterion (see [`Factor::FromCholesky`]
+    /// for why an accepted factor always passes it). On any other matrix the result is
+    /// unspecified (possibly non-finite), never a panic or an out-of-bounds read.
+    #[doc(hidden)]
+    #[track_caller]
+    pub fn solve_lower_triangular_of_factor<B: MatrixArg<T = T>>(&self, b: B) -> Matrix<R, B::C, T>
+    where
+        R: SquareForTriangularSolve<C>,
+        B::R: RowsAgreeForSolve<R>,
+    {
+        self.lower_substitution(b.as_matrix(), false, Factor::FromCholesky)
+    }
+
+    /// See [`solve_lower_triangular_of_factor`](Self::solve_lower_triangular_of_factor).
+    #[doc(hidden)]
+    #[track_caller]
+    pub fn solve_lower_triangular_transpose_of_factor<B: MatrixArg<T = T>>(
+        &self,
+        b: B,
+    ) -> Matrix<R, B::C, T>
+    where
+        R: SquareForTriangularSolve<C>,
+        B::R: RowsAgreeForSolve<R>,
+    {
+        self.lower_substitution(b.as_matrix(), true, Factor::FromCholesky)
+    }
+
+    /// See [`solve_lower_triangular_of_factor`](Self::solve_lower_triangular_of_factor).
+    #[doc(hidden)]
+    #[track_caller]
+    pub fn cholesky_solve_of_factor<B: MatrixArg<T = T>>(&self, b: B) -> Matrix<R, B::C, T>
+    where
+        R: SquareForTriangularSolve<C>,
+        B::R: RowsAgreeForSolve<R>,
+    {
+        self.factor_solve(b.as_matrix(), Factor::FromCholesky)
+    }
+
+    /// See [`solve_lower_triangular_of_factor`](Self::solve_lower_triangular_of_factor).
+    #[doc(hidden)]
+    #[track_caller]
+    pub fn cholesky_inverse_of_factor(&self) -> Self
+    where
+        R: SquareForTriangularSolve<C>,
+    {
+        self.factor_inverse(Factor::FromCholesky)
     }
 
     /// B copied into the result type of a substitution with `self` (its rows), after the run-time
@@ -253,6 +345,57 @@ mod tests {
         check::<U31>(&mut rng);
         check::<U32>(&mut rng);
         check::<U40>(&mut rng);
+    }
+
+    /// The `_of_factor` kernels generated code calls on the result of `cholesky` give exactly
+    /// what the checked ones do, at `Dyn` sizes on both sides of the faer threshold, f64 and
+    /// f32; on a refused factorization (indefinite, NaN, asymmetric input) they give all NaN.
+    #[test]
+    fn factor_kernels_match_the_checked_ones() {
+        use crate::dim::Dyn;
+        let mut rng = Rng::new(9);
+        for n in [1usize, 5, 31, 32, 40, 77] {
+            let b = Matrix::<Dyn, Dyn>::from_fn_dyn(n, n, |_, _| rng.uniform());
+            let a = b.mul_tr(&b).add_scaled_identity(0.5);
+            let rhs = Matrix::<Dyn, Dyn>::from_fn_dyn(n, 3, |_, _| rng.uniform());
+            let l = a.cholesky();
+            assert_eq!(
+                l.cholesky_inverse_of_factor(),
+                l.cholesky_inverse(),
+                "n = {n}"
+            );
+            assert_eq!(l.cholesky_solve_of_factor(&rhs), l.cholesky_solve(&rhs));
+            assert_eq!(
+                l.solve_lower_triangular_of_factor(&rhs),
+                l.solve_lower_triangular(&rhs)
+            );
+            assert_eq!(
+                l.solve_lower_triangular_transpose_of_factor(&rhs),
+                l.solve_lower_triangular_transpose(&rhs)
+            );
+            let a32 = a.map(|v| v as f32);
+            let l32 = a32.cholesky();
+            assert_eq!(l32.cholesky_inverse_of_factor(), l32.cholesky_inverse());
+            let mut indefinite = a.clone();
+            indefinite[(n / 2, n / 2)] = -1.0;
+            let mut nan = a.clone();
+            nan[(0, n - 1)] = f64::NAN;
+            let mut asymmetric = a.clone();
+            asymmetric[(n - 1, 0)] += 1e-3;
+            let refused: &[Matrix<Dyn, Dyn>] = if n > 1 {
+                &[indefinite, nan, asymmetric]
+            } else {
+                &[indefinite, nan]
+            };
+            for bad in refused {
+                let l = bad.cholesky();
+                let all_nan = |m: &Matrix<Dyn, Dyn>| m.iter().all(|v| v.is_nan());
+                assert!(all_nan(&l.cholesky_inverse_of_factor()), "n = {n}");
+                assert!(all_nan(&l.cholesky_solve_of_factor(&rhs)));
+                assert!(all_nan(&l.solve_lower_triangular_of_factor(&rhs)));
+                assert!(all_nan(&l.solve_lower_triangular_transpose_of_factor(&rhs)));
+            }
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::dim::Dim;
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
 use crate::shape_errors::{RowsAgreeForSolve, SquareForTriangularSolve};
+use crate::spd::Factor;
 
 impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// The lower triangle (entries with i ≥ j); the rest zero.
@@ -43,7 +44,7 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
         R: SquareForTriangularSolve<C>,
         B::R: RowsAgreeForSolve<R>,
     {
-        self.lower_substitution(b.as_matrix(), true)
+        self.lower_substitution(b.as_matrix(), true, Factor::Any)
     }
 }
 

@@ -454,7 +454,7 @@ impl Emitter<'_> {
             Op::Sum(a) => self.reduce(a, quote!(sum())),
             Op::Inv(a) if kernels::cholesky_factor(self.graph, a).is_some() => {
                 let l = kernels::cholesky_factor(self.graph, a).expect("matched above");
-                self.method(l, quote!(cholesky_inverse()))
+                self.method(l, quote!(cholesky_inverse_of_factor()))
             }
             Op::Det(a) | Op::Logdet(a) | Op::Inv(a) if self.shared_lu.contains(&a) => {
                 let lu = self.shared_factorization(a);
@@ -677,11 +677,11 @@ impl Emitter<'_> {
     fn solve(&mut self, a: NodeId, b: NodeId) -> TokenStream {
         let rhs = self.operand(b);
         match kernels::solve_kernel(self.graph, a) {
-            SolveKernel::Lower(l) => self.method(l, quote!(solve_lower_triangular(#rhs))),
+            SolveKernel::Lower(l) => self.method(l, quote!(solve_lower_triangular_of_factor(#rhs))),
             SolveKernel::LowerTranspose(l) => {
-                self.method(l, quote!(solve_lower_triangular_transpose(#rhs)))
+                self.method(l, quote!(solve_lower_triangular_transpose_of_factor(#rhs)))
             }
-            SolveKernel::Cholesky(l) => self.method(l, quote!(cholesky_solve(#rhs))),
+            SolveKernel::Cholesky(l) => self.method(l, quote!(cholesky_solve_of_factor(#rhs))),
             SolveKernel::Lu(m) | SolveKernel::LuTranspose(m) => {
                 let call = if matches!(kernels::solve_kernel(self.graph, a), SolveKernel::Lu(_)) {
                     quote!(solve(#rhs))
