@@ -10,9 +10,10 @@
 //!
 //! Results differ from the portable loops by rounding only (a fused multiply-add rounds once).
 
+use core::mem::MaybeUninit;
 use core::ops::{Add, Mul};
 
-use crate::large::with_float;
+use crate::large::{cast, cast_mut, with_float};
 use crate::scalar::Scalar;
 
 /// `f32` or `f64`, with the fused multiply-add the kernels are written in.
@@ -136,6 +137,64 @@ fn gemm_on<T: Scalar>(
             }
         }
     })
+}
+
+/// `c = x yᵀ` (`c` is `x.len() × y.len()`, column-major), every entry written once into
+/// uninitialised memory: no zero fill and no read of `c`. `false` (nothing written) when `T`
+/// is neither `f32` nor `f64` or the CPU lacks AVX2 + FMA.
+#[inline(never)]
+pub(crate) fn outer<T: Scalar>(x: &[T], y: &[T], c: &mut [MaybeUninit<T>]) -> bool {
+    let Some(isa) = isa() else { return false };
+    outer_on(isa, x, y, c)
+}
+
+/// [`outer`] with the kernel for `isa`, which the CPU must have.
+fn outer_on<T: Scalar>(isa: Isa, x: &[T], y: &[T], c: &mut [MaybeUninit<T>]) -> bool {
+    assert_eq!(c.len(), x.len() * y.len());
+    macro_rules! run {
+        ($F:ty) => {
+            if let (Some(x), Some(y), Some(c)) = (
+                cast::<T, $F>(x),
+                cast::<T, $F>(y),
+                cast_mut::<MaybeUninit<T>, MaybeUninit<$F>>(c),
+            ) {
+                // SAFETY: the caller found the features of `isa`.
+                unsafe {
+                    match isa {
+                        Isa::Avx512 => outer_avx512(x, y, c),
+                        Isa::Avx2 => outer_avx2(x, y, c),
+                    }
+                }
+                return true;
+            }
+        };
+    }
+    run!(f64);
+    run!(f32);
+    false
+}
+
+/// [`outer_columns`] compiled for AVX-512.
+#[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
+fn outer_avx512<F: Float>(x: &[F], y: &[F], c: &mut [MaybeUninit<F>]) {
+    outer_columns(x, y, c)
+}
+
+/// [`outer_columns`] compiled for AVX2 + FMA.
+#[target_feature(enable = "avx2,fma")]
+fn outer_avx2<F: Float>(x: &[F], y: &[F], c: &mut [MaybeUninit<F>]) {
+    outer_columns(x, y, c)
+}
+
+/// Column j of C is `x · y[j]`: one vectorised pass of stores, the compiler's loop at the width
+/// of the enclosing `target_feature`.
+#[inline(always)]
+fn outer_columns<F: Float>(x: &[F], y: &[F], c: &mut [MaybeUninit<F>]) {
+    for (cj, &yj) in c.chunks_exact_mut(x.len().max(1)).zip(y) {
+        for (o, &xi) in cj.iter_mut().zip(x) {
+            o.write(xi * yj);
+        }
+    }
 }
 
 /// [`axpy_form`] compiled for AVX-512.
@@ -333,7 +392,9 @@ mod tests {
     extern crate alloc;
     use alloc::vec::Vec;
 
-    use super::{gemm_on, Isa};
+    use core::mem::MaybeUninit;
+
+    use super::{gemm_on, outer_on, Isa};
 
     /// Entries that are small integers, so every product is exact in either precision and the
     /// kernels must agree with the naive sum to the last bit.
@@ -389,6 +450,27 @@ mod tests {
                             assert_eq!(c32, want32, "{isa:?} f32 {m}×{k}·{k}×{n}, {a_t}/{b_t}");
                         }
                     }
+                }
+            }
+            for &m in &[1usize, 7, 8, 31, 33, 129] {
+                for &n in &[1usize, 2, 7, 31, 33, 129] {
+                    let (x, y) = (filled(m, 3), filled(n, 4));
+                    let want = naive(m, 1, n, &x, false, &y, false);
+                    let mut c = alloc::vec![MaybeUninit::<f64>::uninit(); m * n];
+                    assert!(outer_on(isa, &x, &y, &mut c));
+                    // SAFETY: `outer_on` wrote every entry.
+                    let got: Vec<f64> = c.iter().map(|e| unsafe { e.assume_init() }).collect();
+                    assert_eq!(got, want, "{isa:?} outer {m}×{n}");
+                    let (x32, y32): (Vec<f32>, Vec<f32>) = (
+                        x.iter().map(|&v| v as f32).collect(),
+                        y.iter().map(|&v| v as f32).collect(),
+                    );
+                    let mut c32 = alloc::vec![MaybeUninit::<f32>::uninit(); m * n];
+                    assert!(outer_on(isa, &x32, &y32, &mut c32));
+                    // SAFETY: as above.
+                    let got32: Vec<f32> = c32.iter().map(|e| unsafe { e.assume_init() }).collect();
+                    let want32: Vec<f32> = want.iter().map(|&v| v as f32).collect();
+                    assert_eq!(got32, want32, "{isa:?} f32 outer {m}×{n}");
                 }
             }
             let mut c = alloc::vec![0.0; 4];
