@@ -33,10 +33,15 @@ trait Float: Copy + Add<Output = Self> + Mul<Output = Self> {
         b: &[Self],
         c: &mut [Self],
     );
+    /// `c = A x` (see [`matvec_form!`]) compiled for `isa`.
+    ///
+    /// # Safety
+    /// The CPU has the features of `isa`.
+    unsafe fn matvec_form(isa: Isa, m: usize, k: usize, a: &[Self], x: &[Self], c: &mut [Self]);
 }
 
 macro_rules! float {
-    ($t:ty, $avx512:ident, $avx2:ident) => {
+    ($t:ty, $avx512:ident, $avx2:ident, $mv512:ident, $mv2:ident) => {
         impl Float for $t {
             #[inline(always)]
             fn fma(self, b: Self, c: Self) -> Self {
@@ -60,11 +65,40 @@ macro_rules! float {
                     }
                 }
             }
+            #[inline(always)]
+            unsafe fn matvec_form(
+                isa: Isa,
+                m: usize,
+                k: usize,
+                a: &[Self],
+                x: &[Self],
+                c: &mut [Self],
+            ) {
+                // SAFETY: the caller checked the features.
+                unsafe {
+                    match isa {
+                        Isa::Avx512 => $mv512(m, k, a, x, c),
+                        Isa::Avx2 => $mv2(m, k, a, x, c),
+                    }
+                }
+            }
         }
     };
 }
-float!(f64, dot_form_avx512_f64, dot_form_avx2_f64);
-float!(f32, dot_form_avx512_f32, dot_form_avx2_f32);
+float!(
+    f64,
+    dot_form_avx512_f64,
+    dot_form_avx2_f64,
+    matvec_form_avx512_f64,
+    matvec_form_avx2_f64
+);
+float!(
+    f32,
+    dot_form_avx512_f32,
+    dot_form_avx2_f32,
+    matvec_form_avx512_f32,
+    matvec_form_avx2_f32
+);
 
 /// The widest instruction set the kernels are compiled for that this CPU has.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -132,6 +166,8 @@ fn gemm_on<T: Scalar>(
         unsafe {
             match (isa, a_t) {
                 (_, true) => F::dot_form(isa, m, k, n, a, b, c),
+                // Either storage of a vector is its entries in order.
+                (_, false) if n == 1 => F::matvec_form(isa, m, k, a, b, c),
                 (Isa::Avx512, false) => axpy_form_avx512(m, k, n, a, b, b_t, c),
                 (Isa::Avx2, false) => axpy_form_avx2(m, k, n, a, b, b_t, c),
             }
@@ -379,6 +415,128 @@ dot_form!(
     _mm256_fmadd_ps,
     _mm256_add_ps,
     _mm256_setzero_ps
+);
+
+/// Declares `$name`: `c = A x` for A stored `m × k`, compiled for `$feature` with the vector
+/// type `$V` of `$lanes` lanes of `$F`. A block of rows stays in registers across all k
+/// columns, accumulated in two sets (even and odd columns): one load of A per fused
+/// multiply-add, C written once, and eight independent chains for four vectors of rows. The
+/// column-at-a-time form ([`axpy_form`]) instead loads and stores C every four columns, and its
+/// chains of four dependent multiply-adds through C made a 32×32 product latency-bound.
+macro_rules! matvec_form {
+    ($name:ident, $feature:literal, $F:ty, $V:ty, $lanes:literal,
+     $load:ident, $store:ident, $fma:ident, $add:ident, $zero:ident, $set1:ident) => {
+        #[target_feature(enable = $feature)]
+        fn $name(m: usize, k: usize, a: &[$F], x: &[$F], c: &mut [$F]) {
+            use core::arch::x86_64::*;
+            const L: usize = $lanes;
+            assert!(a.len() >= m * k && x.len() >= k && c.len() >= m);
+            /// Rows `i .. i + V·L` of `A x` into `c`.
+            #[inline]
+            #[target_feature(enable = $feature)]
+            fn rows<const V: usize>(
+                i: usize,
+                m: usize,
+                k: usize,
+                a: &[$F],
+                x: &[$F],
+                c: &mut [$F],
+            ) {
+                let mut s = [[$zero(); V]; 2];
+                let mut p = 0;
+                // SAFETY (every load and store): i + V·L ≤ m, so column p's rows
+                // i .. i + V·L lie in `a` (m·k entries) and rows i .. i + V·L in `c`.
+                unsafe {
+                    while p + 2 <= k {
+                        for (h, s_h) in s.iter_mut().enumerate() {
+                            let xp = $set1(x[p + h]);
+                            let col = a.as_ptr().add(m * (p + h) + i);
+                            for (v, s_hv) in s_h.iter_mut().enumerate() {
+                                *s_hv = $fma($load(col.add(v * L)), xp, *s_hv);
+                            }
+                        }
+                        p += 2;
+                    }
+                    if p < k {
+                        let xp = $set1(x[p]);
+                        let col = a.as_ptr().add(m * p + i);
+                        for (v, s_v) in s[0].iter_mut().enumerate() {
+                            *s_v = $fma($load(col.add(v * L)), xp, *s_v);
+                        }
+                    }
+                    for v in 0..V {
+                        $store(c.as_mut_ptr().add(i + v * L), $add(s[0][v], s[1][v]));
+                    }
+                }
+            }
+            let mut i = 0;
+            while i + 4 * L <= m {
+                rows::<4>(i, m, k, a, x, c);
+                i += 4 * L;
+            }
+            while i + L <= m {
+                rows::<1>(i, m, k, a, x, c);
+                i += L;
+            }
+            // The last rows, fewer than a vector.
+            for (i, c_i) in c.iter_mut().enumerate().take(m).skip(i) {
+                *c_i = (0..k).fold(0.0, |s, p| a[i + m * p].mul_add(x[p], s));
+            }
+        }
+    };
+}
+
+matvec_form!(
+    matvec_form_avx512_f64,
+    "avx512f",
+    f64,
+    __m512d,
+    8,
+    _mm512_loadu_pd,
+    _mm512_storeu_pd,
+    _mm512_fmadd_pd,
+    _mm512_add_pd,
+    _mm512_setzero_pd,
+    _mm512_set1_pd
+);
+matvec_form!(
+    matvec_form_avx512_f32,
+    "avx512f",
+    f32,
+    __m512,
+    16,
+    _mm512_loadu_ps,
+    _mm512_storeu_ps,
+    _mm512_fmadd_ps,
+    _mm512_add_ps,
+    _mm512_setzero_ps,
+    _mm512_set1_ps
+);
+matvec_form!(
+    matvec_form_avx2_f64,
+    "avx2,fma",
+    f64,
+    __m256d,
+    4,
+    _mm256_loadu_pd,
+    _mm256_storeu_pd,
+    _mm256_fmadd_pd,
+    _mm256_add_pd,
+    _mm256_setzero_pd,
+    _mm256_set1_pd
+);
+matvec_form!(
+    matvec_form_avx2_f32,
+    "avx2,fma",
+    f32,
+    __m256,
+    8,
+    _mm256_loadu_ps,
+    _mm256_storeu_ps,
+    _mm256_fmadd_ps,
+    _mm256_add_ps,
+    _mm256_setzero_ps,
+    _mm256_set1_ps
 );
 
 /// `s + Σ xᵢ yᵢ` over the (shorter than a block) tails.
