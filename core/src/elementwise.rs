@@ -118,9 +118,17 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
 
 impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// Every entry to the integer power `k`.
+    ///
+    /// Squares and cubes (`1 − tanh²`, `σ(1 − σ)` ... in derivatives) are multiplied out: where
+    /// `k` does not fold to a constant inside the map, `powi` is a call per entry
+    /// (`__powidf2`). The products are the ones that call computes, so results are identical.
     #[inline]
     pub fn powi(&self, k: i32) -> Self {
-        self.map(|x| x.powi(k))
+        match k {
+            2 => self.map(|x| x * x),
+            3 => self.map(|x| x * x * x),
+            _ => self.map(|x| x.powi(k)),
+        }
     }
 
     /// Every entry to the real power `p`.
@@ -243,6 +251,23 @@ mod tests {
         assert_eq!(signs.relu().as_slice(), &[0.0, 0.0, 3.0]);
         assert!((signs.sigmoid()[(0, 1)] - 0.5).abs() < 1e-16);
         assert!((signs.softplus()[(0, 1)] - 2f64.ln()).abs() < 1e-16);
+    }
+
+    /// The multiplied-out squares and cubes are the scalar `powi` to the last bit, and every
+    /// other exponent still goes to it (f64 and f32, a `Dyn` matrix of awkward values).
+    #[test]
+    fn powi_matches_the_scalar_power_exactly() {
+        let mut rng = Rng::new(13);
+        let a = Matrix::<crate::Dyn, U3>::from_fn_dyn(7, 3, |_, _| rng.range(-3.0, 3.0) * 1e3);
+        let a32 = a.map(|x| x as f32 * 1.1);
+        for k in [-2, -1, 0, 1, 2, 3, 4, 7] {
+            let got = a.powi(k);
+            let got32 = a32.powi(k);
+            for ((g, g32), (x, x32)) in got.iter().zip(got32.iter()).zip(a.iter().zip(a32.iter())) {
+                assert_eq!(g.to_bits(), x.powi(k).to_bits(), "{x}^{k}");
+                assert_eq!(g32.to_bits(), x32.powi(k).to_bits(), "{x32}^{k} (f32)");
+            }
+        }
     }
 
     #[test]

@@ -72,13 +72,15 @@ impl<K: Dim, M: Dim, T: Scalar> Matrix<K, M, T> {
 }
 
 impl<M: Dim, T: Scalar> Vector<M, T> {
-    /// The outer product `self · yᵀ`, entry by entry.
+    /// The outer product `self · yᵀ`, each entry written once.
     #[inline]
     pub fn outer<N: Dim>(&self, y: &Matrix<N, U1, T>) -> Matrix<M, N, T> {
-        let (x, ys) = (self.as_slice(), y.as_slice());
-        Matrix::from_fn_generic(self.shape_generic().0, y.shape_generic().0, |i, j| {
-            x[i] * ys[j]
-        })
+        product::outer(
+            self.shape_generic().0,
+            y.shape_generic().0,
+            self.as_slice(),
+            y.as_slice(),
+        )
     }
 }
 

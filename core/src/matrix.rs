@@ -66,6 +66,25 @@ impl<R: Dim, C: Dim, T> Matrix<R, C, T> {
         }
     }
 
+    /// A matrix of the shape given by two dimension values whose column-major entries `fill`
+    /// writes into uninitialised memory (kernels that write each entry once).
+    ///
+    /// # Safety
+    /// `fill` writes every entry of the slice it is given.
+    #[inline]
+    pub(crate) unsafe fn from_filled_generic(
+        nrows: R,
+        ncols: C,
+        fill: impl FnOnce(&mut [core::mem::MaybeUninit<T>]),
+    ) -> Self {
+        Matrix {
+            // SAFETY: passed on to the caller.
+            data: unsafe { Storage::<T, R, C>::build_by(nrows.value(), ncols.value(), fill) },
+            nrows,
+            ncols,
+        }
+    }
+
     /// A matrix whose entries are `s` (column-major), borrowed in place where the storage is on
     /// the heap and copied where it is inline.
     ///

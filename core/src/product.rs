@@ -29,6 +29,13 @@ pub(crate) const BLOCKED_MIN_DIM: usize = 8;
 /// largest product of two inline (≤ 16×16) matrices, so those never leave the loops.
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 pub(crate) const SIMD_MIN_WORK: usize = 16 * 16 * 16;
+/// Thin products (a dimension of 1: matrix·vector, `Aᵀx`, outer products) with more
+/// multiply-adds than this go to the kernels of [`crate::simd`] too: this is the work of the
+/// largest thin product of inline (≤ 16×16) matrices, so those keep their unrolled loops, while
+/// a 32×32 matrix·vector product (1024 multiply-adds, 1.3–1.7× hand-written `SMatrix` on the
+/// portable two-lane loops) runs four or eight lanes wide with fused multiply-adds.
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+pub(crate) const SIMD_MIN_THIN_WORK: usize = 16 * 16;
 /// Products with at least this many multiply-adds go to faer (with `std`), matrix–vector ones
 /// included.
 #[cfg(feature = "std")]
@@ -103,6 +110,10 @@ pub(crate) fn product<R: Dim, C: Dim, T: Scalar>(
     b: Operand<'_, T>,
 ) -> Matrix<R, C, T> {
     let ((m, k), (_, n)) = (a.shape(), b.shape());
+    if k == 1 {
+        // Either storage of a vector is its entries in order.
+        return outer(rows, cols, a.data, b.data);
+    }
     if k == 0 || m * k * n > ENTRYWISE_MAX_WORK {
         let mut out = Matrix::zeros_generic(rows, cols);
         gemm(a, b, out.as_mut_slice());
@@ -133,6 +144,35 @@ pub(crate) fn product<R: Dim, C: Dim, T: Scalar>(
     out
 }
 
+/// The outer product `x yᵀ` as a new `x.len() × y.len()` matrix, each entry written once: by
+/// the kernels of [`crate::simd`] beyond the sizes of inline matrices (into uninitialised
+/// memory: no zero fill, four or eight lanes per store), else entry by entry.
+#[inline(always)]
+pub(crate) fn outer<R: Dim, C: Dim, T: Scalar>(
+    rows: R,
+    cols: C,
+    x: &[T],
+    y: &[T],
+) -> Matrix<R, C, T> {
+    debug_assert!(x.len() == rows.value() && y.len() == cols.value());
+    #[cfg(all(feature = "std", target_arch = "x86_64"))]
+    if x.len() * y.len() > SIMD_MIN_THIN_WORK {
+        // SAFETY: either branch writes all `x.len() · y.len()` entries.
+        return unsafe {
+            Matrix::from_filled_generic(rows, cols, |c| {
+                if !crate::simd::outer(x, y, c) {
+                    for (cj, &yj) in c.chunks_exact_mut(x.len().max(1)).zip(y) {
+                        for (o, &xi) in cj.iter_mut().zip(x) {
+                            o.write(xi * yj);
+                        }
+                    }
+                }
+            })
+        };
+    }
+    Matrix::from_fn_generic(rows, cols, |i, j| x[i] * y[j])
+}
+
 /// `out = a · b`; `out` (`m × n`, column-major) must be all zeros on entry. The shapes were
 /// checked by the caller.
 ///
@@ -148,7 +188,7 @@ pub(crate) fn gemm<T: Scalar>(a: Operand<'_, T>, b: Operand<'_, T>, out: &mut [T
     // instructions beat faer's on them (no packing, no dispatch of a general product).
     #[cfg(all(feature = "std", target_arch = "x86_64"))]
     if !fat
-        && work > SIMD_MIN_WORK
+        && (work > SIMD_MIN_WORK || (m.min(k).min(n) == 1 && work > SIMD_MIN_THIN_WORK))
         && crate::simd::gemm(m, k, n, a.data, a.transposed, b.data, b.transposed, out)
     {
         return;
@@ -227,5 +267,92 @@ fn loops<T: Scalar>(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate alloc;
+    use alloc::vec::Vec;
+
+    use typenum::{U1, U17, U31, U33};
+
+    use crate::dim::{Dim, Dyn};
+    use crate::matrix::Matrix;
+    use crate::scalar::Scalar;
+
+    /// Small-integer entries: every product is exact in f32 and f64, so each kernel (unrolled
+    /// loops, SIMD, outer) must agree with the naive sum to the last bit.
+    fn filled<R: Dim, C: Dim, T: Scalar>(r: usize, c: usize, seed: usize) -> Matrix<R, C, T> {
+        Matrix::from_fn_generic(R::from_usize(r), C::from_usize(c), |i, j| {
+            T::from_f64((((i * 7 + j * 5 + seed * 3) % 11) as f64) - 5.0)
+        })
+    }
+
+    /// `a · b` by the textbook triple loop, entries in column-major order.
+    fn naive<T: Scalar>(a: &[T], b: &[T], m: usize, k: usize, n: usize) -> Vec<T> {
+        let mut c = Vec::with_capacity(m * n);
+        for j in 0..n {
+            for i in 0..m {
+                let mut s = T::zero();
+                for p in 0..k {
+                    s += a[i + m * p] * b[p + k * j];
+                }
+                c.push(s);
+            }
+        }
+        c
+    }
+
+    /// Every thin product (a dimension of 1) the generated code forms, on both sides of the
+    /// thin and the outer-product thresholds, plain and with a transposed factor read in
+    /// place, non-square, `Dyn`.
+    fn thin_products<T: Scalar + core::fmt::Debug>() {
+        for &m in &[1usize, 7, 16, 17, 31, 33, 129] {
+            for &k in &[1usize, 7, 31, 33, 129] {
+                let a: Matrix<Dyn, Dyn, T> = filled(m, k, 1);
+                let at: Matrix<Dyn, Dyn, T> = filled(k, m, 1);
+                let x: Matrix<Dyn, U1, T> = filled(k, 1, 2);
+                let y: Matrix<Dyn, U1, T> = filled(m, 1, 3);
+                let ax = naive(a.as_slice(), x.as_slice(), m, k, 1);
+                assert_eq!((&a * &x).as_slice(), &ax[..], "A x {m}×{k}");
+                let atx = naive(at.t().as_slice(), x.as_slice(), m, k, 1);
+                assert_eq!(at.tr_mul(&x).as_slice(), &atx[..], "Aᵀ x {m}×{k}");
+                // xᵀ Aᵀ (1 × m): a row vector times a matrix.
+                let xtat = naive(x.as_slice(), at.as_slice(), 1, k, m);
+                assert_eq!((x.t() * &at).as_slice(), &xtat[..], "xᵀ A {k}×{m}");
+                // Outer products y xᵀ (m × k) in each spelling.
+                let yxt = naive(y.as_slice(), x.as_slice(), m, 1, k);
+                assert_eq!(y.outer(&x).as_slice(), &yxt[..], "outer {m}×{k}");
+                assert_eq!(y.mul_tr(&x).as_slice(), &yxt[..], "y xᵀ {m}×{k}");
+                assert_eq!((&y * x.t()).as_slice(), &yxt[..], "y * xᵀ {m}×{k}");
+                assert_eq!(y.t().tr_mul_tr(&x).as_slice(), &yxt[..], "(yᵀ)ᵀ xᵀ {m}×{k}");
+            }
+        }
+    }
+
+    #[test]
+    fn thin_products_match_the_naive_loops_f64() {
+        thin_products::<f64>();
+    }
+
+    #[test]
+    fn thin_products_match_the_naive_loops_f32() {
+        thin_products::<f32>();
+    }
+
+    /// Static sizes take the same kernels as `Dyn` (the thresholds fold at compile time).
+    #[test]
+    fn static_thin_products_match_dyn() {
+        let a: Matrix<U31, U33> = filled(31, 33, 1);
+        let x: Matrix<U33, U1> = filled(33, 1, 2);
+        let y: Matrix<U17, U1> = filled(17, 1, 3);
+        let ad: Matrix<Dyn, Dyn> = filled(31, 33, 1);
+        let xd: Matrix<Dyn, U1> = filled(33, 1, 2);
+        let yd: Matrix<Dyn, U1> = filled(17, 1, 3);
+        assert_eq!((&a * &x).as_slice(), (&ad * &xd).as_slice());
+        assert_eq!(a.t().tr_mul(&x).as_slice(), ad.t().tr_mul(&xd).as_slice());
+        assert_eq!(y.outer(&x).as_slice(), yd.outer(&xd).as_slice());
+        assert_eq!(x.mul_tr(&y).as_slice(), xd.mul_tr(&yd).as_slice());
     }
 }

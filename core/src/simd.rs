@@ -10,9 +10,10 @@
 //!
 //! Results differ from the portable loops by rounding only (a fused multiply-add rounds once).
 
+use core::mem::MaybeUninit;
 use core::ops::{Add, Mul};
 
-use crate::large::with_float;
+use crate::large::{cast, cast_mut, with_float};
 use crate::scalar::Scalar;
 
 /// `f32` or `f64`, with the fused multiply-add the kernels are written in.
@@ -32,10 +33,15 @@ trait Float: Copy + Add<Output = Self> + Mul<Output = Self> {
         b: &[Self],
         c: &mut [Self],
     );
+    /// `c = A x` (see [`matvec_form!`]) compiled for `isa`.
+    ///
+    /// # Safety
+    /// The CPU has the features of `isa`.
+    unsafe fn matvec_form(isa: Isa, m: usize, k: usize, a: &[Self], x: &[Self], c: &mut [Self]);
 }
 
 macro_rules! float {
-    ($t:ty, $avx512:ident, $avx2:ident) => {
+    ($t:ty, $avx512:ident, $avx2:ident, $mv512:ident, $mv2:ident) => {
         impl Float for $t {
             #[inline(always)]
             fn fma(self, b: Self, c: Self) -> Self {
@@ -59,11 +65,40 @@ macro_rules! float {
                     }
                 }
             }
+            #[inline(always)]
+            unsafe fn matvec_form(
+                isa: Isa,
+                m: usize,
+                k: usize,
+                a: &[Self],
+                x: &[Self],
+                c: &mut [Self],
+            ) {
+                // SAFETY: the caller checked the features.
+                unsafe {
+                    match isa {
+                        Isa::Avx512 => $mv512(m, k, a, x, c),
+                        Isa::Avx2 => $mv2(m, k, a, x, c),
+                    }
+                }
+            }
         }
     };
 }
-float!(f64, dot_form_avx512_f64, dot_form_avx2_f64);
-float!(f32, dot_form_avx512_f32, dot_form_avx2_f32);
+float!(
+    f64,
+    dot_form_avx512_f64,
+    dot_form_avx2_f64,
+    matvec_form_avx512_f64,
+    matvec_form_avx2_f64
+);
+float!(
+    f32,
+    dot_form_avx512_f32,
+    dot_form_avx2_f32,
+    matvec_form_avx512_f32,
+    matvec_form_avx2_f32
+);
 
 /// The widest instruction set the kernels are compiled for that this CPU has.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -131,11 +166,71 @@ fn gemm_on<T: Scalar>(
         unsafe {
             match (isa, a_t) {
                 (_, true) => F::dot_form(isa, m, k, n, a, b, c),
+                // Either storage of a vector is its entries in order.
+                (_, false) if n == 1 => F::matvec_form(isa, m, k, a, b, c),
                 (Isa::Avx512, false) => axpy_form_avx512(m, k, n, a, b, b_t, c),
                 (Isa::Avx2, false) => axpy_form_avx2(m, k, n, a, b, b_t, c),
             }
         }
     })
+}
+
+/// `c = x yᵀ` (`c` is `x.len() × y.len()`, column-major), every entry written once into
+/// uninitialised memory: no zero fill and no read of `c`. `false` (nothing written) when `T`
+/// is neither `f32` nor `f64` or the CPU lacks AVX2 + FMA.
+#[inline(never)]
+pub(crate) fn outer<T: Scalar>(x: &[T], y: &[T], c: &mut [MaybeUninit<T>]) -> bool {
+    let Some(isa) = isa() else { return false };
+    outer_on(isa, x, y, c)
+}
+
+/// [`outer`] with the kernel for `isa`, which the CPU must have.
+fn outer_on<T: Scalar>(isa: Isa, x: &[T], y: &[T], c: &mut [MaybeUninit<T>]) -> bool {
+    assert_eq!(c.len(), x.len() * y.len());
+    macro_rules! run {
+        ($F:ty) => {
+            if let (Some(x), Some(y), Some(c)) = (
+                cast::<T, $F>(x),
+                cast::<T, $F>(y),
+                cast_mut::<MaybeUninit<T>, MaybeUninit<$F>>(c),
+            ) {
+                // SAFETY: the caller found the features of `isa`.
+                unsafe {
+                    match isa {
+                        Isa::Avx512 => outer_avx512(x, y, c),
+                        Isa::Avx2 => outer_avx2(x, y, c),
+                    }
+                }
+                return true;
+            }
+        };
+    }
+    run!(f64);
+    run!(f32);
+    false
+}
+
+/// [`outer_columns`] compiled for AVX-512.
+#[target_feature(enable = "avx512f,avx512vl,avx2,fma")]
+fn outer_avx512<F: Float>(x: &[F], y: &[F], c: &mut [MaybeUninit<F>]) {
+    outer_columns(x, y, c)
+}
+
+/// [`outer_columns`] compiled for AVX2 + FMA.
+#[target_feature(enable = "avx2,fma")]
+fn outer_avx2<F: Float>(x: &[F], y: &[F], c: &mut [MaybeUninit<F>]) {
+    outer_columns(x, y, c)
+}
+
+/// Column j of C is `x · y[j]`: one vectorised pass of stores, the compiler's loop at the width
+/// of the enclosing `target_feature`.
+#[inline(always)]
+fn outer_columns<F: Float>(x: &[F], y: &[F], c: &mut [MaybeUninit<F>]) {
+    for (cj, &yj) in c.chunks_exact_mut(x.len().max(1)).zip(y) {
+        for (o, &xi) in cj.iter_mut().zip(x) {
+            o.write(xi * yj);
+        }
+    }
 }
 
 /// [`axpy_form`] compiled for AVX-512.
@@ -322,6 +417,143 @@ dot_form!(
     _mm256_setzero_ps
 );
 
+/// Declares `$name`: `c = A x` for A stored `m × k`, compiled for `$feature` with the vector
+/// type `$V` of `$lanes` lanes of `$F`. A block of rows stays in registers across all k
+/// columns: `$big` vectors (half the vector registers) in one set, then four vectors in two
+/// sets (even and odd columns, eight independent chains), then one. One load of A per fused
+/// multiply-add, C written once, A read in runs of `$big` vectors down each column (all of it
+/// in order when m ≤ `$big`·L). The column-at-a-time form ([`axpy_form`]) loads and stores C
+/// every four columns; its chains of four dependent multiply-adds through C made a 32×32
+/// product latency-bound (2× slower), and a block of only four vectors, read in short strided
+/// runs, lost to it at m = 128 … 512 (1.4× at 512).
+macro_rules! matvec_form {
+    ($name:ident, $feature:literal, $F:ty, $V:ty, $lanes:literal, $big:literal,
+     $load:ident, $store:ident, $fma:ident, $add:ident, $zero:ident, $set1:ident) => {
+        #[target_feature(enable = $feature)]
+        fn $name(m: usize, k: usize, a: &[$F], x: &[$F], c: &mut [$F]) {
+            use core::arch::x86_64::*;
+            const L: usize = $lanes;
+            assert!(a.len() >= m * k && x.len() >= k && c.len() >= m);
+            /// Rows `i .. i + V·L` of `A x` into `c`, accumulated in `H` sets (columns
+            /// p ≡ h mod H in set h).
+            #[inline]
+            #[target_feature(enable = $feature)]
+            fn rows<const V: usize, const H: usize>(
+                i: usize,
+                m: usize,
+                k: usize,
+                a: &[$F],
+                x: &[$F],
+                c: &mut [$F],
+            ) {
+                let mut s = [[$zero(); V]; H];
+                let mut p = 0;
+                // SAFETY (every load and store): i + V·L ≤ m, so column p's rows
+                // i .. i + V·L lie in `a` (m·k entries) and rows i .. i + V·L in `c`.
+                unsafe {
+                    while p + H <= k {
+                        for (h, s_h) in s.iter_mut().enumerate() {
+                            let xp = $set1(x[p + h]);
+                            let col = a.as_ptr().add(m * (p + h) + i);
+                            for (v, s_hv) in s_h.iter_mut().enumerate() {
+                                *s_hv = $fma($load(col.add(v * L)), xp, *s_hv);
+                            }
+                        }
+                        p += H;
+                    }
+                    for (p, s_h) in (p..k).zip(s.iter_mut()) {
+                        let xp = $set1(x[p]);
+                        let col = a.as_ptr().add(m * p + i);
+                        for (v, s_hv) in s_h.iter_mut().enumerate() {
+                            *s_hv = $fma($load(col.add(v * L)), xp, *s_hv);
+                        }
+                    }
+                    for v in 0..V {
+                        let sum = s.iter().skip(1).fold(s[0][v], |acc, s_h| $add(acc, s_h[v]));
+                        $store(c.as_mut_ptr().add(i + v * L), sum);
+                    }
+                }
+            }
+            let mut i = 0;
+            // As many rows as the registers hold, in one set: A is then read in long runs
+            // down each column (all of it, sequentially, when m ≤ $big·L).
+            while i + $big * L <= m {
+                rows::<$big, 1>(i, m, k, a, x, c);
+                i += $big * L;
+            }
+            while i + 4 * L <= m {
+                rows::<4, 2>(i, m, k, a, x, c);
+                i += 4 * L;
+            }
+            while i + L <= m {
+                rows::<1, 2>(i, m, k, a, x, c);
+                i += L;
+            }
+            // The last rows, fewer than a vector.
+            for (i, c_i) in c.iter_mut().enumerate().take(m).skip(i) {
+                *c_i = (0..k).fold(0.0, |s, p| a[i + m * p].mul_add(x[p], s));
+            }
+        }
+    };
+}
+
+matvec_form!(
+    matvec_form_avx512_f64,
+    "avx512f",
+    f64,
+    __m512d,
+    8,
+    16,
+    _mm512_loadu_pd,
+    _mm512_storeu_pd,
+    _mm512_fmadd_pd,
+    _mm512_add_pd,
+    _mm512_setzero_pd,
+    _mm512_set1_pd
+);
+matvec_form!(
+    matvec_form_avx512_f32,
+    "avx512f",
+    f32,
+    __m512,
+    16,
+    16,
+    _mm512_loadu_ps,
+    _mm512_storeu_ps,
+    _mm512_fmadd_ps,
+    _mm512_add_ps,
+    _mm512_setzero_ps,
+    _mm512_set1_ps
+);
+matvec_form!(
+    matvec_form_avx2_f64,
+    "avx2,fma",
+    f64,
+    __m256d,
+    4,
+    8,
+    _mm256_loadu_pd,
+    _mm256_storeu_pd,
+    _mm256_fmadd_pd,
+    _mm256_add_pd,
+    _mm256_setzero_pd,
+    _mm256_set1_pd
+);
+matvec_form!(
+    matvec_form_avx2_f32,
+    "avx2,fma",
+    f32,
+    __m256,
+    8,
+    8,
+    _mm256_loadu_ps,
+    _mm256_storeu_ps,
+    _mm256_fmadd_ps,
+    _mm256_add_ps,
+    _mm256_setzero_ps,
+    _mm256_set1_ps
+);
+
 /// `s + Σ xᵢ yᵢ` over the (shorter than a block) tails.
 #[inline(always)]
 fn tail_dot<F: Float>(x: &[F], y: &[F], s: F) -> F {
@@ -333,7 +565,9 @@ mod tests {
     extern crate alloc;
     use alloc::vec::Vec;
 
-    use super::{gemm_on, Isa};
+    use core::mem::MaybeUninit;
+
+    use super::{gemm_on, outer_on, Isa};
 
     /// Entries that are small integers, so every product is exact in either precision and the
     /// kernels must agree with the naive sum to the last bit.
@@ -389,6 +623,46 @@ mod tests {
                             assert_eq!(c32, want32, "{isa:?} f32 {m}×{k}·{k}×{n}, {a_t}/{b_t}");
                         }
                     }
+                }
+            }
+            // Matrix·vector with more rows than the largest register block (16 vectors: 256
+            // f32 rows with AVX-512), plain and transposed vector.
+            for &m in &[257usize, 300, 513] {
+                for &k in &[1usize, 3, 17] {
+                    for b_t in [false, true] {
+                        let (a, b) = (filled(m * k, 5), filled(k, 6));
+                        let want = naive(m, k, 1, &a, false, &b, b_t);
+                        let mut c = alloc::vec![0.0; m];
+                        assert!(gemm_on(isa, m, k, 1, &a, false, &b, b_t, &mut c));
+                        assert_eq!(c, want, "{isa:?} A x {m}×{k}");
+                        let a32: Vec<f32> = a.iter().map(|&v| v as f32).collect();
+                        let b32: Vec<f32> = b.iter().map(|&v| v as f32).collect();
+                        let mut c32 = alloc::vec![0.0f32; m];
+                        assert!(gemm_on(isa, m, k, 1, &a32, false, &b32, b_t, &mut c32));
+                        let want32: Vec<f32> = want.iter().map(|&v| v as f32).collect();
+                        assert_eq!(c32, want32, "{isa:?} f32 A x {m}×{k}");
+                    }
+                }
+            }
+            for &m in &[1usize, 7, 8, 31, 33, 129] {
+                for &n in &[1usize, 2, 7, 31, 33, 129] {
+                    let (x, y) = (filled(m, 3), filled(n, 4));
+                    let want = naive(m, 1, n, &x, false, &y, false);
+                    let mut c = alloc::vec![MaybeUninit::<f64>::uninit(); m * n];
+                    assert!(outer_on(isa, &x, &y, &mut c));
+                    // SAFETY: `outer_on` wrote every entry.
+                    let got: Vec<f64> = c.iter().map(|e| unsafe { e.assume_init() }).collect();
+                    assert_eq!(got, want, "{isa:?} outer {m}×{n}");
+                    let (x32, y32): (Vec<f32>, Vec<f32>) = (
+                        x.iter().map(|&v| v as f32).collect(),
+                        y.iter().map(|&v| v as f32).collect(),
+                    );
+                    let mut c32 = alloc::vec![MaybeUninit::<f32>::uninit(); m * n];
+                    assert!(outer_on(isa, &x32, &y32, &mut c32));
+                    // SAFETY: as above.
+                    let got32: Vec<f32> = c32.iter().map(|e| unsafe { e.assume_init() }).collect();
+                    let want32: Vec<f32> = want.iter().map(|&v| v as f32).collect();
+                    assert_eq!(got32, want32, "{isa:?} f32 outer {m}×{n}");
                 }
             }
             let mut c = alloc::vec![0.0; 4];

@@ -21,9 +21,11 @@
 #[cfg(feature = "alloc")]
 use alloc::boxed::Box;
 
+use core::mem::MaybeUninit;
+
 use generic_array::sequence::GenericSequence;
 use generic_array::GenericArray;
-use typenum::{Bit, B0, B1};
+use typenum::{Bit, Unsigned, B0, B1};
 
 use crate::dim::Dim;
 
@@ -126,6 +128,13 @@ pub trait Storage<T, R: Dim, C: Dim>: Sized {
     /// Builds the storage of a `rows × cols` matrix from `f(i, j)`, called in column-major
     /// order. (Inline storage has its sizes in its type and ignores the values.)
     fn build(rows: usize, cols: usize, f: impl FnMut(usize, usize) -> T) -> Self;
+    /// Builds the storage of a `rows × cols` matrix whose column-major entries `fill` writes
+    /// into uninitialised memory: for kernels that write each entry once (an outer product),
+    /// so the result is neither zero-filled first nor built entry by entry through a closure.
+    ///
+    /// # Safety
+    /// `fill` writes every one of the `rows · cols` entries.
+    unsafe fn build_by(rows: usize, cols: usize, fill: impl FnOnce(&mut [MaybeUninit<T>])) -> Self;
     /// The storage of a `rows × cols` matrix of zeros.
     fn zeroed(rows: usize, cols: usize, zero: T) -> Self
     where
@@ -157,6 +166,26 @@ impl<T, R: Dim, C: Dim> Storage<T, R, C> for Inline<T, R, C> {
     #[inline(always)]
     fn build(_rows: usize, _cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
         GenericArray::generate(|j| GenericArray::generate(|i| f(i, j)))
+    }
+
+    #[inline(always)]
+    unsafe fn build_by(rows: usize, cols: usize, fill: impl FnOnce(&mut [MaybeUninit<T>])) -> Self {
+        debug_assert_eq!(
+            rows * cols,
+            <R::Len as Unsigned>::USIZE * <C::Len as Unsigned>::USIZE
+        );
+        let mut store = MaybeUninit::<Self>::uninit();
+        // SAFETY: inline storage is `C` arrays of `R` entries, contiguous with no padding: a
+        // run of `R·C` possibly uninitialised `T`s.
+        let entries = unsafe {
+            core::slice::from_raw_parts_mut(
+                store.as_mut_ptr().cast::<MaybeUninit<T>>(),
+                <R::Len as Unsigned>::USIZE * <C::Len as Unsigned>::USIZE,
+            )
+        };
+        fill(entries);
+        // SAFETY: the caller's `fill` wrote every entry.
+        unsafe { store.assume_init() }
     }
 
     #[inline(always)]
@@ -202,6 +231,14 @@ impl<T, R: Dim, C: Dim> Storage<T, R, C> for Heap<T> {
         }
         // SAFETY: the loops above wrote every one of the `rows · cols` entries. (If `f`
         // panics, the partly written box is freed without dropping entries: a leak, not UB.)
+        Heap::owned(unsafe { entries.assume_init() })
+    }
+
+    #[inline]
+    unsafe fn build_by(rows: usize, cols: usize, fill: impl FnOnce(&mut [MaybeUninit<T>])) -> Self {
+        let mut entries = Box::<[T]>::new_uninit_slice(rows * cols);
+        fill(&mut entries);
+        // SAFETY: the caller's `fill` wrote every entry.
         Heap::owned(unsafe { entries.assume_init() })
     }
 
