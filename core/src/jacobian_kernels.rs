@@ -308,9 +308,10 @@ impl<K: Dim, M: Dim, T: Scalar> Matrix<K, M, T> {
     /// K×M; the Hessian `Aᵀ (D A)`), exactly symmetric in floating point: the generated code
     /// calls it for the symmetrization of such a Hessian instead of
     /// [`symmetrize`](Matrix::symmetrize) of the full product. Up to 8·8·8 multiply-adds (where
-    /// products are computed entry by entry) only the lower triangle is computed (dot products of contiguous columns, as `tr_mul` computes them) and
-    /// mirrored: about half the work, and no second pass averaging H and Hᵀ. Larger: the full
-    /// product with its lower triangle mirrored.
+    /// products are computed entry by entry) only the lower triangle is computed, each entry a
+    /// dot product of two contiguous columns written with its mirror: about half the work, and
+    /// no second pass averaging H and Hᵀ. Larger: the full product with its lower triangle
+    /// mirrored.
     #[inline]
     #[track_caller]
     pub fn tr_mul_symmetric<K2: Dim>(&self, b: &Matrix<K2, M, T>) -> Matrix<M, M, T>
@@ -320,26 +321,31 @@ impl<K: Dim, M: Dim, T: Scalar> Matrix<K, M, T> {
         let (k, m) = self.shape();
         check::inner_dims("`tr_mul_symmetric` (Aᵀ B)", (m, k), b.shape());
         check::square("`tr_mul_symmetric` (Aᵀ B)", (m, b.ncols()));
-        let mut h = if k > 0 && m * m * k <= crate::product::ENTRYWISE_MAX_WORK {
-            let (ad, bd) = (self.as_slice(), b.as_slice());
-            let mg = self.shape_generic().1;
-            Matrix::from_fn_generic(mg, mg, |i, j| {
-                if i < j {
-                    return T::zero();
+        let mg = self.shape_generic().1;
+        if k == 0 || m * m * k > crate::product::ENTRYWISE_MAX_WORK {
+            let mut h = self.tr_mul(b);
+            for j in 1..m {
+                for i in 0..j {
+                    h[(i, j)] = h[(j, i)];
                 }
-                let (ai, bj) = (&ad[k * i..k * i + k], &bd[k * j..k * j + k]);
+            }
+            return h;
+        }
+        // Each entry of the lower triangle written with its mirror as soon as it is known:
+        // plain loops (no per-entry closure, no second pass), which unroll for static sizes.
+        let (ad, bd) = (self.as_slice(), b.as_slice());
+        let mut h = Matrix::zeros_generic(mg, mg);
+        let o = h.as_mut_slice();
+        for j in 0..m {
+            let bj = &bd[k * j..k * j + k];
+            for i in j..m {
+                let ai = &ad[k * i..k * i + k];
                 let mut acc = ai[0] * bj[0];
-                for (&a_pi, &b_pj) in ai.iter().zip(bj).skip(1) {
+                for (&a_pi, &b_pj) in ai[1..].iter().zip(&bj[1..]) {
                     acc += a_pi * b_pj;
                 }
-                acc
-            })
-        } else {
-            self.tr_mul(b)
-        };
-        for j in 1..m {
-            for i in 0..j {
-                h[(i, j)] = h[(j, i)];
+                o[i + m * j] = acc;
+                o[j + m * i] = acc;
             }
         }
         h
