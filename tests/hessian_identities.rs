@@ -479,3 +479,60 @@ fn generic_trace_quadratic_at_dyn() {
         TOL,
     );
 }
+
+#[grad(w)]
+#[hessian(w)]
+fn g_logistic<N: Dim, D: Dim>(w: &Vector<D>, X: &Matrix<N, D>, b: &Vector<N>) -> f64 {
+    sum(softplus(-hadamard(b, X * w)))
+}
+
+#[grad(w)]
+#[hessian(w)]
+fn g_logistic32<N: Dim, D: Dim>(
+    w: &Vector<D, f32>,
+    X: &Matrix<N, D, f32>,
+    b: &Vector<N, f32>,
+) -> f32 {
+    sum(softplus(-hadamard(b, X * w)))
+}
+
+/// `Dyn` logistic data X (n×d), w, b = ±1 labels, and the closed-form Hessian
+/// Xᵀ diag(s(1−s)) X with s = σ(X w).
+macro_rules! check_g_logistic {
+    ($t:ty, $hessian:ident, $grad:ident, $n:expr, $d:expr, $seed:expr, $tol:expr) => {{
+        let x: Matrix<Dyn, Dyn, $t> = rand_dyn($seed, $n, $d);
+        let w: Vector<Dyn, $t> = rand_dyn($seed + 1, $d, 1);
+        let b: Vector<Dyn, $t> =
+            rand_dyn::<Dyn, U1, $t>($seed + 2, $n, 1).map(|v| if v >= 0.0 { 1.0 } else { -1.0 });
+        let (_, _, h) = $hessian(&w, &x, &b);
+        let s = (&x * &w).sigmoid();
+        let closed = x.t() * s.map(|s| s * (1.0 - s)).diag() * &x;
+        check_hessian(
+            &format!("∇²logistic {}×{}", $n, $d),
+            &h,
+            &closed,
+            |w| $grad(w, &x, &b).1,
+            &w,
+            $tol,
+        );
+    }};
+}
+
+/// The logistic Hessian Xᵀ diag(s(1−s)) X, computed as one triangle mirrored
+/// (`tr_mul_symmetric`): exactly symmetric, equal to the closed form and to finite differences
+/// of the gradient, for X n×d at `Dyn` below and above the size where the triangle is
+/// computed entry by entry (9×4, 30×12), and in f32.
+#[test]
+fn generic_logistic_hessian_at_dyn_and_f32() {
+    check_g_logistic!(f64, g_logistic_hessian, g_logistic_grad, 9, 4, 801, TOL);
+    check_g_logistic!(f64, g_logistic_hessian, g_logistic_grad, 30, 12, 804, TOL);
+    check_g_logistic!(
+        f32,
+        g_logistic32_hessian,
+        g_logistic32_grad,
+        9,
+        4,
+        807,
+        TOL_F32
+    );
+}

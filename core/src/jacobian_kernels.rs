@@ -15,6 +15,7 @@ use crate::dim::Dim;
 use crate::kernels::{exact_quotient, factor_pair, quotient};
 use crate::matrix::Matrix;
 use crate::scalar::Scalar;
+use crate::shape_errors::InnerDimsAgree;
 
 /// Up to this many entries (a result stored inline) a Kronecker product with an identity is
 /// one pass writing every entry: with static sizes it unrolls into plain stores, where a zero
@@ -302,6 +303,55 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     }
 }
 
+impl<K: Dim, M: Dim, T: Scalar> Matrix<K, M, T> {
+    /// `selfᵀ · b` for a product known to be symmetric in exact arithmetic (`self` and `b` both
+    /// K×M; the Hessian `Aᵀ (D A)`), exactly symmetric in floating point: the generated code
+    /// calls it for the symmetrization of such a Hessian instead of
+    /// [`symmetrize`](Matrix::symmetrize) of the full product. Up to 8·8·8 multiply-adds (where
+    /// products are computed entry by entry) only the lower triangle is computed, each entry a
+    /// dot product of two contiguous columns written with its mirror: about half the work, and
+    /// no second pass averaging H and Hᵀ. Larger: the full product with its lower triangle
+    /// mirrored.
+    #[inline]
+    #[track_caller]
+    pub fn tr_mul_symmetric<K2: Dim>(&self, b: &Matrix<K2, M, T>) -> Matrix<M, M, T>
+    where
+        K: InnerDimsAgree<K2>,
+    {
+        let (k, m) = self.shape();
+        check::inner_dims("`tr_mul_symmetric` (Aᵀ B)", (m, k), b.shape());
+        check::square("`tr_mul_symmetric` (Aᵀ B)", (m, b.ncols()));
+        let mg = self.shape_generic().1;
+        if k == 0 || m * m * k > crate::product::ENTRYWISE_MAX_WORK {
+            let mut h = self.tr_mul(b);
+            for j in 1..m {
+                for i in 0..j {
+                    h[(i, j)] = h[(j, i)];
+                }
+            }
+            return h;
+        }
+        // Each entry of the lower triangle written with its mirror as soon as it is known:
+        // plain loops (no per-entry closure, no second pass), which unroll for static sizes.
+        let (ad, bd) = (self.as_slice(), b.as_slice());
+        let mut h = Matrix::zeros_generic(mg, mg);
+        let o = h.as_mut_slice();
+        for j in 0..m {
+            let bj = &bd[k * j..k * j + k];
+            for i in j..m {
+                let ai = &ad[k * i..k * i + k];
+                let mut acc = ai[0] * bj[0];
+                for (&a_pi, &b_pj) in ai[1..].iter().zip(&bj[1..]) {
+                    acc += a_pi * b_pj;
+                }
+                o[i + m * j] = acc;
+                o[j + m * i] = acc;
+            }
+        }
+        h
+    }
+}
+
 impl<L: Dim, T: Scalar> Matrix<L, L, T> {
     /// ½(H + Hᵀ), exactly symmetric in floating point (each entry and its mirror are the same
     /// sum).
@@ -440,6 +490,41 @@ mod tests {
         let r: Matrix<U4, U6> = g.kron_rearrange::<U2, U2, _, _>();
         let adj: Matrix<U2, U2> = g.kron_adjoint_left(&b);
         assert!((r * b.vec()).approx_eq(&adj.vec(), 1e-14, 1e-14));
+    }
+
+    /// `Aᵀ (D A)` for the Hessian kernel: exactly symmetric, and equal to the full product
+    /// up to rounding, at the unrolled sizes, past the entrywise threshold, non-square A,
+    /// `Dyn` and f32.
+    #[test]
+    fn symmetric_product_is_exact_and_matches_the_full_one() {
+        fn check<K: Dim, M: Dim, T: Scalar>(k: usize, m: usize, tol: f64) {
+            let entry = |i: usize, j: usize| T::from_f64(((i * 7 + j * 3) as f64 * 0.37).sin());
+            let a = Matrix::<K, M, T>::from_fn_generic(K::from_usize(k), M::from_usize(m), entry);
+            let d = Matrix::<K, U1, T>::from_fn_generic(K::from_usize(k), U1::new(), |i, _| {
+                T::from_f64(0.1 + (i % 5) as f64)
+            });
+            let da = a.row_scale(&d);
+            let h = a.tr_mul_symmetric(&da);
+            assert_eq!(h, h.t(), "exactly symmetric at {k}×{m}");
+            let full = a.tr_mul(&da);
+            let scale = full.iter().fold(0.0, |s: f64, x| s.max(x.to_f64().abs()));
+            for (x, y) in h.iter().zip(full.iter()) {
+                let err = (x.to_f64() - y.to_f64()).abs() / scale;
+                assert!(err <= tol, "{k}×{m}: {x:?} against {y:?}");
+            }
+        }
+        check::<U3, U3, f64>(3, 3, 1e-15);
+        check::<U8, U8, f64>(8, 8, 1e-15);
+        check::<U6, U2, f64>(6, 2, 1e-15);
+        check::<U2, U4, f64>(2, 4, 1e-15);
+        check::<U3, U3, f32>(3, 3, 1e-6);
+        check::<Dyn, Dyn, f64>(40, 30, 1e-14);
+        check::<Dyn, Dyn, f32>(9, 9, 1e-6);
+        let empty = Matrix::<Dyn, Dyn>::from_fn_dyn(0, 2, |_, _| 1.0);
+        assert_eq!(
+            empty.tr_mul_symmetric(&empty),
+            Matrix::<Dyn, Dyn>::zeros_dyn(2, 2)
+        );
     }
 
     #[test]

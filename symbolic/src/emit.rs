@@ -11,7 +11,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{Dim, Func, Graph, NodeId, Op, ScalarType, Shape};
-use crate::lower::kernels::{self, Product, SolveKernel, Sum};
+use crate::lower::kernels::{self, Product, SolveKernel, Sum, Symmetrized};
 use crate::lower::Lowered;
 
 mod bounds;
@@ -627,7 +627,13 @@ impl Emitter<'_> {
                 let (m, n) = (dim_type(&m), dim_type(&n));
                 self.method(g, quote!(kron_rearrange::<#m, #n, _, _>()))
             }
-            Op::Symmetrize(h) => self.method(h, quote!(symmetrize())),
+            Op::Symmetrize(h) => match kernels::symmetrized(self.graph, h) {
+                Symmetrized::TrMul(a, b) => {
+                    let b = self.operand(b);
+                    self.method(a, quote!(tr_mul_symmetric(#b)))
+                }
+                Symmetrized::Average => self.method(h, quote!(symmetrize())),
+            },
             Op::SoftmaxCols(a) => self.method(a, quote!(softmax_cols())),
             Op::SoftmaxRows(a) => self.method(a, quote!(softmax_rows())),
             Op::LogsumexpCols(a) => self.method(a, quote!(logsumexp_cols())),

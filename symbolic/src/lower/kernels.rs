@@ -5,6 +5,8 @@
 //!   commutation matrix or the Kronecker permutation is applied directly (a reshaped product, a
 //!   row scaling, a row permutation) without forming L; a Kronecker product with an identity is
 //!   filled directly;
+//! - the symmetrization of a Hessian Aᵀ B computes one triangle of the product and mirrors it
+//!   ([`symmetrized`]);
 //! - a product with a transposed factor is fused (`Aᵀ B → tr_mul`, `A Bᵀ → mul_tr`,
 //!   `Aᵀ Bᵀ → tr_mul_tr`, `x yᵀ → outer`) without forming the transpose, and `Yᵀ ⊗ I` reads Y
 //!   in place;
@@ -224,6 +226,29 @@ pub fn product(g: &Graph, l: NodeId, r: NodeId) -> Product {
     fused(g, l, r).map_or(Product::Plain, Product::Fused)
 }
 
+/// How `Symmetrize(h)`, ½(H + Hᵀ) of an H symmetric in exact arithmetic, is computed.
+pub enum Symmetrized {
+    /// H = Aᵀ B (the Hessian Aᵀ (D A)): (A, B). One triangle of the product computed and
+    /// mirrored (`tr_mul_symmetric`), H never formed: the symmetry H has by construction is
+    /// used instead of restored.
+    TrMul(NodeId, NodeId),
+    /// ½(H + Hᵀ) of the computed H.
+    Average,
+}
+
+/// The kernel of `Symmetrize(h)` in `g`.
+pub fn symmetrized(g: &Graph, h: NodeId) -> Symmetrized {
+    match *g.op(h) {
+        Op::MatMul(l, r) => match product(g, l, r) {
+            Product::Fused(Fused::TrMul(a, b)) if g.shape(a) == g.shape(b) => {
+                Symmetrized::TrMul(a, b)
+            }
+            _ => Symmetrized::Average,
+        },
+        _ => Symmetrized::Average,
+    }
+}
+
 /// The factor of a Kronecker product with an identity (`a ⊗ b`), filled directly, and whether
 /// the identity is on the left.
 pub fn kron_identity(g: &Graph, a: NodeId, b: NodeId) -> Option<(NodeId, bool)> {
@@ -277,6 +302,10 @@ fn used_operands(g: &Graph, id: NodeId) -> Vec<NodeId> {
                 .flatten()
                 .collect(),
             Sum::Plain => vec![a, b],
+        },
+        Op::Symmetrize(h) => match symmetrized(g, h) {
+            Symmetrized::TrMul(a, b) => vec![a, b],
+            Symmetrized::Average => vec![h],
         },
         Op::Solve(a, b) => vec![solve_kernel(g, a).matrix(), b],
         Op::Inv(a) => vec![cholesky_factor(g, a).unwrap_or(a)],
