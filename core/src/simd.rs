@@ -32,6 +32,23 @@ trait Float: Copy + Add<Output = Self> + Mul<Output = Self> {
         b: &[Self],
         c: &mut [Self],
     );
+    /// `c += A · op(B)` (see [`axpy_form`]) compiled for `isa`. A method of the concrete
+    /// types, not a generic call in [`gemm_on`], so that the kernels are compiled once, here,
+    /// and not again in each crate that calls a product (issue 13, build time).
+    ///
+    /// # Safety
+    /// The CPU has the features of `isa`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn axpy_form(
+        isa: Isa,
+        m: usize,
+        k: usize,
+        n: usize,
+        a: &[Self],
+        b: &[Self],
+        b_t: bool,
+        c: &mut [Self],
+    );
 }
 
 macro_rules! float {
@@ -56,6 +73,24 @@ macro_rules! float {
                     match isa {
                         Isa::Avx512 => $avx512(m, k, n, a, b, c),
                         Isa::Avx2 => $avx2(m, k, n, a, b, c),
+                    }
+                }
+            }
+            unsafe fn axpy_form(
+                isa: Isa,
+                m: usize,
+                k: usize,
+                n: usize,
+                a: &[Self],
+                b: &[Self],
+                b_t: bool,
+                c: &mut [Self],
+            ) {
+                // SAFETY: the caller checked the features.
+                unsafe {
+                    match isa {
+                        Isa::Avx512 => axpy_form_avx512(m, k, n, a, b, b_t, c),
+                        Isa::Avx2 => axpy_form_avx2(m, k, n, a, b, b_t, c),
                     }
                 }
             }
@@ -131,8 +166,7 @@ fn gemm_on<T: Scalar>(
         unsafe {
             match (isa, a_t) {
                 (_, true) => F::dot_form(isa, m, k, n, a, b, c),
-                (Isa::Avx512, false) => axpy_form_avx512(m, k, n, a, b, b_t, c),
-                (Isa::Avx2, false) => axpy_form_avx2(m, k, n, a, b, b_t, c),
+                (_, false) => F::axpy_form(isa, m, k, n, a, b, b_t, c),
             }
         }
     })
