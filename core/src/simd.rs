@@ -38,6 +38,23 @@ trait Float: Copy + Add<Output = Self> + Mul<Output = Self> {
     /// # Safety
     /// The CPU has the features of `isa`.
     unsafe fn matvec_form(isa: Isa, m: usize, k: usize, a: &[Self], x: &[Self], c: &mut [Self]);
+    /// `c += A · op(B)` (see [`axpy_form`]) compiled for `isa`. A method of the concrete
+    /// types, not a generic call in [`gemm_on`], so that the kernels are compiled once, here,
+    /// and not again in each crate that calls a product (issue 13, build time).
+    ///
+    /// # Safety
+    /// The CPU has the features of `isa`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn axpy_form(
+        isa: Isa,
+        m: usize,
+        k: usize,
+        n: usize,
+        a: &[Self],
+        b: &[Self],
+        b_t: bool,
+        c: &mut [Self],
+    );
 }
 
 macro_rules! float {
@@ -79,6 +96,24 @@ macro_rules! float {
                     match isa {
                         Isa::Avx512 => $mv512(m, k, a, x, c),
                         Isa::Avx2 => $mv2(m, k, a, x, c),
+                    }
+                }
+            }
+            unsafe fn axpy_form(
+                isa: Isa,
+                m: usize,
+                k: usize,
+                n: usize,
+                a: &[Self],
+                b: &[Self],
+                b_t: bool,
+                c: &mut [Self],
+            ) {
+                // SAFETY: the caller checked the features.
+                unsafe {
+                    match isa {
+                        Isa::Avx512 => axpy_form_avx512(m, k, n, a, b, b_t, c),
+                        Isa::Avx2 => axpy_form_avx2(m, k, n, a, b, b_t, c),
                     }
                 }
             }
@@ -168,8 +203,7 @@ fn gemm_on<T: Scalar>(
                 (_, true) => F::dot_form(isa, m, k, n, a, b, c),
                 // Either storage of a vector is its entries in order.
                 (_, false) if n == 1 => F::matvec_form(isa, m, k, a, b, c),
-                (Isa::Avx512, false) => axpy_form_avx512(m, k, n, a, b, b_t, c),
-                (Isa::Avx2, false) => axpy_form_avx2(m, k, n, a, b, b_t, c),
+                (_, false) => F::axpy_form(isa, m, k, n, a, b, b_t, c),
             }
         }
     })

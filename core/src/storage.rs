@@ -23,7 +23,6 @@ use alloc::boxed::Box;
 
 use core::mem::MaybeUninit;
 
-use generic_array::sequence::GenericSequence;
 use generic_array::GenericArray;
 use typenum::{Bit, Unsigned, B0, B1};
 
@@ -165,7 +164,28 @@ pub trait Storage<T, R: Dim, C: Dim>: Sized {
 impl<T, R: Dim, C: Dim> Storage<T, R, C> for Inline<T, R, C> {
     #[inline(always)]
     fn build(_rows: usize, _cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
-        GenericArray::generate(|j| GenericArray::generate(|i| f(i, j)))
+        // Two plain loops rather than `GenericArray::generate` twice: every closure passed here
+        // is its own instance, compiled in the crate that calls it, and `generate` brings some
+        // ten iterator and builder functions per instance (a quarter of the LLVM IR of a crate
+        // using matcalc in a debug build; issue 13). Optimised, both are the same unrolled code.
+        let rows = <R::Len as typenum::Unsigned>::USIZE;
+        let cols = <C::Len as typenum::Unsigned>::USIZE;
+        let mut out = core::mem::MaybeUninit::<Self>::uninit();
+        let first = out.as_mut_ptr().cast::<T>();
+        let mut j = 0;
+        while j < cols {
+            let mut i = 0;
+            while i < rows {
+                // SAFETY: the storage is `cols` arrays of `rows` entries, contiguous (as
+                // `entries` reads it), so `i + rows · j` is in bounds.
+                unsafe { first.add(i + rows * j).write(f(i, j)) };
+                i += 1;
+            }
+            j += 1;
+        }
+        // SAFETY: the loops wrote each of the `rows · cols` entries once. (If `f` panics, the
+        // entries written so far are not dropped: a leak, not undefined behaviour.)
+        unsafe { out.assume_init() }
     }
 
     #[inline(always)]
