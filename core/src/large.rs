@@ -94,6 +94,7 @@ pub(crate) enum Triangle {
 /// generic kernels included (for both float types, since the `TypeId` test does not remove the
 /// other branch before code generation). That was most of the build time of a crate using
 /// matcalc (issue 13). These impls are not generic, so faer is compiled once, here.
+/// Each method is the generic function of the same name below, at this type.
 trait FaerKernels: Sized {
     #[allow(clippy::too_many_arguments)]
     fn gemm(
