@@ -429,7 +429,7 @@ pub fn shared_factorizations(
 
 /// Elementwise functions computed together when both of one operand are needed: the first,
 /// the second, and the `Scalar` / `Matrix` method returning both.
-const PAIRED: [(Func, Func, &str); 2] = [
+pub const PAIRED: [(Func, Func, &str); 2] = [
     // libm's `sincos` shares the argument reduction (a rotation and its derivative).
     (Func::Sin, Func::Cos, "sin_cos"),
     // Both from one e^{−|x|}: softplus and its derivative σ, as in the logistic loss.
