@@ -78,16 +78,28 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
     /// calls it where both of the same matrix are needed.
     #[inline]
     pub fn sin_cos(&self) -> (Self, Self) {
-        let (mut sin, mut cos) = (self.clone(), self.clone());
-        for ((x, s), c) in self
+        self.map_pair(T::sin_cos)
+    }
+    /// `(softplus A, sigmoid A)` entry by entry, one [`Scalar::softplus_sigmoid`] (one
+    /// exponential) per entry: generated code calls it where both of the same matrix are
+    /// needed.
+    #[inline]
+    pub fn softplus_sigmoid(&self) -> (Self, Self) {
+        self.map_pair(T::softplus_sigmoid)
+    }
+    /// Two matrices from one function returning a pair per entry.
+    #[inline(always)]
+    fn map_pair(&self, f: impl Fn(T) -> (T, T)) -> (Self, Self) {
+        let (mut first, mut second) = (self.clone(), self.clone());
+        for ((x, a), b) in self
             .as_slice()
             .iter()
-            .zip(sin.as_mut_slice())
-            .zip(cos.as_mut_slice())
+            .zip(first.as_mut_slice())
+            .zip(second.as_mut_slice())
         {
-            (*s, *c) = x.sin_cos();
+            (*a, *b) = f(*x);
         }
-        (sin, cos)
+        (first, second)
     }
     /// Sign (`-1`, `0`, `1`) of every entry.
     #[inline]

@@ -7,6 +7,25 @@ use core::ops::{
     Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, RemAssign, Sub, SubAssign,
 };
 
+/// σ(x) from `z = e^{-|x|}` (see [`Scalar::sigmoid`]).
+#[inline(always)]
+fn sigmoid_from<T: Scalar>(x: T, z: T) -> T {
+    if x >= T::zero() {
+        T::one() / (T::one() + z)
+    } else {
+        z / (T::one() + z)
+    }
+}
+
+/// softplus(x) from `z = e^{-|x|}` (see [`Scalar::softplus`]); NaN stays NaN.
+#[inline(always)]
+fn softplus_from<T: Scalar>(x: T, z: T) -> T {
+    if x.is_nan() {
+        return x;
+    }
+    x.max(T::zero()) + z.ln_1p()
+}
+
 /// A real floating-point number: `f32` or `f64`.
 ///
 /// The nonlinear functions the DSL differentiates (`sigmoid`, `softplus`, `relu`, ...) are
@@ -113,22 +132,23 @@ pub trait Scalar:
     /// Evaluated through `e^{-|x|}`, which never overflows, so it is exact to rounding at ±1000.
     #[inline]
     fn sigmoid(self) -> Self {
-        let z = (-self.abs()).exp();
-        if self >= Self::zero() {
-            Self::one() / (Self::one() + z)
-        } else {
-            z / (Self::one() + z)
-        }
+        sigmoid_from(self, (-self.abs()).exp())
     }
 
     /// `ln(1 + eˣ)`, computed as `max(x, 0) + ln(1 + e^{-|x|})` so it neither overflows for
     /// large `x` nor loses the tiny result for very negative `x`.
     #[inline]
     fn softplus(self) -> Self {
-        if self.is_nan() {
-            return self;
-        }
-        self.max(Self::zero()) + (-self.abs()).exp().ln_1p()
+        softplus_from(self, (-self.abs()).exp())
+    }
+
+    /// `(softplus x, sigmoid x)` in one call, both from one `e^{-|x|}`: generated code calls it
+    /// where both of one operand are needed (softplus and its derivative, as in the logistic
+    /// loss). Equal bit for bit to the two calls.
+    #[inline]
+    fn softplus_sigmoid(self) -> (Self, Self) {
+        let z = (-self.abs()).exp();
+        (softplus_from(self, z), sigmoid_from(self, z))
     }
 
     /// `max(x, 0)`; NaN stays NaN so bad values are not silently hidden.
@@ -471,6 +491,44 @@ mod tests {
                 "softplus({x})"
             );
         }
+    }
+
+    /// The paired call generated code uses is the two calls, bit for bit (NaN stays NaN).
+    #[test]
+    fn softplus_sigmoid_is_the_two_calls() {
+        fn check<T: Scalar>(x: T) {
+            let (sp, s) = x.softplus_sigmoid();
+            assert_eq!(
+                sp.to_f64().to_bits(),
+                x.softplus().to_f64().to_bits(),
+                "{x:?}"
+            );
+            assert_eq!(
+                s.to_f64().to_bits(),
+                x.sigmoid().to_f64().to_bits(),
+                "{x:?}"
+            );
+        }
+        for i in -400..=400 {
+            check(f64::from(i) / 7.0);
+            check(i as f32 / 7.0);
+        }
+        for x in [
+            0.0,
+            -0.0,
+            1000.0,
+            -1000.0,
+            f64::INFINITY,
+            -f64::INFINITY,
+            f64::NAN,
+        ] {
+            check(x);
+            check(x as f32);
+        }
+        let m =
+            crate::Matrix::<typenum::U2, typenum::U3>::from_fn(|i, j| i as f64 - 2.0 * j as f64);
+        let (sp, s) = m.softplus_sigmoid();
+        assert_eq!((sp, s), (m.softplus(), m.sigmoid()));
     }
 
     #[test]

@@ -64,7 +64,7 @@ pub fn emit_in(lowered: &Lowered, params: &[ParamAccess], signature: &[usize]) -
         lu_done: BTreeSet::new(),
         reads: kernels::read_counts(graph, &lowered.statements, &lowered.roots),
         by_inverse: &lowered.by_inverse,
-        sin_cos: &lowered.sin_cos,
+        paired: &lowered.paired,
         dims,
     };
     for &id in &lowered.statements {
@@ -161,8 +161,9 @@ struct Emitter<'a> {
     lu_done: BTreeSet<NodeId>,
     /// Solves computed as a product with an inverse, by solve node.
     by_inverse: &'a BTreeMap<NodeId, kernels::ByInverse>,
-    /// Sines and cosines of one operand computed by one `sin_cos`, keyed by both nodes.
-    sin_cos: &'a BTreeMap<NodeId, kernels::SinCos>,
+    /// Pairs of elementwise functions of one operand computed by one call (`sin_cos`,
+    /// `softplus_sigmoid`), keyed by both nodes.
+    paired: &'a BTreeMap<NodeId, kernels::Paired>,
     /// The values of the generic dimensions, read at entry.
     dims: dims::EntryDims,
     /// How often each node is read (`kernels::read_counts`).
@@ -266,10 +267,10 @@ impl Emitter<'_> {
         if matches!(self.graph.op(id), Op::Param(_) | Op::Literal(_)) {
             return;
         }
-        if let Some(&pair) = self.sin_cos.get(&id) {
+        if let Some(&pair) = self.paired.get(&id) {
             // Both nodes are bound where the first of them comes.
-            if id == pair.sin.min(pair.cos) {
-                self.sin_cos_statement(pair);
+            if id == pair.first.min(pair.second) {
+                self.paired_statement(pair);
             }
             return;
         }
@@ -281,20 +282,21 @@ impl Emitter<'_> {
         self.statements.extend(quote!(let #temp: #ty = #value;));
     }
 
-    /// `let (sin, cos) = angle.sin_cos();`, one call for both.
-    fn sin_cos_statement(&mut self, pair: kernels::SinCos) {
-        let shape = self.graph.shape(pair.sin).clone();
+    /// `let (sin, cos) = angle.sin_cos();`: one call for both functions of a pair.
+    fn paired_statement(&mut self, pair: kernels::Paired) {
+        let shape = self.graph.shape(pair.first).clone();
         self.bounds.need_shape(&shape);
+        let method = quote::format_ident!("{}", pair.method);
         let value = if shape.is_scalar() {
-            let (t, angle) = (&self.scalar, self.operand(pair.angle));
-            quote!(<#t as ::matcalc::Scalar>::sin_cos(#angle))
+            let (t, x) = (&self.scalar, self.operand(pair.operand));
+            quote!(<#t as ::matcalc::Scalar>::#method(#x))
         } else {
-            self.method(pair.angle, quote!(sin_cos()))
+            self.method(pair.operand, quote!(#method()))
         };
-        let (sin, cos) = (Self::temp(pair.sin), Self::temp(pair.cos));
+        let (first, second) = (Self::temp(pair.first), Self::temp(pair.second));
         let ty = shape_type(&shape, self.graph.scalar);
         self.statements
-            .extend(quote!(let (#sin, #cos): (#ty, #ty) = #value;));
+            .extend(quote!(let (#first, #second): (#ty, #ty) = #value;));
     }
 
     fn literal(&self, value: f64) -> TokenStream {

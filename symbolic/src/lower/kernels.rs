@@ -20,9 +20,10 @@
 //!
 //! - a solve with a matrix whose inverse is computed anyway is a product with the inverse
 //!   ([`solves_by_inverse`]);
-//! - the sine and the cosine of one operand, when both are computed, are one `sin_cos` call
-//!   ([`sin_cos_pairs`]), as one writes by hand (libm's `sincos` shares the argument
-//!   reduction).
+//! - the sine and the cosine of one operand, when both are computed, are one `sin_cos` call,
+//!   and softplus and sigmoid one `softplus_sigmoid` ([`paired_maps`]), as one writes by hand
+//!   (libm's `sincos` shares the argument reduction; the two logistic functions share
+//!   e^{−|x|}).
 //!
 //! [`statements`] decides which nodes get a statement at all: a structured or transposed factor
 //! used only as such does not.
@@ -426,33 +427,53 @@ pub fn shared_factorizations(
         .collect()
 }
 
-/// `sin(angle)` and `cos(angle)`, both computed by the generated code.
+/// Elementwise functions computed together when both of one operand are needed: the first,
+/// the second, and the `Scalar` / `Matrix` method returning both.
+pub const PAIRED: [(Func, Func, &str); 2] = [
+    // libm's `sincos` shares the argument reduction (a rotation and its derivative).
+    (Func::Sin, Func::Cos, "sin_cos"),
+    // Both from one e^{−|x|}: softplus and its derivative σ, as in the logistic loss.
+    (Func::Softplus, Func::Sigmoid, "softplus_sigmoid"),
+];
+
+/// Two elementwise functions of one operand, both computed by the generated code with one
+/// call ([`PAIRED`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SinCos {
-    /// The `sin` node.
-    pub sin: NodeId,
-    /// The `cos` node.
-    pub cos: NodeId,
+pub struct Paired {
+    /// The node of the first function (`sin`, `softplus`).
+    pub first: NodeId,
+    /// The node of the second (`cos`, `sigmoid`).
+    pub second: NodeId,
     /// Their common operand.
-    pub angle: NodeId,
+    pub operand: NodeId,
+    /// The method computing both.
+    pub method: &'static str,
 }
 
-/// The sine–cosine pairs among `statements`, keyed by both of their nodes: each pair is
-/// computed by one `sin_cos` call where the first of the two would be.
-pub fn sin_cos_pairs(g: &Graph, statements: &[NodeId]) -> BTreeMap<NodeId, SinCos> {
+/// The pairs among `statements` ([`PAIRED`]), keyed by both of their nodes: each pair is
+/// computed by one call where the first of the two would be.
+pub fn paired_maps(g: &Graph, statements: &[NodeId]) -> BTreeMap<NodeId, Paired> {
     let computed: BTreeSet<NodeId> = statements.iter().copied().collect();
     let mut pairs = BTreeMap::new();
-    for &sin in statements {
-        let Op::Map(Func::Sin, angle) = *g.op(sin) else {
+    for &first in statements {
+        let Op::Map(f, operand) = *g.op(first) else {
             continue;
         };
-        let Some(cos) = g.find(&Op::Map(Func::Cos, angle), g.shape(sin)) else {
+        let Some(&(_, second_func, method)) = PAIRED.iter().find(|p| p.0 == f) else {
             continue;
         };
-        if computed.contains(&cos) {
-            let pair = SinCos { sin, cos, angle };
-            pairs.insert(sin, pair);
-            pairs.insert(cos, pair);
+        let Some(second) = g.find(&Op::Map(second_func, operand), g.shape(first)) else {
+            continue;
+        };
+        if computed.contains(&second) {
+            let pair = Paired {
+                first,
+                second,
+                operand,
+                method,
+            };
+            pairs.insert(first, pair);
+            pairs.insert(second, pair);
         }
     }
     pairs

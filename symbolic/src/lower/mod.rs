@@ -10,7 +10,8 @@
 //! - a chain of products is associated in the cheapest order (`chain`);
 //! - each node gets its kernel: structured and fused products, Kronecker products with an
 //!   identity filled directly, one LU per matrix for its `inv`/`det`/`logdet`, one `sin_cos`
-//!   for the sine and cosine of one operand ([`kernels`]); and only the nodes those kernels
+//!   for the sine and cosine of one operand and one `softplus_sigmoid` for those two
+//!   ([`kernels`]); and only the nodes those kernels
 //!   read get a statement.
 //!
 //! The copy is built with the graph's plain constructor (`make_raw`): the readable graph is
@@ -42,7 +43,7 @@ pub struct Lowered {
     /// The solves computed as a product with the inverse (computed anyway), by solve node.
     pub by_inverse: BTreeMap<NodeId, kernels::ByInverse>,
     /// The `sin` and `cos` nodes of one operand computed together, keyed by both.
-    pub sin_cos: BTreeMap<NodeId, kernels::SinCos>,
+    pub paired: BTreeMap<NodeId, kernels::Paired>,
 }
 
 /// Lowers the nodes `roots` need, in one pass over them in topological order.
@@ -78,14 +79,14 @@ pub fn lower(readable: &Graph, roots: &[NodeId]) -> Lowered {
     let statements = kernels::statements(&graph, &roots);
     let by_inverse = kernels::solves_by_inverse(&graph, &statements);
     let shared_lu = kernels::shared_factorizations(&graph, &statements, &by_inverse);
-    let sin_cos = kernels::sin_cos_pairs(&graph, &statements);
+    let paired = kernels::paired_maps(&graph, &statements);
     Lowered {
         graph,
         roots,
         statements,
         shared_lu,
         by_inverse,
-        sin_cos,
+        paired,
     }
 }
 

@@ -180,15 +180,16 @@ fn the_sine_and_cosine_of_one_angle_are_one_pair_and_b_a_is_a_b() {
     let roots = [cd, dc, sin, sin_a];
     let l = lower(&g, &roots);
     assert_eq!(l.roots[0], l.roots[1], "cos(t)·d and d·cos(t) are one node");
-    let pairs: Vec<_> = l.sin_cos.values().collect();
+    let pairs: Vec<_> = l.paired.values().collect();
     assert_eq!(
         pairs.len(),
         2,
         "sin(t) and cos(t), keyed by both: {pairs:?}"
     );
     let pair = pairs[0];
-    assert_eq!(*l.graph.op(pair.sin), Op::Map(Func::Sin, pair.angle));
-    assert_eq!(*l.graph.op(pair.cos), Op::Map(Func::Cos, pair.angle));
-    assert_eq!(*l.graph.op(pair.angle), Op::Param(0));
+    assert_eq!(*l.graph.op(pair.first), Op::Map(Func::Sin, pair.operand));
+    assert_eq!(*l.graph.op(pair.second), Op::Map(Func::Cos, pair.operand));
+    assert_eq!(*l.graph.op(pair.operand), Op::Param(0));
+    assert_eq!(pair.method, "sin_cos");
     assert_same_values(&g, &roots, &values(&[(1, 1), (1, 1), (2, 2)]));
 }
