@@ -117,7 +117,7 @@ macro_rules! bench_size {
             },
         );
         with!($dual, {
-            check_and_time($c, "logreg-hess", "num-dual", n, &_want, || {
+            check_and_time!($c, "logreg-hess", "num-dual", n, &_want, || {
                 logreg_dual(black_box(&xs), black_box(&ws), black_box(&bs))
             });
         });
@@ -130,11 +130,11 @@ macro_rules! bench_size {
         );
         with!($static, {
             let (xs, ys) = (na(s, s, seeded(13)), na(s, U2, seeded(14)));
-            check_and_time($c, "seed-jac", "nalgebra-static", n, &_want, || {
+            check_and_time!($c, "seed-jac", "nalgebra-static", n, &_want, || {
                 seedjac_s::<$n, { 2 * $n }, { $n * $n }>(black_box(&xs), black_box(&ys))
             });
             with!($dual, {
-                check_and_time($c, "seed-jac", "num-dual", n, &_want, || {
+                check_and_time!($c, "seed-jac", "num-dual", n, &_want, || {
                     seedjac_dual::<$n, { 2 * $n }, { $n * $n }>(black_box(&xs), black_box(&ys))
                 });
             });

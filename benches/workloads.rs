@@ -127,7 +127,7 @@ macro_rules! bench_size {
             "nalgebra-dynamic" if dynamic => || hand::seed(black_box(&xd), black_box(&yd)),
         );
         with!($dual, {
-            check_and_time($c, "seed", "num-dual", n, &_want, || {
+            check_and_time!($c, "seed", "num-dual", n, &_want, || {
                 seed_dual::<$n, { $n * $n }>(black_box(&xs), black_box(&ys))
             });
         });
@@ -144,7 +144,7 @@ macro_rules! bench_size {
             },
         );
         with!($dual, {
-            check_and_time($c, "lstsq", "num-dual", n, &_want, || {
+            check_and_time!($c, "lstsq", "num-dual", n, &_want, || {
                 lstsq_dual::<$n, { $n * $n }>(black_box(&ws), black_box(&xs), black_box(&ys))
             });
         });
@@ -159,13 +159,13 @@ macro_rules! bench_size {
         );
         with!($lu, {
             let (ss, as_) = (na(s, s, spd), na(s, s, seeded(6)));
-            check_and_time($c, "gauss", "nalgebra-static", n, &_want, || {
+            check_and_time!($c, "gauss", "nalgebra-static", n, &_want, || {
                 hand::gauss(black_box(&ss), black_box(&as_))
             });
         });
         with!($dual, {
             let (ss, as_) = (na(s, s, spd), na(s, s, seeded(6)));
-            check_and_time($c, "gauss", "num-dual", n, &_want, || {
+            check_and_time!($c, "gauss", "num-dual", n, &_want, || {
                 gauss_dual::<$n, { $n * $n }>(black_box(&ss), black_box(&as_))
             });
         });
@@ -191,7 +191,7 @@ macro_rules! bench_size {
             },
         );
         with!($dual, {
-            check_and_time($c, "mlp", "num-dual", n, &_want, || {
+            check_and_time!($c, "mlp", "num-dual", n, &_want, || {
                 mlp_dual::<$n, { 2 * $n * $n }>(
                     black_box(&w1s),
                     black_box(&w2s),
