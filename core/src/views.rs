@@ -87,19 +87,47 @@ impl<R: Dim, C: Dim, T: Copy> Matrix<R, C, T> {
     }
 }
 
-impl<R: Dim, C: Dim, T: Copy + AddAssign> Matrix<R, C, T> {
-    /// Adds `block` into the entries starting at `(i, j)`: how assembly (`vstack`, `matrix!`)
-    /// and the adjoints of views (scatters) are written.
+impl<R: Dim, C: Dim, T: Copy> Matrix<R, C, T> {
+    /// Writes `block` over the entries starting at `(i, j)`: how assembly writes a block that
+    /// shares no entry with the others. Adding into a zero matrix would not be the same code:
+    /// `0 + x` is not `x` for `x = −0`, so the compiler must keep both the zero fill and the
+    /// additions.
     ///
     /// # Panics
     /// If the block does not fit.
     #[track_caller]
-    pub fn add_block<R2: Dim, C2: Dim>(&mut self, i: usize, j: usize, block: &Matrix<R2, C2, T>) {
+    pub fn set_block<R2: Dim, C2: Dim>(&mut self, i: usize, j: usize, block: &Matrix<R2, C2, T>) {
+        self.zip_block("set_block", i, j, block, |entry, b| *entry = b);
+    }
+
+    /// Adds `block` into the entries starting at `(i, j)`: how assembly (`vstack`, `matrix!`)
+    /// writes overlapping blocks and the adjoints of views (scatters) accumulate.
+    ///
+    /// # Panics
+    /// If the block does not fit.
+    #[track_caller]
+    pub fn add_block<R2: Dim, C2: Dim>(&mut self, i: usize, j: usize, block: &Matrix<R2, C2, T>)
+    where
+        T: AddAssign,
+    {
+        self.zip_block("add_block", i, j, block, |entry, b| *entry += b);
+    }
+
+    #[track_caller]
+    #[inline(always)]
+    fn zip_block<R2: Dim, C2: Dim>(
+        &mut self,
+        what: &str,
+        i: usize,
+        j: usize,
+        block: &Matrix<R2, C2, T>,
+        write: impl Fn(&mut T, T),
+    ) {
         let (rows, cols) = block.shape();
-        check_block("add_block", (i, j), (rows, cols), self.shape());
+        check_block(what, (i, j), (rows, cols), self.shape());
         for l in 0..cols {
             for k in 0..rows {
-                self[(i + k, j + l)] += block[(k, l)];
+                write(&mut self[(i + k, j + l)], block[(k, l)]);
             }
         }
     }
@@ -149,6 +177,18 @@ mod tests {
         m.add_block(1, 0, &matrix![1.0, 2.0; 3.0, 4.0]);
         m.add_block(1, 1, &matrix![10.0]);
         assert_eq!(m, matrix![0.0, 0.0; 1.0, 12.0; 3.0, 4.0]);
+    }
+
+    #[test]
+    fn set_block_overwrites() {
+        let mut m: Matrix<U3, U2> = Matrix::from_fn(|_, _| 7.0);
+        m.set_block(1, 0, &matrix![1.0, 2.0; 3.0, 4.0]);
+        m.set_block(0, 1, &matrix![-0.0]);
+        assert_eq!(m, matrix![7.0, 0.0; 1.0, 2.0; 3.0, 4.0]);
+        assert!(
+            m[(0, 1)].is_sign_negative(),
+            "−0 is written as it is, not added to 7"
+        );
     }
 
     #[test]

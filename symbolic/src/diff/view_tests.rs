@@ -48,7 +48,8 @@ fn twenty_entries_give_one_scatter() {
         (1, 0),
         "one matrix of adjoints, no zero-filled temporaries"
     );
-    // In the emitted code: one zero matrix, written entry by entry.
+    // In the emitted code: one zero matrix, each entry assigned (the entries are distinct, so
+    // nothing accumulates).
     let lowered = crate::lower::lower(&g, &[phi, grad]);
     let params = [crate::emit::ParamAccess {
         name: proc_macro2::Ident::new("x", proc_macro2::Span::call_site()),
@@ -56,7 +57,8 @@ fn twenty_entries_give_one_scatter() {
     }];
     let code = crate::emit::emit(&lowered, &params).statements.to_string();
     assert_eq!(code.matches("zeros").count(), 1, "{code}");
-    assert_eq!(code.matches("+=").count(), 20, "{code}");
+    assert_eq!(code.matches(")] =").count(), 20, "{code}");
+    assert_eq!(code.matches("+=").count(), 0, "{code}");
 }
 
 #[test]
@@ -80,6 +82,48 @@ fn gradient_and_hessian_of_entries_match_finite_differences() {
             assert_eq!(hv.get(i, j), want, "H[{i}, {j}]");
         }
     }
+}
+
+/// A view and an entry that overlap (rows 0..2 and row 1) scatter into blocks that share an
+/// entry, so those two are added in the emitted code; the third block is alone and assigned.
+#[test]
+fn overlapping_scatters_accumulate() {
+    let (mut g, p) = graph(&[("x", m(4, 1))]);
+    let x = p[0];
+    let top = op(&mut g, Op::View(x, 0, 0, Dim::Known(2), Dim::Known(1)));
+    let top = op(&mut g, Op::Sum(top));
+    let a = op(&mut g, Op::Entry(x, 1, 0));
+    let b = op(&mut g, Op::Entry(x, 3, 0));
+    let ab = op(&mut g, Op::Mul(a, b));
+    let phi = op(&mut g, Op::Add(top, ab));
+    let grad = gradient(&mut g, phi, &[0])[0];
+    let x0 = Value::from_fn(4, 1, |i, _| 0.3 * i as f64 - 0.5);
+    let got = evaluate(&g, &[grad], std::slice::from_ref(&x0), &Bindings::new())
+        .expect("evaluates")
+        .remove(0);
+    let fd = fd_gradient(
+        &g,
+        phi,
+        0,
+        std::slice::from_ref(&x0),
+        &Bindings::new(),
+        1e-6,
+    )
+    .expect("φ evaluates");
+    compare(&got, &fd, 1e-6).expect("the gradient agrees with finite differences");
+    let lowered = crate::lower::lower(&g, &[phi, grad]);
+    let params = [crate::emit::ParamAccess {
+        name: proc_macro2::Ident::new("x", proc_macro2::Span::call_site()),
+        by_ref: true,
+    }];
+    let code = crate::emit::emit(&lowered, &params).statements.to_string();
+    assert_eq!(code.matches("add_block").count(), 1, "{code}");
+    assert_eq!(
+        code.matches("+=").count(),
+        1,
+        "the entry (1, 0) inside the view: {code}"
+    );
+    assert_eq!(code.matches(")] =").count(), 1, "the entry (3, 0): {code}");
 }
 
 #[test]
