@@ -282,14 +282,16 @@ pub enum Op {
     Symmetrize(NodeId),
 }
 
-impl Op {
-    /// The operands, in order.
-    pub fn args(&self) -> Vec<NodeId> {
+/// Each op's operands, listed once for `Op::args` (through `&Op`) and `Op::map_args` (through
+/// `&mut Op`): `$visit` runs with `$x` bound to each operand in order, `$visit_blocks` with
+/// `$blocks` bound to the block list of an assembly.
+macro_rules! for_each_operand {
+    ($op:expr, |$x:ident| $visit:expr, |$blocks:ident| $visit_blocks:expr) => {{
         use Op::*;
-        match self {
+        match $op {
             Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..)
-            | KronPerm(..) | Const(..) => vec![],
-            Blocks(_, _, blocks) => blocks.iter().map(|b| b.2).collect(),
+            | KronPerm(..) | Const(..) => {}
+            Blocks(_, _, $blocks) => $visit_blocks,
             Neg(a)
             | Transpose(a)
             | Trace(a)
@@ -321,7 +323,10 @@ impl Op {
             | OnesMul(_, a)
             | MulOnes(a, _)
             | KronRearrange(a, ..)
-            | Symmetrize(a) => vec![*a],
+            | Symmetrize(a) => {
+                let $x = a;
+                $visit
+            }
             Add(a, b)
             | Sub(a, b)
             | Mul(a, b)
@@ -336,70 +341,36 @@ impl Op {
             | Atan2(a, b)
             | Solve(a, b)
             | KronAdjointLeft(a, b)
-            | KronAdjointRight(a, b) => vec![*a, *b],
+            | KronAdjointRight(a, b) => {
+                {
+                    let $x = a;
+                    $visit
+                }
+                {
+                    let $x = b;
+                    $visit
+                }
+            }
         }
+    }};
+}
+
+impl Op {
+    /// The operands, in order.
+    pub fn args(&self) -> Vec<NodeId> {
+        let mut args = Vec::new();
+        for_each_operand!(self, |a| args.push(*a), |blocks| args
+            .extend(blocks.iter().map(|b| b.2)));
+        args
     }
 
     /// The same op with every operand replaced by `f(operand)` (the other fields kept): how a
     /// pass copies a node into another graph.
     pub fn map_args(&self, mut f: impl FnMut(NodeId) -> NodeId) -> Op {
-        use Op::*;
         let mut op = self.clone();
-        match &mut op {
-            Param(_) | Literal(_) | Zeros(..) | Ones(..) | Identity(_) | Commutation(..)
-            | KronPerm(..) | Const(..) => {}
-            Blocks(_, _, blocks) => blocks.iter_mut().for_each(|b| b.2 = f(b.2)),
-            Neg(a)
-            | Transpose(a)
-            | Trace(a)
-            | Sum(a)
-            | Det(a)
-            | Logdet(a)
-            | Inv(a)
-            | Norm(a)
-            | NormSq(a)
-            | Vec(a)
-            | Unvec(a, ..)
-            | Diag(a)
-            | Diagonal(a)
-            | Map(_, a)
-            | MatPow(a, _)
-            | Softmax(a)
-            | Logsumexp(a)
-            | SoftmaxCols(a)
-            | SoftmaxRows(a)
-            | LogsumexpCols(a)
-            | LogsumexpRows(a)
-            | Cholesky(a)
-            | Tril(a)
-            | Phi(a)
-            | ToScalar(a)
-            | FromScalar(a)
-            | Entry(a, ..)
-            | View(a, ..)
-            | OnesMul(_, a)
-            | MulOnes(a, _)
-            | KronRearrange(a, ..)
-            | Symmetrize(a) => *a = f(*a),
-            Add(a, b)
-            | Sub(a, b)
-            | Mul(a, b)
-            | Scale(a, b)
-            | MatMul(a, b)
-            | Div(a, b)
-            | Dot(a, b)
-            | Hadamard(a, b)
-            | ElemDiv(a, b)
-            | Kron(a, b)
-            | Powf(a, b)
-            | KronAdjointLeft(a, b)
-            | KronAdjointRight(a, b)
-            | Solve(a, b)
-            | Atan2(a, b) => {
-                *a = f(*a);
-                *b = f(*b);
-            }
-        }
+        for_each_operand!(&mut op, |a| *a = f(*a), |blocks| blocks
+            .iter_mut()
+            .for_each(|b| b.2 = f(b.2)));
         op
     }
 
