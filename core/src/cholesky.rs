@@ -80,14 +80,14 @@ fn symmetric_threshold<T: Scalar>(m: &[T], n: usize) -> Option<T> {
 }
 
 /// Replaces the `n × n` column-major `m` by its Cholesky factor (the strict upper triangle
-/// zeroed), or returns `false` by the module's criterion. From 32×32 on (`f64`, `f32`, with
-/// `std`) the factorisation runs in faer and the criterion is applied to its pivots.
+/// zeroed), or returns `false` by the module's criterion. From 32×32 on (`f64`, `f32`, feature
+/// `faer`) the factorisation runs in faer and the criterion is applied to its pivots.
 fn factor_into<T: Scalar>(m: &mut [T], n: usize) -> bool {
     let Some(threshold) = symmetric_threshold(m, n) else {
         return false;
     };
     let done = {
-        #[cfg(feature = "std")]
+        #[cfg(feature = "faer")]
         {
             n >= crate::linalg::LU_FAER_MIN
                 && match crate::large::cholesky_in_place(m, n) {
@@ -103,7 +103,7 @@ fn factor_into<T: Scalar>(m: &mut [T], n: usize) -> bool {
                     None => false,
                 }
         }
-        #[cfg(not(feature = "std"))]
+        #[cfg(not(feature = "faer"))]
         {
             false
         }
@@ -167,7 +167,7 @@ fn triangular_solve<N: Dim, C: Dim, T: Scalar>(
     }
     let mut x = b.clone();
     let c = b.ncols();
-    #[cfg(feature = "std")]
+    #[cfg(feature = "faer")]
     if n >= crate::linalg::LU_FAER_MIN {
         use crate::large::{triangular_solve_in_place, Triangle};
         let which = if lower {

@@ -1,19 +1,18 @@
-//! faer kernels for large sizes (feature `std`): products, LU with partial pivoting, Cholesky
-//! and triangular solves, run on faer views over matcalc's own column-major storage (no copy).
+//! faer kernels for large sizes (feature `faer`, on by default): products, LU with partial
+//! pivoting, Cholesky and triangular solves, run on faer views over matcalc's own column-major
+//! storage (no copy).
 //!
-//! faer is generic over its own scalar traits, which `Scalar` does not name (so that `no_std`
-//! builds need no faer at all); these functions take any `T: Scalar` and run only when `T` is
-//! `f64` or `f32`, seen through a `TypeId` check that folds away at compile time. They return
-//! `false` / `None` for any other type, and callers keep their own loops for that case.
+//! These functions take any `T: Scalar` and run only when `T` is `f64` or `f32`
+//! ([`crate::float_dispatch`]). They return `false` / `None` for any other type, and callers keep
+//! their own loops for that case (and for builds without the feature).
 //!
 //! Threads: one, unless the `parallel` feature is on (then rayon's global pool).
-
-use core::any::TypeId;
 
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::linalg::{cholesky, lu, matmul, triangular_solve};
 use faer::{Accum, MatMut, MatRef, Par};
 
+use crate::float_dispatch::with_float;
 use crate::scalar::Scalar;
 
 fn par() -> Par {
@@ -27,20 +26,6 @@ fn par() -> Par {
     }
 }
 
-/// `s` as a slice of `U` when `T` is `U`.
-pub(crate) fn cast<T: 'static, U: 'static>(s: &[T]) -> Option<&[U]> {
-    // SAFETY: `T` and `U` are the same type.
-    (TypeId::of::<T>() == TypeId::of::<U>())
-        .then(|| unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<U>(), s.len()) })
-}
-
-/// `s` as a mutable slice of `U` when `T` is `U`.
-pub(crate) fn cast_mut<T: 'static, U: 'static>(s: &mut [T]) -> Option<&mut [U]> {
-    // SAFETY: `T` and `U` are the same type; the borrow is moved into the result.
-    (TypeId::of::<T>() == TypeId::of::<U>())
-        .then(|| unsafe { core::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<U>(), s.len()) })
-}
-
 /// A column-major `rows × cols` operand, read as its transpose when `transposed`.
 fn view<F>(data: &[F], rows: usize, cols: usize, transposed: bool) -> MatRef<'_, F> {
     let m = MatRef::from_column_major_slice(data, rows, cols);
@@ -50,29 +35,6 @@ fn view<F>(data: &[F], rows: usize, cols: usize, transposed: bool) -> MatRef<'_,
         m
     }
 }
-
-/// Runs `$body` with `$F` the concrete float type `T` is, binding each `$s` (a slice of `T`) to
-/// the same slice at that type; evaluates to `true` if `T` was `f64` or `f32`.
-macro_rules! with_float {
-    ($T:ty; $F:ident; [$($s:ident),*], [$($m:ident),*] => $body:block) => {{
-        macro_rules! run {
-            ($ty:ty) => {
-                if let ($(Some($s),)* $(Some($m),)*) =
-                    ($($crate::large::cast::<$T, $ty>($s),)* $($crate::large::cast_mut::<$T, $ty>($m),)*)
-                {
-                    #[allow(dead_code)]
-                    type $F = $ty;
-                    $body
-                    return true;
-                }
-            };
-        }
-        run!(f64);
-        run!(f32);
-        false
-    }};
-}
-pub(crate) use with_float;
 
 /// Which triangle of an `n × n` matrix a triangular solve reads.
 #[derive(Clone, Copy)]

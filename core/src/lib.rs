@@ -41,10 +41,12 @@ mod dot;
 pub mod dsl;
 mod elementwise;
 mod entry;
+#[cfg(any(feature = "faer", all(feature = "std", target_arch = "x86_64")))]
+mod float_dispatch;
 mod fused;
 mod jacobian_kernels;
 mod kernels;
-#[cfg(feature = "std")]
+#[cfg(feature = "faer")]
 mod large;
 mod linalg;
 mod literal;

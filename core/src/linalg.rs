@@ -36,7 +36,7 @@ use typenum::U1;
 
 /// From this size on, LU and its solves run in faer (blocked, vectorised); below it the
 /// unblocked loops here, which need no allocation and win for small sizes.
-#[cfg(feature = "std")]
+#[cfg(feature = "faer")]
 pub(crate) const LU_FAER_MIN: usize = 32;
 
 /// The pivot threshold `n · ε · max |a_ij|` of the module's singularity criterion, or `None`
@@ -104,7 +104,7 @@ pub(crate) fn pivot_passes<T: Scalar>(pivot: T, threshold: T) -> bool {
 ///
 /// Factorise once and reuse: `let lu = a.lu();` then `lu.inverse()`, `lu.det()`,
 /// `lu.logdet()`, `lu.solve(&b)`, `lu.solve_transpose(&b)` share the O(n³) work.
-/// From 32×32 on (`f64`, `f32`, with `std`) the factorisation and the solves run in faer.
+/// From 32×32 on (`f64`, `f32`, feature `faer`) the factorisation and the solves run in faer.
 /// Up to 4×4 a matrix that is certainly regular by the criterion (see `closed_form`) is not
 /// factorised: its determinant and adjugate come from cofactor formulas; every other small
 /// matrix is factorised and judged as before.
@@ -155,7 +155,7 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
         let mut singular = threshold.is_none();
         let threshold = threshold.unwrap_or(T::zero());
         let mut perm = Matrix::from_fn_generic(a.shape_generic().0, U1::new(), |i, _| i);
-        #[cfg(feature = "std")]
+        #[cfg(feature = "faer")]
         if n >= LU_FAER_MIN {
             if let Some(odd) = crate::large::lu_in_place(a.as_mut_slice(), n, perm.as_mut_slice()) {
                 singular |= (0..n).any(|k| !pivot_passes(a[(k, k)], threshold));
@@ -277,7 +277,7 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
         let (n, c) = b.shape();
         let perm = self.perm.as_slice();
         let mut x = Matrix::from_fn_generic(rows, cols, |i, j| b[(perm[i], j)]);
-        #[cfg(feature = "std")]
+        #[cfg(feature = "faer")]
         if n >= LU_FAER_MIN {
             use crate::large::{triangular_solve_in_place, Triangle};
             let lu = self.lu.as_slice();
@@ -325,7 +325,7 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
         let (n, c) = b.shape();
         let mut z = b.clone();
         // Uᵀ is the lower triangle of the transposed view, Lᵀ the unit upper one.
-        #[cfg(feature = "std")]
+        #[cfg(feature = "faer")]
         let solved = n >= LU_FAER_MIN && {
             use crate::large::{triangular_solve_in_place, Triangle};
             let lu = self.lu.as_slice();
@@ -333,7 +333,7 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
             triangular_solve_in_place(lu, n, Triangle::Lower, true, z_mut, c)
                 && triangular_solve_in_place(lu, n, Triangle::UnitUpper, true, z_mut, c)
         };
-        #[cfg(not(feature = "std"))]
+        #[cfg(not(feature = "faer"))]
         let solved = false;
         if !solved {
             for j in 0..c {
@@ -377,7 +377,7 @@ impl<N: Dim, T: Scalar> Lu<N, T> {
             return self.lu.clone();
         }
         let (r, c) = self.lu.shape_generic();
-        #[cfg(feature = "std")]
+        #[cfg(feature = "faer")]
         if !self.singular && r.value() >= LU_FAER_MIN {
             let mut out = Matrix::zeros_generic(r, c);
             let (lu, perm) = (self.lu.as_slice(), self.perm.as_slice());

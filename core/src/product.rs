@@ -36,9 +36,9 @@ pub(crate) const SIMD_MIN_WORK: usize = 16 * 16 * 16;
 /// portable two-lane loops) runs four or eight lanes wide with fused multiply-adds.
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 pub(crate) const SIMD_MIN_THIN_WORK: usize = 16 * 16;
-/// Products with at least this many multiply-adds go to faer (with `std`), matrix–vector ones
+/// Products with at least this many multiply-adds go to faer (feature `faer`), matrix–vector ones
 /// included.
-#[cfg(feature = "std")]
+#[cfg(feature = "faer")]
 pub(crate) const FAER_MIN_WORK: usize = 48 * 48 * 48;
 
 /// One operand of a product: `data` holds a column-major `rows × cols` matrix, used as is or
@@ -193,7 +193,7 @@ pub(crate) fn gemm<T: Scalar>(a: Operand<'_, T>, b: Operand<'_, T>, out: &mut [T
     {
         return;
     }
-    #[cfg(feature = "std")]
+    #[cfg(feature = "faer")]
     if work >= FAER_MIN_WORK
         && crate::large::gemm(m, k, n, a.data, a.transposed, b.data, b.transposed, out)
     {

@@ -13,7 +13,7 @@
 use core::mem::MaybeUninit;
 use core::ops::{Add, Mul};
 
-use crate::large::{cast, cast_mut, with_float};
+use crate::float_dispatch::{cast, cast_mut, with_float};
 use crate::scalar::Scalar;
 
 /// `f32` or `f64`, with the fused multiply-add the kernels are written in.

@@ -4,7 +4,7 @@
 //! `cholesky` spend their time here (the gradient of ½ yᵀK⁻¹y + ½ logdet K is ½(K⁻¹ − ααᵀ) with
 //! K⁻¹ from L), so these work on the column-major slices in place: the substitutions run along
 //! contiguous columns of L, no triangle or operand is copied, and from
-//! [`LU_FAER_MIN`](crate::linalg::LU_FAER_MIN) on (`f64`/`f32` with `std`) faer does the work.
+//! [`LU_FAER_MIN`](crate::linalg::LU_FAER_MIN) on (`f64`/`f32`, feature `faer`) faer does the work.
 //!
 //! Every kernel applies the criterion of the triangular solves: a diagonal entry at or below
 //! `n·ε·max|l_ij|` (over the triangle read) or a non-finite entry gives all NaN.
@@ -58,7 +58,7 @@ fn usable<T: Scalar>(l: &[T], n: usize, trust: Factor) -> bool {
 /// `L X = B` in place (`x` is `n × cols`, column-major): per column, each solved entry is
 /// subtracted along the contiguous column of L below the diagonal.
 pub(crate) fn forward_in_place<T: Scalar>(l: &[T], n: usize, x: &mut [T], cols: usize) {
-    #[cfg(feature = "std")]
+    #[cfg(feature = "faer")]
     if n >= crate::linalg::LU_FAER_MIN {
         use crate::large::{triangular_solve_in_place, Triangle};
         if triangular_solve_in_place(l, n, Triangle::Lower, false, x, cols) {
@@ -80,7 +80,7 @@ pub(crate) fn forward_in_place<T: Scalar>(l: &[T], n: usize, x: &mut [T], cols: 
 /// `Lᵀ X = B` in place, reading L: entry i is a dot product of column i of L below the
 /// diagonal with the entries already solved.
 pub(crate) fn backward_transpose_in_place<T: Scalar>(l: &[T], n: usize, x: &mut [T], cols: usize) {
-    #[cfg(feature = "std")]
+    #[cfg(feature = "faer")]
     if n >= crate::linalg::LU_FAER_MIN {
         use crate::large::{triangular_solve_in_place, Triangle};
         if triangular_solve_in_place(l, n, Triangle::Upper, true, x, cols) {
@@ -157,10 +157,10 @@ impl<R: Dim, C: Dim, T: Scalar> Matrix<R, C, T> {
             return Matrix::from_element_generic(r, c, T::NAN);
         }
         let mut out = Matrix::zeros_generic(r, c);
-        #[cfg(feature = "std")]
+        #[cfg(feature = "faer")]
         let done = n >= crate::linalg::LU_FAER_MIN
             && crate::large::cholesky_inverse(l, n, out.as_mut_slice());
-        #[cfg(not(feature = "std"))]
+        #[cfg(not(feature = "faer"))]
         let done = false;
         if !done {
             // The scratch W only where faer does not run (inline for small static sizes).
