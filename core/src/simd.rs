@@ -55,6 +55,12 @@ trait Float: Copy + Add<Output = Self> + Mul<Output = Self> {
         b_t: bool,
         c: &mut [Self],
     );
+    /// `c = x yᵀ` (see [`outer_columns`]) compiled for `isa`; a method of the concrete types
+    /// for the same reason as [`Float::axpy_form`].
+    ///
+    /// # Safety
+    /// The CPU has the features of `isa`.
+    unsafe fn outer_form(isa: Isa, x: &[Self], y: &[Self], c: &mut [MaybeUninit<Self>]);
 }
 
 macro_rules! float {
@@ -114,6 +120,15 @@ macro_rules! float {
                     match isa {
                         Isa::Avx512 => axpy_form_avx512(m, k, n, a, b, b_t, c),
                         Isa::Avx2 => axpy_form_avx2(m, k, n, a, b, b_t, c),
+                    }
+                }
+            }
+            unsafe fn outer_form(isa: Isa, x: &[Self], y: &[Self], c: &mut [MaybeUninit<Self>]) {
+                // SAFETY: the caller checked the features.
+                unsafe {
+                    match isa {
+                        Isa::Avx512 => outer_avx512(x, y, c),
+                        Isa::Avx2 => outer_avx2(x, y, c),
                     }
                 }
             }
@@ -229,12 +244,7 @@ fn outer_on<T: Scalar>(isa: Isa, x: &[T], y: &[T], c: &mut [MaybeUninit<T>]) -> 
                 cast_mut::<MaybeUninit<T>, MaybeUninit<$F>>(c),
             ) {
                 // SAFETY: the caller found the features of `isa`.
-                unsafe {
-                    match isa {
-                        Isa::Avx512 => outer_avx512(x, y, c),
-                        Isa::Avx2 => outer_avx2(x, y, c),
-                    }
-                }
+                unsafe { <$F as Float>::outer_form(isa, x, y, c) };
                 return true;
             }
         };
