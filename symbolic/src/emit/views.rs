@@ -2,8 +2,6 @@
 //! a small matrix (`fixed_view`), an assembly one zero matrix with each block written in place:
 //! assigned where it shares no entry with another block, added where blocks overlap (scatters).
 
-use std::ops::Range;
-
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -44,7 +42,7 @@ impl Emitter<'_> {
             quote!(zeros())
         };
         let out = generated_ident("__blocks");
-        let alone = self.blocks_alone(blocks);
+        let alone = self.blocks_alone(id, blocks);
         let writes = blocks.iter().zip(alone).map(|(&(i, j, b), alone)| {
             let (i, j) = (Literal::usize_unsuffixed(i), Literal::usize_unsuffixed(j));
             let value = self.operand(b);
@@ -62,28 +60,39 @@ impl Emitter<'_> {
         })
     }
 
-    /// For each block, whether it shares no entry with any other, so it can be assigned rather
-    /// than added into the zeros (which the compiler cannot fold: `0 + x` is not `x` for
-    /// `x = −0`). A block of symbolic size is never known to be alone.
-    fn blocks_alone(&self, blocks: &[(usize, usize, NodeId)]) -> Vec<bool> {
-        let extent = |&(i, j, b): &(usize, usize, NodeId)| match self.graph.shape(b).dims() {
-            (Dim::Known(r), Dim::Known(c)) => Some((i..i + r, j..j + c)),
+    /// For each block of the assembly `id`, whether it shares no entry with any other, so it
+    /// can be assigned rather than added into the zeros (which the compiler cannot fold:
+    /// `0 + x` is not `x` for `x = −0`). Found by counting the blocks over each entry, so a
+    /// scatter of many entries (an unrolled loop's) costs its size, not the square of its block
+    /// count. With a symbolic size anywhere, or above `MAX_COUNTED` entries, every block adds.
+    fn blocks_alone(&self, id: NodeId, blocks: &[(usize, usize, NodeId)]) -> Vec<bool> {
+        const MAX_COUNTED: usize = 1 << 20;
+        let known = |(r, c): (Dim, Dim)| match (r, c) {
+            (Dim::Known(r), Dim::Known(c)) => Some((r, c)),
             _ => None,
         };
-        let extents: Vec<_> = blocks.iter().map(extent).collect();
-        let overlap = |a: &Option<(Range<usize>, Range<usize>)>,
-                       b: &Option<(Range<usize>, Range<usize>)>| match (a, b)
-        {
-            (Some((ar, ac)), Some((br, bc))) => {
-                ar.start < br.end && br.start < ar.end && ac.start < bc.end && bc.start < ac.end
-            }
-            _ => true,
+        let extents: Option<Vec<_>> = blocks
+            .iter()
+            .map(|&(i, j, b)| known(self.graph.shape(b).dims()).map(|(r, c)| (i, j, r, c)))
+            .collect();
+        let (Some((rows, cols)), Some(extents)) = (known(self.graph.shape(id).dims()), extents)
+        else {
+            return vec![false; blocks.len()];
         };
-        (0..extents.len())
-            .map(|k| {
-                extents[k].is_some()
-                    && (0..extents.len()).all(|l| l == k || !overlap(&extents[k], &extents[l]))
-            })
+        let inside = |&(i, j, r, c): &(usize, usize, usize, usize)| i + r <= rows && j + c <= cols;
+        if rows.saturating_mul(cols) > MAX_COUNTED || !extents.iter().all(inside) {
+            return vec![false; blocks.len()];
+        }
+        let entries = |&(i, j, r, c): &(usize, usize, usize, usize)| {
+            (j..j + c).flat_map(move |l| (i..i + r).map(move |k| k + rows * l))
+        };
+        let mut cover = vec![0u8; rows * cols];
+        for e in &extents {
+            entries(e).for_each(|at| cover[at] = cover[at].saturating_add(1));
+        }
+        extents
+            .iter()
+            .map(|e| entries(e).all(|at| cover[at] == 1))
             .collect()
     }
 }
