@@ -26,6 +26,16 @@ fn twenty_entries() -> (crate::ir::Graph, crate::ir::NodeId, crate::ir::NodeId) 
     (g, x, phi)
 }
 
+/// The statements emitted for `roots` of a graph whose one parameter is `x`.
+fn emitted(g: &crate::ir::Graph, roots: &[crate::ir::NodeId]) -> String {
+    let lowered = crate::lower::lower(g, roots);
+    let params = [crate::emit::ParamAccess {
+        name: proc_macro2::Ident::new("x", proc_macro2::Span::call_site()),
+        by_ref: true,
+    }];
+    crate::emit::emit(&lowered, &params).statements.to_string()
+}
+
 #[test]
 fn twenty_entries_give_one_scatter() {
     let (mut g, _, phi) = twenty_entries();
@@ -50,12 +60,7 @@ fn twenty_entries_give_one_scatter() {
     );
     // In the emitted code: one zero matrix, each entry assigned (the entries are distinct, so
     // nothing accumulates).
-    let lowered = crate::lower::lower(&g, &[phi, grad]);
-    let params = [crate::emit::ParamAccess {
-        name: proc_macro2::Ident::new("x", proc_macro2::Span::call_site()),
-        by_ref: true,
-    }];
-    let code = crate::emit::emit(&lowered, &params).statements.to_string();
+    let code = emitted(&g, &[phi, grad]);
     assert_eq!(code.matches("zeros").count(), 1, "{code}");
     assert_eq!(code.matches(")] =").count(), 20, "{code}");
     assert_eq!(code.matches("+=").count(), 0, "{code}");
@@ -111,12 +116,7 @@ fn overlapping_scatters_accumulate() {
     )
     .expect("φ evaluates");
     compare(&got, &fd, 1e-6).expect("the gradient agrees with finite differences");
-    let lowered = crate::lower::lower(&g, &[phi, grad]);
-    let params = [crate::emit::ParamAccess {
-        name: proc_macro2::Ident::new("x", proc_macro2::Span::call_site()),
-        by_ref: true,
-    }];
-    let code = crate::emit::emit(&lowered, &params).statements.to_string();
+    let code = emitted(&g, &[phi, grad]);
     assert_eq!(code.matches("add_block").count(), 1, "{code}");
     assert_eq!(
         code.matches("+=").count(),
