@@ -40,6 +40,10 @@ pub struct Matrix<R: Dim, C: Dim, T = f64> {
 pub type Vector<N, T = f64> = Matrix<N, U1, T>;
 
 impl<R: Dim, C: Dim, T> Matrix<R, C, T> {
+    /// Whether the entries are stored in the matrix value itself (≤ 16×16, static sizes): then
+    /// there is no buffer to reuse, and moving the matrix copies its entries.
+    pub(crate) const INLINE: bool = <StoreOf<R, C, T> as Storage<T, R, C>>::INLINE;
+
     /// Builds a matrix from `f(i, j)` (row `i`, column `j`), called in column-major order.
     ///
     /// # Panics

@@ -17,8 +17,10 @@ use crate::shape_errors::{InnerDimsAgree, SameShapeForAdd, SameShapeForSub};
 
 /// Implements `$Trait<$Rhs> for $Lhs` for the four combinations of `$Lhs`/`&$Lhs` and
 /// `$Rhs`/`&$Rhs`, forwarding to the kernel `$kernel(&Lhs, &Rhs) -> $Out`; with an owned left
-/// side to `$owned(Lhs, &Rhs)` instead, which may reuse its buffer (`+` and `-` do: generated
-/// code hands over a temporary at its last use, so a chain of sums allocates once).
+/// side to `$owned(Lhs, &Rhs)` instead, which may reuse its buffer (`+` and `-` do on the heap:
+/// generated code hands over a temporary at its last use, so a chain of sums allocates once;
+/// an inline matrix has no buffer to reuse, and updating it in place left LLVM a copy of the
+/// result into the caller's variable: 4 loads and stores of `W x − y` at n = 8).
 macro_rules! matrix_binop {
     (
         impl[$($g:tt)*] $Trait:ident::$method:ident($Lhs:ty, $Rhs:ty) -> $Out:ty
@@ -70,9 +72,13 @@ matrix_binop! {
     impl[R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar]
     Add::add(Matrix<R, C, T>, Matrix<R2, C2, T>) -> Matrix<R, C, T>
     where [(R, C): SameShapeForAdd<(R2, C2)>] => add_kernel, owned |lhs, rhs| {
-        let mut sum = lhs;
-        sum += rhs;
-        sum
+        if Matrix::<R, C, T>::INLINE {
+            add_kernel(&lhs, rhs)
+        } else {
+            let mut sum = lhs;
+            sum += rhs;
+            sum
+        }
     }
 }
 
@@ -80,9 +86,13 @@ matrix_binop! {
     impl[R: Dim, C: Dim, R2: Dim, C2: Dim, T: Scalar]
     Sub::sub(Matrix<R, C, T>, Matrix<R2, C2, T>) -> Matrix<R, C, T>
     where [(R, C): SameShapeForSub<(R2, C2)>] => sub_kernel, owned |lhs, rhs| {
-        let mut difference = lhs;
-        difference -= rhs;
-        difference
+        if Matrix::<R, C, T>::INLINE {
+            sub_kernel(&lhs, rhs)
+        } else {
+            let mut difference = lhs;
+            difference -= rhs;
+            difference
+        }
     }
 }
 

@@ -124,6 +124,9 @@ unsafe impl<T: Sync> Sync for Heap<T> {}
 /// What a storage must do: be built entry by entry and be seen as one column-major slice.
 #[doc(hidden)]
 pub trait Storage<T, R: Dim, C: Dim>: Sized {
+    /// Whether the entries live in the value itself (so moving the matrix copies them) rather
+    /// than behind a pointer.
+    const INLINE: bool;
     /// Builds the storage of a `rows × cols` matrix from `f(i, j)`, called in column-major
     /// order. (Inline storage has its sizes in its type and ignores the values.)
     fn build(rows: usize, cols: usize, f: impl FnMut(usize, usize) -> T) -> Self;
@@ -162,6 +165,7 @@ pub trait Storage<T, R: Dim, C: Dim>: Sized {
 }
 
 impl<T, R: Dim, C: Dim> Storage<T, R, C> for Inline<T, R, C> {
+    const INLINE: bool = true;
     #[inline(always)]
     fn build(_rows: usize, _cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
         // Two plain loops rather than `GenericArray::generate` twice: every closure passed here
@@ -237,6 +241,7 @@ impl<T, R: Dim, C: Dim> Storage<T, R, C> for Inline<T, R, C> {
 
 #[cfg(feature = "alloc")]
 impl<T, R: Dim, C: Dim> Storage<T, R, C> for Heap<T> {
+    const INLINE: bool = false;
     #[inline]
     fn build(rows: usize, cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
         // Built in place on the heap: never a stack temporary of the whole matrix. Written
