@@ -63,7 +63,7 @@ fn main() {
             .any(|p| p.file_stem().is_some_and(|s| s == name))
     };
     for n in [3, 8, 32] {
-        let all = ["seed", "lstsq", "gauss", "mlp", "seedjac"]
+        let all = ["seed", "lstsq", "gauss", "mlp", "seedjac", "seedjacnnz"]
             .iter()
             .all(|w| compiled(&format!("{w}_{n}")));
         if all {

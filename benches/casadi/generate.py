@@ -7,11 +7,12 @@ when they exist and times them next to matcalc's generated code.
 
     pip install casadi
     python3 benches/casadi/generate.py
-    taskset -c 1 cargo bench -p matcalc-bench-casadi
+    cd benches/casadi && taskset -c 1 cargo bench --bench casadi_peer
 
 Every function takes its inputs as dense column-major arrays (matcalc's layout) and writes
 dense outputs: the value, then each gradient (or the Jacobian, densified: matcalc returns the
-dense (2n)x(n^2) matrix, so CasADi is asked for the same).
+dense (2n)x(n^2) matrix, so CasADi is asked for the same). seedjacnnz is the one exception: its
+Jacobian keeps CasADi's sparsity (2n^2 nonzeros), timed as a second CasADi line of seed-jac.
 """
 
 import argparse
@@ -65,7 +66,19 @@ def seedjac(n):
     return [x, y], [v, ca.densify(j)]
 
 
-WORKLOADS = {"seed": seed, "lstsq": lstsq, "gauss": gauss, "mlp": mlp, "seedjac": seedjac}
+def seedjacnnz(n):
+    """seedjac with the Jacobian left sparse: CasADi writes only its 2n^2 nonzeros (column by
+    column, two per column), the form CasADi would hand a user; timed beside the dense one to
+    show what the densified output costs."""
+    x, y = ca.SX.sym("X", n, n), ca.SX.sym("Y", n, 2)
+    v = ca.mtimes(x, y)
+    return [x, y], [v, ca.jacobian(ca.vec(v), ca.vec(x))]
+
+
+WORKLOADS = {"seed": seed, "lstsq": lstsq, "gauss": gauss, "mlp": mlp, "seedjac": seedjac,
+             "seedjacnnz": seedjacnnz}
+# Outputs written as CasADi's sparsity leaves them; every other output is densified.
+SPARSE_OUTPUTS = {"seedjacnnz"}
 
 
 def main():
@@ -73,15 +86,20 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES),
                         help="sizes to generate (default: 3 8 32; gcc -O3 needs minutes per "
                              "n = 32 file, about 25 for gauss)")
-    sizes = parser.parse_args().sizes
-    os.makedirs(OUT, exist_ok=True)
+    parser.add_argument("--out", default=OUT,
+                        help="directory to write into (default: generated/ beside this file, "
+                             "which the bench compiles)")
+    args = parser.parse_args()
+    sizes, out = args.sizes, os.path.abspath(args.out)
+    os.makedirs(out, exist_ok=True)
     cwd = os.getcwd()
-    os.chdir(OUT)
+    os.chdir(out)
     try:
         for name, build in WORKLOADS.items():
             for n in sizes:
                 ins, outs = build(n)
-                outs = [ca.densify(o) for o in outs]
+                if name not in SPARSE_OUTPUTS:
+                    outs = [ca.densify(o) for o in outs]
                 fname = f"{name}_{n}"
                 fun = ca.Function(fname, ins, outs)
                 fun.generate(f"{fname}.c", {"with_header": True})

@@ -23,17 +23,17 @@ mod generated {
     #[cfg(casadi_n3)]
     declare!(
         seed_3 seed_3_work, lstsq_3 lstsq_3_work, gauss_3 gauss_3_work, mlp_3 mlp_3_work,
-        seedjac_3 seedjac_3_work,
+        seedjac_3 seedjac_3_work, seedjacnnz_3 seedjacnnz_3_work,
     );
     #[cfg(casadi_n8)]
     declare!(
         seed_8 seed_8_work, lstsq_8 lstsq_8_work, gauss_8 gauss_8_work, mlp_8 mlp_8_work,
-        seedjac_8 seedjac_8_work,
+        seedjac_8 seedjac_8_work, seedjacnnz_8 seedjacnnz_8_work,
     );
     #[cfg(casadi_n32)]
     declare!(
         seed_32 seed_32_work, lstsq_32 lstsq_32_work, gauss_32 gauss_32_work,
-        mlp_32 mlp_32_work, seedjac_32 seedjac_32_work,
+        mlp_32 mlp_32_work, seedjac_32 seedjac_32_work, seedjacnnz_32 seedjacnnz_32_work,
     );
 
     /// One CasADi function with its work arrays and output buffers, allocated once.
