@@ -59,43 +59,46 @@ mod peer {
         (k + n * c) + 2 * n * q
     }
 
-    macro_rules! bench_size {
-        ($c:ident, $m:ident, $n:literal, $seed:tt, $lstsq:tt, $gauss:tt, $mlp:tt, $seedjac:tt,
-         $seedjacnnz:tt) => {{
-            type M = matcalc::Matrix<crate::$m::N, crate::$m::N>;
-            type V = matcalc::Vector<crate::$m::N>;
-            let n: usize = $n;
-            let nn = n * n;
-            let s = Const::<$n>;
-
-            let (x, y) = (M::from_fn(seeded(1)), M::from_fn(seeded(2)));
+    /// One workload at one size: `case!(WORKLOAD, c, MODULE, n, (casadi_fn, casadi_work_fn))`.
+    /// matcalc and nalgebra are timed with it; the root benches time them at every size.
+    macro_rules! case {
+        (seed, $c:ident, $m:ident, $n:literal, $f:tt) => {{
+            let (n, s) = ($n, Const::<$n>);
+            let (x, y) = (Mat::<crate::$m::N>::from_fn(seeded(1)), Mat::from_fn(seeded(2)));
             let (xs, ys) = (na(s, s, seeded(1)), na(s, s, seeded(2)));
             let want = compare!($c, "casadi-peer/seed", n,
                 "matcalc" => || crate::$m::seed_grad(black_box(&x), black_box(&y)),
                 "nalgebra" => || hand::seed(black_box(&xs), black_box(&ys)),
             );
-            casadi!($c, "casadi-peer/seed", n, want, $seed, &[1, nn], [x, y]);
-
-            let (w, x, y) = (M::from_fn(seeded(3)), V::from_fn(seeded(4)), V::from_fn(seeded(5)));
+            casadi!($c, "casadi-peer/seed", n, want, $f, &[1, n * n], [x, y]);
+        }};
+        (lstsq, $c:ident, $m:ident, $n:literal, $f:tt) => {{
+            let (n, s) = ($n, Const::<$n>);
+            let w = Mat::<crate::$m::N>::from_fn(seeded(3));
+            let (x, y) = (Col::<crate::$m::N>::from_fn(seeded(4)), Col::from_fn(seeded(5)));
             let (ws, xs, ys) = (na(s, s, seeded(3)), na(s, U1, seeded(4)), na(s, U1, seeded(5)));
             let want = compare!($c, "casadi-peer/lstsq", n,
                 "matcalc" => || crate::$m::lstsq_grad(black_box(&w), black_box(&x), black_box(&y)),
                 "nalgebra" => || hand::lstsq(black_box(&ws), black_box(&xs), black_box(&ys)),
             );
-            casadi!($c, "casadi-peer/lstsq", n, want, $lstsq, &[1, nn], [w, x, y]);
-
+            casadi!($c, "casadi-peer/lstsq", n, want, $f, &[1, n * n], [w, x, y]);
+        }};
+        (gauss, $c:ident, $m:ident, $n:literal, $f:tt) => {{
+            let (n, s) = ($n, Const::<$n>);
             let spd = |i: usize, j: usize| spd_entry(n, i, j);
-            let (sm, am) = (M::from_fn(spd), M::from_fn(seeded(6)));
+            let (sm, am) = (Mat::<crate::$m::N>::from_fn(spd), Mat::from_fn(seeded(6)));
             let (ss, as_) = (na(s, s, spd), na(s, s, seeded(6)));
             let want = compare!($c, "casadi-peer/gauss", n,
                 "matcalc" => || crate::$m::gauss_grad(black_box(&sm), black_box(&am)),
                 "nalgebra" => || hand::gauss(black_box(&ss), black_box(&as_)),
             );
-            casadi!($c, "casadi-peer/gauss", n, want, $gauss, &[1, nn], [sm, am]);
-
+            casadi!($c, "casadi-peer/gauss", n, want, $f, &[1, n * n], [sm, am]);
+        }};
+        (mlp, $c:ident, $m:ident, $n:literal, $f:tt) => {{
+            let (n, s) = ($n, Const::<$n>);
             let w = |seed: u64| scaled(seed, 1.0 / (n as f64).sqrt());
-            let (w1, w2) = (M::from_fn(w(7)), M::from_fn(w(8)));
-            let (x, y) = (V::from_fn(seeded(9)), V::from_fn(seeded(10)));
+            let (w1, w2) = (Mat::<crate::$m::N>::from_fn(w(7)), Mat::from_fn(w(8)));
+            let (x, y) = (Col::<crate::$m::N>::from_fn(seeded(9)), Col::from_fn(seeded(10)));
             let (w1s, w2s) = (na(s, s, w(7)), na(s, s, w(8)));
             let (xs, ys) = (na(s, U1, seeded(9)), na(s, U1, seeded(10)));
             let want = compare!($c, "casadi-peer/mlp", n,
@@ -106,10 +109,11 @@ mod peer {
                     hand::mlp(black_box(&w1s), black_box(&w2s), black_box(&xs), black_box(&ys))
                 },
             );
-            casadi!($c, "casadi-peer/mlp", n, want, $mlp, &[1, nn, nn], [w1, w2, x, y]);
-
-            type Y = matcalc::Matrix<crate::$m::N, matcalc::typenum::consts::U2>;
-            let (x, y) = (M::from_fn(seeded(13)), Y::from_fn(seeded(14)));
+            casadi!($c, "casadi-peer/mlp", n, want, $f, &[1, n * n, n * n], [w1, w2, x, y]);
+        }};
+        (seedjac, $c:ident, $m:ident, $n:literal, $f:tt) => {{
+            let (n, s) = ($n, Const::<$n>);
+            let (x, y) = (Mat::<crate::$m::N>::from_fn(seeded(13)), Two::from_fn(seeded(14)));
             let (xs, ys) = (na(s, s, seeded(13)), na(s, U2, seeded(14)));
             let want = compare!($c, "casadi-peer/seed-jac", n,
                 "matcalc" => || crate::$m::seedjac_jacobian(black_box(&x), black_box(&y)),
@@ -117,68 +121,68 @@ mod peer {
                     hand::seedjac::<$n, { 2 * $n }, { $n * $n }>(black_box(&xs), black_box(&ys))
                 },
             );
-            casadi!($c, "casadi-peer/seed-jac", n, want, $seedjac, &[2 * n, 2 * n * nn], [x, y]);
-            {
-                // The nonzeros only: checked against the dense Jacobian at their positions.
-                let (f, wk) = $seedjacnnz;
-                let mut call = Call::new(f as Eval, wk as Work, &[2 * n, 2 * nn]);
-                let out = call.run(&[x.as_slice(), y.as_slice()]);
-                assert_agree("seed-jac/casadi-nnz value", &out[0], &want[..2 * n].to_vec());
-                let jac = &want[2 * n..];
-                let at: Vec<f64> = (0..2 * nn)
-                    .map(|t| jac[seedjac_nnz_position(n, t)])
-                    .collect();
-                assert_agree("seed-jac/casadi-nnz Jacobian", &out[1], &at);
-                let nonzeros = jac.iter().filter(|v| **v != 0.0).count();
-                assert_eq!(nonzeros, 2 * nn, "seed-jac: the dense Jacobian has 2n² nonzeros");
-                let mut g = $c.benchmark_group("casadi-peer/seed-jac");
-                g.bench_function(BenchmarkId::new("casadi-nnz", n), |b| {
-                    b.iter(|| {
-                        call.run(&[black_box(x.as_slice()), black_box(y.as_slice())]);
-                    })
-                });
-                g.finish();
-            }
+            casadi!($c, "casadi-peer/seed-jac", n, want, $f, &[2 * n, 2 * n * n * n], [x, y]);
+        }};
+        // The nonzeros only, checked against matcalc's dense Jacobian at their positions.
+        (seedjacnnz, $c:ident, $m:ident, $n:literal, ($f:ident, $w:ident)) => {{
+            let n: usize = $n;
+            let (x, y) = (Mat::<crate::$m::N>::from_fn(seeded(13)), Two::from_fn(seeded(14)));
+            let (v, jac) = crate::$m::seedjac_jacobian(&x, &y);
+            let jac = jac.as_slice();
+            let mut call = Call::new($f as Eval, $w as Work, &[2 * n, 2 * n * n]);
+            let out = call.run(&[x.as_slice(), y.as_slice()]);
+            assert_agree("seed-jac/casadi-nnz value", &out[0], &v.as_slice().to_vec());
+            let at: Vec<f64> = (0..2 * n * n)
+                .map(|t| jac[seedjac_nnz_position(n, t)])
+                .collect();
+            assert_agree("seed-jac/casadi-nnz Jacobian", &out[1], &at);
+            let nonzeros = jac.iter().filter(|v| **v != 0.0).count();
+            assert_eq!(nonzeros, 2 * n * n, "seed-jac: the dense Jacobian has 2n² nonzeros");
+            let mut g = $c.benchmark_group("casadi-peer/seed-jac");
+            g.bench_function(BenchmarkId::new("casadi-nnz", n), |b| {
+                b.iter(|| {
+                    call.run(&[black_box(x.as_slice()), black_box(y.as_slice())]);
+                })
+            });
+            g.finish();
         }};
     }
 
+    type Mat<N> = matcalc::Matrix<N, N>;
+    type Col<N> = matcalc::Vector<N>;
+    type Two<N> = matcalc::Matrix<N, matcalc::typenum::consts::U2>;
+
+    /// Every case whose C `build.rs` compiled (`cfg(casadi_WORKLOAD_N)`), in size order.
+    #[allow(unused_variables)]
     pub fn all(c: &mut Criterion) {
-        #[cfg(casadi_n3)]
-        bench_size!(
-            c,
-            s3,
-            3,
-            (seed_3, seed_3_work),
-            (lstsq_3, lstsq_3_work),
-            (gauss_3, gauss_3_work),
-            (mlp_3, mlp_3_work),
-            (seedjac_3, seedjac_3_work),
-            (seedjacnnz_3, seedjacnnz_3_work)
-        );
-        #[cfg(casadi_n8)]
-        bench_size!(
-            c,
-            s8,
-            8,
-            (seed_8, seed_8_work),
-            (lstsq_8, lstsq_8_work),
-            (gauss_8, gauss_8_work),
-            (mlp_8, mlp_8_work),
-            (seedjac_8, seedjac_8_work),
-            (seedjacnnz_8, seedjacnnz_8_work)
-        );
-        #[cfg(casadi_n32)]
-        bench_size!(
-            c,
-            s32,
-            32,
-            (seed_32, seed_32_work),
-            (lstsq_32, lstsq_32_work),
-            (gauss_32, gauss_32_work),
-            (mlp_32, mlp_32_work),
-            (seedjac_32, seedjac_32_work),
-            (seedjacnnz_32, seedjacnnz_32_work)
-        );
+        macro_rules! cases {
+            ($($cfg:ident: $w:ident $m:ident $n:literal $f:ident $wf:ident;)*) => {
+                $(
+                    #[cfg($cfg)]
+                    case!($w, c, $m, $n, ($f, $wf));
+                )*
+            };
+        }
+        cases! {
+            casadi_seed_3: seed s3 3 seed_3 seed_3_work;
+            casadi_lstsq_3: lstsq s3 3 lstsq_3 lstsq_3_work;
+            casadi_gauss_3: gauss s3 3 gauss_3 gauss_3_work;
+            casadi_mlp_3: mlp s3 3 mlp_3 mlp_3_work;
+            casadi_seedjac_3: seedjac s3 3 seedjac_3 seedjac_3_work;
+            casadi_seedjacnnz_3: seedjacnnz s3 3 seedjacnnz_3 seedjacnnz_3_work;
+            casadi_seed_8: seed s8 8 seed_8 seed_8_work;
+            casadi_lstsq_8: lstsq s8 8 lstsq_8 lstsq_8_work;
+            casadi_gauss_8: gauss s8 8 gauss_8 gauss_8_work;
+            casadi_mlp_8: mlp s8 8 mlp_8 mlp_8_work;
+            casadi_seedjac_8: seedjac s8 8 seedjac_8 seedjac_8_work;
+            casadi_seedjacnnz_8: seedjacnnz s8 8 seedjacnnz_8 seedjacnnz_8_work;
+            casadi_seed_32: seed s32 32 seed_32 seed_32_work;
+            casadi_lstsq_32: lstsq s32 32 lstsq_32 lstsq_32_work;
+            casadi_gauss_32: gauss s32 32 gauss_32 gauss_32_work;
+            casadi_mlp_32: mlp s32 32 mlp_32 mlp_32_work;
+            casadi_seedjac_32: seedjac s32 32 seedjac_32 seedjac_32_work;
+            casadi_seedjacnnz_32: seedjacnnz s32 32 seedjacnnz_32 seedjacnnz_32_work;
+        }
     }
 }
 
