@@ -24,22 +24,6 @@ dsl_modules!([second_order_dsl] s3: U3, s8: U8, s32: U32, s128: U128);
 type SM<const N: usize> = SMatrix<f64, N, N>;
 type SV<const N: usize> = SVector<f64, N>;
 
-/// X Y and Yᵀ ⊗ I_n entry by entry (`R = 2N`, `Q = N²`).
-fn seedjac_s<const N: usize, const R: usize, const Q: usize>(
-    x: &SM<N>,
-    y: &SMatrix<f64, N, 2>,
-) -> (SMatrix<f64, N, 2>, SMatrix<f64, R, Q>) {
-    let j = SMatrix::<f64, R, Q>::from_fn(|r, q| {
-        let (i, c, k, l) = (r % N, r / N, q % N, q / N);
-        if i == k {
-            y[(l, c)]
-        } else {
-            0.0
-        }
-    });
-    (x * y, j)
-}
-
 fn seedjac_d(x: &DMatrix<f64>, y: &DMatrix<f64>) -> (DMatrix<f64>, DMatrix<f64>) {
     let n = x.nrows();
     (x * y, y.transpose().kronecker(&DMatrix::identity(n, n)))
@@ -131,7 +115,7 @@ macro_rules! bench_size {
         with!($static, {
             let (xs, ys) = (na(s, s, seeded(13)), na(s, U2, seeded(14)));
             check_and_time!($c, "seed-jac", "nalgebra-static", n, &_want, || {
-                seedjac_s::<$n, { 2 * $n }, { $n * $n }>(black_box(&xs), black_box(&ys))
+                hand::seedjac::<$n, { 2 * $n }, { $n * $n }>(black_box(&xs), black_box(&ys))
             });
             with!($dual, {
                 check_and_time!($c, "seed-jac", "num-dual", n, &_want, || {

@@ -86,7 +86,7 @@ pub(crate) use dsl_modules;
 /// The closed forms of the workloads, hand-written with nalgebra as a careful person would.
 pub mod hand {
     use nalgebra::allocator::Allocator;
-    use nalgebra::{DefaultAllocator, Dim, DimMin, OMatrix, OVector, U1};
+    use nalgebra::{DefaultAllocator, Dim, DimMin, OMatrix, OVector, SMatrix, U1};
 
     use super::super::{sigmoid, softplus};
 
@@ -157,5 +157,22 @@ pub mod hand {
         let (rows, cols) = x.shape_generic();
         let dx = M::<D>::from_fn_generic(rows, cols, |i, j| d[i] * x[(i, j)]);
         (value, g, x.tr_mul(&dx))
+    }
+
+    /// X Y with Y n×2 and its Jacobian in X, Yᵀ ⊗ Iₙ, dense and entry by entry (`R = 2N`,
+    /// `Q = N²`).
+    pub fn seedjac<const N: usize, const R: usize, const Q: usize>(
+        x: &SMatrix<f64, N, N>,
+        y: &SMatrix<f64, N, 2>,
+    ) -> (SMatrix<f64, N, 2>, SMatrix<f64, R, Q>) {
+        let j = SMatrix::<f64, R, Q>::from_fn(|r, q| {
+            let (i, c, k, l) = (r % N, r / N, q % N, q / N);
+            if i == k {
+                y[(l, c)]
+            } else {
+                0.0
+            }
+        });
+        (x * y, j)
     }
 }

@@ -9,31 +9,40 @@ mod generated {
         unsafe extern "C" fn(*const *const f64, *const *mut f64, *mut i64, *mut f64, i32) -> i32;
     pub type Work = unsafe extern "C" fn(*mut i64, *mut i64, *mut i64, *mut i64) -> i32;
 
+    /// The entry point and work-size function of each generated function, each under the cfg
+    /// `build.rs` sets when it compiled that file.
     macro_rules! declare {
-        ($($f:ident $w:ident),* $(,)?) => {
+        ($($cfg:ident: $f:ident $w:ident),* $(,)?) => {
             extern "C" {
                 $(
+                    #[cfg($cfg)]
                     pub fn $f(arg: *const *const f64, res: *const *mut f64, iw: *mut i64, w: *mut f64, mem: i32) -> i32;
+                    #[cfg($cfg)]
                     pub fn $w(sz_arg: *mut i64, sz_res: *mut i64, sz_iw: *mut i64, sz_w: *mut i64) -> i32;
                 )*
             }
         };
     }
 
-    #[cfg(casadi_n3)]
     declare!(
-        seed_3 seed_3_work, lstsq_3 lstsq_3_work, gauss_3 gauss_3_work, mlp_3 mlp_3_work,
-        seedjac_3 seedjac_3_work,
-    );
-    #[cfg(casadi_n8)]
-    declare!(
-        seed_8 seed_8_work, lstsq_8 lstsq_8_work, gauss_8 gauss_8_work, mlp_8 mlp_8_work,
-        seedjac_8 seedjac_8_work,
-    );
-    #[cfg(casadi_n32)]
-    declare!(
-        seed_32 seed_32_work, lstsq_32 lstsq_32_work, gauss_32 gauss_32_work,
-        mlp_32 mlp_32_work, seedjac_32 seedjac_32_work,
+        casadi_seed_3: seed_3 seed_3_work,
+        casadi_lstsq_3: lstsq_3 lstsq_3_work,
+        casadi_gauss_3: gauss_3 gauss_3_work,
+        casadi_mlp_3: mlp_3 mlp_3_work,
+        casadi_seedjac_3: seedjac_3 seedjac_3_work,
+        casadi_seedjacnnz_3: seedjacnnz_3 seedjacnnz_3_work,
+        casadi_seed_8: seed_8 seed_8_work,
+        casadi_lstsq_8: lstsq_8 lstsq_8_work,
+        casadi_gauss_8: gauss_8 gauss_8_work,
+        casadi_mlp_8: mlp_8 mlp_8_work,
+        casadi_seedjac_8: seedjac_8 seedjac_8_work,
+        casadi_seedjacnnz_8: seedjacnnz_8 seedjacnnz_8_work,
+        casadi_seed_32: seed_32 seed_32_work,
+        casadi_lstsq_32: lstsq_32 lstsq_32_work,
+        casadi_gauss_32: gauss_32 gauss_32_work,
+        casadi_mlp_32: mlp_32 mlp_32_work,
+        casadi_seedjac_32: seedjac_32 seedjac_32_work,
+        casadi_seedjacnnz_32: seedjacnnz_32 seedjacnnz_32_work,
     );
 
     /// One CasADi function with its work arrays and output buffers, allocated once.
